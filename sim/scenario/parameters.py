@@ -1,0 +1,187 @@
+"""Model parameters: every mechanism's knobs, with defaults, valid ranges and sources.
+
+The parameter block of a scenario is grouped by submodel; the group names are the submodel
+headings of docs/model.md. Rates are stated **per week** and converted to the scenario's step
+length by the model (a per-week retention ``r`` becomes ``r**(days/7)`` per step).
+Each field's JSON Schema carries ``source`` (the reference it stands on); docs/model.md lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "P",
+    "ThreatParams",
+    "AlignmentParams",
+    "AlliancePoliticsParams",
+    "ArmsParams",
+    "SpiralParams",
+    "BargainingParams",
+    "PowerTransitionParams",
+    "LiberalPeaceParams",
+    "LadderParams",
+    "DecisionParams",
+    "Parameters",
+    "parameter_table",
+]
+
+
+def P(default: float, lo: float, hi: float, description: str, source: str) -> Any:  # noqa: N802
+    """A documented parameter field: default, closed range [lo, hi], meaning and source."""
+    return Field(
+        default=default,
+        ge=lo,
+        le=hi,
+        description=description,
+        json_schema_extra={"source": source},
+    )
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ThreatParams(_Group):
+    """Threat perception — balance of threat (Walt 1985, 1987)."""
+
+    power_exponent: float = P(1.0, 0.0, 3.0, "α: weight of the aggregate-power ratio C_j^agg / C_i^agg.", "Walt 1987")
+    distance_scale_km: float = P(1500.0, 100.0, 20000.0, "λ: distance at which a state's threat falls to 1/e (loss-of-strength gradient).", "Boulding 1962; Walt 1987")
+    projection_reach: float = P(3.0, 0.0, 20.0, "How many times farther a major or nuclear power projects force (λ multiplier).", "Boulding 1962; Walt 1987")
+    offense_weight: float = P(0.6, 0.0, 5.0, "κ: weight of offensive posture (forces deployed nearby, mobilisation, tests).", "Walt 1987")
+    hostility_weight: float = P(1.0, 0.0, 5.0, "ρ: weight of recent hostile acts by j toward i.", "Walt 1987")
+    intent_weight: float = P(1.0, 0.0, 5.0, "Weight of the belief that j is greedy (see spiral).", "Walt 1987; Jervis 1976")
+    hostility_retention: float = P(0.85, 0.0, 1.0, "Share of the hostility memory kept after one week.", "proposal (event-data decay)")
+    posture_retention: float = P(0.8, 0.0, 1.0, "Share of the offensive-posture index kept after one week once a force has left.", "proposal")
+    own_alliance_weight: float = P(0.5, 0.0, 1.0, "How far a state counts its own allies' power when sizing a threat.", "Walt 1987")
+
+
+class AlignmentParams(_Group):
+    """Alignment — balancing versus bandwagoning (Walt 1987)."""
+
+    weak_ratio: float = P(0.1, 0.0, 1.0, "θ_weak: below this capability ratio to its main threat a state without a credible ally may bandwagon.", "Walt 1987")
+    credible_ally: float = P(0.5, 0.0, 1.0, "Defence-obligation strength × reliability above which an ally counts as credible.", "Walt 1987; Snyder 1984")
+    alignment_step: float = P(0.08, 0.0, 1.0, "How much one balancing act raises alignment with a partner.", "proposal")
+    pact_threshold: float = P(0.75, 0.0, 1.0, "Alignment above which a consultation tie firms into a defence obligation (an alliance event is emitted).", "proposal")
+    affinity_weight: float = P(0.5, 0.0, 2.0, "Weight of UN-voting affinity in choosing partners.", "Bailey, Strezhnev & Voeten 2017")
+
+
+class AlliancePoliticsParams(_Group):
+    """Alliance politics — abandonment vs entrapment; chain-ganging vs buck-passing."""
+
+    offense_defense_perception: float = P(0.0, -1.0, 1.0, "Perceived offence (+1) or defence (−1) dominance; + gives chain-ganging, − buck-passing.", "Christensen & Snyder 1990")
+    abandonment_weight: float = P(1.0, 0.0, 5.0, "D: weight of the fear of being abandoned (dependence on the ally).", "Snyder 1984")
+    entrapment_weight: float = P(1.0, 0.0, 5.0, "E: weight of the fear of entrapment (cost of the ally's war).", "Snyder 1984")
+    crisis_level: float = P(4.0, 1.0, 9.0, "Rung at which an ally's dyad counts as in crisis and support is decided.", "Snyder 1984")
+    reliability_learning: float = P(0.3, 0.0, 1.0, "How far one crisis moves the belief in an ally's reliability.", "Snyder 1997; Crescenzi et al. 2012")
+
+
+class ArmsParams(_Group):
+    """Arms dynamics — Richardson (1960), generalised to many states with economic fatigue."""
+
+    reaction: float = P(0.10, 0.0, 2.0, "a: yearly reaction to threat-weighted rival spending (per-actor override: arms_reaction).", "Richardson 1960")
+    fatigue: float = P(0.20, 0.0, 2.0, "m: yearly economic fatigue (per-actor override: arms_fatigue).", "Richardson 1960")
+    grievance: float = P(0.10, -1.0, 2.0, "g: yearly grievance term at full hostility (per-actor override: grievance).", "Richardson 1960")
+    arm_boost: float = P(0.02, 0.0, 1.0, "Spending added (share of the base) by one 'arm' decision.", "proposal")
+    capability_share: float = P(0.3, 0.0, 1.0, "Share of capability that moves with military spending.", "Singer et al. 1972 (CINC components)")
+
+
+class SpiralParams(_Group):
+    """Spiral and deterrence — the security dilemma (Jervis 1976, 1978; Glaser 1997; Kydd 2005)."""
+
+    prior_greedy: float = P(0.3, 0.01, 0.99, "π₀: prior belief that another state is greedy (raised for rivals).", "Kydd 2005")
+    rival_prior: float = P(0.6, 0.01, 0.99, "π₀ for strategic rivals.", "Thompson 2001; Kydd 2005")
+    distinguishability: float = P(0.5, 0.0, 1.0, "Offence–defence distinguishability: at 1 defensive moves reveal nothing; at 0 they read like offensive ones.", "Jervis 1978")
+    hostile_likelihood: float = P(1.6, 1.0, 10.0, "Likelihood ratio of an offensive act (greedy vs security seeker).", "Kydd 2005")
+    reassurance_likelihood: float = P(0.7, 0.05, 1.0, "Likelihood ratio of a costly reassuring act.", "Kydd 2005; Glaser 1997")
+
+
+class BargainingParams(_Group):
+    """Bargaining and war (Fearon 1995; Powell 2006; Slantchev 2003)."""
+
+    war_cost: float = P(0.15, 0.0, 1.0, "c: each side's cost of war as a share of the stake (widens the bargaining range).", "Fearon 1995")
+    uncertainty: float = P(0.12, 0.0, 1.0, "σ: spread of private information about the win probability.", "Fearon 1995")
+    breakdown_rate: float = P(0.25, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
+    commitment_weight: float = P(3.0, 0.0, 20.0, "Extra hazard per unit of yearly shift in win probability (preventive motive).", "Fearon 1995; Powell 2006")
+    learning_in_war: float = P(0.85, 0.0, 1.0, "Share of σ left after each week of fighting (fighting reveals information).", "Slantchev 2003; Reiter 2003")
+    settlement_rate: float = P(0.08, 0.0, 1.0, "Weekly hazard scale of a negotiated end of a war once the range reopens.", "Fearon 1995; Slantchev 2003")
+
+
+class PowerTransitionParams(_Group):
+    """Power transition (Organski 1958; Organski & Kugler 1980)."""
+
+    parity_low: float = P(0.8, 0.0, 1.0, "Lower edge of the parity window (challenger/leader capability).", "Organski & Kugler 1980")
+    parity_high: float = P(1.2, 1.0, 3.0, "Upper edge of the parity window.", "Organski & Kugler 1980")
+    weight: float = P(1.0, 0.0, 10.0, "Hazard multiplier added at parity for a fully dissatisfied challenger.", "Organski & Kugler 1980; Lemke 2002")
+    dissatisfaction_scale: float = P(2.0, 0.1, 10.0, "UN ideal-point distance at which a challenger counts as fully dissatisfied.", "Bailey, Strezhnev & Voeten 2017")
+
+
+class LiberalPeaceParams(_Group):
+    """Liberal peace — democracy, interdependence, institutions (Russett & Oneal 2001)."""
+
+    democracy_weight: float = P(1.2, 0.0, 5.0, "β_dem: dampening of escalation hazards by the weaker link's democracy (V-Dem polyarchy).", "Maoz & Russett 1993; Dixon 1994")
+    trade_weight: float = P(1.5, 0.0, 10.0, "β_trade: dampening by trade dependence (scenario trade ties).", "Oneal & Russett 1999")
+    institutions_weight: float = P(0.5, 0.0, 5.0, "β_io: dampening by shared institutions (scenario ties).", "Russett & Oneal 2001")
+    democracy_threshold: float = P(0.5, 0.0, 1.0, "Polyarchy at which a state counts as a democracy in summaries.", "Coppedge et al. (V-Dem)")
+
+
+class LadderParams(_Group):
+    """The escalation ladder (Kahn 1965), ten rungs with three thresholds."""
+
+    violence_resistance: float = P(0.25, 0.0, 1.0, "Chance that a move across rung 5 (violence) goes through.", "Kahn 1965 (proposal)")
+    war_resistance: float = P(0.15, 0.0, 1.0, "Chance that a chosen move across rung 7 (war) goes through.", "Kahn 1965 (proposal)")
+    nuclear_resistance: float = P(0.02, 0.0, 1.0, "Chance that a move across rung 9 (nuclear use) goes through.", "Kahn 1965; Schelling 1966")
+    deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
+    settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
+    accident_rate: float = P(0.002, 0.0, 0.1, "Weekly chance per dyad at rung ≥ 4 of an incident neither side chose.", "Schelling 1960; Sagan 1993")
+
+
+class DecisionParams(_Group):
+    """How states choose among actions (shared by every doctrine)."""
+
+    temperature: float = P(0.6, 0.01, 10.0, "Softmax temperature of the choice among actions (higher = noisier).", "McFadden 1974 (logit choice)")
+    attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
+    response_lag_weeks: float = P(1.0, 0.0, 52.0, "Mean delay before a state answers a new threat (weeks); 0 = same step.", "proposal")
+
+
+class Parameters(_Group):
+    """All model parameters, grouped by submodel (see docs/model.md §7)."""
+
+    threat: ThreatParams = ThreatParams()
+    alignment: AlignmentParams = AlignmentParams()
+    alliance_politics: AlliancePoliticsParams = AlliancePoliticsParams()
+    arms: ArmsParams = ArmsParams()
+    spiral: SpiralParams = SpiralParams()
+    bargaining: BargainingParams = BargainingParams()
+    power_transition: PowerTransitionParams = PowerTransitionParams()
+    liberal_peace: LiberalPeaceParams = LiberalPeaceParams()
+    ladder: LadderParams = LadderParams()
+    decision: DecisionParams = DecisionParams()
+
+
+def parameter_table() -> list[dict[str, Any]]:
+    """Every parameter as a row: group, name, default, min, max, description, source."""
+    rows: list[dict[str, Any]] = []
+    for gname, gfield in Parameters.model_fields.items():
+        gcls = gfield.annotation
+        for name, f in gcls.model_fields.items():  # type: ignore[union-attr]
+            lo = hi = None
+            for m in f.metadata:
+                lo = getattr(m, "ge", lo)
+                hi = getattr(m, "le", hi)
+            extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+            rows.append(
+                {
+                    "group": gname,
+                    "name": name,
+                    "path": f"{gname}.{name}",
+                    "default": f.default,
+                    "min": lo,
+                    "max": hi,
+                    "description": f.description or "",
+                    "source": extra.get("source", ""),
+                }
+            )
+    return rows

@@ -1,0 +1,419 @@
+"""The scenario language: frozen pydantic models, pure data (no Mesa, no Streamlit).
+
+A :class:`Scenario` is the typed intermediate representation between a YAML file and a running
+model. It names a ``data_year`` (actors and pre-existing ties come from the shipped catalog of that
+year unless overridden), a calendar, actors, relations, dated events, model parameters and named
+what-if :class:`Variant` s. Cross-field rules (unknown actors, events outside the horizon, variants
+naming unknown events) are reported by :meth:`Scenario.semantic_issues` so that the loader can place
+each one on its line.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.scenario.events import ActorCode, Event
+from sim.scenario.parameters import Parameters
+
+__all__ = [
+    "LIMITS",
+    "Source",
+    "Briefing",
+    "Calendar",
+    "ActorOverrides",
+    "Actor",
+    "Alliance",
+    "Tie",
+    "Relations",
+    "EventChange",
+    "ActorChange",
+    "Variant",
+    "Uncertainty",
+    "Scenario",
+    "DOCTRINES",
+    "MODIFIERS",
+]
+
+#: Hard limits: inputs beyond them are rejected with a clear message instead of a hang.
+LIMITS = {"actors": 250, "steps": 2000, "events": 5000, "variants": 50}
+
+#: Doctrine (theory lens) names known to the scenario language; the model's registry implements them.
+DOCTRINES = ("realist", "liberal", "constructivist")
+#: Modifiers that compose with any doctrine.
+MODIFIERS = ("hawkish", "dovish", "risk_acceptant", "risk_averse")
+
+DoctrineName = Literal["realist", "liberal", "constructivist"]
+ModifierName = Literal["hawkish", "dovish", "risk_acceptant", "risk_averse"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Frozen):
+    """A source for the briefing."""
+
+    title: str = Field(max_length=500)
+    url: str | None = Field(default=None, max_length=1000)
+    note: str = Field(default="", max_length=2000)
+
+
+class Briefing(_Frozen):
+    """The situation in prose, with sources and classroom material."""
+
+    summary: str = Field(max_length=20000, description="The situation, as a briefing to hand out.")
+    question: str = Field(default="", max_length=500, description="The scenario's question, in one line.")
+    period: str = Field(default="", max_length=100, description="When it happens, e.g. 'June 2024'.")
+    sources: tuple[Source, ...] = ()
+    learning_objectives: tuple[str, ...] = ()
+    discussion_questions: tuple[str, ...] = ()
+
+
+class Calendar(_Frozen):
+    """Start date, step length and horizon (number of steps)."""
+
+    start: dt.date
+    step: Literal["day", "week"] = "week"
+    horizon: int = Field(ge=1, le=LIMITS["steps"], description="Number of steps to simulate.")
+
+    @property
+    def step_days(self) -> int:
+        """Days per step."""
+        return 1 if self.step == "day" else 7
+
+    def step_of(self, date: dt.date) -> int:
+        """The 0-based step containing ``date`` (may be outside the horizon)."""
+        return (date - self.start).days // self.step_days
+
+    def date_of(self, step: int) -> dt.date:
+        """The first date of ``step``."""
+        return self.start + dt.timedelta(days=step * self.step_days)
+
+    @property
+    def end(self) -> dt.date:
+        """The first date after the horizon."""
+        return self.date_of(self.horizon)
+
+
+class ActorOverrides(_Frozen):
+    """Any catalog attribute an actor may override, plus behavioural traits."""
+
+    name: str | None = Field(default=None, max_length=100)
+    cinc: float | None = Field(default=None, ge=0, le=1, description="Capability share (COW CINC).")
+    milex: float | None = Field(default=None, ge=0, description="Military expenditure (COW, thousands of US$).")
+    polyarchy: float | None = Field(default=None, ge=0, le=1, description="V-Dem electoral democracy index.")
+    ideal_point: float | None = Field(default=None, ge=-5, le=5, description="UN General Assembly ideal point.")
+    major_power: bool | None = None
+    nuclear: bool | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90, description="Capital latitude.")
+    lon: float | None = Field(default=None, ge=-180, le=180, description="Capital longitude.")
+    resolve: float | None = Field(default=None, ge=0, le=1, description="Stake in the crisis / resolve, 0–1 (default 0.5).")
+    arms_reaction: float | None = Field(default=None, ge=0, le=2, description="Richardson a (yearly).")
+    arms_fatigue: float | None = Field(default=None, ge=0, le=2, description="Richardson m (yearly).")
+    grievance: float | None = Field(default=None, ge=-1, le=2, description="Richardson g (yearly).")
+    offense_defense_perception: float | None = Field(default=None, ge=-1, le=1)
+
+
+class Actor(_Frozen):
+    """A state in the scenario: a catalog code, its doctrine, and overrides."""
+
+    code: ActorCode
+    doctrine: DoctrineName = "realist"
+    modifiers: tuple[ModifierName, ...] = ()
+    catalog: bool = Field(default=True, description="Fill attributes from the catalog (false: a custom actor; give cinc, lat, lon).")
+    overrides: ActorOverrides = ActorOverrides()
+
+    @model_validator(mode="after")
+    def _custom_complete(self) -> Actor:
+        if not self.catalog:
+            missing = [f for f in ("cinc", "lat", "lon") if getattr(self.overrides, f) is None]
+            if missing:
+                raise ValueError(f"a custom actor (catalog: false) needs overrides {', '.join(missing)}")
+        return self
+
+
+Pair = Annotated[tuple[ActorCode, ActorCode], Field(description="Two actor codes.")]
+
+
+class Alliance(_Frozen):
+    """An alliance tie in force at the start (overrides the catalog's for that pair)."""
+
+    members: Pair
+    type: Literal["defense", "neutrality", "nonaggression", "consultation", "none"] = "defense"
+    strength: float = Field(default=0.8, ge=0, le=1, description="Firmness of the pledge, 0–1.")
+
+
+class Tie(_Frozen):
+    """A weighted dyadic tie (trade dependence, shared institutions, initial tension)."""
+
+    between: Pair
+    value: float = Field(ge=0, le=10)
+
+
+class Relations(_Frozen):
+    """Initial relations: alliances, rivalries, trade, institutions, wars and tensions."""
+
+    from_catalog: bool = Field(default=True, description="Take alliances (ATOP) and rivalries (TSS) of the data year.")
+    alliances: tuple[Alliance, ...] = ()
+    rivalries: tuple[Pair, ...] = ()
+    trade: tuple[Tie, ...] = Field(default=(), description="Trade dependence, 0–1 (share of the weaker side's GDP-weighted trade).")
+    institutions: tuple[Tie, ...] = Field(default=(), description="Shared institutions, 0–1.")
+    wars: tuple[Pair, ...] = Field(default=(), description="Wars ongoing at the start (rung 7).")
+    tensions: tuple[Tie, ...] = Field(default=(), description="Initial escalation rung of a dyad, 0–10.")
+
+
+class EventChange(_Frozen):
+    """A variant's change to one event: new date or step, or any field set anew."""
+
+    id: str
+    date: dt.date | None = None
+    step: int | None = Field(default=None, ge=0)
+    set: dict[str, Any] = Field(default_factory=dict, description="Fields to replace.")
+
+
+class ActorChange(_Frozen):
+    """A variant's change to one actor."""
+
+    doctrine: DoctrineName | None = None
+    modifiers: tuple[ModifierName, ...] | None = None
+    overrides: ActorOverrides = ActorOverrides()
+
+
+class Variant(_Frozen):
+    """A named what-if: events added, removed or changed; actors, parameters or the lens changed."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    title: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=5000)
+    add_events: tuple[Event, ...] = ()
+    remove_events: tuple[str, ...] = ()
+    change_events: tuple[EventChange, ...] = ()
+    add_actors: tuple[Actor, ...] = ()
+    actors: dict[ActorCode, ActorChange] = Field(default_factory=dict)
+    alliances: tuple[Alliance, ...] = ()
+    parameters: dict[str, dict[str, Any]] = Field(default_factory=dict, description="Partial parameter groups to replace.")
+    lens: DoctrineName | None = None
+
+
+class Uncertainty(_Frozen):
+    """A parameter whose value is uncertain: sampled over [low, high] by `flashpoint sweep`."""
+
+    parameter: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="group.name, e.g. threat.power_exponent")
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertainty:
+        if not self.low < self.high:
+            raise ValueError("low must be below high")
+        return self
+
+
+class Scenario(_Frozen):
+    """A crisis scenario (see docs/scenario-format.md)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    title: str = Field(max_length=200)
+    briefing: Briefing
+    data_year: int = Field(ge=1816, le=2022, description="Catalog year for actors and pre-existing ties.")
+    calendar: Calendar
+    lens: DoctrineName | None = Field(default=None, description="Apply one theory lens to every actor.")
+    actors: tuple[Actor, ...] = Field(min_length=2, max_length=LIMITS["actors"])
+    relations: Relations = Relations()
+    events: tuple[Event, ...] = Field(default=(), max_length=LIMITS["events"])
+    parameters: Parameters = Parameters()
+    variants: tuple[Variant, ...] = Field(default=(), max_length=LIMITS["variants"])
+    uncertainties: tuple[Uncertainty, ...] = ()
+    variant: str | None = Field(default=None, description="Set by the engine when a variant is applied; leave empty.")
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def codes(self) -> list[str]:
+        """Actor codes in scenario order."""
+        return [a.code for a in self.actors]
+
+    def event_id(self, index: int) -> str:
+        """The id of the event at ``index`` (its own, or ``e<index+1>``)."""
+        return self.events[index].id or f"e{index + 1}"
+
+    def event_step(self, event: Any) -> int:
+        """The step at which ``event`` happens."""
+        return event.step if event.step is not None else self.calendar.step_of(event.date)
+
+    def variant_names(self) -> list[str]:
+        """Names of the scenario's variants."""
+        return [v.name for v in self.variants]
+
+    # ------------------------------------------------------------------ semantic checks
+    def semantic_issues(self) -> list[tuple[tuple, str]]:
+        """Cross-field problems as (location path, message); empty when the scenario is coherent."""
+        out: list[tuple[tuple, str]] = []
+        codes = self.codes
+        seen: dict[str, int] = {}
+        for i, a in enumerate(self.actors):
+            if a.code in seen:
+                out.append((("actors", i, "code"), f"actor {a.code} is listed twice (first at actors[{seen[a.code]}])"))
+            seen.setdefault(a.code, i)
+        known = set(codes)
+        out += self._check_events(self.events, ("events",), known)
+        ids = [self.event_id(i) for i in range(len(self.events))]
+        dup: dict[str, int] = {}
+        for i, eid in enumerate(ids):
+            if eid in dup:
+                out.append((("events", i, "id"), f"event id '{eid}' is used twice (first at events[{dup[eid]}])"))
+            dup.setdefault(eid, i)
+        rel = self.relations
+        for field in ("alliances", "trade", "institutions", "tensions"):
+            for i, item in enumerate(getattr(rel, field)):
+                pair = item.members if field == "alliances" else item.between
+                out += self._check_pair(pair, ("relations", field, i), known)
+        for field in ("rivalries", "wars"):
+            for i, pair in enumerate(getattr(rel, field)):
+                out += self._check_pair(pair, ("relations", field, i), known)
+        for i, t in enumerate(rel.tensions):
+            if t.value > 10:
+                out.append((("relations", "tensions", i, "value"), "a rung is 0–10"))
+        vnames: dict[str, int] = {}
+        for vi, v in enumerate(self.variants):
+            loc = ("variants", vi)
+            if v.name in vnames:
+                out.append(((*loc, "name"), f"variant '{v.name}' is defined twice"))
+            vnames.setdefault(v.name, vi)
+            vknown = known | {a.code for a in v.add_actors}
+            for ai, a in enumerate(v.add_actors):
+                if a.code in known:
+                    out.append(((*loc, "add_actors", ai, "code"), f"actor {a.code} is already in the scenario"))
+            for k, eid in enumerate(v.remove_events):
+                if eid not in ids:
+                    out.append(((*loc, "remove_events", k), f"no event with id '{eid}' (known: {', '.join(ids) or 'none'})"))
+            for k, ch in enumerate(v.change_events):
+                if ch.id not in ids:
+                    out.append(((*loc, "change_events", k, "id"), f"no event with id '{ch.id}'"))
+            for code in v.actors:
+                if code not in vknown:
+                    out.append(((*loc, "actors", code), f"unknown actor {code}"))
+            for k, al in enumerate(v.alliances):
+                out += self._check_pair(al.members, (*loc, "alliances", k), vknown)
+            for g, vals in v.parameters.items():
+                if g not in Parameters.model_fields:
+                    out.append(((*loc, "parameters", g), f"unknown parameter group '{g}' (known: {', '.join(Parameters.model_fields)})"))
+                    continue
+                gcls = Parameters.model_fields[g].annotation
+                for name in vals:
+                    if name not in gcls.model_fields:  # type: ignore[union-attr]
+                        out.append(((*loc, "parameters", g, name), f"unknown parameter '{g}.{name}'"))
+            out += self._check_events(v.add_events, (*loc, "add_events"), vknown)
+        for i, u in enumerate(self.uncertainties):
+            g, _, name = u.parameter.partition(".")
+            gf = Parameters.model_fields.get(g)
+            if gf is None or name not in gf.annotation.model_fields:  # type: ignore[union-attr]
+                out.append((("uncertainties", i, "parameter"), f"unknown parameter '{u.parameter}'"))
+        return out
+
+    def _check_pair(self, pair: tuple[str, str], loc: tuple, known: set[str]) -> list[tuple[tuple, str]]:
+        out = []
+        for k, code in enumerate(pair):
+            if code not in known:
+                out.append(((*loc, k), f"unknown actor {code} (the scenario's actors: {', '.join(sorted(known))})"))
+        if pair[0] == pair[1]:
+            out.append((loc, f"a pair needs two different actors, got {pair[0]} twice"))
+        return out
+
+    def _check_events(self, events: tuple, loc: tuple, known: set[str]) -> list[tuple[tuple, str]]:
+        out: list[tuple[tuple, str]] = []
+        cal = self.calendar
+        for i, ev in enumerate(events):
+            eloc = (*loc, i)
+            for field, code in ev.actors_referenced():
+                if code not in known:
+                    out.append(((*eloc, field), f"unknown actor {code} (the scenario's actors: {', '.join(sorted(known))})"))
+            others = [c for f, c in ev.actors_referenced() if f != "actor"]
+            if ev.actor in others:
+                out.append(((*eloc, "actor"), f"{ev.actor} cannot act on itself"))
+            if ev.date is not None:
+                if not cal.start <= ev.date < cal.end:
+                    out.append(((*eloc, "date"), f"{ev.date} is outside the horizon {cal.start} … {cal.end - dt.timedelta(days=1)}"))
+            elif ev.step is not None and ev.step >= cal.horizon:
+                out.append(((*eloc, "step"), f"step {ev.step} is outside the horizon (0 … {cal.horizon - 1})"))
+            if ev.type == "naval_deployment" and not (ev.partners or ev.near):
+                out.append((eloc, "a naval deployment needs 'partners' (hosts) or 'near'"))
+            if ev.type == "defense_pact" and ev.in_force is not None and ev.date is not None and ev.in_force < ev.date:
+                out.append(((*eloc, "in_force"), "the pact cannot enter into force before it is signed"))
+        return out
+
+    # ------------------------------------------------------------------ variants
+    def with_variant(self, name: str | None) -> Scenario:
+        """The scenario with variant ``name`` applied (``None`` or ``"baseline"``: unchanged).
+
+        Raises:
+            KeyError: if there is no such variant (the message lists the known ones).
+        """
+        if name in (None, "", "baseline"):
+            return self
+        byname = {v.name: v for v in self.variants}
+        if name not in byname:
+            known = ", ".join(byname) or "none"
+            raise KeyError(f"no variant '{name}' in scenario '{self.id}' (known: {known})")
+        return apply_variant(self, byname[name])
+
+
+def _deep_merge(base: dict, patch: dict) -> dict:
+    out = dict(base)
+    for k, v in patch.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
+    """Apply ``variant`` to ``scenario`` at the data level and re-validate the result."""
+    data = scenario.model_dump(mode="python", exclude_none=False)
+    events = []
+    removed = set(variant.remove_events)
+    changes = {c.id: c for c in variant.change_events}
+    for i, ev in enumerate(data["events"]):
+        eid = ev.get("id") or f"e{i + 1}"
+        if eid in removed:
+            continue
+        ev = dict(ev, id=eid)
+        ch = changes.get(eid)
+        if ch is not None:
+            if ch.date is not None:
+                ev["date"], ev["step"] = ch.date, None
+            if ch.step is not None:
+                ev["step"], ev["date"] = ch.step, None
+            ev.update(copy.deepcopy(ch.set))
+        events.append(ev)
+    events += [e.model_dump(mode="python") for e in variant.add_events]
+    data["events"] = events
+    actors = []
+    for a in data["actors"]:
+        ch = variant.actors.get(a["code"])
+        if ch is not None:
+            a = dict(a)
+            if ch.doctrine is not None:
+                a["doctrine"] = ch.doctrine
+            if ch.modifiers is not None:
+                a["modifiers"] = ch.modifiers
+            ov = {k: v for k, v in ch.overrides.model_dump().items() if v is not None}
+            a["overrides"] = {**a["overrides"], **ov}
+        actors.append(a)
+    actors += [a.model_dump(mode="python") for a in variant.add_actors]
+    data["actors"] = actors
+    if variant.alliances:
+        pairs = {frozenset(al.members) for al in variant.alliances}
+        kept = [al for al in data["relations"]["alliances"] if frozenset(al["members"]) not in pairs]
+        data["relations"]["alliances"] = kept + [al.model_dump() for al in variant.alliances]
+    if variant.parameters:
+        data["parameters"] = _deep_merge(data["parameters"], variant.parameters)
+    if variant.lens is not None:
+        data["lens"] = variant.lens
+    data["variant"] = variant.name
+    data["variants"] = ()  # a variant is applied once; the result is a plain scenario
+    return Scenario.model_validate(data)
