@@ -1,0 +1,31 @@
+"""Actor catalog: real capabilities, regimes, alliances and geography for scenario actors.
+
+Built from public data sets (COW, ATOP, V-Dem, Polity5, UNGA ideal points, SIPRI, CShapes, TSS,
+GRH) by ``scripts/build_catalog.py``; see ``docs/data.md`` for sources and caveats. Nothing here
+imports Mesa or Streamlit, and nothing reads files outside the package.
+
+Example::
+
+    from sim.catalog import load_catalog
+
+    cat = load_catalog()
+    cat.state("PRK", 2022).cinc
+"""
+
+from sim.catalog.catalog import (
+    DATA_DIR,
+    AllianceRecord,
+    Catalog,
+    RivalryRecord,
+    StateRecord,
+    load_catalog,
+)
+
+__all__ = [
+    "DATA_DIR",
+    "AllianceRecord",
+    "Catalog",
+    "RivalryRecord",
+    "StateRecord",
+    "load_catalog",
+]

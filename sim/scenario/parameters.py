@@ -74,7 +74,7 @@ class AlliancePoliticsParams(_Group):
     offense_defense_perception: float = P(0.0, -1.0, 1.0, "Perceived offence (+1) or defence (−1) dominance; + gives chain-ganging, − buck-passing.", "Christensen & Snyder 1990")
     abandonment_weight: float = P(1.0, 0.0, 5.0, "D: weight of the fear of being abandoned (dependence on the ally).", "Snyder 1984")
     entrapment_weight: float = P(1.0, 0.0, 5.0, "E: weight of the fear of entrapment (cost of the ally's war).", "Snyder 1984")
-    crisis_level: float = P(4.0, 1.0, 9.0, "Rung at which an ally's dyad counts as in crisis and support is decided.", "Snyder 1984")
+    crisis_level: float = P(5.0, 1.0, 9.0, "Rung at which an ally's dyad counts as in crisis and support is decided (5 = violence).", "Snyder 1984")
     reliability_learning: float = P(0.3, 0.0, 1.0, "How far one crisis moves the belief in an ally's reliability.", "Snyder 1997; Crescenzi et al. 2012")
 
 

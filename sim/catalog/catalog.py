@@ -1,0 +1,720 @@
+"""The actor catalog: real state-year and dyadic data for scenario actors.
+
+The catalog reads only the derived files shipped in ``sim/data/catalog/`` (built from the shared
+reference data by ``scripts/build_catalog.py``; see ``docs/data.md``). It never reads anything
+outside the package.
+
+Actors are keyed by the Correlates of War three-letter state abbreviation (``USA``, ``RUS``,
+``PRK`` …). Codes are case-insensitive. ``SRB`` is accepted as an alias of COW ``YUG``
+(ccode 345, Serbia/Yugoslavia); results echo the code the caller passed.
+
+Typical use::
+
+    from sim.catalog import load_catalog
+
+    cat = load_catalog()
+    rus = cat.state("RUS", 2022)
+    pacts = cat.alliances(["RUS", "PRK", "CHN"], 2022)   # ATOP year 2018
+
+Dyadic choices:
+    * ``alliances`` reports each unordered pair once, its obligations OR-ed over both directed
+      ATOP rows (ATOP is directed: a pledge can bind one side only). ATOP ends in 2018; later
+      years use 2018 (``AllianceRecord.source_year`` says which year was used).
+    * ``contiguity`` gives the closest COW contiguity type in force at any time in the year;
+      COW spells still running at the source's end (December 2016) are taken to continue.
+    * ``rivalries`` treats TSS rivalries still running at the source's end (2020) as ongoing.
+    * The COW major-power list ends in 2016; 2017-2022 carry the 2016 status (flagged).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+import io
+import json
+import math
+import operator
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import CatalogError
+
+__all__ = [
+    "DATA_DIR",
+    "AllianceRecord",
+    "Catalog",
+    "RivalryRecord",
+    "StateRecord",
+    "load_catalog",
+]
+
+#: Folder of the derived files, inside the package.
+DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "catalog"
+
+_EARTH_RADIUS_KM = 6371.0088
+_OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
+
+#: Predecessor/successor codes worth suggesting when a code is absent in a year (by ccode).
+_RELATED: dict[int, tuple[int, ...]] = {
+    255: (260, 265), 260: (255,), 265: (255,),
+    240: (255,), 245: (255,), 267: (255,), 269: (255,), 271: (255,), 273: (255,), 275: (255,),
+    280: (255,),
+    300: (305, 310), 305: (300,), 310: (300,),
+    315: (316, 317), 316: (315,), 317: (315,),
+    327: (325,), 329: (325,), 332: (325,), 335: (325,), 337: (325,),
+    345: (341, 343, 344, 346, 347, 349), 341: (345,), 343: (345,), 344: (345,), 346: (345,),
+    347: (345,), 349: (345,),
+    678: (679,), 680: (679,), 679: (678, 680),
+    730: (731, 732), 731: (730,), 732: (730,),
+    816: (817,), 817: (816,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StateRecord:
+    """One state in one year.
+
+    Attributes:
+        code: The actor code as requested (COW stateabb, or an accepted alias such as SRB).
+        ccode: COW numeric state code.
+        name: Display name for that year (e.g. "Serbia" for ccode 345 in 1914).
+        year: The year.
+        cinc: COW Composite Index of National Capability (share of the system total).
+        milex: Military expenditure, thousands of current US$ (COW; None if missing).
+        milper: Military personnel, thousands.
+        irst: Iron and steel production, thousands of tons.
+        pec: Primary energy consumption, thousands of coal-ton equivalents.
+        tpop: Total population, thousands.
+        upop: Urban population, thousands.
+        capital: Capital city in force on 1 July of the year.
+        lat: Capital latitude (degrees).
+        lon: Capital longitude (degrees).
+        polyarchy: V-Dem electoral democracy index 0-1 (None if unknown).
+        polity2: Polity2 score -10..10 (None if unknown).
+        ideal_point: UNGA ideal point, all votes (1946 on; None if missing).
+        major_power: COW major power that year (2017-2022: 2016 status).
+        nuclear: Possesses nuclear weapons that year (hard-coded table, see docs/data.md).
+        sipri_milex_usd_m: SIPRI military expenditure, constant 2023 US$ million, or None.
+        flags: Notes on imputed or special values ("polyarchy carried forward from 2019" …).
+        cow_name: The state's name in the COW data.
+    """
+
+    code: str
+    ccode: int
+    name: str
+    year: int
+    cinc: float
+    milex: float | None
+    milper: float | None
+    irst: float | None
+    pec: float | None
+    tpop: float | None
+    upop: float | None
+    capital: str
+    lat: float
+    lon: float
+    polyarchy: float | None
+    polity2: float | None
+    ideal_point: float | None
+    major_power: bool
+    nuclear: bool
+    sipri_milex_usd_m: float | None
+    flags: tuple[str, ...] = ()
+    cow_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AllianceRecord:
+    """ATOP obligations between two states, OR-ed over both directions.
+
+    Attributes:
+        a: First code (earlier in the list the caller passed).
+        b: Second code.
+        defense: Defence pledge.
+        offense: Offence pledge.
+        neutral: Neutrality pledge.
+        nonagg: Non-aggression pledge.
+        consul: Consultation pledge.
+        source_year: The ATOP year the obligations were read from (at most 2018).
+    """
+
+    a: str
+    b: str
+    defense: bool
+    offense: bool
+    neutral: bool
+    nonagg: bool
+    consul: bool
+    source_year: int
+
+    @property
+    def obligations(self) -> tuple[str, ...]:
+        """Names of the obligations present, e.g. ``("defense", "consul")``."""
+        return tuple(k for k in _OBLIGATIONS if getattr(self, k))
+
+
+@dataclass(frozen=True, slots=True)
+class RivalryRecord:
+    """A strategic rivalry (Thompson, Sakuwa & Suhas) between two states.
+
+    Attributes:
+        a: First code (earlier in the list the caller passed).
+        b: Second code.
+        name: The rivalry's name in the source.
+        start: First year.
+        end: Last year, or None when still running at the source's end (2020).
+        types: Rivalry elements present: positional, spatial, ideological, interventionary.
+        principal: Marked as a principal rivalry.
+    """
+
+    a: str
+    b: str
+    name: str
+    start: int
+    end: int | None
+    types: tuple[str, ...]
+    principal: bool
+
+
+def _read_csv_gz(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    return rows[1:]
+
+
+def _fmt_spans(spans: Sequence[Sequence[int]]) -> str:
+    return ", ".join(f"{a}–{b}" if a != b else f"{a}" for a, b in spans)
+
+
+class Catalog:
+    """Read-only access to the shipped catalog. Use :func:`load_catalog` for the shared instance.
+
+    Attributes:
+        first_year: First year covered (1816).
+        last_year: Last year covered (2022).
+        atop_last_year: Last ATOP year (2018); later years use it.
+        majors_last_year: Last year of the COW major-power list (2016).
+        data_dir: Folder the catalog was read from.
+    """
+
+    def __init__(self, data_dir: Path | str | None = None):
+        """Load the state-year table (dyadic tables load on first use).
+
+        Args:
+            data_dir: Folder with the derived files; defaults to the package's own.
+
+        Raises:
+            CatalogError: If the derived files are missing.
+        """
+        self.data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+        path = self.data_dir / "states.json.gz"
+        try:
+            doc = json.loads(gzip.decompress(path.read_bytes()))
+        except FileNotFoundError as exc:
+            raise CatalogError(
+                f"the actor catalog is missing ({path}); rebuild it with "
+                "`python scripts/build_catalog.py`") from exc
+        meta = doc["meta"]
+        self._meta = meta
+        self.first_year: int = meta["first_year"]
+        self.last_year: int = meta["last_year"]
+        self.atop_first_year: int = meta["atop_first_year"]
+        self.atop_last_year: int = meta["atop_last_year"]
+        self.majors_last_year: int = meta["majors_last_year"]
+        self._cf_max: int = meta["democracy_carry_forward_max"]
+        self._capitals: list[list] = doc["capitals"]
+        self._nuclear: dict[int, dict] = {int(k): v for k, v in doc["nuclear"].items()}
+        self._aliases: dict[str, str] = dict(doc["aliases"])
+
+        self._meta_by_ccode: dict[int, dict] = {}
+        self._ccode_by_code: dict[str, int] = {}
+        self._iso: dict[str, int] = {}
+        for s in doc["states"]:
+            self._meta_by_ccode[s["ccode"]] = s
+            self._ccode_by_code[s["code"]] = s["ccode"]
+            if s.get("iso3"):
+                self._iso.setdefault(s["iso3"], s["ccode"])
+        for alias, target in self._aliases.items():
+            self._ccode_by_code[alias] = self._ccode_by_code[target]
+
+        cols = doc["columns"]
+        self._cols = cols
+        self._row: dict[tuple[int, int], int] = dict(
+            zip(zip(cols["ccode"], cols["year"], strict=True), range(len(cols["ccode"])),
+                strict=True))
+        self._records: dict[tuple[str, int], StateRecord] = {}
+        self._codes_by_year: dict[int, list[str]] = {}
+        self._lock = threading.Lock()
+        self._atop: dict[int, list[tuple[int, int, int, int]]] | None = None
+        self._cont: dict[int, list[tuple[int, int, int, int]]] | None = None
+        self._mind: dict[tuple[int, int], float] | None = None
+        self._riv: list[tuple] | None = None
+        self._races: list[tuple[int, int, int, int]] | None = None
+        self._sources: list[dict] | None = None
+        self._manifest: dict | None = None
+
+    def __repr__(self) -> str:
+        return (f"Catalog({len(self._meta_by_ccode)} states, {self.first_year}–{self.last_year}, "
+                f"ATOP to {self.atop_last_year})")
+
+    # --- codes and years ---------------------------------------------------------------------
+
+    @staticmethod
+    def _norm(code: object) -> str:
+        if not isinstance(code, str):
+            raise CatalogError(f"actor codes are strings such as 'USA', got {code!r}")
+        return code.strip().upper()
+
+    def _check_year(self, year: object) -> int:
+        try:
+            y = operator.index(year)  # type: ignore[arg-type]
+        except TypeError:
+            raise CatalogError(f"year must be a whole number, got {year!r}") from None
+        if not self.first_year <= y <= self.last_year:
+            hint = (f" Use {self.last_year} as the baseline and model later changes (such as "
+                    "the 2024 Russia–North Korea treaty) as scenario events."
+                    if y > self.last_year else "")
+            raise CatalogError(
+                f"year {y} is outside the actor catalog: COW NMC covers "
+                f"{self.first_year}–{self.last_year}.{hint}")
+        return y
+
+    def _display_name(self, ccode: int, year: int | None = None) -> str:
+        m = self._meta_by_ccode[ccode]
+        names = m["names"]
+        if names:
+            if year is None:
+                return names[-1][2]
+            for a, b, n in names:
+                if a <= year <= b:
+                    return n
+        return m["cow_name"]
+
+    def _unknown(self, code: str) -> CatalogError:
+        hints: list[str] = []
+        if code in self._iso and self._meta_by_ccode[self._iso[code]]["code"] != code:
+            c = self._iso[code]
+            hints.append(f"'{code}' is the ISO 3166 code of {self._display_name(c)}, whose COW "
+                         f"code is {self._meta_by_ccode[c]['code']}.")
+        cands = difflib.get_close_matches(code, list(self._ccode_by_code), n=4, cutoff=0.5)
+        if len(code) > 3:
+            cands = [c for c, _ in self.search(code)][:4] + cands
+        seen: list[str] = []
+        for c in cands:
+            if c not in seen:
+                seen.append(c)
+        if seen:
+            sug = ", ".join(f"{c} ({self._display_name(self._ccode_by_code[c])})"
+                            for c in seen[:5])
+            hints.append(f"Did you mean: {sug}?")
+        hints.append("Codes are COW state abbreviations (USA, RUS, CHN, UKG, GMY …); "
+                     "Catalog.search('name') finds one by name.")
+        return CatalogError(f"unknown actor code '{code}'. " + " ".join(hints))
+
+    def resolve(self, code: str) -> int:
+        """Return the COW ccode of an actor code.
+
+        Args:
+            code: COW stateabb (case-insensitive) or an accepted alias.
+
+        Returns:
+            The numeric COW state code.
+
+        Raises:
+            CatalogError: If the code is unknown (with did-you-mean suggestions).
+        """
+        c = self._norm(code)
+        try:
+            return self._ccode_by_code[c]
+        except KeyError:
+            raise self._unknown(c) from None
+
+    def known_codes(self) -> list[str]:
+        """Every COW code in the catalog (any year), sorted; aliases excluded."""
+        return sorted(m["code"] for m in self._meta_by_ccode.values())
+
+    def years(self, code: str) -> list[tuple[int, int]]:
+        """The spells (first, last year) in which the state is in the system."""
+        return [tuple(s) for s in self._meta_by_ccode[self.resolve(code)]["spans"]]
+
+    def codes(self, year: int) -> list[str]:
+        """The codes of all states in the system in ``year`` (having a COW NMC row), sorted."""
+        y = self._check_year(year)
+        got = self._codes_by_year.get(y)
+        if got is None:
+            got = sorted(m["code"] for c, m in self._meta_by_ccode.items()
+                         if (c, y) in self._row)
+            self._codes_by_year[y] = got
+        return list(got)
+
+    def has_state(self, code: str, year: int) -> bool:
+        """Whether ``code`` is a state in the system in ``year`` (False for unknown codes)."""
+        try:
+            c = self._ccode_by_code.get(self._norm(code))
+            y = operator.index(year)
+        except (CatalogError, TypeError):
+            return False
+        return c is not None and (c, y) in self._row
+
+    def _absent(self, code: str, c: int, y: int) -> CatalogError:
+        m = self._meta_by_ccode[c]
+        msg = (f"{code} ({self._display_name(c)}) is in the COW state system "
+               f"{_fmt_spans(m['spans'])} but not in {y}.")
+        rel = [r for r in _RELATED.get(c, ()) if (r, y) in self._row]
+        if rel:
+            msg += " In {}: {}.".format(y, ", ".join(
+                f"{self._meta_by_ccode[r]['code']} ({self._display_name(r, y)})" for r in rel))
+        if code in self._iso and self._iso[code] != c:
+            o = self._iso[code]
+            msg += (f" Note: '{code}' is also the ISO 3166 code of {self._display_name(o)}, "
+                    f"whose COW code is {self._meta_by_ccode[o]['code']}.")
+        return CatalogError(msg)
+
+    def state(self, code: str, year: int) -> StateRecord:
+        """Return one state's record for one year (O(1), cached).
+
+        Args:
+            code: COW stateabb or alias (case-insensitive).
+            year: A year in ``first_year..last_year``.
+
+        Raises:
+            CatalogError: Unknown code (with suggestions), year out of range, or the state is
+                not in the system that year (with the years it is).
+        """
+        y = self._check_year(year)
+        k = self._norm(code)
+        rec = self._records.get((k, y))
+        if rec is not None:
+            return rec
+        c = self.resolve(k)
+        i = self._row.get((c, y))
+        if i is None:
+            raise self._absent(k, c, y)
+        rec = self._make(k, c, y, i)
+        with self._lock:
+            self._records[(k, y)] = rec
+        return rec
+
+    def states(self, codes: Iterable[str], year: int) -> list[StateRecord]:
+        """Records of several states in one year, in the order given.
+
+        Raises:
+            CatalogError: Listing every code that failed.
+        """
+        self._check_year(year)
+        out, errs = [], []
+        for code in codes:
+            try:
+                out.append(self.state(code, year))
+            except CatalogError as exc:
+                errs.append(str(exc))
+        if errs:
+            raise CatalogError("\n".join(errs))
+        return out
+
+    def _make(self, code: str, c: int, y: int, i: int) -> StateRecord:
+        col = self._cols
+        m = self._meta_by_ccode[c]
+        flags: list[str] = []
+        if code != m["code"]:
+            flags.append(f"{code} is an alias of COW {m['code']} (ccode {c})")
+
+        def f(k: str) -> float | None:
+            v = col[k][i]
+            return None if v is None else float(v)
+
+        if code in self._iso and self._iso[code] != c:
+            o = self._iso[code]
+            flags.append(f"{code} is COW's code for {m['cow_name']}; ISO 3166 {code} is "
+                         f"{self._display_name(o)} (COW {self._meta_by_ccode[o]['code']})")
+        comps = {k: f(k) for k in ("milex", "milper", "irst", "pec", "tpop", "upop")}
+        missing = [k for k, v in comps.items() if v is None]
+        if missing:
+            flags.append("COW NMC components missing: " + ", ".join(missing))
+        for k in ("polyarchy", "polity2"):
+            sy = col[k + "_year"][i]
+            if sy is not None:
+                flags.append(f"{k} carried forward from {sy}")
+        if y > self.majors_last_year:
+            flags.append(f"major-power status carried forward from {self.majors_last_year} "
+                         f"(COW list ends {self.majors_last_year})")
+        nuclear = bool(col["nuclear"][i])
+        note = self._nuclear.get(c, {}).get("note", "")
+        if nuclear and not note.startswith("first test"):
+            flags.append(f"nuclear: {note}")
+        cap_name, lat, lon = self._capitals[col["capital"][i]]
+        return StateRecord(
+            code=code, ccode=c, name=self._display_name(c, y), year=y,
+            cinc=float(col["cinc"][i]), **comps,
+            capital=cap_name, lat=float(lat), lon=float(lon),
+            polyarchy=f("polyarchy"), polity2=f("polity2"), ideal_point=f("ideal_point"),
+            major_power=bool(col["major"][i]), nuclear=nuclear,
+            sipri_milex_usd_m=f("sipri_milex_usd_m"), flags=tuple(flags),
+            cow_name=m["cow_name"])
+
+    def search(self, text: str) -> list[tuple[str, str]]:
+        """Find states by code, ISO code or (part of) a name, for pickers in UIs.
+
+        Args:
+            text: Case-insensitive text, e.g. ``"korea"``, ``"PRK"``, ``"germ"``.
+
+        Returns:
+            ``(code, name)`` pairs, best matches first (exact code, code prefix, name prefix,
+            name substring), each with the state's most recent display name.
+        """
+        t = str(text).strip().lower()
+        if not t:
+            return []
+        scored: list[tuple[int, str, str]] = []
+        for c, m in self._meta_by_ccode.items():
+            code = m["code"].lower()
+            names = [m["cow_name"].lower()] + [n[2].lower() for n in m["names"]]
+            if t == code or t == (m.get("iso3") or "").lower():
+                rank = 0 if t == code else 2
+            elif code.startswith(t):
+                rank = 1
+            elif any(n.startswith(t) for n in names):
+                rank = 2
+            elif any(t in n for n in names):
+                rank = 3
+            else:
+                continue
+            scored.append((rank, m["code"], self._display_name(c)))
+        for alias, target in self._aliases.items():
+            if alias.lower() == t:
+                c = self._ccode_by_code[target]
+                scored.append((0, alias, self._display_name(c)))
+        scored.sort()
+        return [(code, name) for _, code, name in scored]
+
+    # --- dyadic --------------------------------------------------------------------------------
+
+    def _resolve_all(self, codes: Iterable[str]) -> tuple[list[str], list[int]]:
+        norm, ccs, errs = [], [], []
+        for code in codes:
+            try:
+                k = self._norm(code)
+                ccs.append(self.resolve(k))
+                norm.append(k)
+            except CatalogError as exc:
+                errs.append(str(exc))
+        if errs:
+            raise CatalogError("\n".join(errs))
+        return norm, ccs
+
+    def _pairs(self, ccs: list[int]) -> dict[int, int]:
+        first: dict[int, int] = {}
+        for i, c in enumerate(ccs):
+            first.setdefault(c, i)
+        return first
+
+    def _load_atop(self) -> dict[int, list[tuple[int, int, int, int]]]:
+        if self._atop is None:
+            d: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+            for c1, c2, s, e, m in _read_csv_gz(self.data_dir / "atop_spells.csv.gz"):
+                d[int(c1)].append((int(c2), int(s), int(e), int(m)))
+            self._atop = dict(d)
+        return self._atop
+
+    def alliances(self, codes: Iterable[str], year: int) -> list[AllianceRecord]:
+        """ATOP alliance obligations among the given states.
+
+        Each unordered pair appears once, with obligations OR-ed over both directed ATOP rows;
+        pairs without any obligation are left out. The ATOP year is ``min(year, 2018)``.
+
+        Args:
+            codes: Actor codes; duplicates of one state are considered once.
+            year: A catalog year.
+
+        Returns:
+            Records ordered by the position of ``a`` then ``b`` in ``codes``.
+        """
+        y = self._check_year(year)
+        norm, ccs = self._resolve_all(codes)
+        sy = max(min(y, self.atop_last_year), self.atop_first_year)
+        first = self._pairs(ccs)
+        atop = self._load_atop()
+        masks: dict[tuple[int, int], int] = {}
+        for c, i in first.items():
+            for c2, s, e, m in atop.get(c, ()):
+                j = first.get(c2)
+                if j is not None and s <= sy <= e and j != i:
+                    key = (min(i, j), max(i, j))
+                    masks[key] = masks.get(key, 0) | m
+        bits = self._meta["atop_bits"]
+        return [AllianceRecord(norm[i], norm[j], *(bool(m & bits[k]) for k in _OBLIGATIONS),
+                               source_year=sy)
+                for (i, j), m in sorted(masks.items())]
+
+    def _load_cont(self) -> dict[int, list[tuple[int, int, int, int]]]:
+        if self._cont is None:
+            d: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+            for c1, c2, t, s, e in _read_csv_gz(self.data_dir / "contiguity.csv.gz"):
+                a, b, sy, ey = int(c1), int(c2), int(s) // 100, int(e) // 100
+                d[a].append((b, int(t), sy, ey))
+                d[b].append((a, int(t), sy, ey))
+            self._cont = dict(d)
+        return self._cont
+
+    def contiguity(self, codes: Sequence[str], year: int) -> np.ndarray:
+        """COW direct contiguity among the given states.
+
+        Args:
+            codes: Actor codes (N).
+            year: A catalog year. Spells running at the source's end (2016) continue.
+
+        Returns:
+            ``int8`` array N×N: 0 none, 1 land, 2-5 water of ≤12/24/150/400 miles; the
+            closest type in force at any time in the year. The diagonal is 0.
+        """
+        y = self._check_year(year)
+        _, ccs = self._resolve_all(codes)
+        n = len(ccs)
+        out = np.zeros((n, n), dtype=np.int8)
+        idx: dict[int, list[int]] = defaultdict(list)
+        for i, c in enumerate(ccs):
+            idx[c].append(i)
+        cont = self._load_cont()
+        for c, rows in idx.items():
+            best: dict[int, int] = {}
+            for c2, t, s, e in cont.get(c, ()):
+                if c2 in idx and s <= y <= e and t < best.get(c2, 99):
+                    best[c2] = t
+            for c2, t in best.items():
+                for i in rows:
+                    for j in idx[c2]:
+                        out[i, j] = t
+        return out
+
+    def _load_mind(self) -> dict[tuple[int, int], float]:
+        if self._mind is None:
+            self._mind = {(int(a), int(b)): float(km) for a, b, km in
+                          _read_csv_gz(self.data_dir / "mindist_2019.csv.gz")}
+        return self._mind
+
+    def min_distance(self, codes: Sequence[str]) -> np.ndarray:
+        """Minimum distance in km between the states' 2019 borders (CShapes 2.0).
+
+        Returns:
+            ``float`` array N×N; NaN where a state is not in the 2019 data; 0 on the diagonal.
+        """
+        _, ccs = self._resolve_all(codes)
+        mind = self._load_mind()
+        n = len(ccs)
+        out = np.full((n, n), np.nan)
+        for i in range(n):
+            out[i, i] = 0.0
+            for j in range(i + 1, n):
+                a, b = ccs[i], ccs[j]
+                v = 0.0 if a == b else mind.get((min(a, b), max(a, b)), math.nan)
+                out[i, j] = out[j, i] = v
+        return out
+
+    def capital_distance(self, codes: Sequence[str], year: int) -> np.ndarray:
+        """Great-circle (haversine) distance in km between the states' capitals in ``year``.
+
+        Raises:
+            CatalogError: If a state is not in the system that year.
+        """
+        recs = self.states(codes, year)
+        lat = np.radians([r.lat for r in recs])
+        lon = np.radians([r.lon for r in recs])
+        dlat = lat[:, None] - lat[None, :]
+        dlon = lon[:, None] - lon[None, :]
+        h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(
+            dlon / 2) ** 2
+        d = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        np.fill_diagonal(d, 0.0)
+        return d
+
+    def _load_riv(self) -> list[tuple]:
+        if self._riv is None:
+            rows = []
+            kinds = ("positional", "spatial", "ideological", "interventionary")
+            for r in _read_csv_gz(self.data_dir / "rivalries.csv"):
+                rid, name, a, b, s, e, ongoing = r[:7]
+                fl = [x == "1" for x in r[7:]]
+                types = tuple(k for k, on in zip(kinds, fl[:4], strict=True) if on)
+                rows.append((int(a), int(b), name, int(s), None if ongoing == "1" else int(e),
+                             types, fl[4]))
+            self._riv = rows
+        return self._riv
+
+    def rivalry_records(self, codes: Sequence[str], year: int) -> list[RivalryRecord]:
+        """Strategic rivalries among the given states in force in ``year``, with details."""
+        y = self._check_year(year)
+        norm, ccs = self._resolve_all(codes)
+        first = self._pairs(ccs)
+        out = []
+        for a, b, name, s, e, types, principal in self._load_riv():
+            i, j = first.get(a), first.get(b)
+            if i is None or j is None or i == j or not (s <= y and (e is None or y <= e)):
+                continue
+            if i > j:
+                i, j = j, i
+            out.append((i, j, RivalryRecord(norm[i], norm[j], name, s, e, types, principal)))
+        return [r for *_, r in sorted(out, key=lambda t: (t[0], t[1], t[2].start))]
+
+    def rivalries(self, codes: Sequence[str], year: int) -> list[tuple[str, str, str]]:
+        """Strategic rivalries in force in ``year`` as ``(a, b, name)``.
+
+        Rivalries running at the source's end (2020) are taken as ongoing to 2022.
+        """
+        return [(r.a, r.b, r.name) for r in self.rivalry_records(codes, year)]
+
+    def arms_races(self, codes: Sequence[str], year: int) -> list[tuple[str, str]]:
+        """Conventional arms races (Gibler, Rider & Hutchison) in force in ``year``."""
+        y = self._check_year(year)
+        norm, ccs = self._resolve_all(codes)
+        first = self._pairs(ccs)
+        if self._races is None:
+            self._races = [(int(a), int(b), int(s), int(e)) for _, a, b, s, e in
+                           _read_csv_gz(self.data_dir / "arms_races.csv")]
+        out = set()
+        for a, b, s, e in self._races:
+            i, j = first.get(a), first.get(b)
+            if i is not None and j is not None and i != j and s <= y <= e:
+                out.add((min(i, j), max(i, j)))
+        return [(norm[i], norm[j]) for i, j in sorted(out)]
+
+    # --- provenance ----------------------------------------------------------------------------
+
+    @property
+    def sources(self) -> list[dict]:
+        """The data sources: dicts with id, title, citation, url, terms, used_for."""
+        if self._sources is None:
+            self._sources = json.loads((self.data_dir / "sources.json").read_text("utf-8"))
+        return [dict(s) for s in self._sources]
+
+    @property
+    def manifest(self) -> dict:
+        """The build manifest (input and output SHA-256, script version, notes)."""
+        if self._manifest is None:
+            self._manifest = json.loads((self.data_dir / "MANIFEST.json").read_text("utf-8"))
+        return json.loads(json.dumps(self._manifest))
+
+
+_CATALOG: Catalog | None = None
+_CATALOG_LOCK = threading.Lock()
+
+
+def load_catalog() -> Catalog:
+    """Return the shared :class:`Catalog`, loading it on first call (about 0.1 s).
+
+    Raises:
+        CatalogError: If the shipped files are missing.
+    """
+    global _CATALOG
+    if _CATALOG is None:
+        with _CATALOG_LOCK:
+            if _CATALOG is None:
+                _CATALOG = Catalog()
+    return _CATALOG

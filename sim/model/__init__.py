@@ -1,0 +1,13 @@
+"""The Mesa model of a crisis and one run's results.
+
+Key parts: :class:`CrisisModel` (a ``mesa.Model`` whose ``step()`` is the documented schedule),
+:class:`StateAgent`, :class:`World` (numpy arrays of per-actor and dyadic state),
+:func:`run_scenario` and :class:`RunResult`.
+"""
+
+from sim.model.agents import StateAgent
+from sim.model.model import CrisisModel
+from sim.model.result import BANDS, RunResult, run_scenario
+from sim.model.world import LADDER, World, build_world
+
+__all__ = ["BANDS", "CrisisModel", "LADDER", "RunResult", "StateAgent", "World", "build_world", "run_scenario"]

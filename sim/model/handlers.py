@@ -1,0 +1,181 @@
+"""What each scheduled event type does to a running world: one handler per type.
+
+A handler receives the model, the event (a frozen scenario object), its id and the record id of
+its logged signing/occurrence, and changes the world's arrays. Every dyadic reading is logged with
+its CAMEO code and Goldstein weight (see :mod:`sim.scenario.events`), and every array it touches is
+marked with the record id so that perception can name the cause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sim.scenario.events import EVENT_SPECS, reading_for
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model.model import CrisisModel
+
+__all__ = ["HANDLERS", "apply_scheduled"]
+
+Handler = Callable[["CrisisModel", object, str], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*types: str):
+    """Register a handler for event ``types``."""
+
+    def deco(fn: Handler) -> Handler:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+
+    return deco
+
+
+def _readings(m: CrisisModel, ev, eid: str, magnitude: float = 1.0) -> dict[str, list[str]]:
+    """Log and apply the event's reading toward each dyad it touches; returns record ids by role."""
+    i = m.idx[ev.actor]
+    offensive = EVENT_SPECS[ev.type].offensive
+    out: dict[str, list[str]] = {}
+    for role, codes in (("target", ev.targets_of()), ("near", ev.near_of()), ("partner", ev.partners_of())):
+        rd = reading_for(ev, role)
+        if rd is None:
+            continue
+        for code in codes:
+            j = m.idx[code]
+            verb = {"target": "toward", "near": "near", "partner": "with"}[role]
+            why = f"{ev.actor} {EVENT_SPECS[ev.type].title.lower()} {verb} {code}: {rd.label} (CAMEO {rd.cameo}, Goldstein {rd.goldstein:+.1f})"
+            rid = m.log.add(
+                m.steps_done, "event", "scenario", why, cause="", type=ev.type, actor=ev.actor, target=code,
+                cameo=rd.cameo, goldstein=rd.goldstein, level=rd.ladder, event_id=eid,
+            )
+            m.apply_act(i, j, rd.goldstein, rd.ladder, offensive=offensive, rid=rid, magnitude=magnitude, forced=True)
+            out.setdefault(role, []).append(rid)
+    return out
+
+
+@handles("naval_deployment", "troop_deployment", "military_exercise", "missile_test", "mobilization", "alert")
+def _force(m: CrisisModel, ev, eid: str) -> None:
+    size = getattr(ev, "force_size", 1.0)
+    if ev.type == "missile_test":
+        size = 2.0 if ev.nuclear else 1.0
+    elif ev.type == "mobilization":
+        size = 1.5 if ev.partial else 3.0
+    elif ev.type == "alert":
+        size = (6 - ev.level) * 0.6
+    nuclear = getattr(ev, "nuclear_capable", False) or getattr(ev, "nuclear", False)
+    weight = (size / 10.0) * (1.5 if nuclear else 1.0)
+    magnitude = min(1.0, 0.3 + size / 3.0)
+    rids = _readings(m, ev, eid, magnitude=magnitude)
+    i = m.idx[ev.actor]
+    weeks = getattr(ev, "duration_weeks", 1.0)
+    for k, code in enumerate(ev.near_of()):
+        j = m.idx[code]
+        m.add_posture(i, j, weight, weeks, rids.get("near", [""])[k])
+    for k, code in enumerate(ev.partners_of()):
+        j = m.idx[code]
+        m.world.align[i, j] = min(1.0, m.world.align[i, j] + 0.05)
+        m.world.align[j, i] = min(1.0, m.world.align[j, i] + 0.05)
+
+
+@handles("defense_pact")
+def _pact(m: CrisisModel, ev, eid: str) -> None:
+    w = m.world
+    members = [ev.actor, *ev.parties]
+    idx = [m.idx[c] for c in members]
+    rd = reading_for(ev, "parties")
+    why = f"{' and '.join(members)} sign a {ev.obligation} pact (strength {ev.strength:.1f}): {rd.label} (CAMEO {rd.cameo}, Goldstein {rd.goldstein:+.1f})"
+    rid = m.log.add(m.steps_done, "event", "scenario", why, type=ev.type, actor=ev.actor, target=",".join(ev.parties),
+                    cameo=rd.cameo, goldstein=rd.goldstein, level=0, event_id=eid)
+    in_force_now = ev.in_force is None or m.spec.calendar.step_of(ev.in_force) <= m.steps_done
+    strength = ev.strength if ev.obligation == "defense" else 0.0
+    # A pact signed but not yet in force is anticipated at half strength (proposal; docs/model.md).
+    now = strength if in_force_now else 0.5 * strength
+    for a in idx:
+        for b in idx:
+            if a != b:
+                w.pledge[a, b] = max(w.pledge[a, b], now)
+                w.align[a, b] = max(w.align[a, b], 0.8 if ev.obligation == "defense" else 0.45)
+                w.hostility[a, b] *= 0.5
+                w.reliab[a, b] = max(w.reliab[a, b], 0.7)
+    for b in idx:
+        m.touch_power(b, rid)
+    if not in_force_now and strength > 0:
+        m.schedule(m.spec.calendar.step_of(ev.in_force), ("pact_in_force", tuple(idx), strength, rid))
+
+
+@handles("sanctions")
+def _sanctions(m: CrisisModel, ev, eid: str) -> None:
+    rids = _readings(m, ev, eid, magnitude=0.5 + ev.severity / 2)
+    i = m.idx[ev.actor]
+    for code in ev.targets:
+        j = m.idx[code]
+        m.world.sanctions[i, j] = max(m.world.sanctions[i, j], ev.severity)
+    _ = rids
+
+
+@handles("sanctions_relief")
+def _relief(m: CrisisModel, ev, eid: str) -> None:
+    _readings(m, ev, eid, magnitude=ev.severity)
+    i = m.idx[ev.actor]
+    for code in ev.targets:
+        j = m.idx[code]
+        m.world.sanctions[i, j] = max(0.0, m.world.sanctions[i, j] - ev.severity)
+
+
+@handles("arms_transfer")
+def _arms(m: CrisisModel, ev, eid: str) -> None:
+    rids = _readings(m, ev, eid)
+    w = m.world
+    i = m.idx[ev.actor]
+    for k, code in enumerate(ev.partners):
+        j = m.idx[code]
+        w.cap[j] += ev.amount * w.cap0[j]
+        w.cap0[j] += ev.amount * w.cap0[j]
+        w.align[i, j] = min(1.0, w.align[i, j] + 0.1)
+        w.align[j, i] = min(1.0, w.align[j, i] + 0.1)
+        m.touch_power(j, rids.get("partner", [""])[k])
+
+
+@handles("statement", "ultimatum", "incident")
+def _words(m: CrisisModel, ev, eid: str) -> None:
+    mag = getattr(ev, "severity", 1.0)
+    _readings(m, ev, eid, magnitude=mag)
+
+
+@handles("summit")
+def _summit(m: CrisisModel, ev, eid: str) -> None:
+    _readings(m, ev, eid)
+    w = m.world
+    i = m.idx[ev.actor]
+    for code in ev.partners:
+        j = m.idx[code]
+        w.align[i, j] = min(1.0, w.align[i, j] + 0.1)
+        w.align[j, i] = min(1.0, w.align[j, i] + 0.1)
+        w.hostility[i, j] *= 0.7
+        w.hostility[j, i] *= 0.7
+
+
+@handles("blockade", "armed_clash", "war_declaration")
+def _force_used(m: CrisisModel, ev, eid: str) -> None:
+    _readings(m, ev, eid)
+    if ev.type == "war_declaration":
+        i = m.idx[ev.actor]
+        for code in ev.targets:
+            m.world.sigma[i, m.idx[code]] = m.world.sigma[m.idx[code], i] = m.params.bargaining.uncertainty
+
+
+@handles("settlement_offer")
+def _offer(m: CrisisModel, ev, eid: str) -> None:
+    rids = _readings(m, ev, eid)
+    i = m.idx[ev.actor]
+    for k, code in enumerate(ev.targets):
+        j = m.idx[code]
+        m.world.offer[i, j] = max(m.world.offer[i, j], ev.generosity)
+        m.offer_cause[(i, j)] = rids.get("target", [""])[k]
+
+
+def apply_scheduled(m: CrisisModel, ev, eid: str) -> None:
+    """Apply one scheduled scenario event."""
+    HANDLERS[ev.type](m, ev, eid)

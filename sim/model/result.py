@@ -1,0 +1,272 @@
+"""One run's results: the event log with causes, tidy time series, a summary and a narrative.
+
+:func:`run_scenario` is the public entry point used by the CLI, the app and the ensemble layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.model.model import CrisisModel
+from sim.model.world import LADDER
+from sim.scenario.schema import Scenario
+
+__all__ = ["RunResult", "run_scenario", "BANDS"]
+
+#: Ladder bands reported as outcomes: the first rung of each band.
+BANDS = {"violence": 5, "war": 7, "nuclear": 9}
+
+
+@dataclass
+class RunResult:
+    """Everything one seeded run produced."""
+
+    scenario: Scenario
+    seed: int
+    codes: list[str]
+    names: list[str]
+    records: list[dict[str, Any]]
+    peak: np.ndarray
+    final_level: np.ndarray
+    first_cross: dict[int, np.ndarray]
+    series: dict[str, np.ndarray]
+    system: dict[str, np.ndarray]
+    level_hist: np.ndarray | None = None
+    threat_hist: np.ndarray | None = None
+    initial_threat: np.ndarray | None = None
+    final_threat: np.ndarray | None = None
+    initial_align: np.ndarray | None = None
+    final_align: np.ndarray | None = None
+    final_pledge: np.ndarray | None = None
+    initial_pledge: np.ndarray | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def variant(self) -> str:
+        """The variant's name, or ``baseline``."""
+        return self.scenario.variant or "baseline"
+
+    @property
+    def steps(self) -> int:
+        """Number of steps simulated."""
+        return self.scenario.calendar.horizon
+
+    def dyads(self) -> list[tuple[int, int]]:
+        """Unordered dyads (i < j) in scenario order."""
+        n = len(self.codes)
+        return [(i, j) for i in range(n) for j in range(i + 1, n)]
+
+    def dyad_name(self, i: int, j: int) -> str:
+        """``USA–RUS``."""
+        return f"{self.codes[i]}–{self.codes[j]}"
+
+    # ------------------------------------------------------------------ tables
+    def events_frame(self):
+        """The event log as a pandas DataFrame (one row per record; see docs/cli.md)."""
+        import pandas as pd
+
+        cols = ["id", "step", "date", "kind", "mechanism", "type", "actor", "target", "cameo", "goldstein", "level", "cause", "why"]
+        df = pd.DataFrame.from_records(self.records)
+        for c in cols:
+            if c not in df.columns:
+                df[c] = None
+        extra = [c for c in df.columns if c not in cols]
+        return df[cols + extra]
+
+    def timeseries_frame(self):
+        """Tidy time series: step, date, actor, dyad, metric, value."""
+        import pandas as pd
+
+        cal = self.scenario.calendar
+        H = self.steps
+        dates = [cal.date_of(t).isoformat() for t in range(H + 1)]
+        parts = []
+        n = len(self.codes)
+        for metric, arr in self.series.items():
+            steps = np.repeat(np.arange(H + 1), n)
+            parts.append(pd.DataFrame({"step": steps, "date": np.array(dates)[steps], "actor": np.tile(self.codes, H + 1),
+                                       "dyad": "", "metric": metric, "value": arr.reshape(-1)}))
+        for metric, arr in self.system.items():
+            parts.append(pd.DataFrame({"step": np.arange(H + 1), "date": dates, "actor": "", "dyad": "",
+                                       "metric": f"system_{metric}", "value": arr}))
+        if self.level_hist is not None:
+            iu = np.triu_indices(n, 1)
+            names = [self.dyad_name(i, j) for i, j in zip(*iu, strict=True)]
+            m = len(names)
+            steps = np.repeat(np.arange(H + 1), m)
+            parts.append(pd.DataFrame({"step": steps, "date": np.array(dates)[steps], "actor": "", "dyad": np.tile(names, H + 1),
+                                       "metric": "level", "value": self.level_hist[:, iu[0], iu[1]].reshape(-1).astype(float)}))
+            off = ~np.eye(n, dtype=bool)
+            ii, jj = np.nonzero(off)
+            dnames = [f"{self.codes[i]}→{self.codes[j]}" for i, j in zip(ii, jj, strict=True)]
+            steps = np.repeat(np.arange(H + 1), len(dnames))
+            parts.append(pd.DataFrame({"step": steps, "date": np.array(dates)[steps], "actor": np.tile([self.codes[i] for i in ii], H + 1),
+                                       "dyad": np.tile(dnames, H + 1), "metric": "threat",
+                                       "value": self.threat_hist[:, ii, jj].reshape(-1).astype(float)}))
+        return pd.concat(parts, ignore_index=True)
+
+    # ------------------------------------------------------------------ summary
+    def peak_table(self, top: int | None = None) -> list[dict[str, Any]]:
+        """Dyads by peak rung (highest first), with their start and final rungs."""
+        rows = []
+        start = self.level_hist[0] if self.level_hist is not None else None
+        for i, j in self.dyads():
+            pk = int(self.peak[i, j])
+            if pk == 0:
+                continue
+            row = {"dyad": self.dyad_name(i, j), "a": self.codes[i], "b": self.codes[j], "peak": pk,
+                   "peak_label": LADDER[pk], "final": int(self.final_level[i, j])}
+            if start is not None:
+                row["start"] = int(start[i, j])
+            for band, rung in BANDS.items():
+                fc = int(self.first_cross[rung][i, j])
+                row[f"first_{band}_step"] = fc if fc >= 0 else None
+            rows.append(row)
+        rows.sort(key=lambda r: (-r["peak"], r["dyad"]))
+        return rows[:top] if top else rows
+
+    def threat_changes(self, top: int = 10) -> list[dict[str, Any]]:
+        """Directed threats that changed most between the start and the end of the run."""
+        if self.initial_threat is None:
+            return []
+        d = self.final_threat - self.initial_threat
+        n = len(self.codes)
+        rows = [{"perceiver": self.codes[i], "source": self.codes[j], "start": float(self.initial_threat[i, j]),
+                 "end": float(self.final_threat[i, j]), "change": float(d[i, j])}
+                for i in range(n) for j in range(n) if i != j]
+        rows.sort(key=lambda r: -abs(r["change"]))
+        return rows[:top]
+
+    def responses(self) -> list[dict[str, Any]]:
+        """Decisions made in answer to a scenario event, with the event and the perception between."""
+        by_id = {r["id"]: r for r in self.records}
+        out = []
+        for r in self.records:
+            if r["kind"] != "decision" or not r.get("cause"):
+                continue
+            chain = []
+            cur = by_id.get(r["cause"])
+            while cur is not None and len(chain) < 6:
+                chain.append(cur)
+                cur = by_id.get(cur.get("cause", ""))
+            root = chain[-1] if chain else None
+            if root is not None and root["mechanism"] == "scenario":
+                out.append({"decision": r, "chain": list(reversed(chain))})
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """A machine-readable summary (the ``--json`` output of ``flashpoint run``)."""
+        sc = self.scenario
+        counts: dict[str, int] = {}
+        for r in self.records:
+            if r["kind"] == "decision":
+                counts[r["type"]] = counts.get(r["type"], 0) + 1
+        return {
+            "scenario": sc.id,
+            "title": sc.title,
+            "variant": self.variant,
+            "seed": self.seed,
+            "steps": self.steps,
+            "start": sc.calendar.start.isoformat(),
+            "end": sc.calendar.date_of(self.steps).isoformat(),
+            "actors": self.codes,
+            "max_level": int(self.system["max_level"].max()),
+            "peak_levels": self.peak_table(),
+            "threat_changes": self.threat_changes(),
+            "decisions_by_type": counts,
+            "n_records": len(self.records),
+            "responses": [
+                {"actor": x["decision"]["actor"], "action": x["decision"]["type"], "target": x["decision"]["target"],
+                 "step": x["decision"]["step"], "because": [c["why"] for c in x["chain"]]}
+                for x in self.responses()[:40]
+            ],
+            "military_spending_change": {c: float(self.series["milex"][-1][k] - 1.0) for k, c in enumerate(self.codes)},
+            "meta": self.meta,
+        }
+
+    # ------------------------------------------------------------------ narrative
+    def narrative(self, explain: bool = False, steps: tuple[int, int] | None = None, limit: int | None = None) -> list[str]:
+        """The run told step by step, one line per record (explain: perceptions and causes too)."""
+        cal = self.scenario.calendar
+        lines: list[str] = []
+        cur = None
+        for r in self.records:
+            if steps is not None and not steps[0] <= r["step"] <= steps[1]:
+                continue
+            if not explain and r["kind"] == "perception":
+                continue
+            if not explain and r["kind"] == "decision" and r["type"] in ("protest", "arm") and not r.get("cause"):
+                continue
+            if r["step"] != cur:
+                cur = r["step"]
+                lines.append(f"Week {cur + 1} ({cal.date_of(cur).isoformat()})" if cal.step == "week" else f"Day {cur + 1} ({cal.date_of(cur).isoformat()})")
+            text = r["why"]
+            if explain and r.get("cause"):
+                text += f"  [{r['id']} ← {r['cause']}]"
+            elif explain:
+                text += f"  [{r['id']}]"
+            lines.append("  - " + text)
+            if limit and len(lines) >= limit:
+                break
+        return lines
+
+    def story(self, max_lines: int = 30) -> list[str]:
+        """A short account for students: how the threat moved, who answered what, how far it climbed."""
+        out = []
+        for x in self.responses():
+            d = x["decision"]
+            chain = x["chain"]
+            ev = chain[0]
+            per = next((c for c in chain if c["kind"] == "perception"), None)
+            s = f"Week {d['step'] + 1}: " + (per["why"] if per else ev["why"]) + f" → {d['why']}"
+            out.append(s)
+            if len(out) >= max_lines:
+                break
+        return out
+
+
+def run_scenario(scenario: Scenario, seed: int = 0, *, variant: str | None = None, record: str = "full",
+                 catalog=None) -> RunResult:
+    """Run ``scenario`` (optionally a named ``variant``) once with ``seed``.
+
+    Args:
+        scenario: A validated scenario.
+        seed: The master seed; the same scenario, variant and seed give identical results.
+        variant: Name of a variant to apply first (``None`` or ``"baseline"``: none).
+        record: ``"full"`` (histories for narratives and charts) or ``"summary"`` (ensembles).
+        catalog: The actor catalog (default: the shipped one).
+    """
+    sc = scenario.with_variant(variant) if variant else scenario
+    model = CrisisModel(sc, seed, record=record, catalog=catalog)
+    init_threat = model.world.threat.copy()
+    init_align = model.world.align.copy()
+    init_pledge = model.world.pledge.copy()
+    t0 = dt.datetime.now()
+    model.run()
+    w = model.world
+    return RunResult(
+        scenario=sc,
+        seed=int(seed),
+        codes=list(w.codes),
+        names=[a.name for a in w.actors],
+        records=model.log.records,
+        peak=model.peak.copy(),
+        final_level=w.level.copy(),
+        first_cross=model.first_cross,
+        series=model.series,
+        system=model.system,
+        level_hist=model.level_hist,
+        threat_hist=model.threat_hist,
+        initial_threat=init_threat,
+        final_threat=w.threat.copy(),
+        initial_align=init_align,
+        final_align=w.align.copy(),
+        initial_pledge=init_pledge,
+        final_pledge=w.pledge.copy(),
+        meta={"seconds": (dt.datetime.now() - t0).total_seconds()},
+    )

@@ -1,0 +1,285 @@
+"""The world's state: per-actor vectors and dyadic matrices held in numpy arrays.
+
+:func:`build_world` resolves a :class:`~sim.scenario.schema.Scenario` against the shipped catalog
+(its ``data_year``): capabilities, capitals, democracy, UN ideal points, major-power and nuclear
+status, ATOP alliances, contiguity, distances and rivalries, then the scenario's own relations and
+per-actor overrides on top. Every dyadic quantity is an ``N × N`` array indexed in scenario order;
+row ``i`` is the perceiving / acting state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.errors import CatalogError
+from sim.scenario.schema import Scenario
+
+__all__ = ["ActorInfo", "World", "build_world", "LADDER"]
+
+#: The escalation ladder (Kahn 1965, compacted to ten rungs; see docs/model.md).
+LADDER: dict[int, str] = {
+    0: "status quo / cooperation",
+    1: "verbal protest, demands",
+    2: "formal threats, ultimatums",
+    3: "sanctions, reduced relations",
+    4: "show of force, alert, mobilisation",
+    5: "harassment, limited violence",
+    6: "blockade, limited strikes",
+    7: "major conventional war",
+    8: "nuclear threats, alerts",
+    9: "limited nuclear use",
+    10: "central nuclear war",
+}
+
+OBLIGATION_STRENGTH = {"defense": 0.8, "consultation": 0.0, "neutrality": 0.0, "nonaggression": 0.0}
+ALIGNMENT_OF = {"defense": 0.8, "consultation": 0.45, "neutrality": 0.3, "nonaggression": 0.25, "none": 0.0}
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    """What the model knows about one actor, and where each figure came from."""
+
+    code: str
+    name: str
+    cinc: float
+    milex: float
+    polyarchy: float
+    ideal_point: float
+    major_power: bool
+    nuclear: bool
+    lat: float
+    lon: float
+    resolve: float
+    doctrine: str
+    modifiers: tuple[str, ...]
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    """Dyadic and per-actor state of a running crisis (all arrays in scenario order)."""
+
+    codes: list[str]
+    actors: list[ActorInfo]
+    # per actor
+    cap0: np.ndarray
+    cap: np.ndarray
+    dem: np.ndarray
+    ideal: np.ndarray
+    major: np.ndarray
+    nuclear: np.ndarray
+    resolve: np.ndarray
+    arms_a: np.ndarray
+    arms_m: np.ndarray
+    arms_g: np.ndarray
+    odp: np.ndarray
+    x: np.ndarray  # Richardson: extra military spending as a share of the base
+    # dyadic
+    dist: np.ndarray
+    contig: np.ndarray
+    pledge: np.ndarray  # pledge[i, j]: strength with which i would defend j (in force)
+    align: np.ndarray
+    reliab: np.ndarray  # reliab[i, j]: i's belief that j would honour its pledge
+    rival: np.ndarray
+    trade: np.ndarray
+    inst: np.ndarray
+    hostility: np.ndarray  # hostility[i, j]: decayed hostile acts of i toward j
+    posture: np.ndarray  # posture[j, i]: offensive posture of j near i
+    belief: np.ndarray  # belief[i, j]: i's belief that j is greedy
+    threat: np.ndarray  # threat[i, j]: normalised threat i perceives from j, 0–1
+    level: np.ndarray  # escalation rung of the dyad, symmetric, int
+    sanctions: np.ndarray  # sanctions[i, j]: severity of i's sanctions on j
+    sigma: np.ndarray  # private-information spread per dyad (bargaining)
+    pwin_year: np.ndarray  # smoothed win probability a year ago (commitment problem)
+    offer: np.ndarray  # offer[i, j]: generosity of an open settlement offer from i to j
+
+    @property
+    def n(self) -> int:
+        """Number of actors."""
+        return len(self.codes)
+
+    def index(self, code: str) -> int:
+        """Row index of ``code``."""
+        return self.codes.index(code)
+
+
+def _haversine(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lat), np.radians(lon)
+    dlat = la[:, None] - la[None, :]
+    dlon = lo[:, None] - lo[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(la[:, None]) * np.cos(la[None, :]) * np.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def build_world(scenario: Scenario, catalog=None) -> World:
+    """Resolve ``scenario`` against the catalog of its ``data_year`` into a :class:`World`.
+
+    Raises:
+        CatalogError: an actor code that the catalog does not know for that year.
+    """
+    if catalog is None:
+        from sim.catalog import load_catalog
+
+        catalog = load_catalog()
+    year = scenario.data_year
+    codes = scenario.codes
+    n = len(codes)
+    lens = scenario.lens
+    infos: list[ActorInfo] = []
+    problems = []
+    for a in scenario.actors:
+        rec = None
+        if a.catalog:
+            try:
+                rec = catalog.state(a.code, year)
+            except CatalogError as exc:
+                problems.append(str(exc))
+                continue
+        ov = a.overrides
+        prov: dict[str, str] = {}
+
+        def pick(name, rec_value, default, _ov=ov, _prov=prov):
+            v = getattr(_ov, name, None)
+            if v is not None:
+                _prov[name] = "scenario override"
+                return v
+            if rec_value is not None and not (isinstance(rec_value, float) and np.isnan(rec_value)):
+                _prov[name] = f"catalog {year}"
+                return rec_value
+            _prov[name] = "default (missing in catalog)"
+            return default
+
+        infos.append(
+            ActorInfo(
+                code=a.code,
+                name=pick("name", rec.name if rec else None, a.code),
+                cinc=float(pick("cinc", rec.cinc if rec else None, 0.001)),
+                milex=float(pick("milex", rec.milex if rec else None, 0.0)),
+                polyarchy=float(pick("polyarchy", rec.polyarchy if rec else None, 0.3)),
+                ideal_point=float(pick("ideal_point", rec.ideal_point if rec else None, 0.0)),
+                major_power=bool(pick("major_power", rec.major_power if rec else None, False)),
+                nuclear=bool(pick("nuclear", rec.nuclear if rec else None, False)),
+                lat=float(pick("lat", rec.lat if rec else None, 0.0)),
+                lon=float(pick("lon", rec.lon if rec else None, 0.0)),
+                resolve=float(ov.resolve if ov.resolve is not None else 0.5),
+                doctrine=lens or a.doctrine,
+                modifiers=tuple(a.modifiers),
+                provenance=prov,
+            )
+        )
+    if problems:
+        raise CatalogError("\n".join(problems))
+
+    p = scenario.parameters
+    f = np.float64
+    cap0 = np.array([max(i.cinc, 1e-6) for i in infos], dtype=f)
+    lat = np.array([i.lat for i in infos], dtype=f)
+    lon = np.array([i.lon for i in infos], dtype=f)
+    capdist = _haversine(lat, lon)
+    dist = capdist.copy()
+    contig = np.zeros((n, n), dtype=bool)
+    cat_codes = [a.code for a in scenario.actors if a.catalog]
+    if cat_codes:
+        idx = [codes.index(c) for c in cat_codes]
+        md = np.asarray(catalog.min_distance(cat_codes), dtype=f)
+        ct = np.asarray(catalog.contiguity(cat_codes, year))
+        sub = np.ix_(idx, idx)
+        # The nearer of capital distance and minimum border distance (a state's power reaches
+        # out from its territory, not only its capital); missing minimum distances fall back.
+        dist[sub] = np.where(np.isnan(md), capdist[sub], np.minimum(capdist[sub], md))
+        contig[sub] = ct == 1
+    np.fill_diagonal(dist, 0.0)
+
+    pledge = np.zeros((n, n), dtype=f)
+    align = np.zeros((n, n), dtype=f)
+    rival = np.zeros((n, n), dtype=bool)
+    rel = scenario.relations
+    if rel.from_catalog and len(cat_codes) > 1:
+        for al in catalog.alliances(cat_codes, year):
+            i, j = codes.index(al.a), codes.index(al.b)
+            if al.defense:
+                kind = "defense"
+            elif al.consul:
+                kind = "consultation"
+            elif al.neutral:
+                kind = "neutrality"
+            elif al.nonagg:
+                kind = "nonaggression"
+            else:
+                continue
+            pledge[i, j] = pledge[j, i] = OBLIGATION_STRENGTH[kind]
+            align[i, j] = align[j, i] = ALIGNMENT_OF[kind]
+        for a_, b_, *_ in catalog.rivalries(cat_codes, year):
+            i, j = codes.index(a_), codes.index(b_)
+            rival[i, j] = rival[j, i] = True
+    for al in rel.alliances:
+        i, j = codes.index(al.members[0]), codes.index(al.members[1])
+        s = al.strength if al.type == "defense" else 0.0
+        pledge[i, j] = pledge[j, i] = s
+        align[i, j] = align[j, i] = max(ALIGNMENT_OF[al.type], s) if al.type != "none" else 0.0
+    for a_, b_ in rel.rivalries:
+        i, j = codes.index(a_), codes.index(b_)
+        rival[i, j] = rival[j, i] = True
+
+    def tie(items) -> np.ndarray:
+        m = np.zeros((n, n), dtype=f)
+        for t in items:
+            i, j = codes.index(t.between[0]), codes.index(t.between[1])
+            m[i, j] = m[j, i] = t.value
+        return m
+
+    trade = np.clip(tie(rel.trade), 0, 1)
+    inst = np.clip(tie(rel.institutions), 0, 1)
+    level = np.rint(np.clip(tie(rel.tensions), 0, 10)).astype(np.int16)
+    for a_, b_ in rel.wars:
+        i, j = codes.index(a_), codes.index(b_)
+        level[i, j] = level[j, i] = 7
+    hostility = level / 6.0 + 0.25 * rival
+    np.fill_diagonal(hostility, 0.0)
+    sp = p.spiral
+    belief = np.where(rival, sp.rival_prior, sp.prior_greedy).astype(f)
+    np.fill_diagonal(belief, 0.0)
+    reliab = np.where(pledge > 0, 0.7, 0.5).astype(f)
+    ar = p.arms
+
+    def per_actor(name, default):
+        return np.array(
+            [getattr(a.overrides, name) if getattr(a.overrides, name) is not None else default for a in scenario.actors],
+            dtype=f,
+        )
+
+    return World(
+        codes=codes,
+        actors=infos,
+        cap0=cap0,
+        cap=cap0.copy(),
+        dem=np.array([i.polyarchy for i in infos], dtype=f),
+        ideal=np.array([i.ideal_point for i in infos], dtype=f),
+        major=np.array([i.major_power for i in infos], dtype=bool),
+        nuclear=np.array([i.nuclear for i in infos], dtype=bool),
+        resolve=np.array([i.resolve for i in infos], dtype=f),
+        arms_a=per_actor("arms_reaction", ar.reaction),
+        arms_m=per_actor("arms_fatigue", ar.fatigue),
+        arms_g=per_actor("grievance", ar.grievance),
+        odp=per_actor("offense_defense_perception", p.alliance_politics.offense_defense_perception),
+        x=np.zeros(n, dtype=f),
+        dist=dist,
+        contig=contig,
+        pledge=pledge,
+        align=align,
+        reliab=reliab,
+        rival=rival,
+        trade=trade,
+        inst=inst,
+        hostility=hostility,
+        posture=np.zeros((n, n), dtype=f),
+        belief=belief,
+        threat=np.zeros((n, n), dtype=f),
+        level=level,
+        sanctions=np.zeros((n, n), dtype=f),
+        sigma=np.full((n, n), p.bargaining.uncertainty, dtype=f),
+        pwin_year=np.full((n, n), np.nan, dtype=f),
+        offer=np.zeros((n, n), dtype=f),
+    )
