@@ -62,17 +62,43 @@ _OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 
 #: Predecessor/successor codes worth suggesting when a code is absent in a year (by ccode).
 _RELATED: dict[int, tuple[int, ...]] = {
-    255: (260, 265), 260: (255,), 265: (255,),
-    240: (255,), 245: (255,), 267: (255,), 269: (255,), 271: (255,), 273: (255,), 275: (255,),
+    255: (260, 265),
+    260: (255,),
+    265: (255,),
+    240: (255,),
+    245: (255,),
+    267: (255,),
+    269: (255,),
+    271: (255,),
+    273: (255,),
+    275: (255,),
     280: (255,),
-    300: (305, 310), 305: (300,), 310: (300,),
-    315: (316, 317), 316: (315,), 317: (315,),
-    327: (325,), 329: (325,), 332: (325,), 335: (325,), 337: (325,),
-    345: (341, 343, 344, 346, 347, 349), 341: (345,), 343: (345,), 344: (345,), 346: (345,),
-    347: (345,), 349: (345,),
-    678: (679,), 680: (679,), 679: (678, 680),
-    730: (731, 732), 731: (730,), 732: (730,),
-    816: (817,), 817: (816,),
+    300: (305, 310),
+    305: (300,),
+    310: (300,),
+    315: (316, 317),
+    316: (315,),
+    317: (315,),
+    327: (325,),
+    329: (325,),
+    332: (325,),
+    335: (325,),
+    337: (325,),
+    345: (341, 343, 344, 346, 347, 349),
+    341: (345,),
+    343: (345,),
+    344: (345,),
+    346: (345,),
+    347: (345,),
+    349: (345,),
+    678: (679,),
+    680: (679,),
+    679: (678, 680),
+    730: (731, 732),
+    731: (730,),
+    732: (730,),
+    816: (817,),
+    817: (816,),
 }
 
 
@@ -221,7 +247,8 @@ class Catalog:
         except FileNotFoundError as exc:
             raise CatalogError(
                 f"the actor catalog is missing ({path}); rebuild it with "
-                "`python scripts/build_catalog.py`") from exc
+                "`python scripts/build_catalog.py`"
+            ) from exc
         meta = doc["meta"]
         self._meta = meta
         self.first_year: int = meta["first_year"]
@@ -248,8 +275,12 @@ class Catalog:
         cols = doc["columns"]
         self._cols = cols
         self._row: dict[tuple[int, int], int] = dict(
-            zip(zip(cols["ccode"], cols["year"], strict=True), range(len(cols["ccode"])),
-                strict=True))
+            zip(
+                zip(cols["ccode"], cols["year"], strict=True),
+                range(len(cols["ccode"])),
+                strict=True,
+            )
+        )
         self._records: dict[tuple[str, int], StateRecord] = {}
         self._codes_by_year: dict[int, list[str]] = {}
         self._lock = threading.Lock()
@@ -262,8 +293,10 @@ class Catalog:
         self._manifest: dict | None = None
 
     def __repr__(self) -> str:
-        return (f"Catalog({len(self._meta_by_ccode)} states, {self.first_year}–{self.last_year}, "
-                f"ATOP to {self.atop_last_year})")
+        return (
+            f"Catalog({len(self._meta_by_ccode)} states, {self.first_year}–{self.last_year}, "
+            f"ATOP to {self.atop_last_year})"
+        )
 
     # --- codes and years ---------------------------------------------------------------------
 
@@ -279,12 +312,16 @@ class Catalog:
         except TypeError:
             raise CatalogError(f"year must be a whole number, got {year!r}") from None
         if not self.first_year <= y <= self.last_year:
-            hint = (f" Use {self.last_year} as the baseline and model later changes (such as "
-                    "the 2024 Russia–North Korea treaty) as scenario events."
-                    if y > self.last_year else "")
+            hint = (
+                f" Use {self.last_year} as the baseline and model later changes (such as "
+                "the 2024 Russia–North Korea treaty) as scenario events."
+                if y > self.last_year
+                else ""
+            )
             raise CatalogError(
                 f"year {y} is outside the actor catalog: COW NMC covers "
-                f"{self.first_year}–{self.last_year}.{hint}")
+                f"{self.first_year}–{self.last_year}.{hint}"
+            )
         return y
 
     def _display_name(self, ccode: int, year: int | None = None) -> str:
@@ -302,8 +339,10 @@ class Catalog:
         hints: list[str] = []
         if code in self._iso and self._meta_by_ccode[self._iso[code]]["code"] != code:
             c = self._iso[code]
-            hints.append(f"'{code}' is the ISO 3166 code of {self._display_name(c)}, whose COW "
-                         f"code is {self._meta_by_ccode[c]['code']}.")
+            hints.append(
+                f"'{code}' is the ISO 3166 code of {self._display_name(c)}, whose COW "
+                f"code is {self._meta_by_ccode[c]['code']}."
+            )
         cands = difflib.get_close_matches(code, list(self._ccode_by_code), n=4, cutoff=0.5)
         if len(code) > 3:
             cands = [c for c, _ in self.search(code)][:4] + cands
@@ -312,11 +351,12 @@ class Catalog:
             if c not in seen:
                 seen.append(c)
         if seen:
-            sug = ", ".join(f"{c} ({self._display_name(self._ccode_by_code[c])})"
-                            for c in seen[:5])
+            sug = ", ".join(f"{c} ({self._display_name(self._ccode_by_code[c])})" for c in seen[:5])
             hints.append(f"Did you mean: {sug}?")
-        hints.append("Codes are COW state abbreviations (USA, RUS, CHN, UKG, GMY …); "
-                     "Catalog.search('name') finds one by name.")
+        hints.append(
+            "Codes are COW state abbreviations (USA, RUS, CHN, UKG, GMY …); "
+            "Catalog.search('name') finds one by name."
+        )
         return CatalogError(f"unknown actor code '{code}'. " + " ".join(hints))
 
     def resolve(self, code: str) -> int:
@@ -338,25 +378,24 @@ class Catalog:
             raise self._unknown(c) from None
 
     def known_codes(self) -> list[str]:
-        """Every COW code in the catalog (any year), sorted; aliases excluded."""
+        """Return every COW code in the catalog (any year), sorted; aliases excluded."""
         return sorted(m["code"] for m in self._meta_by_ccode.values())
 
     def years(self, code: str) -> list[tuple[int, int]]:
-        """The spells (first, last year) in which the state is in the system."""
+        """Return the spells (first, last year) in which the state is in the system."""
         return [tuple(s) for s in self._meta_by_ccode[self.resolve(code)]["spans"]]
 
     def codes(self, year: int) -> list[str]:
-        """The codes of all states in the system in ``year`` (having a COW NMC row), sorted."""
+        """Return the codes of the states in the system in ``year`` (with an NMC row), sorted."""
         y = self._check_year(year)
         got = self._codes_by_year.get(y)
         if got is None:
-            got = sorted(m["code"] for c, m in self._meta_by_ccode.items()
-                         if (c, y) in self._row)
+            got = sorted(m["code"] for c, m in self._meta_by_ccode.items() if (c, y) in self._row)
             self._codes_by_year[y] = got
         return list(got)
 
     def has_state(self, code: str, year: int) -> bool:
-        """Whether ``code`` is a state in the system in ``year`` (False for unknown codes)."""
+        """Tell whether ``code`` is a state in the system in ``year`` (False if unknown)."""
         try:
             c = self._ccode_by_code.get(self._norm(code))
             y = operator.index(year)
@@ -366,16 +405,24 @@ class Catalog:
 
     def _absent(self, code: str, c: int, y: int) -> CatalogError:
         m = self._meta_by_ccode[c]
-        msg = (f"{code} ({self._display_name(c)}) is in the COW state system "
-               f"{_fmt_spans(m['spans'])} but not in {y}.")
+        msg = (
+            f"{code} ({self._display_name(c)}) is in the COW state system "
+            f"{_fmt_spans(m['spans'])} but not in {y}."
+        )
         rel = [r for r in _RELATED.get(c, ()) if (r, y) in self._row]
         if rel:
-            msg += " In {}: {}.".format(y, ", ".join(
-                f"{self._meta_by_ccode[r]['code']} ({self._display_name(r, y)})" for r in rel))
+            msg += " In {}: {}.".format(
+                y,
+                ", ".join(
+                    f"{self._meta_by_ccode[r]['code']} ({self._display_name(r, y)})" for r in rel
+                ),
+            )
         if code in self._iso and self._iso[code] != c:
             o = self._iso[code]
-            msg += (f" Note: '{code}' is also the ISO 3166 code of {self._display_name(o)}, "
-                    f"whose COW code is {self._meta_by_ccode[o]['code']}.")
+            msg += (
+                f" Note: '{code}' is also the ISO 3166 code of {self._display_name(o)}, "
+                f"whose COW code is {self._meta_by_ccode[o]['code']}."
+            )
         return CatalogError(msg)
 
     def state(self, code: str, year: int) -> StateRecord:
@@ -404,7 +451,7 @@ class Catalog:
         return rec
 
     def states(self, codes: Iterable[str], year: int) -> list[StateRecord]:
-        """Records of several states in one year, in the order given.
+        """Return the records of several states in one year, in the order given.
 
         Raises:
             CatalogError: Listing every code that failed.
@@ -433,8 +480,10 @@ class Catalog:
 
         if code in self._iso and self._iso[code] != c:
             o = self._iso[code]
-            flags.append(f"{code} is COW's code for {m['cow_name']}; ISO 3166 {code} is "
-                         f"{self._display_name(o)} (COW {self._meta_by_ccode[o]['code']})")
+            flags.append(
+                f"{code} is COW's code for {m['cow_name']}; ISO 3166 {code} is "
+                f"{self._display_name(o)} (COW {self._meta_by_ccode[o]['code']})"
+            )
         comps = {k: f(k) for k in ("milex", "milper", "irst", "pec", "tpop", "upop")}
         missing = [k for k, v in comps.items() if v is None]
         if missing:
@@ -444,21 +493,34 @@ class Catalog:
             if sy is not None:
                 flags.append(f"{k} carried forward from {sy}")
         if y > self.majors_last_year:
-            flags.append(f"major-power status carried forward from {self.majors_last_year} "
-                         f"(COW list ends {self.majors_last_year})")
+            flags.append(
+                f"major-power status carried forward from {self.majors_last_year} "
+                f"(COW list ends {self.majors_last_year})"
+            )
         nuclear = bool(col["nuclear"][i])
         note = self._nuclear.get(c, {}).get("note", "")
         if nuclear and not note.startswith("first test"):
             flags.append(f"nuclear: {note}")
         cap_name, lat, lon = self._capitals[col["capital"][i]]
         return StateRecord(
-            code=code, ccode=c, name=self._display_name(c, y), year=y,
-            cinc=float(col["cinc"][i]), **comps,
-            capital=cap_name, lat=float(lat), lon=float(lon),
-            polyarchy=f("polyarchy"), polity2=f("polity2"), ideal_point=f("ideal_point"),
-            major_power=bool(col["major"][i]), nuclear=nuclear,
-            sipri_milex_usd_m=f("sipri_milex_usd_m"), flags=tuple(flags),
-            cow_name=m["cow_name"])
+            code=code,
+            ccode=c,
+            name=self._display_name(c, y),
+            year=y,
+            cinc=float(col["cinc"][i]),
+            **comps,
+            capital=cap_name,
+            lat=float(lat),
+            lon=float(lon),
+            polyarchy=f("polyarchy"),
+            polity2=f("polity2"),
+            ideal_point=f("ideal_point"),
+            major_power=bool(col["major"][i]),
+            nuclear=nuclear,
+            sipri_milex_usd_m=f("sipri_milex_usd_m"),
+            flags=tuple(flags),
+            cow_name=m["cow_name"],
+        )
 
     def search(self, text: str) -> list[tuple[str, str]]:
         """Find states by code, ISO code or (part of) a name, for pickers in UIs.
@@ -525,7 +587,7 @@ class Catalog:
         return self._atop
 
     def alliances(self, codes: Iterable[str], year: int) -> list[AllianceRecord]:
-        """ATOP alliance obligations among the given states.
+        """Return the ATOP alliance obligations among the given states.
 
         Each unordered pair appears once, with obligations OR-ed over both directed ATOP rows;
         pairs without any obligation are left out. The ATOP year is ``min(year, 2018)``.
@@ -550,9 +612,12 @@ class Catalog:
                     key = (min(i, j), max(i, j))
                     masks[key] = masks.get(key, 0) | m
         bits = self._meta["atop_bits"]
-        return [AllianceRecord(norm[i], norm[j], *(bool(m & bits[k]) for k in _OBLIGATIONS),
-                               source_year=sy)
-                for (i, j), m in sorted(masks.items())]
+        return [
+            AllianceRecord(
+                norm[i], norm[j], *(bool(m & bits[k]) for k in _OBLIGATIONS), source_year=sy
+            )
+            for (i, j), m in sorted(masks.items())
+        ]
 
     def _load_cont(self) -> dict[int, list[tuple[int, int, int, int]]]:
         if self._cont is None:
@@ -565,7 +630,7 @@ class Catalog:
         return self._cont
 
     def contiguity(self, codes: Sequence[str], year: int) -> np.ndarray:
-        """COW direct contiguity among the given states.
+        """Return the COW direct contiguity types among the given states.
 
         Args:
             codes: Actor codes (N).
@@ -596,12 +661,14 @@ class Catalog:
 
     def _load_mind(self) -> dict[tuple[int, int], float]:
         if self._mind is None:
-            self._mind = {(int(a), int(b)): float(km) for a, b, km in
-                          _read_csv_gz(self.data_dir / "mindist_2019.csv.gz")}
+            self._mind = {
+                (int(a), int(b)): float(km)
+                for a, b, km in _read_csv_gz(self.data_dir / "mindist_2019.csv.gz")
+            }
         return self._mind
 
     def min_distance(self, codes: Sequence[str]) -> np.ndarray:
-        """Minimum distance in km between the states' 2019 borders (CShapes 2.0).
+        """Return the minimum distance in km between the states' 2019 borders (CShapes 2.0).
 
         Returns:
             ``float`` array N×N; NaN where a state is not in the 2019 data; 0 on the diagonal.
@@ -619,7 +686,7 @@ class Catalog:
         return out
 
     def capital_distance(self, codes: Sequence[str], year: int) -> np.ndarray:
-        """Great-circle (haversine) distance in km between the states' capitals in ``year``.
+        """Return great-circle (haversine) km between the states' capitals in ``year``.
 
         Raises:
             CatalogError: If a state is not in the system that year.
@@ -629,8 +696,10 @@ class Catalog:
         lon = np.radians([r.lon for r in recs])
         dlat = lat[:, None] - lat[None, :]
         dlon = lon[:, None] - lon[None, :]
-        h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(
-            dlon / 2) ** 2
+        h = (
+            np.sin(dlat / 2) ** 2
+            + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+        )
         d = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
         np.fill_diagonal(d, 0.0)
         return d
@@ -643,13 +712,14 @@ class Catalog:
                 rid, name, a, b, s, e, ongoing = r[:7]
                 fl = [x == "1" for x in r[7:]]
                 types = tuple(k for k, on in zip(kinds, fl[:4], strict=True) if on)
-                rows.append((int(a), int(b), name, int(s), None if ongoing == "1" else int(e),
-                             types, fl[4]))
+                rows.append(
+                    (int(a), int(b), name, int(s), None if ongoing == "1" else int(e), types, fl[4])
+                )
             self._riv = rows
         return self._riv
 
     def rivalry_records(self, codes: Sequence[str], year: int) -> list[RivalryRecord]:
-        """Strategic rivalries among the given states in force in ``year``, with details."""
+        """Return the strategic rivalries among the states in force in ``year``, with details."""
         y = self._check_year(year)
         norm, ccs = self._resolve_all(codes)
         first = self._pairs(ccs)
@@ -664,20 +734,22 @@ class Catalog:
         return [r for *_, r in sorted(out, key=lambda t: (t[0], t[1], t[2].start))]
 
     def rivalries(self, codes: Sequence[str], year: int) -> list[tuple[str, str, str]]:
-        """Strategic rivalries in force in ``year`` as ``(a, b, name)``.
+        """Return the strategic rivalries in force in ``year`` as ``(a, b, name)``.
 
         Rivalries running at the source's end (2020) are taken as ongoing to 2022.
         """
         return [(r.a, r.b, r.name) for r in self.rivalry_records(codes, year)]
 
     def arms_races(self, codes: Sequence[str], year: int) -> list[tuple[str, str]]:
-        """Conventional arms races (Gibler, Rider & Hutchison) in force in ``year``."""
+        """Return the conventional arms races (Gibler, Rider & Hutchison) in force in ``year``."""
         y = self._check_year(year)
         norm, ccs = self._resolve_all(codes)
         first = self._pairs(ccs)
         if self._races is None:
-            self._races = [(int(a), int(b), int(s), int(e)) for _, a, b, s, e in
-                           _read_csv_gz(self.data_dir / "arms_races.csv")]
+            self._races = [
+                (int(a), int(b), int(s), int(e))
+                for _, a, b, s, e in _read_csv_gz(self.data_dir / "arms_races.csv")
+            ]
         out = set()
         for a, b, s, e in self._races:
             i, j = first.get(a), first.get(b)

@@ -36,24 +36,18 @@ class StateAgent(mesa.Agent):
         self.stream = stream
 
     def decide(self) -> None:
-        """Draw this step's action from the logit of the doctrine's scores.
+        """Draw this step's uniforms: the action choice, the threshold test and attention.
 
-        Two uniforms are drawn every step whatever happens (the action and the threshold test), so
-        that the stream stays aligned across variants. With a response lag, a state only attends
-        to the crisis with probability 1 − exp(−Δt/lag) in a step; otherwise it holds.
+        Three uniforms are drawn every step whatever happens, so that the stream stays aligned
+        across variants. The model turns the doctrine's scores into logit choice probabilities and
+        picks the action each agent's first uniform selects (vectorised, see
+        :meth:`~sim.model.model.CrisisModel.decide`). With a response lag, a state attends to the
+        crisis in a step with probability 1 − exp(−Δt/lag); otherwise it holds.
         """
         m = self.model
         u_choice, u_cross, u_attend = self.stream.random(3)
         i = self.index
+        m.u_choice[i] = u_choice
         m.cross_draw[i] = u_cross
         lag = m.params.decision.response_lag_weeks
-        if lag > 0 and u_attend > 1.0 - math.exp(-m.weeks / lag):
-            m.choice[i] = 0
-            return
-        row = m.utilities[i] / m.params.decision.temperature
-        row = row - row[np.isfinite(row)].max()
-        p = np.exp(row)
-        c = np.cumsum(p)
-        m.choice[i] = int(np.searchsorted(c, u_choice * c[-1], side="right"))
-        if m.choice[i] >= len(p):
-            m.choice[i] = len(p) - 1
+        m.attending[i] = lag <= 0 or u_attend <= 1.0 - math.exp(-m.weeks / lag)

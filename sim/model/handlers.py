@@ -33,6 +33,17 @@ def handles(*types: str):
     return deco
 
 
+def _reading_text(ev, code: str, role: str, rd) -> str:
+    """'RUS naval deployment or port visit — toward USA it reads as …' (one dyad's reading)."""
+    from sim.model.world import LADDER
+
+    what = EVENT_SPECS[ev.type].title.lower() if ev.type != "statement" else f"statement ({ev.kind.replace('_', ' ')})"
+    rel = {"target": "toward", "near": "toward", "partner": "with"}[role]
+    kind = "a show of force" if rd.ladder == 4 else (LADDER[rd.ladder] if rd.ladder else "cooperation")
+    return (f"{ev.actor} {what}: {rel} {code} it reads as '{rd.label}' (CAMEO {rd.cameo}, Goldstein {rd.goldstein:+.1f}) — "
+            f"{kind}" + (f", rung {rd.ladder}" if rd.ladder else "") + ".")
+
+
 def _readings(m: CrisisModel, ev, eid: str, magnitude: float = 1.0) -> dict[str, list[str]]:
     """Log and apply the event's reading toward each dyad it touches; returns record ids by role."""
     i = m.idx[ev.actor]
@@ -44,11 +55,11 @@ def _readings(m: CrisisModel, ev, eid: str, magnitude: float = 1.0) -> dict[str,
             continue
         for code in codes:
             j = m.idx[code]
-            verb = {"target": "toward", "near": "near", "partner": "with"}[role]
-            why = f"{ev.actor} {EVENT_SPECS[ev.type].title.lower()} {verb} {code}: {rd.label} (CAMEO {rd.cameo}, Goldstein {rd.goldstein:+.1f})"
+            why = _reading_text(ev, code, role, rd)
             rid = m.log.add(
                 m.steps_done, "event", "scenario", why, cause="", type=ev.type, actor=ev.actor, target=code,
                 cameo=rd.cameo, goldstein=rd.goldstein, level=rd.ladder, event_id=eid,
+                event_date=(ev.date or m.spec.calendar.date_of(m.steps_done)).isoformat(),
             )
             m.apply_act(i, j, rd.goldstein, rd.ladder, offensive=offensive, rid=rid, magnitude=magnitude, forced=True)
             out.setdefault(role, []).append(rid)
@@ -87,7 +98,8 @@ def _pact(m: CrisisModel, ev, eid: str) -> None:
     rd = reading_for(ev, "parties")
     why = f"{' and '.join(members)} sign a {ev.obligation} pact (strength {ev.strength:.1f}): {rd.label} (CAMEO {rd.cameo}, Goldstein {rd.goldstein:+.1f})"
     rid = m.log.add(m.steps_done, "event", "scenario", why, type=ev.type, actor=ev.actor, target=",".join(ev.parties),
-                    cameo=rd.cameo, goldstein=rd.goldstein, level=0, event_id=eid)
+                    cameo=rd.cameo, goldstein=rd.goldstein, level=0, event_id=eid,
+                    event_date=(ev.date or m.spec.calendar.date_of(m.steps_done)).isoformat())
     in_force_now = ev.in_force is None or m.spec.calendar.step_of(ev.in_force) <= m.steps_done
     strength = ev.strength if ev.obligation == "defense" else 0.0
     # A pact signed but not yet in force is anticipated at half strength (proposal; docs/model.md).

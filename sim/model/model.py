@@ -123,6 +123,8 @@ class CrisisModel(mesa.Model):
         self.focal = np.zeros(n, dtype=np.int64)
         self.partner = np.full(n, -1, dtype=np.int64)
         self.cross_draw = np.ones(n)
+        self.u_choice = np.zeros(n)
+        self.attending = np.ones(n, dtype=bool)
         self.utilities = np.zeros((n, len(ACTIONS)))
         # recording
         H = scenario.calendar.horizon
@@ -134,6 +136,8 @@ class CrisisModel(mesa.Model):
         self.system = {k: np.zeros(H + 1) for k in ("max_level", "mean_threat", "dyads_violent", "dyads_war")}
         self.level_hist = np.zeros((H + 1, n, n), dtype=np.int8) if record == "full" else None
         self.threat_hist = np.zeros((H + 1, n, n), dtype=np.float32) if record == "full" else None
+        self.explain = record == "full"
+        self._static_dyadic()
         self.perceive_threat(initial=True)
         self.record()
 
@@ -286,7 +290,7 @@ class CrisisModel(mesa.Model):
         self.agg, self.own = AGG, own
         self.components = {"power": power, "proximity": prox, "offense": offense, "intent": intent}
         w.threat = T / (1.0 + T)
-        if not initial:
+        if not initial and self.explain:
             self._explain_perception(prev_raw, prev_comp)
         self.causes.clear()
         self.power_causes.clear()
@@ -320,12 +324,13 @@ class CrisisModel(mesa.Model):
                 "offense": f"{w.codes[j]}'s forces deployed near it raised its offensive posture (×{ratios['offense']:.2f})",
                 "intent": f"{w.codes[j]}'s acts made its intentions look more hostile (×{ratios['intent']:.2f})",
             }[comp]
-            ev = f" after: {src['why']}" if src else ""
-            why = (f"{w.codes[i]}'s threat from {w.codes[j]} rose {rel[i, j]:+.0%} "
-                   f"({self.threat_prev[i, j]:.2f} → {w.threat[i, j]:.2f}) because {because}{ev}.")
+            ev = f" — after {src['actor']}'s {str(src['type']).replace('_', ' ')} ({src['id']})" if src else ""
+            before, after = float(self.threat_prev[i, j]), float(w.threat[i, j])
+            shown = f" ({before:.2f} → {after:.2f} on the 0–1 scale)" if round(after, 2) != round(before, 2) else ""
+            why = (f"{w.codes[i]}'s threat from {w.codes[j]} rose {rel[i, j]:.0%}{shown} because {because}{ev}.")
             rid = self.log.add(t, "perception", "perceive_threat", why, cause=cause, actor=w.codes[i], target=w.codes[j],
                                component=comp, before=float(self.threat_prev[i, j]), after=float(w.threat[i, j]))
-            self.last_perception[(i, j)] = rid
+            self.last_perception[(i, j)] = (rid, t)
 
     # ================================================================== 3. update_beliefs
     def update_beliefs(self) -> None:
@@ -394,23 +399,16 @@ class CrisisModel(mesa.Model):
             offer=w.offer[k, rows],
         )
 
-    @property
-    def affinity(self) -> np.ndarray:
-        """Identity affinity from UN-voting ideal points: 1 − |x_i − x_j| / scale, clipped to [0, 1]."""
-        if not hasattr(self, "_aff"):
-            ideal = self.world.ideal
-            scale = self.params.power_transition.dissatisfaction_scale
-            self._aff = np.clip(1.0 - np.abs(ideal[:, None] - ideal[None, :]) / scale, 0.0, 1.0)
-        return self._aff
-
-    @property
-    def damp(self) -> np.ndarray:
-        """Liberal-peace dampening per dyad: exp(−β_dem·min(dem) − β_trade·trade − β_io·inst)."""
+    def _static_dyadic(self) -> None:
+        """Affinity and liberal-peace dampening: fixed for a run (regime, trade and institutions do not change)."""
         w, lp = self.world, self.params.liberal_peace
-        if not hasattr(self, "_damp_static"):
-            joint = np.minimum(w.dem[:, None], w.dem[None, :])
-            self._damp_static = joint * lp.democracy_weight
-        return np.exp(-self._damp_static - lp.trade_weight * w.trade - lp.institutions_weight * w.inst)
+        scale = self.params.power_transition.dissatisfaction_scale
+        # Identity affinity from UN-voting ideal points: 1 − |x_i − x_j| / scale, clipped to [0, 1].
+        self.affinity = np.clip(1.0 - np.abs(w.ideal[:, None] - w.ideal[None, :]) / scale, 0.0, 1.0)
+        # Liberal-peace dampening: exp(−β_dem·min(dem_i, dem_j) − β_trade·trade_ij − β_io·inst_ij).
+        joint = np.minimum(w.dem[:, None], w.dem[None, :])
+        self.damp = np.exp(-lp.democracy_weight * joint - lp.trade_weight * w.trade - lp.institutions_weight * w.inst)
+        self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
 
     def decide(self) -> None:
         """Every state scores its actions through its doctrine; agents draw their choices."""
@@ -424,7 +422,19 @@ class CrisisModel(mesa.Model):
         u += self.mod_offsets
         u[~valid_mask(f)] = -np.inf
         self.utilities = u
-        self.agents.shuffle_do("decide")
+        self.agents.shuffle_do("decide")  # each agent draws its uniforms from its own stream
+        self._choose()
+
+    def _choose(self) -> None:
+        """Logit choice for all states at once from the uniforms each agent drew."""
+        u = self.utilities / self.params.decision.temperature
+        u = u - u.max(axis=1, keepdims=True)
+        p = np.exp(u)
+        c = np.cumsum(p, axis=1)
+        pick = (c < (self.u_choice * c[:, -1])[:, None]).sum(axis=1)
+        np.minimum(pick, len(ACTIONS) - 1, out=pick)
+        pick[~self.attending] = 0
+        self.choice = pick
 
     # ================================================================== 5. act
     def act(self) -> None:
@@ -438,7 +448,7 @@ class CrisisModel(mesa.Model):
                 continue
             k = int(self.focal[i])
             ci, ck = w.codes[i], w.codes[k]
-            cause = self.last_perception.get((i, k), "")
+            cause = self._recent_perception(i, k)
             doctrine = self.by_index[i].doctrine_name
             rd = ACTION_SPECS[a]
             thr = float(w.threat[i, k])
@@ -455,6 +465,13 @@ class CrisisModel(mesa.Model):
             rid = self.log.add(t, "decision", "decide", why, cause=cause, type=a, actor=ci, target=target,
                                cameo=rd.cameo, goldstein=rd.goldstein, level=rd.ladder, doctrine=doctrine)
             self._effect(i, k, a, rd, rid, al)
+
+    def _recent_perception(self, i: int, k: int, window_weeks: float = 4.0) -> str:
+        """The perception record that prompted i's answer to k, if it is recent enough to be the reason."""
+        rec = self.last_perception.get((i, k))
+        if rec is None or (self.steps_done - rec[1]) * self.weeks > window_weeks:
+            return ""
+        return rec[0]
 
     def _effect(self, i: int, k: int, a: str, rd, rid: str, al) -> None:
         w = self.world
@@ -526,7 +543,7 @@ class CrisisModel(mesa.Model):
         """
         w, ap = self.world, self.params.alliance_politics
         L = w.level
-        crisis = np.argwhere(np.triu(L >= ap.crisis_level, 1))
+        crisis = np.argwhere((L >= ap.crisis_level) & self.upper)
         if crisis.size == 0:
             return
         t = self.steps_done
@@ -596,7 +613,7 @@ class CrisisModel(mesa.Model):
         w.pwin_year[first] = pw[first]
         shift = np.abs(pw - w.pwin_year) * (52.0 / max(self.weeks, 1e-9)) / 52.0
         w.pwin_year += (pw - w.pwin_year) * min(1.0, self.weeks / 52.0)
-        active = np.argwhere(np.triu(L >= 5, 1))
+        active = np.argwhere((L >= 5) & self.upper)
         if active.size == 0:
             return
         pt = self.transition_risk()
@@ -676,7 +693,7 @@ class CrisisModel(mesa.Model):
         t = self.steps_done
         up = self.pressure > L
         if up.any():
-            for i, j in np.argwhere(np.triu(up, 1)):
+            for i, j in np.argwhere(up & self.upper):
                 old = int(L[i, j])
                 L[i, j] = L[j, i] = self.pressure[i, j]
                 if old < 5 <= L[i, j] or old < 7 <= L[i, j]:
@@ -684,7 +701,7 @@ class CrisisModel(mesa.Model):
         # settlements: mutual offers
         mutual = (w.offer > 0) & (w.offer.T > 0)
         if mutual.any():
-            for i, j in np.argwhere(np.triu(mutual, 1)):
+            for i, j in np.argwhere(mutual & self.upper):
                 old = int(L[i, j])
                 new = max(0, old - lp.settlement_drop)
                 L[i, j] = L[j, i] = new
@@ -702,7 +719,7 @@ class CrisisModel(mesa.Model):
         # de-escalation of quiet dyads
         quiet = (L > 0) & (L < 7) & ~(self.pressure > 0)
         floor = np.where((w.sanctions > 0) | (w.sanctions.T > 0), 3, 0)
-        cand = np.argwhere(np.triu(quiet | self.down, 1))
+        cand = np.argwhere((quiet | self.down) & self.upper)
         if cand.size:
             rate = 1 - (1 - lp.deescalation_rate) ** self.weeks
             for i, j in cand:
@@ -711,7 +728,7 @@ class CrisisModel(mesa.Model):
                 if L[i, j] > floor[i, j] and L[i, j] < 7 and g.random() < min(1.0, rate * boost):
                     L[i, j] = L[j, i] = L[i, j] - 1
         # accidents
-        hot = np.argwhere(np.triu((L >= 4) & (L < 7), 1))
+        hot = np.argwhere((L >= 4) & (L < 7) & self.upper)
         if hot.size and lp.accident_rate > 0:
             pa = 1 - (1 - lp.accident_rate) ** self.weeks
             for i, j in hot:

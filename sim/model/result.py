@@ -159,6 +159,62 @@ class RunResult:
                 out.append({"decision": r, "chain": list(reversed(chain))})
         return out
 
+    def event_effects(self) -> list[dict[str, Any]]:
+        """For each scheduled scenario event: its readings, the perceptions it moved, the answers it drew.
+
+        Every record is traced back through its cause chain to the scheduled event at its root.
+        """
+        by_id = {r["id"]: r for r in self.records}
+        root: dict[str, str] = {}
+
+        def root_of(rid: str) -> str:
+            path = []
+            cur = by_id.get(rid)
+            while cur is not None and cur["id"] not in root and cur.get("cause"):
+                path.append(cur["id"])
+                cur = by_id.get(cur["cause"])
+            if cur is None:
+                res = ""
+            elif cur["id"] in root:
+                res = root[cur["id"]]
+            else:
+                res = cur["id"] if cur["mechanism"] == "scenario" else ""
+                root[cur["id"]] = res
+            for p in path:
+                root[p] = res
+            return res
+
+        groups: dict[str, dict[str, Any]] = {}
+        order: list[str] = []
+        for r in self.records:
+            if r["mechanism"] == "scenario":
+                eid = r.get("event_id", r["id"])
+                if eid not in groups:
+                    groups[eid] = {"event_id": eid, "step": r["step"], "date": r.get("event_date", r["date"]), "type": r["type"],
+                                   "readings": [], "perceptions": [], "responses": [], "outcomes": []}
+                    order.append(eid)
+                groups[eid]["readings"].append(r)
+                root[r["id"]] = r["id"]
+        ev_of = {r["id"]: r.get("event_id", r["id"]) for r in self.records if r["mechanism"] == "scenario"}
+        for r in self.records:
+            if r["mechanism"] == "scenario" or not r.get("cause"):
+                continue
+            rt = root_of(r["id"])
+            if not rt:
+                continue
+            g = groups[ev_of[rt]]
+            depth = 0
+            cur = r
+            while cur is not None and cur["mechanism"] != "scenario" and depth < 50:
+                depth += 1
+                cur = by_id.get(cur.get("cause", ""))
+            if depth > 2:  # event → perception → answer are first-order; the rest are knock-on effects
+                g["knock_on"] = g.get("knock_on", 0) + 1
+                continue
+            key = {"perception": "perceptions", "decision": "responses"}.get(r["kind"], "outcomes")
+            g[key].append(r)
+        return [groups[e] for e in order]
+
     def summary(self) -> dict[str, Any]:
         """A machine-readable summary (the ``--json`` output of ``flashpoint run``)."""
         sc = self.scenario
@@ -180,6 +236,13 @@ class RunResult:
             "threat_changes": self.threat_changes(),
             "decisions_by_type": counts,
             "n_records": len(self.records),
+            "event_effects": [
+                {"event": g["event_id"], "date": g["date"], "type": g["type"],
+                 "readings": [r["why"] for r in g["readings"]],
+                 "perceptions": [r["why"] for r in g["perceptions"]],
+                 "responses": [r["why"] for r in g["responses"]]}
+                for g in self.event_effects()
+            ],
             "responses": [
                 {"actor": x["decision"]["actor"], "action": x["decision"]["type"], "target": x["decision"]["target"],
                  "step": x["decision"]["step"], "because": [c["why"] for c in x["chain"]]}

@@ -225,15 +225,14 @@ def _pydantic_issue(err: Mapping[str, Any], data: dict, positions: PositionMap, 
         expected = _QUOTED.findall(str(ctx.get("expected_tags", "")))
         if not expected:
             expected = _union_tags(model, loc, disc)
-        allowed = f"; allowed: {', '.join(expected)}" if expected else ""
+        allowed = f" Allowed: {', '.join(expected)}." if expected else ""
+        shown = data_path + (disc,)
         if kind == "union_tag_invalid":
             tag = str(ctx.get("tag", ""))
-            pos = positions.value_position(data_path + (disc,)) or pos
-            shown = data_path + (disc,)
-            message = f"unknown {disc} {_q(tag)}{_did_you_mean(tag, expected)}{allowed}"
+            pos = positions.value_position(shown) or pos
+            message = f"unknown {disc} {_q(tag)}" + (_did_you_mean(tag, expected) or ".") + allowed
         else:
-            message = f"missing field {_q(disc)}, which says what kind of entry this is{allowed}"
-            shown = data_path + (disc,)
+            message = f"missing field {_q(disc)}, which says what kind of entry this is.{allowed}"
     elif kind == "literal_error" or kind == "enum":
         expected = _QUOTED.findall(str(ctx.get("expected", "")))
         got = err.get("input")
@@ -246,7 +245,7 @@ def _pydantic_issue(err: Mapping[str, Any], data: dict, positions: PositionMap, 
 
 
 def _data_at(data: object, path: YamlPath) -> object:
-    """The node of ``data`` at ``path`` (which must exist)."""
+    """Return the node of ``data`` at ``path`` (which must exist)."""
     for seg in path:
         data = data[seg]  # type: ignore[index]
     return data
@@ -380,7 +379,7 @@ def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
 
 
 def _union_tags(model: type[BaseModel], loc: tuple, discriminator: str) -> list[str]:
-    """The tags a discriminated union at ``loc`` accepts, in declaration order."""
+    """Return the tags a discriminated union at ``loc`` accepts, in declaration order."""
     try:
         tags: list[str] = []
         for m in _union_members(_type_at(model, loc)):

@@ -259,6 +259,7 @@ class Scenario(_Frozen):
                 out.append((("actors", i, "code"), f"actor {a.code} is listed twice (first at actors[{seen[a.code]}])"))
             seen.setdefault(a.code, i)
         known = set(codes)
+        out += self._check_catalog()
         out += self._check_events(self.events, ("events",), known)
         ids = [self.event_id(i) for i in range(len(self.events))]
         dup: dict[str, int] = {}
@@ -312,6 +313,27 @@ class Scenario(_Frozen):
             gf = Parameters.model_fields.get(g)
             if gf is None or name not in gf.annotation.model_fields:  # type: ignore[union-attr]
                 out.append((("uncertainties", i, "parameter"), f"unknown parameter '{u.parameter}'"))
+        return out
+
+    def _check_catalog(self) -> list[tuple[tuple, str]]:
+        """Actors taken from the catalog must exist in it for the data year."""
+        from sim.catalog import load_catalog  # the shipped reference data (pure data, no model)
+        from sim.errors import CatalogError
+
+        cat = load_catalog()
+        out = []
+        for i, a in enumerate(self.actors):
+            if a.catalog and not cat.has_state(a.code, self.data_year):
+                try:
+                    cat.state(a.code, self.data_year)
+                    msg = f"{a.code} is not in the catalog for {self.data_year}"
+                except CatalogError as exc:
+                    msg = str(exc)
+                out.append((("actors", i, "code"), msg + " (or set catalog: false and give cinc, lat, lon)"))
+        for vi, v in enumerate(self.variants):
+            for ai, a in enumerate(v.add_actors):
+                if a.catalog and not cat.has_state(a.code, self.data_year):
+                    out.append((("variants", vi, "add_actors", ai, "code"), f"{a.code} is not in the catalog for {self.data_year}"))
         return out
 
     def _check_pair(self, pair: tuple[str, str], loc: tuple, known: set[str]) -> list[tuple[tuple, str]]:

@@ -192,7 +192,7 @@ class PositionMap(Mapping[YamlPath, Position]):
         return found if found is not None else self.key_at.get(self.resolve(path))
 
     def nearest(self, path: YamlPath) -> tuple[YamlPath, Position | None]:
-        """The longest prefix of ``path`` that has a value position, and that position.
+        """Find the longest prefix of ``path`` that has a value position, and that position.
 
         Args:
             path: A data path, possibly naming something that is not in the document.
@@ -580,6 +580,8 @@ class _Builder:
             return _CONSTRUCT[tag](self.loader, node)
         except (ValueError, KeyError, AttributeError, TypeError, OverflowError) as exc:
             why = str(exc) if isinstance(exc, ValueError) and tag == _TIMESTAMP else ""
+            if tag == _INT and len(event.value) > 1000:
+                why = "too many digits"
             self.issue(event.start_mark, path, f"{_show(event.value)} is not a valid "
                        f"{_SCALAR_KIND[tag]}" + (f": {why}" if why else ""))
             return None
@@ -606,7 +608,7 @@ _TOKENS = {
     "<anchor>": "an anchor '&name'",
     "<tag>": "a tag",
     "'-'": "a list item '-'",
-    "'?'": "a complex key '?'",
+    "'?'": "a new 'key: value' entry",
 }
 
 

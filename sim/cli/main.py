@@ -1,0 +1,240 @@
+"""The ``flashpoint`` command line (also ``python -m sim``): a thin front end over the public API.
+
+Commands: ``validate``, ``describe``, ``run``, ``schema``, ``list`` (and ``ensemble``, ``compare``,
+``sweep`` from :mod:`sim.cli.ensemble_cmds`). Exit status: 0 success, 1 invalid input, 2 usage
+error. No traceback reaches a user: every :class:`~sim.errors.FlashpointError` is printed as its
+located message.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.errors import FlashpointError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="flashpoint",
+    help="Flashpoint: a what-if engine for interstate crises. Scenarios are YAML files; see docs/cli.md.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+class Format(str, Enum):
+    """Table formats for --out."""
+
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print ``message`` to stderr and exit with ``code`` (1: invalid input)."""
+    err.print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def load(path: Path):
+    """Load and validate a scenario, exiting 1 with located messages when it is invalid."""
+    from sim.scenario.loader import load_scenario
+
+    try:
+        return load_scenario(path)
+    except FlashpointError as exc:
+        fail(str(exc))
+
+
+def apply_variant(scenario, variant: str | None):
+    """The scenario with ``variant`` applied; exits 1 for an unknown name."""
+    if not variant or variant == "baseline":
+        return scenario
+    try:
+        return scenario.with_variant(variant)
+    except KeyError as exc:
+        fail(f"error: {exc.args[0]}")
+    except FlashpointError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")]) -> None:
+    """Check scenario files; print every located problem (FILE:LINE:COL: field: what is wrong)."""
+    from sim.scenario.loader import load_scenario
+
+    bad = 0
+    for f in files:
+        try:
+            sc = load_scenario(f)
+            for v in sc.variant_names():
+                sc.with_variant(v)
+            out.print(f"{f}: ok — {sc.title} ({len(sc.actors)} actors, {len(sc.events)} events, {len(sc.variants)} variants)", markup=False)
+        except FlashpointError as exc:
+            bad += 1
+            err.print(str(exc), markup=False)
+        except KeyError as exc:
+            bad += 1
+            err.print(f"{f}: {exc.args[0]}", markup=False)
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
+             variant: Annotated[str | None, typer.Option(help="Describe this variant instead of the baseline.")] = None) -> None:
+    """Show a scenario: actors with their catalog figures, relations, timeline of events, variants."""
+    from sim.model.world import build_world
+
+    sc = apply_variant(load(file), variant)
+    try:
+        w = build_world(sc)
+    except FlashpointError as exc:
+        fail(str(exc))
+    out.rule(f"[bold]{sc.title}[/bold]")
+    if sc.briefing.question:
+        out.print(f"[italic]{sc.briefing.question}[/italic]")
+    out.print(f"{sc.calendar.start} + {sc.calendar.horizon} {sc.calendar.step}s · catalog year {sc.data_year}"
+              + (f" · lens: {sc.lens}" if sc.lens else "") + (f" · variant: {sc.variant}" if sc.variant else ""))
+    t = Table(title="Actors", show_lines=False)
+    for c in ("code", "name", "CINC", "polyarchy", "UN ideal pt", "major", "nuclear", "doctrine"):
+        t.add_column(c)
+    for a in w.actors:
+        t.add_row(a.code, a.name, f"{a.cinc:.4f}", f"{a.polyarchy:.2f}", f"{a.ideal_point:+.2f}", "yes" if a.major_power else "",
+                  "yes" if a.nuclear else "", " ".join((a.doctrine, *a.modifiers)))
+    out.print(t)
+    t = Table(title="Ties at the start")
+    for c in ("pair", "defence pledge", "alignment", "rivals", "rung"):
+        t.add_column(c)
+    n = w.n
+    for i in range(n):
+        for j in range(i + 1, n):
+            if w.pledge[i, j] or w.align[i, j] or w.rival[i, j] or w.level[i, j]:
+                t.add_row(f"{w.codes[i]}–{w.codes[j]}", f"{w.pledge[i, j]:.2f}" if w.pledge[i, j] else "",
+                          f"{w.align[i, j]:.2f}" if w.align[i, j] else "", "yes" if w.rival[i, j] else "",
+                          str(int(w.level[i, j])) if w.level[i, j] else "")
+    out.print(t)
+    t = Table(title="Timeline of scheduled events")
+    for c in ("step", "date", "id", "type", "actor", "toward / with", "what"):
+        t.add_column(c, overflow="fold")
+    order = sorted(range(len(sc.events)), key=lambda k: sc.event_step(sc.events[k]))
+    for k in order:
+        ev = sc.events[k]
+        step = sc.event_step(ev)
+        others = ", ".join([*ev.targets_of(), *ev.near_of(), *ev.partners_of(), *getattr(ev, "parties", ())])
+        t.add_row(str(step), str(sc.calendar.date_of(step)), sc.event_id(k), ev.type, ev.actor, others, ev.description[:80])
+    out.print(t)
+    if sc.variants:
+        t = Table(title="Variants (what-ifs)")
+        t.add_column("name")
+        t.add_column("title")
+        t.add_column("what changes", overflow="fold")
+        for v in sc.variants:
+            t.add_row(v.name, v.title, v.description)
+        out.print(t)
+
+
+@app.command()
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario file.")],
+    variant: Annotated[str | None, typer.Option(help="Name of a what-if variant to apply.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).", min=0)] = 0,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write tidy tables (time series, events) here.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Table format for --out.")] = Format.csv,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Tell the whole run step by step with causes.")] = False,
+) -> None:
+    """Run a scenario once and tell what happened and why."""
+    from sim.model import run_scenario
+
+    sc = apply_variant(load(file), variant)
+    try:
+        res = run_scenario(sc, seed=seed)
+    except FlashpointError as exc:
+        fail(str(exc))
+    if out_dir is not None:
+        _write_tables(res, out_dir, fmt)
+    if as_json:
+        sys.stdout.write(json.dumps(res.summary(), indent=2, default=str) + "\n")
+        return
+    from sim.cli.report import print_run
+
+    print_run(out, res, explain=explain)
+    if out_dir is not None:
+        out.print(f"\nTables written to {out_dir}/ (timeseries.{fmt.value}, events.{fmt.value}, summary.json)")
+
+
+def _write_tables(res, out_dir: Path, fmt: Format) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{out_dir}: cannot create the output folder ({exc.strerror})")
+    ts, ev = res.timeseries_frame(), res.events_frame()
+    for name, df in (("timeseries", ts), ("events", ev)):
+        path = out_dir / f"{name}.{fmt.value}"
+        if fmt is Format.csv:
+            df.to_csv(path, index=False)
+        elif fmt is Format.parquet:
+            df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(path, index=False)
+        else:
+            df.to_json(path, orient="records", indent=1, force_ascii=False)
+    (out_dir / "summary.json").write_text(json.dumps(res.summary(), indent=2, default=str), encoding="utf-8")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors that validate while typing)."""
+    from sim.scenario.schema import Scenario
+
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+
+
+@app.command("list")
+def list_scenarios() -> None:
+    """List the bundled scenarios."""
+    from sim.scenario.loader import load_scenario
+
+    t = Table(title=f"Bundled scenarios ({SCENARIO_DIR})")
+    for c in ("file", "title", "period", "actors", "variants"):
+        t.add_column(c, overflow="fold")
+    for f in sorted(SCENARIO_DIR.glob("*.yaml")):
+        try:
+            sc = load_scenario(f)
+        except FlashpointError:
+            t.add_row(f.name, "[red]invalid — run flashpoint validate[/red]", "", "", "")
+            continue
+        t.add_row(f.name, sc.title, sc.briefing.period, " ".join(sc.codes), " ".join(sc.variant_names()))
+    out.print(t)
+
+
+try:  # ensemble, compare and sweep live in their own module
+    from sim.cli.ensemble_cmds import register as _register_ensemble
+
+    _register_ensemble(app)
+except ImportError:  # pragma: no cover - during development only
+    pass
+
+
+def main() -> None:
+    """Entry point of the ``flashpoint`` command."""
+    try:
+        app()
+    except FlashpointError as exc:  # a last safety net: never a traceback for user errors
+        err.print(str(exc), markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
