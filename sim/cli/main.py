@@ -129,7 +129,7 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
     out.print(t)
     t = Table(title="Timeline of scheduled events")
     for c in ("step", "date", "id", "type", "actor", "toward / with", "what"):
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", no_wrap=c in ("id", "date"))
     order = sorted(range(len(sc.events)), key=lambda k: sc.event_step(sc.events[k]))
     for k in order:
         ev = sc.events[k]
@@ -208,7 +208,8 @@ def list_scenarios() -> None:
     from sim.scenario.loader import load_scenario
 
     t = Table(title=f"Bundled scenarios ({SCENARIO_DIR})")
-    for c in ("file", "title", "period", "actors", "variants"):
+    t.add_column("file", no_wrap=True)
+    for c in ("title", "period", "actors", "variants"):
         t.add_column(c, overflow="fold")
     for f in sorted(SCENARIO_DIR.glob("*.yaml")):
         try:

@@ -37,6 +37,7 @@ class Log:
         rid = f"r{self._n}"
         date: dt.date = self._calendar.date_of(step)
         rec = {"id": rid, "step": step, "date": date.isoformat(), "kind": kind, "mechanism": mechanism,
+               "type": kind, "actor": "", "target": "", "cameo": "", "goldstein": None, "level": None,
                "cause": cause, "why": why}
         rec.update(fields)
         self.records.append(rec)

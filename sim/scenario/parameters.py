@@ -83,8 +83,8 @@ class ArmsParams(_Group):
 
     reaction: float = P(0.10, 0.0, 2.0, "a: yearly reaction to threat-weighted rival spending (per-actor override: arms_reaction).", "Richardson 1960")
     fatigue: float = P(0.20, 0.0, 2.0, "m: yearly economic fatigue (per-actor override: arms_fatigue).", "Richardson 1960")
-    grievance: float = P(0.10, -1.0, 2.0, "g: yearly grievance term at full hostility (per-actor override: grievance).", "Richardson 1960")
-    arm_boost: float = P(0.02, 0.0, 1.0, "Spending added (share of the base) by one 'arm' decision.", "proposal")
+    grievance: float = P(0.03, -1.0, 2.0, "g: yearly grievance term at full hostility (per-actor override: grievance).", "Richardson 1960")
+    arm_boost: float = P(0.01, 0.0, 1.0, "Spending added (share of the base) by one 'arm' decision.", "proposal")
     capability_share: float = P(0.3, 0.0, 1.0, "Share of capability that moves with military spending.", "Singer et al. 1972 (CINC components)")
 
 

@@ -1,0 +1,122 @@
+"""What one run contributes to an ensemble: a compact, picklable digest of its outcomes.
+
+A :class:`RunDigest` is plain numpy data (no model objects), produced by the ensemble layer in
+the worker that ran the model and shipped back to the process that aggregates. Dyadic arrays hold
+the upper triangle of an ``N × N`` matrix in scenario order (``i < j``, row-major, the order of
+``numpy.triu_indices(N, 1)``); dyad ``k`` is named ``f"{codes[i]}–{codes[j]}"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+__all__ = ["RunDigest", "Layout", "BAND_RUNGS", "BAND_WORDS", "SERIES", "SYSTEM"]
+
+#: Ladder bands reported as outcomes (first rung of each band), in digest order.
+BAND_RUNGS: dict[str, int] = {"violence": 5, "war": 7, "nuclear": 9}
+#: How a band reads in a sentence.
+BAND_WORDS: dict[str, str] = {
+    "violence": "armed clash (rung ≥5)",
+    "war": "war (rung ≥7)",
+    "nuclear": "nuclear use (rung ≥9)",
+}
+#: Continuous per-actor series kept for fan charts, in digest order.
+SERIES: tuple[str, ...] = ("milex", "capability", "max_threat")
+#: Per-step system metrics, in digest order (``max_level`` is an integer rung).
+SYSTEM: tuple[str, ...] = ("max_level", "mean_threat", "dyads_violent", "dyads_war")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Who is in an ensemble: actor codes (scenario order), the dyads, the steps and their dates."""
+
+    codes: tuple[str, ...]
+    horizon: int
+    dates: tuple[str, ...]
+
+    @cached_property
+    def n(self) -> int:
+        """Number of actors."""
+        return len(self.codes)
+
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column indices of the dyads (``numpy.triu_indices(n, 1)``)."""
+        return np.triu_indices(self.n, 1)
+
+    @cached_property
+    def dyads(self) -> list[str]:
+        """Dyad names, ``A–B`` with A before B in scenario order."""
+        i, j = self.pairs
+        return [f"{self.codes[a]}–{self.codes[b]}" for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+
+    @property
+    def d(self) -> int:
+        """Number of dyads."""
+        return self.n * (self.n - 1) // 2
+
+    def dyad_index(self, name: str) -> int:
+        """The index of dyad ``name`` (``USA–RUS`` and ``RUS–USA`` both work; ``-`` for ``–`` too).
+
+        Raises:
+            KeyError: if either code is not an actor of the ensemble.
+        """
+        parts = name.replace("-", "–").split("–")
+        if len(parts) != 2:
+            raise KeyError(f"a dyad is written A–B, got '{name}'")
+        a, b = (p.strip().upper() for p in parts)
+        pos = {c: k for k, c in enumerate(self.codes)}
+        if a not in pos or b not in pos or a == b:
+            raise KeyError(f"no dyad '{name}' (actors: {', '.join(self.codes)})")
+        i, j = sorted((pos[a], pos[b]))
+        # index in the row-major upper triangle
+        return i * self.n - i * (i + 1) // 2 + (j - i - 1)
+
+    def to_json(self) -> dict:
+        """Plain data for manifests."""
+        return {"codes": list(self.codes), "horizon": self.horizon, "dates": list(self.dates)}
+
+
+@dataclass
+class RunDigest:
+    """The outcomes of one run that an ensemble keeps (see the module docstring for the layout).
+
+    Attributes:
+        seed: The run's seed.
+        codes: Actor codes in scenario order.
+        peak: Highest rung per dyad over the run, int8 ``(D,)``.
+        final: Rung per dyad at the horizon, int8 ``(D,)``.
+        first: First step at which each band was reached, int16 ``(3, D)`` (bands violence, war,
+            nuclear; ``-1``: never).
+        alliance_new: A defence pledge of at least 0.5 formed during the run, bool ``(D,)``.
+        alliance_lost: A defence pledge of at least 0.5 lapsed during the run, bool ``(D,)``.
+        milex_change: Relative change of military spending from the first to the last step,
+            float32 ``(N,)`` (0.1 = +10 %).
+        series: Per-step per-actor continuous series (:data:`SERIES`), float32 ``(3, H+1, N)``.
+        actor_level: Per-step highest rung of any dyad of each actor, int8 ``(H+1, N)``.
+        system: Per-step system metrics (:data:`SYSTEM`), float32 ``(4, H+1)``.
+        levels: Per-step rung of each dyad, int8 ``(H+1, D)``, or ``None`` when not recorded.
+        seconds: Wall time of the run in the worker.
+    """
+
+    seed: int
+    codes: tuple[str, ...]
+    peak: np.ndarray
+    final: np.ndarray
+    first: np.ndarray
+    alliance_new: np.ndarray
+    alliance_lost: np.ndarray
+    milex_change: np.ndarray
+    series: np.ndarray
+    actor_level: np.ndarray
+    system: np.ndarray
+    levels: np.ndarray | None = None
+    seconds: float = 0.0
+
+    @property
+    def horizon(self) -> int:
+        """Number of steps simulated."""
+        return int(self.system.shape[1]) - 1

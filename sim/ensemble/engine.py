@@ -1,0 +1,312 @@
+"""The scheduling loop shared by ensembles, comparisons and sweeps.
+
+:func:`execute` runs one or more :class:`Job` s (a scenario and its seeds) on an
+:class:`~sim.ensemble.executors.ExecutorHandle` and hands every finished replication to its job's
+sink **in replication order**, whatever order the workers finish in — which is why one worker, two
+workers and a Dask cluster give identical aggregates.
+
+Batching: a task carries a batch of replications. The first tasks carry one run each; after that
+the batch size is chosen so that a task takes about :data:`TARGET_TASK_SECONDS` (per-task overhead
+is ~1 ms for local processes, ~2 ms for Dask), capped so that the tail of the ensemble still spreads
+over every worker. At most ``2 × slots`` tasks are in flight and at most ``4 × slots`` tasks' worth
+of results wait for an earlier replication, so memory does not grow with the number of runs.
+
+Failures: a run that raises is recorded with its seed and the error (the other runs continue). A
+task that fails as a whole (a Dask worker killed, an executor broken) records each of its runs as
+failed with its seed. When a worker process of an owned local pool dies, the pool is replaced and
+the runs of the lost tasks are retried one at a time, so that the run that kills a worker is
+identified by its seed. Ctrl-C (``KeyboardInterrupt``) stops submitting, waits for running tasks,
+keeps every finished run and marks the result partial.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.analysis.digest import RunDigest
+from sim.ensemble.executors import ExecutorHandle
+from sim.ensemble.worker import BatchResult, RunFn, Task, run_batch, run_one
+
+__all__ = ["Job", "Report", "execute", "TARGET_TASK_SECONDS", "MAX_BATCH"]
+
+#: Wall time a task should take once the run time is known.
+TARGET_TASK_SECONDS = 0.5
+#: Largest batch of runs in one task.
+MAX_BATCH = 256
+#: How many times a broken local pool is replaced before the rest is given up.
+MAX_RENEWALS = 8
+
+Sink = Callable[[int, int, RunDigest | None, str | None], None]
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Job:
+    """Replications of one scenario (a variant already applied): ``seeds[k]`` is replication k."""
+
+    scenario: Any
+    seeds: Sequence[int]
+    sink: Sink
+    dyad_levels: bool = True
+    label: str = ""
+
+
+@dataclass
+class Report:
+    """How an execution went."""
+
+    total: int = 0
+    ok: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    not_run: int = 0
+    partial: bool = False
+    interrupted: bool = False
+    seconds: float = 0.0
+    tasks: int = 0
+    run_seconds: float = 0.0
+    executor: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for manifests and ``--json``."""
+        return {"total": self.total, "ok": self.ok, "failed": len(self.failures), "not_run": self.not_run,
+                "partial": self.partial, "interrupted": self.interrupted, "seconds": round(self.seconds, 4),
+                "tasks": self.tasks, "mean_run_seconds": round(self.run_seconds / max(1, self.ok), 6),
+                "executor": self.executor}
+
+
+class _Scheduler:
+    def __init__(self, jobs: Sequence[Job], handle: ExecutorHandle, progress: Progress | None,
+                 batch_size: int | None, run_fn: RunFn | None):
+        self.jobs = list(jobs)
+        self.h = handle
+        self.progress = progress
+        self.fixed = batch_size
+        self.run_fn = run_fn
+        self.report = Report(total=sum(len(j.seeds) for j in jobs), executor=dict(handle.description))
+        self.cursor = [0] * len(self.jobs)          # next replication to submit, per job
+        self.emit = [0] * len(self.jobs)            # next replication to hand to the sink, per job
+        self.buffer: list[dict[int, tuple]] = [{} for _ in self.jobs]
+        self.job_at = 0
+        self.retry: deque[Task] = deque()
+        self.est: float | None = None               # seconds per run (moving average)
+        self.done = 0
+        self.futures: dict[cf.Future, Task] = {}
+
+    # ---------------------------------------------------------------- batching
+    def remaining(self) -> int:
+        return sum(len(j.seeds) - c for j, c in zip(self.jobs, self.cursor, strict=True))
+
+    def batch_size(self) -> int:
+        if self.fixed:
+            return max(1, int(self.fixed))
+        if self.est is None:
+            return 1
+        size = int(TARGET_TASK_SECONDS / max(self.est, 1e-6))
+        tail = math.ceil(self.remaining() / (2 * self.h.slots))
+        return max(1, min(size, tail, MAX_BATCH))
+
+    def next_task(self) -> Task | None:
+        if self.retry:
+            return self.retry.popleft()
+        while self.job_at < len(self.jobs) and self.cursor[self.job_at] >= len(self.jobs[self.job_at].seeds):
+            self.job_at += 1
+        if self.job_at >= len(self.jobs):
+            return None
+        j = self.job_at
+        job = self.jobs[j]
+        a = self.cursor[j]
+        b = min(len(job.seeds), a + self.batch_size())
+        self.cursor[j] = b
+        return Task(job=j, scenario=job.scenario, items=[(k, int(job.seeds[k])) for k in range(a, b)],
+                    dyad_levels=job.dyad_levels, run_fn=self.run_fn)
+
+    # ---------------------------------------------------------------- results
+    def deliver(self, res: BatchResult) -> None:
+        j = res.job
+        buf = self.buffer[j]
+        n = 0
+        for index, seed, dg, err in res.done:
+            buf[index] = (seed, dg, err)
+            n += 1
+            if dg is not None:
+                self.report.run_seconds += dg.seconds
+        if n and res.seconds > 0:
+            per = res.seconds / n
+            self.est = per if self.est is None else 0.7 * self.est + 0.3 * per
+        self.flush(j, contiguous=True)
+        self.done += n
+        self.report.tasks += 1
+        if self.progress is not None:
+            self.progress(self.done, self.report.total)
+
+    def fail_task(self, task: Task, error: str) -> None:
+        self.deliver(BatchResult(job=task.job, done=[(i, s, None, error) for i, s in task.items]))
+
+    def flush(self, j: int, contiguous: bool) -> None:
+        buf = self.buffer[j]
+        sink = self.jobs[j].sink
+        keys = sorted(buf) if not contiguous else None
+        if contiguous:
+            while self.emit[j] in buf:
+                k = self.emit[j]
+                self._emit(j, k, *buf.pop(k), sink)
+                self.emit[j] += 1
+        else:
+            for k in keys or []:
+                self._emit(j, k, *buf.pop(k), sink)
+
+    def _emit(self, j: int, index: int, seed: int, dg: RunDigest | None, err: str | None, sink: Sink) -> None:
+        if err is not None or dg is None:
+            self.report.failures.append({"job": j, "label": self.jobs[j].label, "index": int(index),
+                                         "seed": int(seed), "error": err or "no result"})
+            sink(index, seed, None, err or "no result")
+        else:
+            self.report.ok += 1
+            sink(index, seed, dg, None)
+
+    def waiting(self) -> int:
+        return sum(len(b) for b in self.buffer)
+
+    # ---------------------------------------------------------------- loops
+    def run_inprocess(self) -> None:
+        fn = self.run_fn or run_one
+        if self.progress is not None:
+            self.progress(0, self.report.total)
+        for j, job in enumerate(self.jobs):
+            for k, seed in enumerate(job.seeds):
+                t0 = time.perf_counter()
+                try:
+                    item = (k, int(seed), fn(job.scenario, int(seed), job.dyad_levels), None)
+                except Exception as exc:  # noqa: BLE001 — a failing run is data
+                    from sim.ensemble.worker import _error_text
+
+                    item = (k, int(seed), None, _error_text(exc))
+                self.cursor[j] = k + 1
+                self.deliver(BatchResult(job=j, done=[item], seconds=time.perf_counter() - t0))
+
+    def run_pool(self) -> None:
+        futures = self.futures
+        slots = self.h.slots
+
+        def top_up() -> None:
+            limit = 1 if self.retry else 2 * slots
+            while len(futures) < limit and len(futures) + self.waiting() // max(1, self.batch_size()) < 4 * slots:
+                task = self.next_task()
+                if task is None:
+                    return
+                try:
+                    fut = self.h.executor.submit(run_batch, task)  # type: ignore[union-attr]
+                except (cf.BrokenExecutor, RuntimeError) as exc:
+                    self._broken(task, futures, exc)
+                    return
+                futures[fut] = task
+                if self.retry:
+                    return
+
+        top_up()
+        if self.progress is not None:
+            self.progress(0, self.report.total)
+        while futures:
+            done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                task = futures.pop(fut, None)
+                if task is None:
+                    continue
+                try:
+                    res = fut.result()
+                except cf.BrokenExecutor as exc:
+                    self._broken(task, futures, exc)
+                    continue
+                except cf.CancelledError:
+                    self.fail_task(task, "cancelled")
+                    continue
+                except Exception as exc:  # noqa: BLE001 — e.g. distributed.KilledWorker
+                    self.fail_task(task, f"the task running this seed failed: {type(exc).__name__}: {exc}")
+                    continue
+                self.deliver(res)
+            top_up()
+        for j in range(len(self.jobs)):
+            self.flush(j, contiguous=False)
+
+    def _broken(self, task: Task, futures: dict[cf.Future, Task], exc: BaseException) -> None:
+        """A worker died: retry the lost runs one by one on a fresh pool, or give up on them."""
+        lost = [task] + list(futures.values())
+        futures.clear()
+        if not self.h.can_renew or self.h.renewals >= MAX_RENEWALS:
+            for t in lost:
+                self.fail_task(t, f"the executor broke while running this seed: {type(exc).__name__}: {exc}")
+            # the executor cannot take more work: whatever was not submitted is not run
+            self.report.not_run += self.remaining() + sum(len(t.items) for t in self.retry)
+            self.retry.clear()
+            self.cursor = [len(j.seeds) for j in self.jobs]
+            self.report.partial = True
+            return
+        self.h.renew()
+        for t in lost:
+            if t.retry:  # it ran alone: this run killed its worker
+                self.fail_task(t, "the worker process died while running this seed (a crash or out of memory)")
+            else:
+                for item in t.items:
+                    self.retry.append(Task(job=t.job, scenario=t.scenario, items=[item], dyad_levels=t.dyad_levels,
+                                           run_fn=t.run_fn, retry=True))
+
+
+def execute(jobs: Sequence[Job], handle: ExecutorHandle, *, progress: Progress | None = None,
+            batch_size: int | None = None, run_fn: RunFn | None = None) -> Report:
+    """Run ``jobs`` on ``handle``; every replication goes to its job's sink in replication order.
+
+    Args:
+        jobs: The jobs (scenario, seeds, sink).
+        handle: From :func:`~sim.ensemble.executors.open_executor`; closed by the caller.
+        progress: Called as ``progress(done, total)`` after each task.
+        batch_size: Runs per task (default: adaptive, see the module docstring).
+        run_fn: Replaces :func:`~sim.ensemble.worker.run_one` (tests and extensions; it must be
+            picklable for process and Dask executors).
+
+    Returns:
+        A :class:`Report`. On ``KeyboardInterrupt`` the finished runs have been delivered and the
+        report is marked partial and interrupted (the interrupt is not re-raised).
+    """
+    sch = _Scheduler(jobs, handle, progress, batch_size, run_fn)
+    t0 = time.perf_counter()
+    try:
+        if handle.kind == "inprocess":
+            sch.run_inprocess()
+        else:
+            sch.run_pool()
+    except KeyboardInterrupt:
+        sch.report.interrupted = sch.report.partial = True
+        _drain(sch, handle)
+    sch.report.seconds = time.perf_counter() - t0
+    sch.report.not_run = sch.report.total - sch.report.ok - len(sch.report.failures)
+    if sch.report.not_run:
+        sch.report.partial = True
+    return sch.report
+
+
+def _drain(sch: _Scheduler, handle: ExecutorHandle) -> None:
+    """After Ctrl-C: stop the executor, keep every run that finished, in replication order."""
+    pending = dict(sch.futures)
+    sch.futures.clear()
+    for fut in pending:
+        fut.cancel()
+    try:
+        if handle.owned and handle.executor is not None:
+            handle.executor.shutdown(wait=True, cancel_futures=True)
+        else:
+            cf.wait(list(pending), timeout=5 * TARGET_TASK_SECONDS + 5)
+    except KeyboardInterrupt:  # a second Ctrl-C: do not wait for running tasks
+        if handle.owned and handle.executor is not None:
+            handle.executor.shutdown(wait=False, cancel_futures=True)
+    sch.progress = None
+    for fut, task in pending.items():
+        if fut.done() and not fut.cancelled() and fut.exception() is None:
+            sch.deliver(fut.result())
+    for j in range(len(sch.jobs)):
+        sch.flush(j, contiguous=False)

@@ -1,0 +1,181 @@
+"""Where replications run: in this process, in local worker processes, on Dask, or on any Executor.
+
+:func:`open_executor` turns the user's choice into an :class:`ExecutorHandle`:
+
+``"inprocess"``
+    Runs every replication in the calling process (no start-up cost; one core).
+``"process"`` (the default)
+    A :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes (default: every
+    core available to this process). The pool gets an explicit multiprocessing *context object*
+    — no global ``set_start_method`` — and an initializer that imports the model once per worker.
+    The context is ``fork`` on Linux when the calling process has a single Python thread (workers
+    inherit the already imported model, so they start in milliseconds) and ``spawn`` otherwise
+    (safe with threads; each worker imports the model once, about 2 s today). Pass
+    ``start_method`` to choose.
+``"dask"``
+    A ``dask.distributed`` client: to the scheduler at ``scheduler`` (``tcp://HOST:PORT``) or, without
+    one, to a local cluster of ``workers`` single-threaded worker processes started for this
+    ensemble. Needs the optional extra ``pip install 'flashpoint[dask]'``; remote workers need
+    Flashpoint installed.
+a :class:`concurrent.futures.Executor`, or a ``dask.distributed.Client``
+    Used as given and never shut down (the caller owns it).
+
+Whatever the executor, replications are sent in batches (one task runs many seeds) and results are
+aggregated in replication order, so every executor and worker count gives identical results.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.errors import FlashpointError
+
+__all__ = ["ExecutorHandle", "open_executor", "default_workers", "EXECUTOR_NAMES"]
+
+#: Executor names accepted as strings.
+EXECUTOR_NAMES = ("process", "inprocess", "dask")
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    if hasattr(os, "process_cpu_count"):
+        return max(1, os.process_cpu_count() or 1)  # Python 3.13+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _start_method(requested: str | None) -> str:
+    if requested:
+        if requested not in multiprocessing.get_all_start_methods():
+            raise FlashpointError(f"start method '{requested}' is not available here "
+                                  f"(available: {', '.join(multiprocessing.get_all_start_methods())})")
+        return requested
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+@dataclass
+class ExecutorHandle:
+    """An executor ready for use, what it is, and how to close it."""
+
+    kind: str
+    executor: cf.Executor | None
+    slots: int
+    owned: bool
+    description: dict[str, Any] = field(default_factory=dict)
+    _closers: list = field(default_factory=list)
+    _start_method: str | None = None
+    renewals: int = 0
+
+    @property
+    def can_renew(self) -> bool:
+        """True for a process pool this handle created (it can be replaced after a worker dies)."""
+        return self.kind == "process" and self.owned
+
+    def renew(self) -> None:
+        """Replace a broken process pool by a fresh one (after a worker process died)."""
+        if not self.can_renew:
+            raise RuntimeError("only an owned process pool can be renewed")
+        try:
+            self.executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 — it is broken already
+            pass
+        self.executor = _process_pool(self.slots, self._start_method)
+        self.renewals += 1
+
+    def close(self, *, cancel: bool = False, wait: bool = True) -> None:
+        """Shut down what this handle created (a caller's executor is left alone)."""
+        if self.owned and self.executor is not None:
+            self.executor.shutdown(wait=wait, cancel_futures=cancel)
+        for fn in reversed(self._closers):
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 — closing a cluster must not mask the results
+                pass
+        self._closers.clear()
+
+
+def _process_pool(workers: int, start_method: str | None) -> cf.ProcessPoolExecutor:
+    from sim.ensemble.worker import init_worker
+
+    ctx = multiprocessing.get_context(start_method)
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+
+
+def _is_dask_client(obj: Any) -> bool:
+    mod = type(obj).__module__ or ""
+    return mod.startswith("distributed") and type(obj).__name__ == "Client"
+
+
+def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> ExecutorHandle:
+    try:
+        nthreads = dict(client.nthreads())
+    except Exception:  # noqa: BLE001 — an old or unusual client: assume one slot
+        nthreads = {}
+    slots = max(1, sum(nthreads.values()))
+    description.update({"dask_workers": len(nthreads), "workers": slots})
+    return ExecutorHandle(kind="dask", executor=client.get_executor(pure=False), slots=slots, owned=False,
+                          description=description, _closers=closers)
+
+
+def open_executor(executor: str | cf.Executor | Any = "process", workers: int | None = None,
+                  scheduler: str | None = None, start_method: str | None = None) -> ExecutorHandle:
+    """Make an :class:`ExecutorHandle` for ``executor`` (see the module docstring).
+
+    Raises:
+        FlashpointError: unknown executor name, bad worker count, Dask missing or unreachable.
+    """
+    if workers is not None and int(workers) < 1:
+        raise FlashpointError(f"workers must be at least 1, got {workers}")
+    if scheduler and executor in ("process", None):
+        executor = "dask"
+    if isinstance(executor, cf.Executor):
+        slots = int(getattr(executor, "_max_workers", 0) or workers or default_workers())
+        return ExecutorHandle(kind="executor", executor=executor, slots=slots, owned=False,
+                              description={"executor": type(executor).__name__, "workers": slots})
+    if _is_dask_client(executor):
+        return _dask_handle(executor, [], {"executor": "dask", "scheduler": str(getattr(executor.scheduler, "address", ""))})
+    if not isinstance(executor, str) or executor not in EXECUTOR_NAMES:
+        raise FlashpointError(f"unknown executor {executor!r} (choose one of {', '.join(EXECUTOR_NAMES)}, "
+                              "or pass a concurrent.futures.Executor)")
+    if executor == "inprocess":
+        return ExecutorHandle(kind="inprocess", executor=None, slots=1, owned=True,
+                              description={"executor": "inprocess", "workers": 1})
+    if executor == "process":
+        n = int(workers or default_workers())
+        method = _start_method(start_method)
+        handle = ExecutorHandle(kind="process", executor=_process_pool(n, method), slots=n, owned=True,
+                                description={"executor": "process", "workers": n, "start_method": method},
+                                _start_method=method)
+        return handle
+    # dask
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise FlashpointError("the Dask executor needs the optional extra: pip install 'flashpoint[dask]'") from exc
+    closers: list = []
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except Exception as exc:  # noqa: BLE001 — OSError, TimeoutError, ValueError …
+            raise FlashpointError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        closers.append(client.close)
+        desc: dict[str, Any] = {"executor": "dask", "scheduler": scheduler}
+    else:
+        n = int(workers or default_workers())
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+        client = Client(cluster)
+        closers += [cluster.close, client.close]
+        desc = {"executor": "dask", "scheduler": "local cluster", "workers": n}
+    return _dask_handle(client, closers, desc)

@@ -1,0 +1,132 @@
+"""What a worker does: run a batch of seeded replications and digest each one.
+
+This module is imported once per worker process (the pool's initializer, :func:`init_worker`,
+imports the model so that no run pays the import cost). A task is a :class:`Task`: one scenario
+(a variant already applied) and a list of ``(replication index, seed)`` pairs. :func:`run_batch`
+runs them one after the other and returns, for each, either a
+:class:`~sim.analysis.digest.RunDigest` or the error text — a run that raises never stops the
+others.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.analysis.digest import RunDigest
+
+__all__ = ["Task", "BatchResult", "RunFn", "digest_run", "run_one", "run_batch", "init_worker"]
+
+#: A run function: ``(scenario, seed, dyad_levels) -> RunDigest``.
+RunFn = Callable[[Any, int, bool], RunDigest]
+
+
+@dataclass
+class Task:
+    """A batch of replications of one scenario, shipped to a worker."""
+
+    job: int
+    scenario: Any
+    items: list[tuple[int, int]]
+    dyad_levels: bool = True
+    run_fn: RunFn | None = None
+    retry: bool = False
+
+
+@dataclass
+class BatchResult:
+    """What came back from a :class:`Task`: per replication a digest or an error, and the time."""
+
+    job: int
+    done: list[tuple[int, int, RunDigest | None, str | None]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
+    """Reduce a :class:`~sim.model.RunResult` to the :class:`RunDigest` an ensemble keeps."""
+    n = len(result.codes)
+    iu = np.triu_indices(n, 1)
+    fc = result.first_cross
+    ip, fp = result.initial_pledge, result.final_pledge
+    if ip is not None and fp is not None:
+        ip2 = np.maximum(ip, ip.T)[iu] >= 0.5
+        fp2 = np.maximum(fp, fp.T)[iu] >= 0.5
+        new, lost = fp2 & ~ip2, ip2 & ~fp2
+    else:
+        new = lost = np.zeros(len(iu[0]), dtype=bool)
+    s = result.series
+    milex = np.asarray(s["milex"], dtype=float)
+    start = np.where(milex[0] != 0, milex[0], 1.0)
+    sy = result.system
+    levels = None
+    if dyad_levels and result.level_hist is not None:
+        levels = np.asarray(result.level_hist[:, iu[0], iu[1]], dtype=np.int8)
+    return RunDigest(
+        seed=int(result.seed),
+        codes=tuple(result.codes),
+        peak=np.asarray(result.peak[iu], dtype=np.int8),
+        final=np.asarray(result.final_level[iu], dtype=np.int8),
+        first=np.stack([np.asarray(fc[r][iu], dtype=np.int16) for r in (5, 7, 9)]),
+        alliance_new=new,
+        alliance_lost=lost,
+        milex_change=(milex[-1] / start - 1.0).astype(np.float32),
+        series=np.stack([np.asarray(s[k], dtype=np.float32) for k in ("milex", "capability", "max_threat")]),
+        actor_level=np.asarray(s["max_level"], dtype=np.int8),
+        system=np.stack([np.asarray(sy[k], dtype=np.float32) for k in ("max_level", "mean_threat", "dyads_violent", "dyads_war")]),
+        levels=levels,
+        seconds=float(result.meta.get("seconds", 0.0)) if getattr(result, "meta", None) else 0.0,
+    )
+
+
+def run_one(scenario: Any, seed: int, dyad_levels: bool = True) -> RunDigest:
+    """Run ``scenario`` once with ``seed`` and digest the result.
+
+    Per-dyad per-step rungs are only kept by the model's ``record="full"`` mode, so that mode is
+    used when ``dyad_levels`` is true (fan charts and heat maps per dyad); ``"summary"`` otherwise.
+    """
+    from sim.model import run_scenario
+
+    t0 = time.perf_counter()
+    res = run_scenario(scenario, seed=int(seed), record="full" if dyad_levels else "summary")
+    dg = digest_run(res, dyad_levels)
+    dg.seconds = time.perf_counter() - t0
+    return dg
+
+
+def _error_text(exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno} in {tb[-1].name})" if tb else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def run_batch(task: Task) -> BatchResult:
+    """Run every replication of ``task``; a run that raises is recorded with its error text."""
+    fn = task.run_fn or run_one
+    out = BatchResult(job=task.job)
+    t0 = time.perf_counter()
+    for index, seed in task.items:
+        try:
+            out.done.append((index, seed, fn(task.scenario, seed, task.dyad_levels), None))
+        except Exception as exc:  # noqa: BLE001 — a failing run is data, reported with its seed
+            out.done.append((index, seed, None, _error_text(exc)))
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def init_worker() -> None:
+    """Initializer of a worker process: import the model once; leave Ctrl-C to the parent.
+
+    The parent process handles ``KeyboardInterrupt`` (it stops submitting, keeps finished runs and
+    shuts the pool down), so workers ignore SIGINT and finish the batch they are running.
+    """
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # not the main thread of the worker (e.g. some executors)
+        pass
+    import sim.model  # noqa: F401 — pay the import once per worker, not per run

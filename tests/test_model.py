@@ -1,0 +1,158 @@
+"""The crisis model: determinism, invariants, each event type's effect, explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model import CrisisModel, run_scenario
+from sim.scenario.events import EVENT_TYPES
+from tests.conftest import small_scenario
+
+
+def test_same_seed_same_run_different_seed_different(founding):
+    a = run_scenario(founding, seed=7)
+    b = run_scenario(founding, seed=7)
+    c = run_scenario(founding, seed=8)
+    assert a.records == b.records
+    assert np.array_equal(a.level_hist, b.level_hist)
+    assert np.array_equal(a.threat_hist, b.threat_hist)
+    assert a.records != c.records or not np.array_equal(a.level_hist, c.level_hist)
+
+
+@pytest.mark.parametrize("variant", [None, "no-pact", "forceful-us", "china-distances", "china-backs", "liberal-lens"])
+def test_invariants_hold_in_every_variant(founding, variant):
+    for seed in (0, 1, 2):
+        res = run_scenario(founding, seed=seed, variant=variant)
+        L = res.level_hist
+        assert L.min() >= 0 and L.max() <= 10
+        assert np.array_equal(L, np.transpose(L, (0, 2, 1))), "rungs are symmetric"
+        assert np.isfinite(res.threat_hist).all()
+        assert (res.threat_hist >= 0).all() and (res.threat_hist <= 1).all()
+        assert (res.series["capability"] >= 0).all()
+        assert np.isfinite(res.series["milex"]).all()
+        for r in res.records:
+            if r.get("cause"):
+                assert int(r["cause"][1:]) < int(r["id"][1:]), "a cause precedes its effect"
+
+
+def test_record_modes_agree(founding):
+    full = run_scenario(founding, seed=3, record="full")
+    summ = run_scenario(founding, seed=3, record="summary")
+    assert np.array_equal(full.peak, summ.peak)
+    assert np.array_equal(full.series["milex"], summ.series["milex"])
+
+
+EFFECTS = {
+    "defense_pact": ({"parties": ["PRK"], "obligation": "defense", "strength": 0.9}, "pledge", (0, 3), +1),
+    "naval_deployment": ({"partners": ["CUB"], "near": ["USA"], "force_size": 2}, "posture", (1, 0), +1),
+    "sanctions": ({"targets": ["PRK"], "severity": 0.6}, "sanctions", (0, 3), +1),
+    "sanctions_relief": ({"targets": ["PRK"], "severity": 0.5}, "hostility", (1, 3), -1),
+    "arms_transfer": ({"partners": ["PRK"], "amount": 0.2}, "cap", (3,), +1),
+    "troop_deployment": ({"partners": ["CUB"], "near": ["USA"]}, "posture", (1, 0), +1),
+    "military_exercise": ({"partners": ["PRK"], "near": ["ROK"]}, "posture", (1, 4), +1),
+    "missile_test": ({"near": ["ROK"], "nuclear": True}, "posture", (1, 4), +1),
+    "statement": ({"targets": ["USA"], "kind": "threaten"}, "hostility", (1, 0), +1),
+    "summit": ({"partners": ["PRK"]}, "align", (1, 3), +1),
+    "mobilization": ({"near": ["ROK"]}, "posture", (1, 4), +1),
+    "alert": ({"near": ["USA"], "level": 2}, "posture", (1, 0), +1),
+    "ultimatum": ({"targets": ["ROK"]}, "level", (1, 4), +1),
+    "blockade": ({"targets": ["CUB"]}, "level", (1, 2), +1),
+    "armed_clash": ({"targets": ["ROK"]}, "level", (1, 4), +1),
+    "war_declaration": ({"targets": ["ROK"]}, "level", (1, 4), +1),
+    "incident": ({"targets": ["USA"], "severity": 0.8}, "hostility", (1, 0), +1),
+    "settlement_offer": ({"targets": ["USA"], "generosity": 0.7}, "offer", (1, 0), +1),
+}
+
+
+def test_every_event_type_has_an_effect_test():
+    assert set(EFFECTS) == set(EVENT_TYPES)
+
+
+@pytest.mark.parametrize("etype", sorted(EFFECTS))
+def test_event_type_effect(etype):
+    fields, array, idx, sign = EFFECTS[etype]
+    actor = "USA" if etype in ("defense_pact", "sanctions") else "RUS"
+    ev = {"type": etype, "step": 0, "actor": actor, **fields}
+    pre = {"relations": {"from_catalog": False, "tensions": [{"between": ["RUS", "PRK"], "value": 3}]}}
+    if etype == "sanctions_relief":
+        # relief lowers hostility built by earlier sanctions
+        sc = small_scenario([{"type": "sanctions", "step": 0, "actor": "RUS", "targets": ["PRK"]}, {**ev, "step": 1}], **pre)
+        m = CrisisModel(sc, 0)
+        m.apply_events()
+        m.steps_done = 1
+        before = getattr(m.world, array).copy()
+        m.apply_events()
+    else:
+        sc = small_scenario([ev], **pre)
+        m = CrisisModel(sc, 0)
+        before = getattr(m.world, array).copy()
+        m.apply_events()
+    after = getattr(m.world, array)
+    assert np.sign(after[idx] - before[idx]) == sign, f"{etype}: {array}{idx} {before[idx]} → {after[idx]}"
+    # every scheduled event is logged with a CAMEO code, a Goldstein weight and a rung
+    rec = [r for r in m.log.records if r["mechanism"] == "scenario"]
+    assert rec and all(r["cameo"] and r["goldstein"] is not None and 0 <= r["level"] <= 10 for r in rec)
+
+
+def test_havana_visit_reads_differently_per_dyad(founding):
+    res = run_scenario(founding, seed=0)
+    visit = [r for r in res.records if r.get("event_id") == "havana-visit"]
+    to_usa = next(r for r in visit if r["target"] == "USA")
+    to_cub = next(r for r in visit if r["target"] == "CUB")
+    assert to_usa["cameo"] == "150" and to_usa["goldstein"] < 0 and to_usa["level"] == 4
+    assert to_cub["cameo"] == "042" and to_cub["goldstein"] > 0 and to_cub["level"] == 0
+
+
+def test_pact_raises_threat_of_rok_jpn_usa_through_aggregate_power(founding):
+    res = run_scenario(founding, seed=0)
+    groups = {g["event_id"]: g for g in res.event_effects()}
+    per = groups["pact"]["perceptions"]
+    felt = {(r["actor"], r["target"]) for r in per if r["component"] == "power"}
+    for perceiver in ("ROK", "JPN", "USA"):
+        assert (perceiver, "PRK") in felt, f"{perceiver} should feel North Korea's aggregate power grow"
+    # and the no-pact variant has no such perception
+    res2 = run_scenario(founding, seed=0, variant="no-pact")
+    assert "pact" not in {g["event_id"] for g in res2.event_effects()}
+
+
+def test_pact_comes_into_force_later(founding):
+    res = run_scenario(founding, seed=0)
+    rec = [r for r in res.records if r["type"] == "pact_in_force"]
+    assert len(rec) == 1
+    assert rec[0]["date"] >= "2024-12-02"
+    rus, prk = res.codes.index("RUS"), res.codes.index("PRK")
+    assert res.final_pledge[rus, prk] == pytest.approx(0.8)
+
+
+def test_answers_are_traced_to_events(founding):
+    res = run_scenario(founding, seed=0)
+    traced = res.responses()
+    assert traced, "some answers trace back to a scheduled event"
+    for x in traced:
+        kinds = [c["kind"] for c in x["chain"]]
+        assert kinds[0] == "event" and "perception" in kinds
+
+
+def test_explain_narrative_reads(founding):
+    res = run_scenario(founding, seed=0)
+    lines = res.narrative(explain=True)
+    assert lines[0].startswith("Week 1")
+    assert any("because" in ln for ln in lines)
+    assert any("←" in ln for ln in lines)
+
+
+def test_unknown_variant_is_a_clear_error(founding):
+    with pytest.raises(KeyError, match="known: no-pact"):
+        run_scenario(founding, seed=0, variant="nope")
+
+
+def test_threat_falls_with_distance_and_rises_with_power():
+    sc = small_scenario([])
+    m = CrisisModel(sc, 0)
+    T = m.world.threat
+    c = m.idx
+    # South Korea (contiguous) is more threatened by North Korea than Cuba is
+    assert T[c["ROK"], c["PRK"]] > T[c["CUB"], c["PRK"]]
+    # Cuba fears the US (close, overwhelming) more than the US fears Cuba
+    assert T[c["CUB"], c["USA"]] > T[c["USA"], c["CUB"]]
