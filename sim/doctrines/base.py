@@ -56,6 +56,7 @@ class Features:
         affinity: Identity affinity from UN voting, 0–1 (1 = same ideal point).
         resolve: Own resolve/stake, 0–1.
         nuclear: Own nuclear status (0/1).
+        target_nuclear: The focal state's nuclear status (0/1): nuclear deterrence.
         at_war: Whether the dyad is at war (rung ≥ 7).
         offer: Generosity of a settlement offer received from the focal state, 0–1.
     """
@@ -74,6 +75,7 @@ class Features:
     affinity: np.ndarray
     resolve: np.ndarray
     nuclear: np.ndarray
+    target_nuclear: np.ndarray
     at_war: np.ndarray
     offer: np.ndarray
 
@@ -81,13 +83,13 @@ class Features:
 def valid_mask(f: Features) -> np.ndarray:
     """Which actions each state may take in its situation (n × len(ACTIONS) booleans).
 
-    Rules: clashes need a dyad at rung ≥ 4; nuclear signals need nuclear weapons and rung ≥ 6;
+    Rules: clashes need a dyad at rung ≥ 4; nuclear signals need nuclear weapons and a dyad at war (rung ≥ 7);
     settling needs a dyad at rung ≥ 3; balancing needs a partner; bandwagoning needs a threat.
     """
     n = len(f.threat)
     m = np.ones((n, len(ACTIONS)), dtype=bool)
     m[:, A["clash"]] = f.level >= 4
-    m[:, A["nuclear_signal"]] = (f.nuclear > 0) & (f.level >= 6)
+    m[:, A["nuclear_signal"]] = (f.nuclear > 0) & (f.level >= 7)
     m[:, A["settle"]] = f.level >= 3
     m[:, A["balance"]] = f.partner > 0
     m[:, A["bandwagon"]] = f.threat > 0.05

@@ -45,7 +45,7 @@ class Realist(Doctrine):
         u[:, 6] = -0.2 + 1.8 * t + 2.0 * f.threat_rise
         u[:, 7] = np.where(weak_alone, -0.3 + 1.2 * t - 1.5 * f.resolve * f.at_war, -2.0)
         u[:, 8] = -0.5 + 0.8 * (1 - f.belief) - 1.0 * t
-        u[:, 9] = -2.2 + 1.5 * t + 1.2 * strong + 2.0 * f.resolve * lv
+        u[:, 9] = -2.2 + 1.5 * t + 1.2 * strong + 2.0 * f.resolve * lv - 1.5 * f.target_nuclear
         u[:, 10] = -3.0 + 2.0 * t + 1.5 * lv
         u[:, 11] = -1.2 + 2.5 * f.offer + 0.8 * (1 - f.resolve) - 0.6 * strong
         return u
@@ -77,7 +77,7 @@ class Liberal(Doctrine):
         u[:, 6] = 0.0 + 1.6 * t + 1.5 * f.threat_rise
         u[:, 7] = -1.5 + 0.5 * t
         u[:, 8] = -0.1 + 0.8 * (1 - t) + 0.8 * f.trade
-        u[:, 9] = -3.2 + 1.2 * t + 1.0 * f.resolve * lv
+        u[:, 9] = -3.2 + 1.2 * t + 1.0 * f.resolve * lv - 1.5 * f.target_nuclear
         u[:, 10] = -4.0 + 1.5 * t + lv
         u[:, 11] = -0.4 + 3.0 * f.offer + 0.6 * (1 - f.resolve) + 0.8 * f.trade
         return u
@@ -109,7 +109,7 @@ class Constructivist(Doctrine):
         u[:, 6] = -0.2 + 1.2 * t + 0.6 * other + 1.0 * f.threat_rise
         u[:, 7] = -0.5 + 1.5 * f.affinity * t - 1.0 * other
         u[:, 8] = -0.6 + 1.6 * f.affinity + 0.3 * (1 - t)
-        u[:, 9] = -2.8 + 1.5 * other + 1.5 * f.resolve * lv
+        u[:, 9] = -2.8 + 1.5 * other + 1.5 * f.resolve * lv - 1.5 * f.target_nuclear
         u[:, 10] = -4.0 + 1.2 * other + lv
         u[:, 11] = -1.0 + 2.5 * f.offer + 1.2 * f.affinity
         return u

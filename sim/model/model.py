@@ -395,6 +395,7 @@ class CrisisModel(mesa.Model):
             affinity=aff[rows, k],
             resolve=w.resolve,
             nuclear=w.nuclear.astype(float),
+            target_nuclear=w.nuclear[k].astype(float),
             at_war=(w.level[rows, k] >= 7).astype(float),
             offer=w.offer[k, rows],
         )
@@ -493,8 +494,9 @@ class CrisisModel(mesa.Model):
                     self.touch(j, i, rid)
         elif a == "balance":
             p = int(self.partner[i])
-            w.align[i, p] = min(1.0, w.align[i, p] + al.alignment_step)
-            w.align[p, i] = min(1.0, w.align[p, i] + al.alignment_step / 2)
+            step = al.alignment_step * min(1.0, self.weeks)
+            w.align[i, p] = min(1.0, w.align[i, p] + step)
+            w.align[p, i] = min(1.0, w.align[p, i] + step / 2)
             self.acts_def[i, k] += 0.5
             self.touch(k, i, rid)
             if w.align[i, p] >= al.pact_threshold and w.pledge[i, p] < 0.5:
@@ -547,6 +549,7 @@ class CrisisModel(mesa.Model):
         if crisis.size == 0:
             return
         t = self.steps_done
+        pwin = self.win_probability()
         for a, b in crisis:
             lvl = int(L[a, b])
             for k, z in ((a, b), (b, a)):
@@ -558,20 +561,28 @@ class CrisisModel(mesa.Model):
                     if self.support_decided.get(key, -1) >= lvl:
                         continue
                     self.support_decided[key] = lvl
-                    dependence = float(w.pledge[k, i] * w.cap[k] / max(self.own[i], 1e-9))
-                    cost = float((lvl / 10.0) * min(3.0, self.agg[i, z] / max(self.own[i], 1e-9)))
+                    # dependence: the share of i's security that k's pledge provides, 0–1
+                    backing = float(w.pledge[k, i] * w.cap[k])
+                    dependence = backing / (backing + float(self.own[i]))
+                    # entrapment: the expected cost of fighting z, far higher against a nuclear power
+                    nuclear = 4.0 if (w.nuclear[z] and lvl >= 7) else 1.0
+                    cost = float((lvl / 10.0) * min(3.0, self.agg[i, z] / max(self.own[i], 1e-9)) * nuclear)
                     odp = float(w.odp[i])
-                    x = (-0.5 + ap.abandonment_weight * (1.5 * dependence + 1.0 * w.pledge[i, k])
-                         - ap.entrapment_weight * cost + 2.5 * odp + 1.0 * (w.threat[i, z] - 0.3))
-                    prob = 1.0 / (1.0 + math.exp(-3.0 * x))
+                    pledge = float(w.pledge[i, k])
+                    need = 0.5 - float(pwin[k, z])  # > 0 when the ally would lose alone
+                    x = (-1.0 + pledge * (1.5 + 2.5 * odp)
+                         + ap.abandonment_weight * (1.5 * dependence + need)
+                         - ap.entrapment_weight * cost + 0.5 * (float(w.threat[i, z]) - 0.3)
+                         + math.log(self.risk[i]))  # risk-acceptant states enter wars more readily
+                    prob = 1.0 / (1.0 + math.exp(-2.0 * x))
                     u = self.dyad_rng(int(i), int(z)).random()
                     ci, ck, cz = w.codes[i], w.codes[k], w.codes[z]
                     cause = self.level_cause.get((min(k, z), max(k, z)), "")
                     style = "chain-ganging" if odp > 0.2 else ("buck-passing" if odp < -0.2 else "weighing abandonment against entrapment")
                     if u < prob:
-                        # at war, support means joining it; in a violent crisis, standing firm a
-                        # rung below the ally (a declared commitment and a show of force)
-                        join = lvl if lvl >= 7 else max(4, lvl - 1)
+                        # at war, support means joining it; in a violent crisis short of war it is a
+                        # declared commitment and a show of force (rung 4) toward the ally's opponent
+                        join = lvl if lvl >= 7 else 4
                         rd = ACTION_SPECS["join_war" if join >= 7 else "support_ally"]
                         why = (f"{ci} stands by its ally {ck} against {cz} (rung {lvl}; support chance {prob:.0%}, {style})"
                                + (f": {ci} goes to war with {cz}." if join >= 7 else f": {ci} raises its own dyad with {cz} to rung {join}."))
@@ -624,7 +635,8 @@ class CrisisModel(mesa.Model):
             lvl = int(L[i, j])
             cost = bp.war_cost * (4.0 if both_nuc[i, j] else 1.0)
             width = 2 * cost
-            sigma = max(float(w.sigma[i, j]), 1e-6)
+            # uncertainty about the outcome is largest at parity (Reed 2003): σ·4p(1−p)
+            sigma = max(float(w.sigma[i, j]) * 4.0 * float(pw[i, j]) * (1.0 - float(pw[i, j])), 1e-6)
             p_break = math.erfc(width / (2 * sigma * _SQRT2))
             g = self.dyad_rng(int(i), int(j))
             ci, cj = w.codes[i], w.codes[j]
@@ -707,13 +719,29 @@ class CrisisModel(mesa.Model):
                 L[i, j] = L[j, i] = new
                 w.hostility[i, j] *= 0.5
                 w.hostility[j, i] *= 0.5
-                w.offer[i, j] = w.offer[j, i] = 0.0
                 cause = self.offer_cause.get((int(i), int(j))) or self.offer_cause.get((int(j), int(i)), "")
                 rd = ACTION_SPECS["settle"]
                 self.log.add(t, "outcome", "resolve_ladder",
                              f"{w.codes[i]} and {w.codes[j]} accept a face-saving settlement: rung {old} → {new}.",
                              cause=cause, type="settlement", actor=w.codes[i], target=w.codes[j], cameo=rd.cameo,
                              goldstein=rd.goldstein, level=new)
+            # a patron's settlement carries its client (Snyder 1984 on restraining allies):
+            # an open offer from either side to the other's ally is accepted with the deal
+            for i, j in np.argwhere(mutual & self.upper):
+                for a, b in ((int(i), int(j)), (int(j), int(i))):
+                    clients = np.nonzero((w.pledge[a, :] >= 0.3) & (w.offer[b, :] > 0) & (L[b, :] >= 3))[0]
+                    for c in clients:
+                        if c in (a, b):
+                            continue
+                        old = int(L[b, c])
+                        new = max(0, old - lp.settlement_drop)
+                        L[b, c] = L[c, b] = new
+                        w.offer[b, c] = w.offer[c, b] = 0.0
+                        self.log.add(t, "outcome", "resolve_ladder",
+                                     f"{w.codes[c]} accepts {w.codes[b]}'s offer as part of its patron {w.codes[a]}'s settlement: rung {old} → {new}.",
+                                     cause=self.offer_cause.get((b, int(c)), ""), type="settlement", actor=w.codes[c],
+                                     target=w.codes[b], cameo="037", goldstein=5.0, level=new)
+            w.offer[mutual] = 0.0
         w.offer *= 0.8 ** self.weeks
         w.offer[w.offer < 0.05] = 0.0
         # de-escalation of quiet dyads

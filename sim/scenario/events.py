@@ -153,6 +153,9 @@ STATEMENT_READINGS: dict[str, Reading] = {
     "reassure": _r("target", "0356", 7.0, "Express intent to de-escalate military engagement", 0),
 }
 
+#: An armed clash of intensity ≥ 0.7 (air strikes, shelling) reads as a limited strike, rung 6.
+INTENSE_CLASH = _r("target", "195", -10.0, "Employ aerial weapons", 6)
+
 #: Codings of the actions agents choose (model-generated events reuse the CAMEO vocabulary).
 ACTION_SPECS: dict[str, Reading] = {
     "protest": STATEMENT_READINGS["condemn"],
@@ -413,6 +416,8 @@ def reading_for(event: EventBase, role: str) -> Reading | None:
     """The reading of ``event`` toward dyads of ``role``, or ``None`` if it has none."""
     if isinstance(event, Statement):
         return STATEMENT_READINGS[event.kind] if role == "target" else None
+    if isinstance(event, ArmedClash) and event.intensity >= 0.7 and role == "target":
+        return INTENSE_CLASH
     spec = EVENT_SPECS[event.type]  # type: ignore[attr-defined]
     for r in spec.readings:
         if r.role == role:

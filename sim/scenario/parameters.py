@@ -102,8 +102,8 @@ class BargainingParams(_Group):
     """Bargaining and war (Fearon 1995; Powell 2006; Slantchev 2003)."""
 
     war_cost: float = P(0.15, 0.0, 1.0, "c: each side's cost of war as a share of the stake (widens the bargaining range).", "Fearon 1995")
-    uncertainty: float = P(0.12, 0.0, 1.0, "σ: spread of private information about the win probability.", "Fearon 1995")
-    breakdown_rate: float = P(0.25, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
+    uncertainty: float = P(0.12, 0.0, 1.0, "σ: spread of private information about the win probability at parity; it scales with 4·p·(1−p), so it is largest when the sides are even.", "Fearon 1995; Reed 2003")
+    breakdown_rate: float = P(0.15, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
     commitment_weight: float = P(3.0, 0.0, 20.0, "Extra hazard per unit of yearly shift in win probability (preventive motive).", "Fearon 1995; Powell 2006")
     learning_in_war: float = P(0.85, 0.0, 1.0, "Share of σ left after each week of fighting (fighting reveals information).", "Slantchev 2003; Reiter 2003")
     settlement_rate: float = P(0.08, 0.0, 1.0, "Weekly hazard scale of a negotiated end of a war once the range reopens.", "Fearon 1995; Slantchev 2003")
