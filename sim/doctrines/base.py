@@ -43,7 +43,7 @@ class Features:
 
     Attributes:
         threat: Normalised threat from the focal state, 0–1 (balance of threat).
-        threat_rise: Change in that threat since the last step.
+        threat_rise: Relative change of the raw threat index since the last step, clipped to [−1, 1].
         level: Current rung of the focal dyad, 0–10.
         power: Own capability (with allies) over the focal state's aggregate, >0.
         ally: Best credible ally's pledge × reliability, 0–1.
@@ -57,6 +57,7 @@ class Features:
         resolve: Own resolve/stake, 0–1.
         nuclear: Own nuclear status (0/1).
         target_nuclear: The focal state's nuclear status (0/1): nuclear deterrence.
+        weak_alone: 1 for a state far weaker than its main threat with no credible ally (Walt).
         at_war: Whether the dyad is at war (rung ≥ 7).
         offer: Generosity of a settlement offer received from the focal state, 0–1.
     """
@@ -76,6 +77,7 @@ class Features:
     resolve: np.ndarray
     nuclear: np.ndarray
     target_nuclear: np.ndarray
+    weak_alone: np.ndarray
     at_war: np.ndarray
     offer: np.ndarray
 

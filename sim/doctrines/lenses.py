@@ -22,12 +22,13 @@ class Realist(Doctrine):
     """Power and threat decide (Waltz 1979; Walt 1987; Mearsheimer 2001).
 
     A realist state answers threat by balancing (allies, arms) and by matching the other side's
-    moves when it is strong enough; it bandwagons only when weak and alone; it ignores regime type
-    and trade. Its willingness to escalate rises with relative power.
+    moves; it bandwagons only when weak and alone; it ignores regime type and trade. Its
+    willingness to threaten and use force is highest at parity, where the sides disagree about who
+    would win (Blainey 1973; Organski & Kugler 1980), and lowest under preponderance.
     """
 
     name = "realist"
-    summary = "Balance against threat; arm; match force with force when strong enough; ignore regime and trade."
+    summary = "Balance against threat; arm; match force with force, most readily at parity; ignore regime and trade."
     references = ("Waltz 1979", "Walt 1987", "Mearsheimer 2001")
     classifier = {"responds_to_power": True, "responds_to_trade": False, "responds_to_regime": False, "responds_to_identity": False}
 
@@ -35,17 +36,19 @@ class Realist(Doctrine):
         u = _table(len(f.threat))
         t, lv = f.threat, f.level / 10.0
         strong = np.clip(np.log(f.power), -2, 2) / 2  # −1 (much weaker) … +1 (much stronger)
-        weak_alone = (f.power < 0.3) & (f.ally < 0.3)
+        parity = 1.0 - np.abs(strong)  # 1 at parity: disagreement about relative power (Blainey 1973)
+        deterred = np.maximum(0.0, -strong)  # the weaker side is deterred from challenging (Huth 1988)
+        weak_alone = f.weak_alone > 0
         u[:, 0] = 0.8 - 2.5 * t
         u[:, 1] = 0.4 + 0.6 * t + 1.5 * f.threat_rise
-        u[:, 2] = -0.2 + 1.2 * t + 0.6 * strong + 1.0 * f.threat_rise
+        u[:, 2] = -0.4 + 1.2 * t + 0.6 * parity - 1.5 * deterred + 1.0 * f.threat_rise
         u[:, 3] = -0.6 + 0.8 * t + 0.4 * strong
-        u[:, 4] = -0.3 + 1.2 * t + 0.8 * strong + 1.2 * lv + 1.5 * f.threat_rise
+        u[:, 4] = -0.6 + 1.2 * t + 0.8 * parity - 1.5 * deterred + 1.2 * lv + 1.5 * f.threat_rise
         u[:, 5] = -0.2 + 1.5 * t + 0.6 * f.threat_rise
         u[:, 6] = -0.2 + 1.8 * t + 2.0 * f.threat_rise
         u[:, 7] = np.where(weak_alone, -0.3 + 1.2 * t - 1.5 * f.resolve * f.at_war, -2.0)
         u[:, 8] = -0.5 + 0.8 * (1 - f.belief) - 1.0 * t
-        u[:, 9] = -2.2 + 1.5 * t + 1.2 * strong + 2.0 * f.resolve * lv - 1.5 * f.target_nuclear
+        u[:, 9] = -2.4 + 1.5 * t + 1.2 * parity - 2.0 * deterred + 2.0 * f.resolve * lv - 1.5 * f.target_nuclear
         u[:, 10] = -3.0 + 2.0 * t + 1.5 * lv
         u[:, 11] = -1.2 + 2.5 * f.offer + 0.8 * (1 - f.resolve) - 0.6 * strong
         return u

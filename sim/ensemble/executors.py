@@ -9,9 +9,9 @@
     core available to this process). The pool gets an explicit multiprocessing *context object*
     — no global ``set_start_method`` — and an initializer that imports the model once per worker.
     The context is ``fork`` on Linux when the calling process has a single Python thread (workers
-    inherit the already imported model, so they start in milliseconds) and ``spawn`` otherwise
-    (safe with threads; each worker imports the model once, about 2 s today). Pass
-    ``start_method`` to choose.
+    inherit the already imported model, so they start in milliseconds; every worker is started
+    at once, before any thread of the pool exists) and ``spawn`` otherwise (safe with threads; each
+    worker imports the model once, about 2 s on an idle machine). Pass ``start_method`` to choose.
 ``"dask"``
     A ``dask.distributed`` client: to the scheduler at ``scheduler`` (``tcp://HOST:PORT``) or, without
     one, to a local cluster of ``workers`` single-threaded worker processes started for this
@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,7 @@ class ExecutorHandle:
     description: dict[str, Any] = field(default_factory=dict)
     _closers: list = field(default_factory=list)
     _start_method: str | None = None
+    _requested_method: str | None = None
     renewals: int = 0
 
     @property
@@ -90,7 +92,10 @@ class ExecutorHandle:
             self.executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
         except Exception:  # noqa: BLE001 — it is broken already
             pass
-        self.executor = _process_pool(self.slots, self._start_method)
+        # threads run by now (the pool's manager thread, a progress bar): fork only if asked for
+        method = self._requested_method or _start_method(None)
+        self.executor = _process_pool(self.slots, method)
+        self.description["start_method_after_renewal"] = method
         self.renewals += 1
 
     def close(self, *, cancel: bool = False, wait: bool = True) -> None:
@@ -105,11 +110,25 @@ class ExecutorHandle:
         self._closers.clear()
 
 
+def _noop() -> None:
+    return None
+
+
 def _process_pool(workers: int, start_method: str | None) -> cf.ProcessPoolExecutor:
     from sim.ensemble.worker import init_worker
 
     ctx = multiprocessing.get_context(start_method)
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+    if start_method == "fork":
+        # With fork the pool starts every worker at the first submit, before its own manager
+        # thread; do it now, while this process has no other Python thread. CPython 3.12 warns
+        # about fork whenever the OS reports more than one thread, which numpy's and Arrow's native
+        # pools always make true; those pools are fork-aware and workers do not use Arrow, so the
+        # warning is silenced for this one call only (pass start_method="spawn" to avoid fork).
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*fork\(\) may lead to deadlocks.*")
+            pool.submit(_noop).result()
+    return pool
 
 
 def _is_dask_client(obj: Any) -> bool:
@@ -156,7 +175,7 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
         method = _start_method(start_method)
         handle = ExecutorHandle(kind="process", executor=_process_pool(n, method), slots=n, owned=True,
                                 description={"executor": "process", "workers": n, "start_method": method},
-                                _start_method=method)
+                                _start_method=method, _requested_method=start_method)
         return handle
     # dask
     try:

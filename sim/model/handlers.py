@@ -113,6 +113,10 @@ def _pact(m: CrisisModel, ev, eid: str) -> None:
                 w.reliab[a, b] = max(w.reliab[a, b], 0.7)
     for b in idx:
         m.touch_power(b, rid)
+        # an alliance is what a security seeker might also do: ambiguous evidence to rivals (Jervis 1978)
+        for z in range(m.n):
+            if w.rival[b, z] and z not in idx:
+                m.acts_def[b, z] += 0.5
     if not in_force_now and strength > 0:
         m.schedule(m.spec.calendar.step_of(ev.in_force), ("pact_in_force", tuple(idx), strength, rid))
 

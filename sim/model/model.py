@@ -126,6 +126,7 @@ class CrisisModel(mesa.Model):
         self.u_choice = np.zeros(n)
         self.attending = np.ones(n, dtype=bool)
         self.utilities = np.zeros((n, len(ACTIONS)))
+        self._hostile_cols = np.array([A[a] for a in ACTIONS if a in HOSTILE])
         # recording
         H = scenario.calendar.horizon
         self.peak = w.level.copy()
@@ -137,6 +138,7 @@ class CrisisModel(mesa.Model):
         self.level_hist = np.zeros((H + 1, n, n), dtype=np.int8) if record == "full" else None
         self.threat_hist = np.zeros((H + 1, n, n), dtype=np.float32) if record == "full" else None
         self.explain = record == "full"
+        self.leader = int(np.argmax(w.cap0))
         self._static_dyadic()
         self.perceive_threat(initial=True)
         self.record()
@@ -204,7 +206,7 @@ class CrisisModel(mesa.Model):
         w = self.world
         if goldstein < 0:
             w.hostility[i, j] += (-goldstein / 10.0) * magnitude
-            if offensive or rung >= 4:
+            if offensive:
                 self.acts_off[i, j] += magnitude
             else:
                 self.acts_def[i, j] += magnitude
@@ -219,6 +221,8 @@ class CrisisModel(mesa.Model):
                 if rung > w.level[i, j]:
                     w.level[i, j] = w.level[j, i] = rung
                     self.level_cause[(min(i, j), max(i, j))] = rid
+                # a scheduled move is pressure too: the dyad is not quiet this step
+                self.pressure[i, j] = self.pressure[j, i] = max(int(self.pressure[i, j]), rung)
             else:
                 if rung > self.pressure[i, j]:
                     self.pressure[i, j] = self.pressure[j, i] = rung
@@ -271,24 +275,28 @@ class CrisisModel(mesa.Model):
             np.maximum(w.hostility, 0.5 * w.sanctions, out=w.hostility)
         cap = w.cap
         pledge = w.pledge
-        agg = cap + pledge.T @ cap
-        AGG = agg[None, :] - pledge * cap[:, None]
-        own = cap + p.own_alliance_weight * ((pledge.T * w.reliab) @ cap)
+        prox = self.prox
+        # j's aggregate power as i sees it: j plus each ally k's pledged capability, as far as it
+        # reaches i (loss-of-strength gradient); i does not count itself among j's allies
+        AGG = cap[None, :] + prox @ (pledge * cap[:, None]) - pledge * cap[:, None] * np.diag(prox)[:, None]
+        # i's own power: itself plus its allies' pledged capability, discounted by their reliability
+        own = cap + p.own_alliance_weight * ((pledge.T * w.reliab * prox) @ cap)
         R = np.maximum(AGG, 1e-9) / own[:, None]
         power = R ** p.power_exponent
-        reach = 1.0 + p.projection_reach * (w.major | w.nuclear)
-        prox = np.exp(-w.dist / (p.distance_scale_km * reach)[None, :])
         offense = 1.0 + p.offense_weight * w.posture.T
         prior = self.params.spiral.prior_greedy
         intent = np.maximum(0.2, 1.0 + p.hostility_weight * w.hostility.T + p.intent_weight * (w.belief - prior))
-        T = power * prox * offense * intent
+        # allies' power is not a threat (Walt 1987): alignment discounts it
+        friend = 1.0 - p.alignment_discount * w.align
+        T = power * prox * offense * intent * friend
         np.fill_diagonal(T, 0.0)
         self.threat_prev = w.threat.copy() if not initial else T / (1.0 + T)
         prev_raw = self.threat_raw
         prev_comp = self.components
+        self.threat_raw_prev = T if initial else self.threat_raw
         self.threat_raw = T
         self.agg, self.own = AGG, own
-        self.components = {"power": power, "proximity": prox, "offense": offense, "intent": intent}
+        self.components = {"power": power, "proximity": prox, "offense": offense, "intent": intent * friend}
         w.threat = T / (1.0 + T)
         if not initial and self.explain:
             self._explain_perception(prev_raw, prev_comp)
@@ -379,12 +387,15 @@ class CrisisModel(mesa.Model):
         has_partner = np.isfinite(cand[rows, partner])
         self.partner = np.where(has_partner, partner, -1)
         ally = (w.pledge.T * w.reliab).max(axis=1)
+        power = np.maximum(self.own / np.maximum(self.agg[rows, k], 1e-9), 1e-6)
+        alp = self.params.alignment
+        weak_alone = (power < alp.weak_ratio) & (ally < alp.credible_ally)
         D = self.damp
         return Features(
             threat=T[rows, k],
-            threat_rise=np.clip(T[rows, k] - self.threat_prev[rows, k], -1, 1),
+            threat_rise=self._relative_rise(rows, k),
             level=w.level[rows, k].astype(float),
-            power=np.maximum(self.own / np.maximum(self.agg[rows, k], 1e-9), 1e-6),
+            power=power,
             ally=ally,
             partner=has_partner.astype(float),
             hostility=w.hostility[k, rows],
@@ -396,6 +407,7 @@ class CrisisModel(mesa.Model):
             resolve=w.resolve,
             nuclear=w.nuclear.astype(float),
             target_nuclear=w.nuclear[k].astype(float),
+            weak_alone=weak_alone.astype(float),
             at_war=(w.level[rows, k] >= 7).astype(float),
             offer=w.offer[k, rows],
         )
@@ -406,10 +418,21 @@ class CrisisModel(mesa.Model):
         scale = self.params.power_transition.dissatisfaction_scale
         # Identity affinity from UN-voting ideal points: 1 − |x_i − x_j| / scale, clipped to [0, 1].
         self.affinity = np.clip(1.0 - np.abs(w.ideal[:, None] - w.ideal[None, :]) / scale, 0.0, 1.0)
+        # Proximity: prox[i, j] = exp(−d_ij / λ_j), λ_j longer for major and nuclear powers
+        tp = self.params.threat
+        reach = 1.0 + tp.projection_reach * (w.major | w.nuclear)
+        self.prox = np.exp(-w.dist / (tp.distance_scale_km * reach)[None, :])
         # Liberal-peace dampening: exp(−β_dem·min(dem_i, dem_j) − β_trade·trade_ij − β_io·inst_ij).
         joint = np.minimum(w.dem[:, None], w.dem[None, :])
         self.damp = np.exp(-lp.democracy_weight * joint - lp.trade_weight * w.trade - lp.institutions_weight * w.inst)
         self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
+
+    def _relative_rise(self, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """Relative change of the raw threat index since the last step, clipped to [−1, 1]."""
+        now = self.threat_raw[rows, k]
+        before = self.threat_raw_prev[rows, k]
+        rise = np.divide(now, before, out=np.ones_like(now), where=before > 0) - 1.0
+        return np.clip(rise, -1.0, 1.0)
 
     def decide(self) -> None:
         """Every state scores its actions through its doctrine; agents draw their choices."""
@@ -421,6 +444,9 @@ class CrisisModel(mesa.Model):
             sub = Features(**{k: v[members] for k, v in f.__dict__.items()})
             u[members] = doctrine.utilities(sub)
         u += self.mod_offsets
+        # liberal peace (a mechanism for every lens): joint democracy, trade and institutions
+        # lower the odds of every hostile choice by the dyad's dampening factor
+        u[:, self._hostile_cols] += np.log(np.maximum(f.damp, 1e-6))[:, None]
         u[~valid_mask(f)] = -np.inf
         self.utilities = u
         self.agents.shuffle_do("decide")  # each agent draws its uniforms from its own stream
@@ -495,8 +521,8 @@ class CrisisModel(mesa.Model):
         elif a == "balance":
             p = int(self.partner[i])
             step = al.alignment_step * min(1.0, self.weeks)
-            w.align[i, p] = min(1.0, w.align[i, p] + step)
-            w.align[p, i] = min(1.0, w.align[p, i] + step / 2)
+            w.align[i, p] += step * (1.0 - w.align[i, p])  # diminishing returns
+            w.align[p, i] += step / 2 * (1.0 - w.align[p, i])
             self.acts_def[i, k] += 0.5
             self.touch(k, i, rid)
             if w.align[i, p] >= al.pact_threshold and w.pledge[i, p] < 0.5:
@@ -564,15 +590,18 @@ class CrisisModel(mesa.Model):
                     # dependence: the share of i's security that k's pledge provides, 0–1
                     backing = float(w.pledge[k, i] * w.cap[k])
                     dependence = backing / (backing + float(self.own[i]))
-                    # entrapment: the expected cost of fighting z, far higher against a nuclear power
-                    nuclear = 4.0 if (w.nuclear[z] and lvl >= 7) else 1.0
-                    cost = float((lvl / 10.0) * min(3.0, self.agg[i, z] / max(self.own[i], 1e-9)) * nuclear)
+                    # entrapment: the expected cost of fighting z; joining a war against a nuclear
+                    # power carries the risk of nuclear escalation (Jervis 1989)
+                    cost = float((lvl / 10.0) * min(3.0, self.agg[i, z] / max(self.own[i], 1e-9)))
+                    if w.nuclear[z] and lvl >= 7:
+                        cost += 3.0
                     odp = float(w.odp[i])
                     pledge = float(w.pledge[i, k])
                     need = 0.5 - float(pwin[k, z])  # > 0 when the ally would lose alone
-                    x = (-1.0 + pledge * (1.5 + 2.5 * odp)
-                         + ap.abandonment_weight * (1.5 * dependence + need)
-                         - ap.entrapment_weight * cost + 0.5 * (float(w.threat[i, z]) - 0.3)
+                    x = (-1.5 + pledge * (1.5 + 2.5 * odp)
+                         + ap.abandonment_weight * (1.5 * dependence + 3.0 * need)
+                         - ap.entrapment_weight * cost + 1.0 * (float(w.threat[i, z]) - 0.3)
+                         + (float(self.prox[i, z]) - 0.5)  # distant quarrels matter less
                          + math.log(self.risk[i]))  # risk-acceptant states enter wars more readily
                     prob = 1.0 / (1.0 + math.exp(-2.0 * x))
                     u = self.dyad_rng(int(i), int(z)).random()
@@ -580,9 +609,12 @@ class CrisisModel(mesa.Model):
                     cause = self.level_cause.get((min(k, z), max(k, z)), "")
                     style = "chain-ganging" if odp > 0.2 else ("buck-passing" if odp < -0.2 else "weighing abandonment against entrapment")
                     if u < prob:
-                        # at war, support means joining it; in a violent crisis short of war it is a
-                        # declared commitment and a show of force (rung 4) toward the ally's opponent
-                        join = lvl if lvl >= 7 else 4
+                        # at war, support means joining it. Short of war it is a show of force (rung 4)
+                        # from a major power or a neighbour of the opponent, words (rung 1) from others.
+                        if lvl >= 7:
+                            join = lvl
+                        else:
+                            join = 4 if (w.major[i] or w.contig[i, z]) else 1
                         rd = ACTION_SPECS["join_war" if join >= 7 else "support_ally"]
                         why = (f"{ci} stands by its ally {ck} against {cz} (rung {lvl}; support chance {prob:.0%}, {style})"
                                + (f": {ci} goes to war with {cz}." if join >= 7 else f": {ci} raises its own dyad with {cz} to rung {join}."))
@@ -622,7 +654,7 @@ class CrisisModel(mesa.Model):
         # commitment problem: shift in win probability over the last year
         first = np.isnan(w.pwin_year)
         w.pwin_year[first] = pw[first]
-        shift = np.abs(pw - w.pwin_year) * (52.0 / max(self.weeks, 1e-9)) / 52.0
+        shift = np.abs(pw - w.pwin_year)  # pwin_year is an exponential average over about a year
         w.pwin_year += (pw - w.pwin_year) * min(1.0, self.weeks / 52.0)
         active = np.argwhere((L >= 5) & self.upper)
         if active.size == 0:
@@ -656,7 +688,7 @@ class CrisisModel(mesa.Model):
                                        cameo=rd.cameo, goldstein=rd.goldstein, level=7)
                     self.level_cause[(int(i), int(j))] = rid
             else:
-                w.sigma[i, j] = w.sigma[j, i] = sigma * bp.learning_in_war ** self.weeks
+                w.sigma[i, j] = w.sigma[j, i] = float(w.sigma[i, j]) * bp.learning_in_war ** self.weeks
                 indiv = min(1.0, 2.0 * (1.0 - max(float(w.resolve[i]), float(w.resolve[j]))))
                 hz = bp.settlement_rate * (1 - p_break) * indiv
                 hz = 1 - (1 - min(hz, 1.0)) ** self.weeks
@@ -669,7 +701,7 @@ class CrisisModel(mesa.Model):
                     rid = self.log.add(t, "outcome", "bargain", why, cause=cause, type="ceasefire", actor=ci, target=cj,
                                        cameo=rd.cameo, goldstein=rd.goldstein, level=4)
                     self.level_cause[(int(i), int(j))] = rid
-                elif both_nuc[i, j] and lvl >= 8 and u > 1 - self.params.ladder.nuclear_resistance * p_break * self.weeks:
+                elif both_nuc[i, j] and lvl == 8 and u > 1 - self.params.ladder.nuclear_resistance * p_break * self.weeks:
                     L[i, j] = L[j, i] = 9
                     rd = ACTION_SPECS["nuclear_use"]
                     rid = self.log.add(t, "outcome", "bargain", f"{ci}–{cj}: a losing nuclear power crosses the nuclear threshold (rung 9).",
@@ -681,7 +713,7 @@ class CrisisModel(mesa.Model):
         w, pp = self.world, self.params.power_transition
         n = self.n
         out = np.zeros((n, n))
-        leader = int(np.argmax(w.cap))
+        leader = self.leader  # the leading state at the start: a challenger may overtake it
         ratio = w.cap / max(w.cap[leader], 1e-12)
         window = (ratio >= pp.parity_low) & (ratio <= pp.parity_high)
         window[leader] = False
@@ -698,7 +730,8 @@ class CrisisModel(mesa.Model):
         Upward pressure was already threshold-tested when chosen. Dyads under no new pressure step
         one rung down with the weekly de-escalation rate (never below a floor of 3 while sanctions
         are in force, nor out of a war, which ends only by bargaining). Mutual settlement offers drop
-        a dyad ``settlement_drop`` rungs. At rung ≥ 4, accidents happen.
+        a dyad ``settlement_drop`` rungs. At rung ≥ 4, accidents happen, at a weekly rate that
+        doubles with each rung above 4.
         """
         w, lp = self.world, self.params.ladder
         L = w.level
@@ -758,8 +791,11 @@ class CrisisModel(mesa.Model):
         # accidents
         hot = np.argwhere((L >= 4) & (L < 7) & self.upper)
         if hot.size and lp.accident_rate > 0:
-            pa = 1 - (1 - lp.accident_rate) ** self.weeks
             for i, j in hot:
+                # more forces on alert, more chances for an unchosen incident (Sagan 1993):
+                # the weekly rate doubles with each rung above 4
+                rate = min(1.0, lp.accident_rate * 2.0 ** (int(L[i, j]) - 4))
+                pa = 1 - (1 - rate) ** self.weeks
                 if self.dyad_rng(int(i), int(j)).random() < pa:
                     new = int(L[i, j]) + 1
                     L[i, j] = L[j, i] = new

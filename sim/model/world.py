@@ -187,9 +187,13 @@ def build_world(scenario: Scenario, catalog=None) -> World:
         ct = np.asarray(catalog.contiguity(cat_codes, year))
         sub = np.ix_(idx, idx)
         # The nearer of capital distance and minimum border distance (a state's power reaches
-        # out from its territory, not only its capital); missing minimum distances fall back.
-        dist[sub] = np.where(np.isnan(md), capdist[sub], np.minimum(capdist[sub], md))
+        # out from its territory, not only its capital). The minimum distances describe the 2019
+        # borders, so they are used only for data years since 1991; earlier years use capitals.
+        # Land neighbours of the data year are at distance 0.
+        if year >= 1991:
+            dist[sub] = np.where(np.isnan(md), capdist[sub], np.minimum(capdist[sub], md))
         contig[sub] = ct == 1
+        dist[contig] = 0.0
     np.fill_diagonal(dist, 0.0)
 
     pledge = np.zeros((n, n), dtype=f)

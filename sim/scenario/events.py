@@ -144,11 +144,13 @@ EVENT_SPECS: dict[str, EventSpec] = {
     )
 }
 
-#: Statement kinds and their CAMEO coding (a statement reads by its kind).
+#: Statement kinds and their CAMEO coding (a statement reads by its kind). A scheduled nuclear
+#: threat outside war is a signal at rung 4 (an alert); rung 8 (nuclear threats within a war) is
+#: reached only by states already at war (the ``nuclear_signal`` action).
 STATEMENT_READINGS: dict[str, Reading] = {
     "condemn": _r("target", "111", -2.0, "Criticize or denounce", 1),
     "threaten": _r("target", "138", -7.0, "Threaten to use military force", 2),
-    "nuclear_threat": _r("target", "1385", -7.0, "Threaten attack with WMD", 8),
+    "nuclear_threat": _r("target", "1385", -7.0, "Threaten attack with WMD", 4),
     "support": _r("target", "051", 3.4, "Praise or endorse", 0),
     "reassure": _r("target", "0356", 7.0, "Express intent to de-escalate military engagement", 0),
 }
@@ -170,7 +172,7 @@ ACTION_SPECS: dict[str, Reading] = {
     "support_ally": _r("partner", "0334", 6.0, "Express intent to provide military protection", 0),
     "join_war": _r("target", "190", -10.0, "Use conventional military force", 7),
     "war": _r("target", "190", -10.0, "Use conventional military force", 7),
-    "nuclear_signal": STATEMENT_READINGS["nuclear_threat"],
+    "nuclear_signal": _r("target", "1385", -7.0, "Threaten attack with WMD", 8),
     "nuclear_use": _r("target", "2042", -10.0, "Detonate nuclear weapons", 9),
     "ceasefire": _r("target", "0871", 9.0, "Declare truce, ceasefire", 0),
     "settle": _r("target", "037", 5.0, "Express intent to settle dispute", 0),
@@ -345,7 +347,7 @@ class Ultimatum(EventBase):
 
     type: Literal["ultimatum"]
     targets: Codes = Field(min_length=1)
-    deadline_days: float = Field(default=2.0, gt=0, le=365)
+    deadline_days: float = Field(default=2.0, gt=0, le=365, description="Deadline (informational: shown in timelines, not used by the model).")
 
 
 class Blockade(EventBase):

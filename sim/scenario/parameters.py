@@ -1,7 +1,8 @@
 """Model parameters: every mechanism's knobs, with defaults, valid ranges and sources.
 
-The parameter block of a scenario is grouped by submodel; the group names are the submodel
-headings of docs/model.md. Rates are stated **per week** and converted to the scenario's step
+The parameter block of a scenario is grouped by mechanism; docs/model.md §7 documents each
+group under the submodel that uses it (``threat`` under perceive_threat, ``ladder`` under
+resolve_ladder, and so on). Rates are stated **per week** and converted to the scenario's step
 length by the model (a per-week retention ``r`` becomes ``r**(days/7)`` per step).
 Each field's JSON Schema carries ``source`` (the reference it stands on); docs/model.md lists them.
 """
@@ -49,22 +50,22 @@ class ThreatParams(_Group):
 
     power_exponent: float = P(1.0, 0.0, 3.0, "α: weight of the aggregate-power ratio C_j^agg / C_i^agg.", "Walt 1987")
     distance_scale_km: float = P(1500.0, 100.0, 20000.0, "λ: distance at which a state's threat falls to 1/e (loss-of-strength gradient).", "Boulding 1962; Walt 1987")
-    projection_reach: float = P(3.0, 0.0, 20.0, "How many times farther a major or nuclear power projects force (λ multiplier).", "Boulding 1962; Walt 1987")
+    projection_reach: float = P(3.0, 0.0, 20.0, "ψ: a major or nuclear power's distance scale is λ·(1 + ψ) (power projection).", "Boulding 1962; Walt 1987")
     offense_weight: float = P(0.6, 0.0, 5.0, "κ: weight of offensive posture (forces deployed nearby, mobilisation, tests).", "Walt 1987")
     hostility_weight: float = P(1.0, 0.0, 5.0, "ρ: weight of recent hostile acts by j toward i.", "Walt 1987")
     intent_weight: float = P(1.0, 0.0, 5.0, "Weight of the belief that j is greedy (see spiral).", "Walt 1987; Jervis 1976")
     hostility_retention: float = P(0.85, 0.0, 1.0, "Share of the hostility memory kept after one week.", "proposal (event-data decay)")
-    posture_retention: float = P(0.8, 0.0, 1.0, "Share of the offensive-posture index kept after one week once a force has left.", "proposal")
+    alignment_discount: float = P(0.8, 0.0, 1.0, "How far alignment (alliance, partnership) discounts the threat from a partner's power.", "Walt 1987")
     own_alliance_weight: float = P(0.5, 0.0, 1.0, "How far a state counts its own allies' power when sizing a threat.", "Walt 1987")
 
 
 class AlignmentParams(_Group):
     """Alignment — balancing versus bandwagoning (Walt 1987)."""
 
-    weak_ratio: float = P(0.1, 0.0, 1.0, "θ_weak: below this capability ratio to its main threat a state without a credible ally may bandwagon.", "Walt 1987")
-    credible_ally: float = P(0.5, 0.0, 1.0, "Defence-obligation strength × reliability above which an ally counts as credible.", "Walt 1987; Snyder 1984")
+    weak_ratio: float = P(0.3, 0.0, 1.0, "θ_weak: below this ratio of its own (allied) power to its main threat's aggregate power, a state without a credible ally may bandwagon.", "Walt 1987")
+    credible_ally: float = P(0.3, 0.0, 1.0, "Defence-pledge strength × reliability at or above which an ally counts as credible (no bandwagoning then).", "Walt 1987; Snyder 1984")
     alignment_step: float = P(0.08, 0.0, 1.0, "How much one balancing act raises alignment with a partner.", "proposal")
-    pact_threshold: float = P(0.75, 0.0, 1.0, "Alignment above which a consultation tie firms into a defence obligation (an alliance event is emitted).", "proposal")
+    pact_threshold: float = P(0.75, 0.0, 1.0, "Alignment at which a balancing partnership firms into a defence pledge of 0.6 (an alliance event is emitted).", "proposal")
     affinity_weight: float = P(0.5, 0.0, 2.0, "Weight of UN-voting affinity in choosing partners.", "Bailey, Strezhnev & Voeten 2017")
 
 
@@ -83,7 +84,7 @@ class ArmsParams(_Group):
 
     reaction: float = P(0.10, 0.0, 2.0, "a: yearly reaction to threat-weighted rival spending (per-actor override: arms_reaction).", "Richardson 1960")
     fatigue: float = P(0.20, 0.0, 2.0, "m: yearly economic fatigue (per-actor override: arms_fatigue).", "Richardson 1960")
-    grievance: float = P(0.03, -1.0, 2.0, "g: yearly grievance term at full hostility (per-actor override: grievance).", "Richardson 1960")
+    grievance: float = P(0.03, -1.0, 2.0, "g: yearly grievance term, applied to states in a rivalry or a crisis at rung ≥ 3 (per-actor override: grievance).", "Richardson 1960")
     arm_boost: float = P(0.01, 0.0, 1.0, "Spending added (share of the base) by one 'arm' decision.", "proposal")
     capability_share: float = P(0.3, 0.0, 1.0, "Share of capability that moves with military spending.", "Singer et al. 1972 (CINC components)")
 
@@ -124,7 +125,6 @@ class LiberalPeaceParams(_Group):
     democracy_weight: float = P(1.2, 0.0, 5.0, "β_dem: dampening of escalation hazards by the weaker link's democracy (V-Dem polyarchy).", "Maoz & Russett 1993; Dixon 1994")
     trade_weight: float = P(1.5, 0.0, 10.0, "β_trade: dampening by trade dependence (scenario trade ties).", "Oneal & Russett 1999")
     institutions_weight: float = P(0.5, 0.0, 5.0, "β_io: dampening by shared institutions (scenario ties).", "Russett & Oneal 2001")
-    democracy_threshold: float = P(0.5, 0.0, 1.0, "Polyarchy at which a state counts as a democracy in summaries.", "Coppedge et al. (V-Dem)")
 
 
 class LadderParams(_Group):
@@ -135,7 +135,7 @@ class LadderParams(_Group):
     nuclear_resistance: float = P(0.02, 0.0, 1.0, "Chance that a move across rung 9 (nuclear use) goes through.", "Kahn 1965; Schelling 1966")
     deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
-    accident_rate: float = P(0.002, 0.0, 0.1, "Weekly chance per dyad at rung ≥ 4 of an incident neither side chose.", "Schelling 1960; Sagan 1993")
+    accident_rate: float = P(0.005, 0.0, 0.1, "Weekly chance per dyad at rung 4 of an incident neither side chose (one rung up); it doubles with each rung above 4.", "Schelling 1960; Sagan 1993")
 
 
 class DecisionParams(_Group):

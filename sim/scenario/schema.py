@@ -104,7 +104,7 @@ class ActorOverrides(_Frozen):
 
     name: str | None = Field(default=None, max_length=100)
     cinc: float | None = Field(default=None, ge=0, le=1, description="Capability share (COW CINC).")
-    milex: float | None = Field(default=None, ge=0, description="Military expenditure (COW, thousands of US$).")
+    milex: float | None = Field(default=None, ge=0, description="Military expenditure (COW, thousands of US$; informational — the model's spending is an index, see arms dynamics).")
     polyarchy: float | None = Field(default=None, ge=0, le=1, description="V-Dem electoral democracy index.")
     ideal_point: float | None = Field(default=None, ge=-5, le=5, description="UN General Assembly ideal point.")
     major_power: bool | None = None

@@ -1,0 +1,386 @@
+"""The ``ensemble``, ``compare`` and ``sweep`` commands of the ``flashpoint`` CLI.
+
+These are plain Typer command functions; the main application registers them with
+:func:`register` (``app.command()(ensemble)`` …). They only parse input, call the public API
+(:func:`sim.ensemble.run_ensemble`, :func:`sim.analysis.compare`, :func:`sim.ensemble.run_sweep`)
+and print. Exit status: 0 success; 1 invalid input (a :class:`~sim.errors.FlashpointError`, printed
+as one message, never a traceback); 2 usage error (bad or conflicting options, from Typer/Click);
+130 interrupted by Ctrl-C (what finished is still printed and written, marked PARTIAL).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["ensemble", "compare", "sweep", "register"]
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Replications (per ensemble).")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", min=0, help="Master seed; replication k uses child seed k.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: all cores).", show_default=False)]
+SchedOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (implies --executor dask).", show_default=False)]
+ExecOpt = Annotated[str, typer.Option("--executor", "-e", help="process (local worker processes), inprocess, or dask (a local Dask cluster unless --scheduler).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write Parquet/CSV tables and manifest.json to this directory.", show_default=False)]
+FormatOpt = Annotated[str, typer.Option("--format", help="Table format for --out: parquet or csv.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout (schema in docs/cli.md).")]
+TopOpt = Annotated[int, typer.Option("--top", min=1, help="Rows shown in the tables.")]
+PrecOpt = Annotated[float, typer.Option("--precision", min=0.0001, max=0.5, help="Wanted half-width of a probability's 95% interval (for 'runs needed').")]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn every error into a message and an exit status; never show a traceback."""
+    from sim.errors import FlashpointError
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except FlashpointError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _console(stderr=True).print("interrupted.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as exc:  # noqa: BLE001 — an internal error must not show a traceback either
+        _fail(f"internal error (please report it): {type(exc).__name__}: {exc}")
+
+
+@contextmanager
+def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar with ETA on stderr, started at the first update (after the workers start)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "p" not in state:
+            p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                         TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                         console=_console(stderr=True), transient=True)
+            p.start()
+            state["p"], state["t"] = p, p.add_task(label, total=total)
+        state["p"].update(state["t"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "p" in state:
+            state["p"].stop()
+
+
+def _load(file: Path):
+    from sim.scenario.loader import load_scenario
+
+    return load_scenario(str(file))
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("parquet", "csv"):
+        raise typer.BadParameter("choose parquet or csv", param_hint="--format")
+
+
+def _check_executor(executor: str) -> None:
+    if executor not in ("process", "inprocess", "dask"):
+        raise typer.BadParameter("choose process, inprocess or dask", param_hint="--executor")
+
+
+def _emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def _default(o: Any) -> Any:
+    import numpy as np
+
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return None if math.isnan(float(o)) else float(o)
+    if isinstance(o, np.bool_):
+        return bool(o)
+    return str(o)
+
+
+def _pct(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    v = 100 * x
+    return f"{v:.0f}%" if abs(v) >= 10 or v == 0 else f"{v:.1f}%"
+
+
+def _fmt(kind: str, outcome: str, x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if kind == "probability":
+        return _pct(x)
+    if outcome == "milex_change":
+        return f"{100 * x:+.1f}%"
+    return f"{x:.2f}" if kind == "mean" else f"{x:.0f}"
+
+
+def _status_lines(res: Any) -> list[str]:
+    out = []
+    if res.failures:
+        seeds = ", ".join(str(f["seed"]) for f in res.failures[:10])
+        more = f" … ({len(res.failures)} in all)" if len(res.failures) > 10 else ""
+        out.append(f"[yellow]{len(res.failures)} run(s) failed[/] — replay with `flashpoint run FILE --seed SEED`: {seeds}{more}")
+        out.append(f"  first error: {res.failures[0]['error']}")
+    if res.partial:
+        out.append(f"[bold yellow]PARTIAL[/]: {res.completed} of {res.runs} runs finished; the figures cover those.")
+    return out
+
+
+# ====================================================================== ensemble
+def ensemble(
+    file: FileArg,
+    runs: RunsOpt = 200,
+    variant: Annotated[str | None, typer.Option("--variant", "-v", help="Run this variant instead of the baseline.", show_default=False)] = None,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    scheduler: SchedOpt = None,
+    executor: ExecOpt = "process",
+    out: OutOpt = None,
+    fmt: FormatOpt = "parquet",
+    keep_runs: Annotated[bool, typer.Option("--keep-runs", help="Also keep (and write) every run's trajectories.")] = False,
+    as_json: JsonOpt = False,
+    top: TopOpt = 12,
+    precision: PrecOpt = 0.02,
+) -> None:
+    """Run seeded replications of a scenario and report outcome probabilities with intervals."""
+    _check_format(fmt)
+    _check_executor(executor)
+    with _guard():
+        from sim.ensemble import run_ensemble
+
+        sc = _load(file)
+        if variant and variant not in ("baseline", *sc.variant_names()):
+            from sim.errors import FlashpointError
+
+            raise FlashpointError(f"no variant '{variant}' in scenario '{sc.id}' (known: {', '.join(sc.variant_names()) or 'none'})")
+        with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} {variant or 'baseline'}") as prog:
+            res = run_ensemble(sc, runs=runs, seed=seed, variant=variant, executor="dask" if scheduler else executor,
+                               workers=workers, keep_runs=keep_runs, progress=prog, scheduler=scheduler, precision=precision)
+        files = res.to_dir(str(out), format=fmt) if out else []
+        if as_json:
+            obj = res.to_json()
+            if out:
+                obj["files"] = files
+            _emit_json(obj)
+        else:
+            _print_ensemble(res, top, files)
+        if res.report.interrupted:
+            raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _print_ensemble(res: Any, top: int, files: list[str]) -> None:
+    from rich.table import Table
+
+    con = _console()
+    rep = res.report
+    rate = res.completed / rep.seconds if rep.seconds else float("nan")
+    con.print(f"[bold]{res.scenario.title}[/] — {res.variant}")
+    con.print(f"{res.completed:,} of {res.runs:,} runs in {rep.seconds:.1f} s ({rate:,.0f} runs/s, "
+              f"{rep.executor.get('executor')} × {rep.executor.get('workers')}), seed {res.seed}")
+    for line in _status_lines(res):
+        con.print(line)
+    o = res.outcomes
+    t = Table(title="Chance of reaching each band by the horizon (Wilson 95% intervals)", title_justify="left")
+    for c in ("Outcome", "Estimate", "95% CI", "± MC error", f"runs for ±{100 * res.precision:.0f} pts"):
+        t.add_column(c, justify="left" if c == "Outcome" else "right")
+    for _, r in res.top_outcomes(top).iterrows():
+        t.add_row(r["label"], _pct(r["estimate"]), f"{_pct(r['lo'])}–{_pct(r['hi'])}", _pct(r["se"]), f"{int(r['runs_needed']):,}")
+    con.print(t)
+    m = o[o["outcome"].isin(["peak_level", "milex_change", "system_peak_level", "alliances_formed"])]
+    m = m.assign(_a=m["estimate"].abs()).sort_values("_a", ascending=False).head(top)
+    if len(m):
+        t2 = Table(title="Means (percentile bootstrap 95% intervals)", title_justify="left")
+        for c in ("Outcome", "Mean", "95% CI"):
+            t2.add_column(c, justify="left" if c == "Outcome" else "right")
+        for _, r in m.iterrows():
+            t2.add_row(r["label"], _fmt("mean", r["outcome"], r["estimate"]),
+                       f"{_fmt('mean', r['outcome'], r['lo'])} to {_fmt('mean', r['outcome'], r['hi'])}")
+        con.print(t2)
+    if files:
+        con.print(f"Wrote {len(files)} files to {Path(files[0]).parent}")
+
+
+# ====================================================================== compare
+def compare(
+    file: FileArg,
+    variant: Annotated[list[str] | None, typer.Option("--variant", "-v", help="A variant to compare with the baseline (repeatable).", show_default=False)] = None,
+    all_variants: Annotated[bool, typer.Option("--all-variants", help="Compare every variant of the scenario.")] = False,
+    runs: RunsOpt = 200,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    scheduler: SchedOpt = None,
+    executor: ExecOpt = "process",
+    out: OutOpt = None,
+    fmt: FormatOpt = "parquet",
+    as_json: JsonOpt = False,
+    top: TopOpt = 8,
+    precision: PrecOpt = 0.02,
+) -> None:
+    """Compare the baseline with variants on the same seeds and say, with intervals, what changed."""
+    _check_format(fmt)
+    _check_executor(executor)
+    if variant and all_variants:
+        raise typer.BadParameter("give --variant or --all-variants, not both", param_hint="--all-variants")
+    with _guard():
+        from sim.analysis import compare as run_compare
+
+        sc = _load(file)
+        names = list(variant or [])
+        if not names and not all_variants and not sc.variant_names():
+            from sim.errors import FlashpointError
+
+            raise FlashpointError(f"scenario '{sc.id}' has no variants to compare")
+        with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} baseline + {len(names) or len(sc.variant_names())} variant(s)") as prog:
+            cmp = run_compare(sc, names or None, runs=runs, seed=seed, executor="dask" if scheduler else executor,
+                              workers=workers, progress=prog, scheduler=scheduler, precision=precision)
+        files = cmp.to_dir(str(out), format=fmt) if out else []
+        if as_json:
+            obj = cmp.to_json()
+            if out:
+                obj["files"] = files
+            _emit_json(obj)
+        else:
+            _print_comparison(cmp, top, files)
+        if cmp.baseline.report.interrupted:
+            raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
+    from rich.table import Table
+
+    con = _console()
+    b = cmp.baseline
+    rep = b.report
+    total = sum(e.completed for e in [b, *cmp.variants])
+    con.print(f"[bold]{b.scenario.title}[/]")
+    con.print(f"baseline + {len(cmp.variants)} variant(s) × {cmp.runs:,} paired runs: {total:,} runs in {rep.seconds:.1f} s "
+              f"({rep.executor.get('executor')} × {rep.executor.get('workers')}), seed {b.seed}")
+    for e in [b, *cmp.variants]:
+        for line in _status_lines(e):
+            con.print(f"{e.variant}: {line}")
+    corr = cmp.correlation_summary()
+    for v in cmp.variants:
+        rows = cmp.changed(v.variant, top)
+        title = cmp.titles.get(v.variant, v.variant)
+        t = Table(title=f"{title} ({v.variant}) — outcomes that changed most", title_justify="left")
+        for c in ("Outcome", "Baseline", "Variant", "Change", "paired 95% CI", "unpaired 95% CI", "corr."):
+            t.add_column(c, justify="left" if c == "Outcome" else "right")
+        for _, r in rows.iterrows():
+            k, o = r["kind"], r["outcome"]
+            unit = " pts" if k == "probability" or o == "milex_change" else ""
+            scale = 100 if unit else 1
+            fmt_d = (lambda x, s=scale, u=unit: (f"{s * x:+.1f}{u}" if u else f"{x:+.2f}").replace("-", "−"))
+            t.add_row(r["label"], f"{_fmt(k, o, r['baseline'])} [{_fmt(k, o, r['baseline_lo'])}–{_fmt(k, o, r['baseline_hi'])}]",
+                      f"{_fmt(k, o, r['variant_value'])} [{_fmt(k, o, r['lo'])}–{_fmt(k, o, r['hi'])}]", fmt_d(r["diff"]),
+                      f"{fmt_d(r['diff_lo'])} to {fmt_d(r['diff_hi'])}", f"{fmt_d(r['unpaired_lo'])} to {fmt_d(r['unpaired_hi'])}",
+                      "–" if math.isnan(r["correlation"]) else f"{r['correlation']:.2f}")
+        if len(rows):
+            con.print(t)
+        c = corr.get(v.variant, {})
+        if not len(rows):
+            con.print(f"[bold]{title} ({v.variant})[/]: no outcome changed detectably at {cmp.runs:,} runs.")
+        if c.get("outcomes"):
+            con.print(f"  pairing: median correlation {c['median_correlation']:.2f}; common random numbers cut the "
+                      f"variance of differences {c['median_variance_reduction']:.1f}×")
+    con.print()
+    con.print(cmp.summary_text(per_variant=top))
+    if files:
+        con.print(f"Wrote {len(files)} files to {Path(files[0]).parent}")
+
+
+# ====================================================================== sweep
+def sweep(
+    file: FileArg,
+    samples: Annotated[int, typer.Option("--samples", min=3, max=100_000, help="Latin-hypercube points.")] = 50,
+    runs: Annotated[int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Replications per point.")] = 20,
+    seed: SeedOpt = 0,
+    variant: Annotated[str | None, typer.Option("--variant", "-v", help="Sweep this variant instead of the baseline.", show_default=False)] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Only this uncertainty (repeatable).", show_default=False)] = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedOpt = None,
+    executor: ExecOpt = "process",
+    out: OutOpt = None,
+    fmt: FormatOpt = "parquet",
+    as_json: JsonOpt = False,
+    top: TopOpt = 12,
+) -> None:
+    """Sample the scenario's uncertain parameters (Latin hypercube) and rank which ones move the outcomes."""
+    _check_format(fmt)
+    _check_executor(executor)
+    with _guard():
+        from sim.ensemble import run_sweep
+
+        sc = _load(file)
+        if variant and variant not in ("baseline", *sc.variant_names()):
+            from sim.errors import FlashpointError
+
+            raise FlashpointError(f"no variant '{variant}' in scenario '{sc.id}' (known: {', '.join(sc.variant_names()) or 'none'})")
+        with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} sweep") as prog:
+            sw = run_sweep(sc, samples=samples, runs=runs, seed=seed, variant=variant, executor="dask" if scheduler else executor,
+                           workers=workers, progress=prog, scheduler=scheduler, parameters=param or None)
+        files = sw.to_dir(str(out), format=fmt) if out else []
+        if as_json:
+            obj = sw.to_json()
+            if out:
+                obj["files"] = files
+            _emit_json(obj)
+        else:
+            _print_sweep(sw, top, files)
+
+
+def _print_sweep(sw: Any, top: int, files: list[str]) -> None:
+    from rich.table import Table
+
+    con = _console()
+    con.print(sw.summary_text())
+    t = Table(title="Strongest parameter–outcome links (rank measures)", title_justify="left")
+    for c in ("Outcome", "Parameter", "Spearman ρ", "SRRC", "R² (ranks)", ""):
+        t.add_column(c, justify="left" if c in ("Outcome", "Parameter", "") else "right")
+    for _, r in sw.top(top).iterrows():
+        t.add_row(r["outcome"], r["parameter"], f"{r['spearman']:+.2f}", f"{r['srrc']:+.2f}", f"{r['r2']:.2f}",
+                  "weak" if r["weak"] else "")
+    con.print(t)
+    if files:
+        con.print(f"Wrote {len(files)} files to {Path(files[0]).parent}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ensemble``, ``compare`` and ``sweep`` to the main Typer application."""
+    app.command("ensemble")(ensemble)
+    app.command("compare")(compare)
+    app.command("sweep")(sweep)
