@@ -12,7 +12,14 @@ from sim.analysis.aggregate import EnsembleAggregator, RunTable
 from sim.analysis.compare import Comparison, compare, compare_results
 from sim.analysis.digest import Layout, RunDigest
 from sim.analysis.outcomes import outcome_table
-from sim.analysis.stats import bootstrap_ci, bootstrap_diff, bootstrap_means, newcombe, runs_needed, wilson
+from sim.analysis.stats import (
+    bootstrap_ci,
+    bootstrap_diff,
+    bootstrap_means,
+    newcombe,
+    runs_needed,
+    wilson,
+)
 
 __all__ = [
     "Comparison",

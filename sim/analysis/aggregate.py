@@ -114,7 +114,7 @@ class RunTable:
         return t
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The filled part of every column."""
+        """Return the filled part of every column."""
         return {k: self[k] for k in self._spec}
 
 

@@ -24,7 +24,15 @@ import pandas as pd
 
 from sim.analysis.digest import BAND_RUNGS
 from sim.analysis.outcomes import bootstrap_seed, describe
-from sim.analysis.stats import BOOTSTRAP, bootstrap_diff, bootstrap_means, newcombe, phi, runs_needed, wilson
+from sim.analysis.stats import (
+    BOOTSTRAP,
+    bootstrap_diff,
+    bootstrap_means,
+    newcombe,
+    phi,
+    runs_needed,
+    wilson,
+)
 
 __all__ = ["Comparison", "compare", "compare_results", "COMPARISON_COLUMNS", "NEGLIGIBLE"]
 
@@ -108,7 +116,7 @@ class Comparison:
         return out
 
     def summary_text(self, per_variant: int = 8) -> str:
-        """The comparison in words: per variant, what changed most, with intervals."""
+        """Tell the comparison in words: per variant, what changed most, with intervals."""
         b = self.baseline
         lines = [f"{b.scenario.title}: baseline and {len(self.variants)} variant(s), {self.runs} paired runs each "
                  f"(seed {b.seed}; replication k of every ensemble uses the same seed)."]
@@ -150,7 +158,7 @@ class Comparison:
         return _verdict_text(r, self.titles.get(r["variant"], r["variant"]))
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` output of ``flashpoint compare`` (schema in docs/cli.md)."""
+        """Return the ``--json`` output of ``flashpoint compare`` (schema in docs/cli.md)."""
         from sim.ensemble.ensemble import _records
         from sim.storage.manifest import scenario_hash
 
@@ -309,8 +317,11 @@ def _rows_for(base: Any, var: Any, seed: int, resamples: int, precision: float) 
 
 
 def _order(df: pd.DataFrame) -> pd.DataFrame:
-    """Most changed first: changed before unchanged; probabilities by |difference|, then means by
-    |difference| in units of the paired standard error's scale (|diff| / (|baseline| + sd))."""
+    """Sort most changed first.
+
+    Changed before unchanged; probabilities by |difference|, then means by |difference| relative
+    to the baseline's size and spread (``|diff| / (|baseline| + sd)``).
+    """
     if df.empty:
         return df
     score = df["diff"].abs().where(df["kind"] == "probability",
@@ -362,9 +373,13 @@ def compare(scenario: Any, variants: Sequence[str] | None = None, runs: int = 20
     Args:
         scenario: The scenario.
         variants: Variant names (default: all of the scenario's variants).
-        runs, seed, executor, workers, progress, scheduler, keep_runs: as
-            :func:`sim.ensemble.run_ensemble`; one executor serves every ensemble, and ``progress``
-            counts the runs of all of them.
+        runs: Paired replications per ensemble.
+        seed: Master seed (the same child seeds for every ensemble).
+        executor: As :func:`sim.ensemble.run_ensemble`; one executor serves every ensemble.
+        workers: Worker processes.
+        progress: ``progress(done, total)``, counting the runs of all ensembles.
+        scheduler: Dask scheduler address.
+        keep_runs: Keep every run's digest.
         precision: Wanted half-width of a difference's interval (for ``runs_needed``).
         resamples: Bootstrap resamples.
         kwargs: Passed to :func:`sim.ensemble.run_many` (``batch_size``, ``run_fn``, …).

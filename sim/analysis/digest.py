@@ -59,7 +59,7 @@ class Layout:
         return self.n * (self.n - 1) // 2
 
     def dyad_index(self, name: str) -> int:
-        """The index of dyad ``name`` (``USA–RUS`` and ``RUS–USA`` both work; ``-`` for ``–`` too).
+        """Return the index of dyad ``name`` (``USA–RUS`` and ``RUS–USA`` both work; ``-`` for ``–`` too).
 
         Raises:
             KeyError: if either code is not an actor of the ensemble.

@@ -33,7 +33,15 @@ import pandas as pd
 
 from sim.analysis.aggregate import RunTable
 from sim.analysis.digest import BAND_RUNGS, BAND_WORDS, Layout
-from sim.analysis.stats import BOOTSTRAP, Z95, bootstrap_means, bootstrap_median_int, runs_needed, se_proportion, wilson
+from sim.analysis.stats import (
+    BOOTSTRAP,
+    Z95,
+    bootstrap_means,
+    bootstrap_median_int,
+    runs_needed,
+    se_proportion,
+    wilson,
+)
 
 __all__ = ["outcome_table", "OUTCOME_COLUMNS", "ALL_DYADS_LIMIT", "bootstrap_seed", "describe"]
 
@@ -43,12 +51,12 @@ ALL_DYADS_LIMIT = 200
 
 
 def bootstrap_seed(seed: int, purpose: int = 0) -> np.random.SeedSequence:
-    """The bootstrap's seed for an ensemble with master ``seed`` (independent of the run seeds)."""
+    """Return the bootstrap's seed for an ensemble with master ``seed`` (independent of the run seeds)."""
     return np.random.SeedSequence([int(seed), 0xB0075, int(purpose)])
 
 
 def describe(outcome: str, dyad: str = "", actor: str = "") -> str:
-    """The outcome in words (used in tables and verdicts)."""
+    """Describe the outcome in words (used in tables and verdicts)."""
     for band, words in BAND_WORDS.items():
         if outcome == f"p_{band}":
             return f"chance of a {dyad} {words}"
@@ -101,7 +109,7 @@ def _mean_rows(outcome: str, values: np.ndarray, names: list[str], who: str, see
 
 def outcome_table(table: RunTable, layout: Layout, *, seed: int = 0, resamples: int = BOOTSTRAP,
                   precision: float = 0.02) -> pd.DataFrame:
-    """The outcome statistics of an ensemble (see the module docstring).
+    """Compute the outcome statistics of an ensemble (see the module docstring).
 
     Args:
         table: The ensemble's per-run indicators.

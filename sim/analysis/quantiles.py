@@ -29,7 +29,7 @@ QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 def quantile_from_counts(counts: np.ndarray, p: float) -> np.ndarray:
-    """The ``p`` quantile (inverse of the empirical CDF, numpy's ``inverted_cdf``) from counts.
+    """Return the ``p`` quantile (inverse of the empirical CDF, numpy's ``inverted_cdf``) from counts.
 
     Args:
         counts: ``(..., K)`` counts of the values ``0 … K-1``.

@@ -76,8 +76,10 @@ def newcombe(x1: int, n1: int, x2: int, n2: int, corr: float = 0.0, z: float = Z
     """Newcombe's hybrid score interval for ``p1 − p2``.
 
     Args:
-        x1, n1: Successes and runs of the first sample (e.g. the variant).
-        x2, n2: Successes and runs of the second (e.g. the baseline).
+        x1: Successes of the first sample (e.g. the variant).
+        n1: Runs of the first sample.
+        x2: Successes of the second sample (e.g. the baseline).
+        n2: Runs of the second sample.
         corr: φ, the correlation of paired indicators (0 for independent samples).
         z: Normal quantile.
 
@@ -103,7 +105,7 @@ def se_proportion(successes: int, n: int) -> float:
 
 
 def runs_needed(variance: float, half_width: float, z: float = Z95) -> int:
-    """Runs for a 95 % interval of half-width ``half_width`` given a per-run ``variance``."""
+    """Return the runs for a 95 % interval of half-width ``half_width`` given a per-run ``variance``."""
     if not half_width > 0 or math.isnan(variance):
         return 0
     return int(math.ceil(z * z * max(variance, 0.0) / (half_width * half_width)))
@@ -169,10 +171,12 @@ def bootstrap_diff(x: np.ndarray, y: np.ndarray, seed: int | np.random.SeedSeque
     """Bootstrap intervals of ``mean(y) − mean(x)`` for every column.
 
     Args:
-        x, y: ``(n, m)`` baseline and variant values; row ``k`` of both is replication ``k`` when
-            ``paired``.
+        x: ``(n, m)`` baseline values.
+        y: ``(n, m)`` variant values; row ``k`` of both is replication ``k`` when ``paired``.
         seed: Bootstrap seed.
         paired: Resample replications jointly (paired) or the two samples independently.
+        resamples: Bootstrap resamples.
+        level: Confidence level.
 
     Returns:
         ``(difference, lo, hi)``, each ``(m,)``.

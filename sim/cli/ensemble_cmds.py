@@ -68,7 +68,7 @@ def _guard() -> Iterator[None]:
 
 @contextmanager
 def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar with ETA on stderr, started at the first update (after the workers start)."""
+    """Show a rich progress bar with ETA on stderr, started at the first update (after the workers start)."""
     if not enabled:
         yield None
         return
@@ -302,9 +302,11 @@ def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
             t.add_column(c, justify="left" if c == "Outcome" else "right")
         for _, r in rows.iterrows():
             k, o = r["kind"], r["outcome"]
-            unit = " pts" if k == "probability" or o == "milex_change" else ""
-            scale = 100 if unit else 1
-            fmt_d = (lambda x, s=scale, u=unit: (f"{s * x:+.1f}{u}" if u else f"{x:+.2f}").replace("-", "−"))
+            pts = k == "probability" or o == "milex_change"
+
+            def fmt_d(x: float, pts: bool = pts) -> str:
+                return (f"{100 * x:+.1f} pts" if pts else f"{x:+.2f}").replace("-", "−")
+
             t.add_row(r["label"], f"{_fmt(k, o, r['baseline'])} [{_fmt(k, o, r['baseline_lo'])}–{_fmt(k, o, r['baseline_hi'])}]",
                       f"{_fmt(k, o, r['variant_value'])} [{_fmt(k, o, r['lo'])}–{_fmt(k, o, r['hi'])}]", fmt_d(r["diff"]),
                       f"{fmt_d(r['diff_lo'])} to {fmt_d(r['diff_hi'])}", f"{fmt_d(r['unpaired_lo'])} to {fmt_d(r['unpaired_hi'])}",

@@ -235,7 +235,7 @@ class _Scheduler:
             self.flush(j, contiguous=False)
 
     def _broken(self, task: Task, futures: dict[cf.Future, Task], exc: BaseException) -> None:
-        """A worker died: retry the lost runs one by one on a fresh pool, or give up on them."""
+        """Handle a dead worker: retry the lost runs one by one on a fresh pool, or give up on them."""
         lost = [task] + list(futures.values())
         futures.clear()
         if not self.h.can_renew or self.h.renewals >= MAX_RENEWALS:
@@ -305,7 +305,7 @@ def _drain(sch: _Scheduler, handle: ExecutorHandle) -> None:
         if handle.owned and handle.executor is not None:
             handle.executor.shutdown(wait=False, cancel_futures=True)
     sch.progress = None
-    for fut, task in pending.items():
+    for fut in pending:
         if fut.done() and not fut.cancelled() and fut.exception() is None:
             sch.deliver(fut.result())
     for j in range(len(sch.jobs)):

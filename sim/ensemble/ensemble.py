@@ -44,7 +44,7 @@ Progress = Callable[[int, int], None]
 
 
 def layout_of(scenario: Any) -> Layout:
-    """The :class:`~sim.analysis.digest.Layout` of a scenario (a variant already applied)."""
+    """Return the :class:`~sim.analysis.digest.Layout` of a scenario (a variant already applied)."""
     cal = scenario.calendar
     return Layout(codes=tuple(scenario.codes), horizon=cal.horizon,
                   dates=tuple(cal.date_of(t).isoformat() for t in range(cal.horizon + 1)))
@@ -165,7 +165,7 @@ class EnsembleResult:
         return self.aggregator.heatmap()
 
     def top_outcomes(self, k: int = 12) -> pd.DataFrame:
-        """The band probabilities and mean peaks most worth a look (highest estimates first)."""
+        """Return the band probabilities most worth a look (highest estimates first)."""
         o = self.outcomes
         band = o[o["outcome"].isin([f"p_{b}" for b in BAND_RUNGS] + [f"p_any_{b}" for b in BAND_RUNGS])]
         band = band[band["estimate"] > 0].sort_values(["estimate", "outcome"], ascending=[False, True])
@@ -173,7 +173,7 @@ class EnsembleResult:
 
     # ---------------------------------------------------------------- output
     def manifest(self) -> dict[str, Any]:
-        """What produced these results (written as manifest.json)."""
+        """Describe what produced these results (written as manifest.json)."""
         from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
 
         rep = self.report
@@ -208,7 +208,7 @@ class EnsembleResult:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` output of ``flashpoint ensemble`` (schema in docs/cli.md)."""
+        """Return the ``--json`` output of ``flashpoint ensemble`` (schema in docs/cli.md)."""
         m = self.manifest()
         out: dict[str, Any] = {"schema": "flashpoint.ensemble/1"}
         out.update({k: m[k] for k in ("scenario", "title", "scenario_hash", "variant", "variant_title", "seed", "runs",
@@ -224,7 +224,7 @@ class EnsembleResult:
         return write_ensemble(self, path, format=format)
 
     def summary_text(self) -> str:
-        """A few lines for people."""
+        """Summarise the ensemble in a few lines for people."""
         lines = [f"{self.scenario.title} — {self.variant}: {self.completed} of {self.runs} runs"
                  + (f" ({len(self.failures)} failed)" if self.failures else "")
                  + (" — PARTIAL" if self.partial else "")]
@@ -274,8 +274,21 @@ def run_many(scenario: Any, variants: Sequence[str | None], runs: int = 200, see
     Args:
         scenario: The base scenario.
         variants: Variant names (``None`` or ``"baseline"``: the scenario as written).
-        scenarios: Instead of variants, ready scenarios to run (e.g. sweep points), with ``labels``.
-        Others: as :func:`run_ensemble`.
+        runs: Replications per ensemble.
+        seed: Master seed; every ensemble uses the same child seeds.
+        executor: See :func:`run_ensemble`.
+        workers: See :func:`run_ensemble`.
+        keep_runs: See :func:`run_ensemble`.
+        progress: ``progress(done, total)`` over the runs of all ensembles.
+        scheduler: See :func:`run_ensemble`.
+        dyad_levels: See :func:`run_ensemble`.
+        batch_size: See :func:`run_ensemble`.
+        run_fn: See :func:`run_ensemble`.
+        start_method: See :func:`run_ensemble`.
+        precision: See :func:`run_ensemble`.
+        resamples: See :func:`run_ensemble`.
+        scenarios: Instead of variants, ready scenarios to run (e.g. sweep points).
+        labels: Names of ``scenarios``.
     """
     if int(runs) < 1:
         raise FlashpointError(f"runs must be at least 1, got {runs}")

@@ -45,7 +45,7 @@ EXECUTOR_NAMES = ("process", "inprocess", "dask")
 
 
 def default_workers() -> int:
-    """The number of cores this process may use."""
+    """Return the number of cores this process may use."""
     if hasattr(os, "process_cpu_count"):
         return max(1, os.process_cpu_count() or 1)  # Python 3.13+
     try:

@@ -18,7 +18,7 @@ MAX_RUNS = 1_000_000
 
 
 def child_seeds(seed: int, runs: int) -> list[int]:
-    """The run seeds of replications ``0 … runs-1`` of an ensemble with master ``seed``.
+    """Return the run seeds of replications ``0 … runs-1`` of an ensemble with master ``seed``.
 
     Args:
         seed: The ensemble's master seed (a non-negative integer).

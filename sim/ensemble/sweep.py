@@ -1,4 +1,4 @@
-"""Sweeps: which uncertain assumptions does a conclusion hang on?
+"""Sweeps: which uncertain assumptions a conclusion hangs on.
 
 A scenario declares uncertain parameters with ranges (``uncertainties:``, each
 ``{parameter: group.name, low, high}``). :func:`run_sweep` draws ``samples`` points by **Latin
@@ -45,7 +45,7 @@ HEADLINE = ("p_any_violence", "p_any_war", "p_any_nuclear", "system_peak_level")
 
 
 def latin_hypercube(samples: int, dims: int, seed: int | np.random.SeedSequence = 0) -> np.ndarray:
-    """A Latin hypercube design on ``[0, 1)^dims``: ``(samples, dims)``, one point per stratum per column."""
+    """Draw a Latin hypercube design on ``[0, 1)^dims``: ``(samples, dims)``, one point per stratum per column."""
     if samples < 1 or dims < 0:
         raise ValueError("samples must be at least 1 and dims non-negative")
     rng = np.random.default_rng(seed)
@@ -56,7 +56,7 @@ def latin_hypercube(samples: int, dims: int, seed: int | np.random.SeedSequence 
 
 
 def with_parameters(scenario: Any, values: dict[str, float]) -> Any:
-    """The scenario with parameters ``{"group.name": value}`` set (validated again).
+    """Return the scenario with parameters ``{"group.name": value}`` set (validated again).
 
     Raises:
         FlashpointError: an unknown parameter or a value outside the parameter's valid range.
@@ -148,12 +148,12 @@ class SweepResult:
     executor: dict[str, Any] = field(default_factory=dict)
 
     def drivers(self, outcome: str, k: int = 3) -> pd.DataFrame:
-        """The parameters that move ``outcome`` most (by |spearman|)."""
+        """Return the parameters that move ``outcome`` most (by |spearman|)."""
         s = self.sensitivity
         return s[s["outcome"] == outcome].head(k)
 
     def top(self, k: int = 10) -> pd.DataFrame:
-        """The strongest parameter–outcome links overall."""
+        """Return the strongest parameter–outcome links overall."""
         s = self.sensitivity
         if s.empty:
             return s
@@ -177,7 +177,7 @@ class SweepResult:
         return "\n".join(lines)
 
     def manifest(self) -> dict[str, Any]:
-        """What produced the sweep (manifest.json)."""
+        """Describe what produced the sweep (manifest.json)."""
         from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
 
         return {"schema": MANIFEST_SCHEMA, "kind": "sweep", "scenario": self.scenario.id, "title": self.scenario.title,
@@ -189,7 +189,7 @@ class SweepResult:
                 "workers": self.executor.get("workers"), "timing": {"wall_seconds": round(self.seconds, 4)}, **environment()}
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` output of ``flashpoint sweep`` (schema in docs/cli.md)."""
+        """Return the ``--json`` output of ``flashpoint sweep`` (schema in docs/cli.md)."""
         from sim.ensemble.ensemble import _records
 
         m = self.manifest()
@@ -217,7 +217,11 @@ def run_sweep(scenario: Any, samples: int = 50, runs: int = 20, seed: int = 0, v
         seed: Master seed (design and runs).
         variant: Sweep a variant instead of the baseline.
         parameters: Only these uncertainties (default: all).
-        executor, workers, progress, scheduler, kwargs: as :func:`~sim.ensemble.run_ensemble`.
+        executor: As :func:`~sim.ensemble.run_ensemble`.
+        workers: As :func:`~sim.ensemble.run_ensemble`.
+        progress: ``progress(done, total)`` over all runs of all points.
+        scheduler: As :func:`~sim.ensemble.run_ensemble`.
+        **kwargs: Passed to :func:`~sim.ensemble.run_many`.
 
     Raises:
         FlashpointError: no uncertainties, a range outside a parameter's valid values, bad sizes.

@@ -87,16 +87,51 @@ def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
 def run_one(scenario: Any, seed: int, dyad_levels: bool = True) -> RunDigest:
     """Run ``scenario`` once with ``seed`` and digest the result.
 
-    Per-dyad per-step rungs are only kept by the model's ``record="full"`` mode, so that mode is
-    used when ``dyad_levels`` is true (fan charts and heat maps per dyad); ``"summary"`` otherwise.
+    The model runs in its lean ``record="summary"`` mode (no narrative explanations, no N×N
+    histories; outcomes are the same as in ``"full"`` mode). When ``dyad_levels`` is true the run is
+    stepped here, the Mesa way (``model.step()`` to the horizon), and the rung of every dyad is
+    read after each step — the per-dyad trajectories that fan charts and heat maps need, without
+    the cost of the full mode's explanations.
     """
-    from sim.model import run_scenario
+    from sim.model import CrisisModel, run_scenario
 
     t0 = time.perf_counter()
-    res = run_scenario(scenario, seed=int(seed), record="full" if dyad_levels else "summary")
-    dg = digest_run(res, dyad_levels)
+    if not dyad_levels:
+        dg = digest_run(run_scenario(scenario, seed=int(seed), record="summary"), False)
+        dg.seconds = time.perf_counter() - t0
+        return dg
+    model = CrisisModel(scenario, int(seed), record="summary")
+    w = model.world
+    iu = np.triu_indices(w.n, 1)
+    horizon = scenario.calendar.horizon
+    levels = np.empty((horizon + 1, len(iu[0])), dtype=np.int8)
+    levels[0] = w.level[iu]
+    initial_pledge = w.pledge.copy()
+    for t in range(1, horizon + 1):
+        model.step()
+        levels[t] = w.level[iu]
+    dg = digest_run(_ModelView(model, initial_pledge), False)
+    dg.levels = levels
     dg.seconds = time.perf_counter() - t0
     return dg
+
+
+class _ModelView:
+    """The fields of a :class:`~sim.model.RunResult` that :func:`digest_run` reads, from a model."""
+
+    def __init__(self, model: Any, initial_pledge: np.ndarray):
+        w = model.world
+        self.seed = model.seed
+        self.codes = list(w.codes)
+        self.peak = model.peak
+        self.final_level = w.level
+        self.first_cross = model.first_cross
+        self.initial_pledge = initial_pledge
+        self.final_pledge = w.pledge
+        self.series = model.series
+        self.system = model.system
+        self.level_hist = None
+        self.meta = None
 
 
 def _error_text(exc: BaseException) -> str:
@@ -120,7 +155,7 @@ def run_batch(task: Task) -> BatchResult:
 
 
 def init_worker() -> None:
-    """Initializer of a worker process: import the model once; leave Ctrl-C to the parent.
+    """Initialise a worker process: import the model once; leave Ctrl-C to the parent.
 
     The parent process handles ``KeyboardInterrupt`` (it stops submitting, keeps finished runs and
     shuts the pool down), so workers ignore SIGINT and finish the batch they are running.

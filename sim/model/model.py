@@ -265,7 +265,8 @@ class CrisisModel(mesa.Model):
         R_ij is j's aggregate power (own plus pledged allies', not counting i) over i's own power
         (plus its allies' weighted by reliability); prox_ij = exp(−d_ij/λ_j) with λ_j longer for
         major and nuclear powers; O_ji is j's offensive posture near i; I_ij = 1 + ρ·H_ji +
-        w_π·(π_ij − π₀) is perceived intent. The normalised threat is T/(1+T).
+        2·w_π·(π_ij − π₀) is perceived intent (at least 0.1); alignment, direct or through a common
+        partner, discounts the threat. The normalised threat is T/(1+T).
         """
         w, p = self.world, self.params.threat
         if not initial:
@@ -285,9 +286,12 @@ class CrisisModel(mesa.Model):
         power = R ** p.power_exponent
         offense = 1.0 + p.offense_weight * w.posture.T
         prior = self.params.spiral.prior_greedy
-        intent = np.maximum(0.2, 1.0 + p.hostility_weight * w.hostility.T + p.intent_weight * (w.belief - prior))
-        # allies' power is not a threat (Walt 1987): alignment discounts it
-        friend = 1.0 - p.alignment_discount * w.align
+        intent = np.maximum(0.1, 1.0 + p.hostility_weight * w.hostility.T + 2.0 * p.intent_weight * (w.belief - prior))
+        # allies' power is not a threat (Walt 1987): alignment discounts it, and so, by half, does
+        # alignment through a common partner (the friend of my friend: ROK and JPN through the USA)
+        common = np.minimum(1.0, w.align @ w.align)
+        np.fill_diagonal(common, 0.0)
+        friend = 1.0 - p.alignment_discount * np.maximum(w.align, 0.5 * common)
         T = power * prox * offense * intent * friend
         np.fill_diagonal(T, 0.0)
         self.threat_prev = w.threat.copy() if not initial else T / (1.0 + T)

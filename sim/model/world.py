@@ -243,7 +243,12 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     hostility = level / 6.0 + 0.25 * rival
     np.fill_diagonal(hostility, 0.0)
     sp = p.spiral
-    belief = np.where(rival, sp.rival_prior, sp.prior_greedy).astype(f)
+    # prior belief that another state is greedy: the rival prior for strategic rivals; otherwise the
+    # general prior scaled by how far apart the two vote at the UN (0.5× for identical ideal
+    # points, 1.5× for opposite ones) — shared positions read as benign intent (Kydd 2005)
+    ideal = np.array([i.ideal_point for i in infos], dtype=f)
+    affinity = np.clip(1.0 - np.abs(ideal[:, None] - ideal[None, :]) / p.power_transition.dissatisfaction_scale, 0, 1)
+    belief = np.where(rival, sp.rival_prior, sp.prior_greedy * (1.5 - affinity)).astype(f)
     np.fill_diagonal(belief, 0.0)
     reliab = np.where(pledge > 0, 0.7, 0.5).astype(f)
     ar = p.arms

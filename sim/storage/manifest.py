@@ -20,7 +20,7 @@ _PACKAGES = ("flashpoint", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "di
 
 
 def canonical_json(scenario: Any) -> str:
-    """The scenario as canonical JSON: keys sorted, no whitespace, UTF-8 text."""
+    """Return the scenario as canonical JSON: keys sorted, no whitespace, UTF-8 text."""
     data = scenario.model_dump(mode="json") if hasattr(scenario, "model_dump") else scenario
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

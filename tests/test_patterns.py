@@ -1,0 +1,187 @@
+"""Pattern tests: the stylised facts the model must reproduce over many seeded runs (fixed seeds).
+
+Each test compares outcome frequencies over seeded replications; seeds are fixed, so the tests
+are deterministic, and the thresholds leave room for the sampling error of the run counts used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model import CrisisModel, build_world, run_scenario
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
+from tests.conftest import SCENARIOS
+
+pytestmark = pytest.mark.slow
+
+
+def seeds(n: int, master: int = 2024) -> list[int]:
+    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(master).spawn(n)]
+
+
+# ---------------------------------------------------------------- dangerous dyads
+def test_dangerous_dyads_ordering_matches_real_base_rates():
+    from sim.validation import dangerous_dyads
+
+    rows = {r["category"]: r for r in dangerous_dyads(runs=12, seed=0)}
+    c = rows["land-contiguous"]
+    assert c["model_force"] > 10 * c["model_force_complement"], c
+    d = rows["PR: both democracies"]
+    assert d["model_force"] < 0.5 * d["model_force_complement"], d
+    p = rows["PR: parity (CINC ratio ≤ 3)"]
+    assert p["model_force"] > p["model_force_complement"], p
+    cd = rows["contiguous: both democracies"]
+    assert cd["model_force"] < cd["model_force_complement"], cd
+    # the real data order the same way
+    assert c["real_force"] > 10 * c["real_force_complement"]
+    assert d["real_force"] < d["real_force_complement"] and p["real_force"] > p["real_force_complement"]
+
+
+# ---------------------------------------------------------------- 1914
+def great_powers_at_war(res, major):
+    return int(((res.peak >= 7).any(axis=1) & major).sum())
+
+
+@pytest.fixture(scope="module")
+def july():
+    sc = load_scenario(SCENARIOS / "july-crisis-1914.yaml")
+    major = np.array([a.major_power for a in build_world(sc).actors])
+    return sc, major
+
+
+def test_1914_offence_dominance_spreads_the_war(july):
+    sc, major = july
+    gp = [great_powers_at_war(run_scenario(sc, seed=s, record="summary"), major) for s in seeds(40)]
+    assert np.mean(np.array(gp) >= 4) > 0.6, gp
+
+
+@pytest.mark.parametrize("variant", ["defense-dominant", "conditional-pledge"])
+def test_1914_defence_dominance_or_conditional_pledge_keeps_it_local(july, variant):
+    sc, major = july
+    gp = np.array([great_powers_at_war(run_scenario(sc, seed=s, variant=variant, record="summary"), major) for s in seeds(40)])
+    assert np.mean(gp >= 4) < 0.2, gp
+    assert np.mean(gp <= 2) > 0.6, gp  # at most Austria-Hungary and one other great power
+
+
+# ---------------------------------------------------------------- 1962
+def test_1962_high_rung_without_war_then_settlement():
+    sc = load_scenario(SCENARIOS / "cuban-missile-crisis-1962.yaml")
+    principals = [sc.codes.index(c) for c in ("USA", "RUS", "CUB")]
+    u, r = sc.codes.index("USA"), sc.codes.index("RUS")
+    out = {}
+    for v in (None, "no-deal"):
+        war = high = 0
+        final = []
+        ss = seeds(100)
+        for s in ss:
+            res = run_scenario(sc, seed=s, variant=v, record="summary")
+            sub = res.peak[np.ix_(principals, principals)]
+            war += (sub >= 7).any()
+            high += res.peak[u, r] >= 6
+            final.append(res.final_level[u, r])
+        out[v] = {"war": war / len(ss), "high": high / len(ss), "final": float(np.mean(final))}
+    base, nodeal = out[None], out["no-deal"]
+    assert base["high"] > 0.9, out          # a high rung (blockade) is reached …
+    assert base["war"] < 0.2, out           # … without war among the principals in most runs
+    assert base["final"] < nodeal["final"] - 0.5, out   # the face-saving deal brings it down
+    assert nodeal["war"] > base["war"] + 0.03, out       # and removing it raises the war rate
+
+
+# ---------------------------------------------------------------- Richardson
+def two_rivals(a, b, m, n, g, h):
+    data = {
+        "id": "arms", "title": "two rivals", "briefing": {"summary": "s"}, "data_year": 2022,
+        "calendar": {"start": "2024-01-01", "horizon": 4},
+        "actors": [
+            {"code": "AAA", "catalog": False, "overrides": {"cinc": 0.01, "lat": 0, "lon": 0, "arms_reaction": a, "arms_fatigue": m, "grievance": g}},
+            {"code": "BBB", "catalog": False, "overrides": {"cinc": 0.01, "lat": 0, "lon": 5, "arms_reaction": b, "arms_fatigue": n, "grievance": h}},
+        ],
+        "relations": {"from_catalog": False, "rivalries": [["AAA", "BBB"]]},
+    }
+    return CrisisModel(Scenario.model_validate(data), 0)
+
+
+def test_richardson_stable_pair_settles_to_equilibrium():
+    a, b, m, n, g, h = 0.10, 0.15, 0.30, 0.25, 0.05, 0.04
+    assert m * n > a * b
+    model = two_rivals(a, b, m, n, g, h)
+    for _ in range(52 * 60):  # sixty years of weekly steps of the arms submodel alone
+        model.arms_dynamics()
+    x_star = (a * h + n * g) / (m * n - a * b)
+    y_star = (b * g + m * h) / (m * n - a * b)
+    assert model.world.x[0] == pytest.approx(x_star, rel=1e-3)
+    assert model.world.x[1] == pytest.approx(y_star, rel=1e-3)
+
+
+def test_richardson_unstable_pair_runs_away():
+    a, b, m, n, g, h = 0.40, 0.35, 0.10, 0.12, 0.05, 0.04
+    assert m * n < a * b
+    model = two_rivals(a, b, m, n, g, h)
+    xs = []
+    for t in range(52 * 40):
+        model.arms_dynamics()
+        if t % 52 == 0:
+            xs.append(model.world.x.copy())
+    xs = np.array(xs)
+    assert (np.diff(xs[:, 0]) > 0).all() and xs[-1, 0] > 100 * max(xs[1, 0], 1e-6)
+
+
+# ---------------------------------------------------------------- balancing
+def pact_world(pact: bool) -> Scenario:
+    ev = [{"type": "defense_pact", "step": 2, "actor": "RUS", "parties": ["PRK"], "strength": 1.0}] if pact else []
+    return Scenario.model_validate({
+        "id": "bal", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
+        "calendar": {"start": "2024-01-01", "horizon": 12},
+        "actors": [{"code": c} for c in ("RUS", "PRK", "ROK", "JPN", "USA")],
+        "relations": {"rivalries": [["ROK", "PRK"], ["JPN", "PRK"], ["USA", "PRK"], ["USA", "RUS"]]},
+        "events": ev,
+    })
+
+
+def test_balancing_a_new_pact_raises_rivals_threat_and_they_align():
+    rivals = {"ROK", "JPN", "USA"}
+    diffs, threat = [], []
+    for s in seeds(80):
+        counts = []
+        for pact in (True, False):
+            res = run_scenario(pact_world(pact), seed=s)
+            counts.append(sum(1 for x in res.records if x["type"] == "balance" and x["actor"] in rivals
+                              and x["target"] in rivals and 2 <= x["step"] <= 10))
+            if pact:
+                i, j = res.codes.index("ROK"), res.codes.index("PRK")
+                threat.append(res.threat_hist[3, i, j] - res.threat_hist[1, i, j])
+        diffs.append(counts[0] - counts[1])
+    d = np.array(diffs)
+    assert np.mean(threat) > 0.1  # the pact raises South Korea's threat from North Korea
+    assert d.mean() > 0 and d.mean() / (d.std(ddof=1) / np.sqrt(len(d))) > 2.0, (d.mean(), d.std())
+
+
+def test_a_small_distant_naval_visit_stays_a_low_rung_signal():
+    sc = Scenario.model_validate({
+        "id": "visit", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
+        "calendar": {"start": "2024-01-01", "horizon": 12},
+        "actors": [{"code": c} for c in ("RUS", "USA", "CUB")],
+        "events": [{"type": "naval_deployment", "step": 1, "actor": "RUS", "partners": ["CUB"], "near": ["USA"], "force_size": 1.0}],
+    })
+    peaks = np.array([run_scenario(sc, seed=s, record="summary").peak[0, 1] for s in seeds(60)])
+    assert np.mean(peaks <= 4) > 0.9, np.bincount(peaks)
+    assert np.mean(peaks >= 5) < 0.1
+
+
+# ---------------------------------------------------------------- lenses
+def test_switching_the_lens_moves_outcomes_as_theory_predicts(founding):
+    force = {}
+    identity = {}
+    for lens in ("realist", "liberal", "constructivist"):
+        sc = founding.model_copy(update={"lens": lens})
+        n_force, aff = [], []
+        for s in seeds(15):
+            res = run_scenario(sc, seed=s, record="summary")
+            acts = [x for x in res.records if x["kind"] == "decision" and x["type"] in ("threaten", "show_force", "clash")]
+            n_force.append(len(acts))
+        force[lens] = np.mean(n_force)
+        identity[lens] = aff
+    # liberalism: interdependence and institutions restrain the use of force
+    assert force["liberal"] < 0.7 * force["realist"], force
