@@ -1,24 +1,93 @@
 """The three theory lenses: realist, liberal and constructivist decision rules.
 
-Each is a small class with traits (``classifier``) and one vectorised scoring method. The scores
-are linear in the features of :class:`~sim.doctrines.base.Features`; the coefficients are the
-doctrine's parameters, documented in docs/model.md §7 (Decide) and in docs/explanation/.
+Each is a small class with traits (``classifier``) and a table of **weights**: the score of every
+action is a weighted sum of named terms of the state's situation (:data:`TERMS`, computed by
+:func:`design` from :class:`~sim.doctrines.base.Features`). The tables are the doctrines'
+parameters; docs/model.md prints them. Scoring is one matrix product for all the states that follow
+a lens, so it costs the same for 8 states or 200.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import numpy as np
 
 from sim.doctrines.base import ACTIONS, Doctrine, Features
 
-__all__ = ["Realist", "Liberal", "Constructivist"]
+__all__ = ["TERMS", "design", "TableDoctrine", "Realist", "Liberal", "Constructivist"]
+
+#: The terms a doctrine's weights may use, with their meaning (all computed per deciding state).
+TERMS: dict[str, str] = {
+    "const": "1 (the action's baseline score)",
+    "threat": "t, normalised threat from the focal state (0–1)",
+    "threat_rise": "relative rise of that threat since the last step (−1…1)",
+    "level": "the focal dyad's rung / 10",
+    "strength": "s = clip(ln(own/aggregate power), −2, 2)/2: −1 much weaker … +1 much stronger",
+    "parity": "1 − |s|: 1 at parity (Blainey 1973)",
+    "deterred": "max(0, −s): how far the state is outmatched (Huth 1988)",
+    "weak_alone": "1 if far weaker than the threat and without a credible ally (Walt 1987)",
+    "weak_alone*threat": "weak_alone × t",
+    "weak_alone*resolve*at_war": "weak_alone × resolve × (dyad at war)",
+    "1-belief": "1 − π, belief that the focal state is a security seeker",
+    "resolve*level": "resolve × rung/10",
+    "target_nuclear": "1 if the focal state has nuclear weapons",
+    "offer": "generosity of a settlement offer received from the focal state",
+    "1-resolve": "1 − resolve",
+    "threat*damp": "t × liberal-peace dampening of the dyad",
+    "1-threat*damp": "1 − t × dampening",
+    "trade": "trade dependence of the dyad",
+    "enemy_image": "(1 − affinity) × (0.5 + min(hostility, 1.5)): the other as enemy (Wendt 1999)",
+    "affinity": "UN-voting affinity with the focal state (0–1)",
+    "affinity*threat": "affinity × t",
+    "1-threat": "1 − t",
+}
+_INDEX = {name: k for k, name in enumerate(TERMS)}
 
 
-def _table(n: int) -> np.ndarray:
-    return np.zeros((n, len(ACTIONS)))
+def design(f: Features) -> np.ndarray:
+    """The terms of :data:`TERMS` for every state (n × len(TERMS))."""
+    t = f.threat
+    lv = f.level / 10.0
+    strong = np.clip(np.log(f.power), -2, 2) / 2
+    td = t * f.damp
+    wa = (f.weak_alone > 0).astype(float)
+    cols = (
+        np.ones_like(t), t, f.threat_rise, lv, strong, 1.0 - np.abs(strong), np.maximum(0.0, -strong), wa,
+        wa * t, wa * f.resolve * f.at_war, 1.0 - f.belief, f.resolve * lv, f.target_nuclear, f.offer,
+        1.0 - f.resolve, td, 1.0 - td, f.trade, (1.0 - f.affinity) * (0.5 + np.clip(f.hostility, 0, 1.5)),
+        f.affinity, f.affinity * t, 1.0 - t,
+    )
+    return np.column_stack(cols)
 
 
-class Realist(Doctrine):
+class TableDoctrine(Doctrine):
+    """A doctrine whose scores are a weighted sum of :data:`TERMS` (one weights row per action)."""
+
+    weights: ClassVar[dict[str, dict[str, float]]] = {}
+    _matrix: ClassVar[np.ndarray | None] = None
+
+    @classmethod
+    def matrix(cls) -> np.ndarray:
+        """The weights as a len(TERMS) × len(ACTIONS) matrix."""
+        if cls.__dict__.get("_matrix") is None:
+            w = np.zeros((len(TERMS), len(ACTIONS)))
+            for a, row in cls.weights.items():
+                for term, val in row.items():
+                    w[_INDEX[term], ACTIONS.index(a)] = val
+            cls._matrix = w
+        return cls._matrix
+
+    def utilities(self, f: Features) -> np.ndarray:
+        """Scores of every action for every state: design(f) @ weights."""
+        return self.utilities_from_design(design(f))
+
+    def utilities_from_design(self, x: np.ndarray) -> np.ndarray:
+        """Scores from a precomputed design matrix (the model computes it once for all lenses)."""
+        return x @ self.matrix()
+
+
+class Realist(TableDoctrine):
     """Power and threat decide (Waltz 1979; Walt 1987; Mearsheimer 2001).
 
     A realist state answers threat by balancing (allies, arms) and by matching the other side's
@@ -32,29 +101,23 @@ class Realist(Doctrine):
     references = ("Waltz 1979", "Walt 1987", "Mearsheimer 2001")
     classifier = {"responds_to_power": True, "responds_to_trade": False, "responds_to_regime": False, "responds_to_identity": False}
 
-    def utilities(self, f: Features) -> np.ndarray:
-        u = _table(len(f.threat))
-        t, lv = f.threat, f.level / 10.0
-        strong = np.clip(np.log(f.power), -2, 2) / 2  # −1 (much weaker) … +1 (much stronger)
-        parity = 1.0 - np.abs(strong)  # 1 at parity: disagreement about relative power (Blainey 1973)
-        deterred = np.maximum(0.0, -strong)  # the weaker side is deterred from challenging (Huth 1988)
-        weak_alone = f.weak_alone > 0
-        u[:, 0] = 0.8 - 2.5 * t
-        u[:, 1] = 0.4 + 0.6 * t + 1.5 * f.threat_rise
-        u[:, 2] = -0.4 + 1.2 * t + 0.6 * parity - 1.5 * deterred + 1.0 * f.threat_rise
-        u[:, 3] = -0.6 + 0.8 * t + 0.4 * strong
-        u[:, 4] = -0.6 + 1.2 * t + 0.8 * parity - 1.5 * deterred + 1.2 * lv + 1.5 * f.threat_rise
-        u[:, 5] = -0.2 + 1.5 * t + 0.6 * f.threat_rise
-        u[:, 6] = -0.2 + 1.8 * t + 2.0 * f.threat_rise
-        u[:, 7] = np.where(weak_alone, -0.3 + 1.2 * t - 1.5 * f.resolve * f.at_war, -2.0)
-        u[:, 8] = -0.5 + 0.8 * (1 - f.belief) - 1.0 * t
-        u[:, 9] = -2.4 + 1.5 * t + 1.2 * parity - 2.0 * deterred + 2.0 * f.resolve * lv - 1.5 * f.target_nuclear
-        u[:, 10] = -3.0 + 2.0 * t + 1.5 * lv
-        u[:, 11] = -1.2 + 2.5 * f.offer + 0.8 * (1 - f.resolve) - 0.6 * strong
-        return u
+    weights = {
+        "hold": {"const": 0.8, "threat": -2.5},
+        "protest": {"const": 0.4, "threat": 0.6, "threat_rise": 1.5},
+        "threaten": {"const": -0.4, "threat": 1.2, "parity": 0.6, "deterred": -1.5, "threat_rise": 1.0},
+        "sanction": {"const": -0.6, "threat": 0.8, "strength": 0.4},
+        "show_force": {"const": -0.6, "threat": 1.2, "parity": 0.8, "deterred": -1.5, "level": 1.2, "threat_rise": 1.5},
+        "arm": {"const": -0.2, "threat": 1.5, "threat_rise": 0.6},
+        "balance": {"const": -0.2, "threat": 1.8, "threat_rise": 2.0},
+        "bandwagon": {"const": -2.0, "weak_alone": 1.7, "weak_alone*threat": 1.2, "weak_alone*resolve*at_war": -1.5},
+        "reassure": {"const": -0.5, "1-belief": 0.8, "threat": -1.0},
+        "clash": {"const": -2.4, "threat": 1.5, "parity": 1.2, "deterred": -2.0, "resolve*level": 2.0, "target_nuclear": -1.5},
+        "nuclear_signal": {"const": -3.0, "threat": 2.0, "level": 1.5},
+        "settle": {"const": -1.2, "offer": 2.5, "1-resolve": 0.8, "strength": -0.6},
+    }
 
 
-class Liberal(Doctrine):
+class Liberal(TableDoctrine):
     """Interdependence, institutions and regime type decide (Keohane & Nye 1977; Russett & Oneal 2001).
 
     A liberal state prefers economic and diplomatic instruments to force, escalates less against
@@ -67,26 +130,23 @@ class Liberal(Doctrine):
     references = ("Keohane & Nye 1977", "Doyle 1986", "Russett & Oneal 2001")
     classifier = {"responds_to_power": False, "responds_to_trade": True, "responds_to_regime": True, "responds_to_identity": False}
 
-    def utilities(self, f: Features) -> np.ndarray:
-        u = _table(len(f.threat))
-        t = f.threat * f.damp  # threat read through interdependence and shared regime
-        lv = f.level / 10.0
-        u[:, 0] = 0.9 - 2.2 * t
-        u[:, 1] = 0.6 + 1.2 * t + 1.5 * f.threat_rise
-        u[:, 2] = -0.8 + 0.8 * t
-        u[:, 3] = -0.2 + 1.4 * t + 0.5 * f.threat_rise - 1.5 * f.trade
-        u[:, 4] = -0.9 + 0.9 * t + 0.6 * lv + 0.8 * f.threat_rise
-        u[:, 5] = -0.6 + 0.9 * t
-        u[:, 6] = 0.0 + 1.6 * t + 1.5 * f.threat_rise
-        u[:, 7] = -1.5 + 0.5 * t
-        u[:, 8] = -0.1 + 0.8 * (1 - t) + 0.8 * f.trade
-        u[:, 9] = -3.2 + 1.2 * t + 1.0 * f.resolve * lv - 1.5 * f.target_nuclear
-        u[:, 10] = -4.0 + 1.5 * t + lv
-        u[:, 11] = -0.4 + 3.0 * f.offer + 0.6 * (1 - f.resolve) + 0.8 * f.trade
-        return u
+    weights = {
+        "hold": {"const": 0.9, "threat*damp": -2.2},
+        "protest": {"const": 0.6, "threat*damp": 1.2, "threat_rise": 1.5},
+        "threaten": {"const": -0.8, "threat*damp": 0.8},
+        "sanction": {"const": -0.2, "threat*damp": 1.4, "threat_rise": 0.5, "trade": -1.5},
+        "show_force": {"const": -0.9, "threat*damp": 0.9, "level": 0.6, "threat_rise": 0.8},
+        "arm": {"const": -0.6, "threat*damp": 0.9},
+        "balance": {"const": 0.0, "threat*damp": 1.6, "threat_rise": 1.5},
+        "bandwagon": {"const": -1.5, "threat*damp": 0.5},
+        "reassure": {"const": -0.1, "1-threat*damp": 0.8, "trade": 0.8},
+        "clash": {"const": -3.2, "threat*damp": 1.2, "resolve*level": 1.0, "target_nuclear": -1.5},
+        "nuclear_signal": {"const": -4.0, "threat*damp": 1.5, "level": 1.0},
+        "settle": {"const": -0.4, "offer": 3.0, "1-resolve": 0.6, "trade": 0.8},
+    }
 
 
-class Constructivist(Doctrine):
+class Constructivist(TableDoctrine):
     """Identity and shared understandings decide (Wendt 1992, 1999; Hopf 1998).
 
     A constructivist state reads the other through identity: affinity (distance of UN-voting ideal
@@ -99,20 +159,17 @@ class Constructivist(Doctrine):
     references = ("Wendt 1992", "Wendt 1999", "Hopf 1998")
     classifier = {"responds_to_power": False, "responds_to_trade": False, "responds_to_regime": False, "responds_to_identity": True}
 
-    def utilities(self, f: Features) -> np.ndarray:
-        u = _table(len(f.threat))
-        other = (1 - f.affinity) * (0.5 + np.clip(f.hostility, 0, 1.5))  # enemy image
-        t, lv = f.threat, f.level / 10.0
-        u[:, 0] = 0.8 - 1.5 * t - 0.8 * other
-        u[:, 1] = 0.3 + 1.2 * other + 1.0 * f.threat_rise
-        u[:, 2] = -0.6 + 1.2 * other + 0.4 * t
-        u[:, 3] = -0.8 + 1.0 * other + 0.3 * t
-        u[:, 4] = -0.8 + 1.0 * other + 0.6 * t + 0.8 * lv
-        u[:, 5] = -0.6 + 0.6 * t + 0.5 * other
-        u[:, 6] = -0.2 + 1.2 * t + 0.6 * other + 1.0 * f.threat_rise
-        u[:, 7] = -0.5 + 1.5 * f.affinity * t - 1.0 * other
-        u[:, 8] = -0.6 + 1.6 * f.affinity + 0.3 * (1 - t)
-        u[:, 9] = -2.8 + 1.5 * other + 1.5 * f.resolve * lv - 1.5 * f.target_nuclear
-        u[:, 10] = -4.0 + 1.2 * other + lv
-        u[:, 11] = -1.0 + 2.5 * f.offer + 1.2 * f.affinity
-        return u
+    weights = {
+        "hold": {"const": 0.8, "threat": -1.5, "enemy_image": -0.8},
+        "protest": {"const": 0.3, "enemy_image": 1.2, "threat_rise": 1.0},
+        "threaten": {"const": -0.6, "enemy_image": 1.2, "threat": 0.4},
+        "sanction": {"const": -0.8, "enemy_image": 1.0, "threat": 0.3},
+        "show_force": {"const": -0.8, "enemy_image": 1.0, "threat": 0.6, "level": 0.8},
+        "arm": {"const": -0.6, "threat": 0.6, "enemy_image": 0.5},
+        "balance": {"const": -0.2, "threat": 1.2, "enemy_image": 0.6, "threat_rise": 1.0},
+        "bandwagon": {"const": -0.5, "affinity*threat": 1.5, "enemy_image": -1.0},
+        "reassure": {"const": -0.6, "affinity": 1.6, "1-threat": 0.3},
+        "clash": {"const": -2.8, "enemy_image": 1.5, "resolve*level": 1.5, "target_nuclear": -1.5},
+        "nuclear_signal": {"const": -4.0, "enemy_image": 1.2, "level": 1.0},
+        "settle": {"const": -1.0, "offer": 2.5, "affinity": 1.2},
+    }

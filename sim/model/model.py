@@ -30,6 +30,7 @@ import numpy as np
 
 from sim.doctrines import ACTIONS, HOSTILE, MODIFIERS, Features, get_doctrine, valid_mask
 from sim.doctrines.base import A
+from sim.doctrines.lenses import design
 from sim.model.agents import StateAgent
 from sim.model.handlers import apply_scheduled
 from sim.model.records import Log
@@ -117,6 +118,7 @@ class CrisisModel(mesa.Model):
         self.doctrine_groups: dict[str, np.ndarray] = {}
         for name in sorted({a.doctrine_name for a in self.by_index}):
             self.doctrine_groups[name] = np.array([a.index for a in self.by_index if a.doctrine_name == name])
+        self.doctrines = [get_doctrine(name) for name in self.doctrine_groups]
         self.mod_offsets = np.array([sum((m.offset_vector() for m in a.modifiers), np.zeros(len(ACTIONS))) for a in self.by_index])
         self.risk = np.array([math.prod(m.risk for m in a.modifiers) for a in self.by_index])
         self.choice = np.zeros(n, dtype=np.int64)
@@ -430,6 +432,8 @@ class CrisisModel(mesa.Model):
         joint = np.minimum(w.dem[:, None], w.dem[None, :])
         self.damp = np.exp(-lp.democracy_weight * joint - lp.trade_weight * w.trade - lp.institutions_weight * w.inst)
         self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
+        self._iu = np.triu_indices(self.n, 1)
+        self._has_rival = w.rival.any(axis=1)
 
     def _relative_rise(self, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
         """Relative change of the raw threat index since the last step, clipped to [−1, 1]."""
@@ -442,11 +446,13 @@ class CrisisModel(mesa.Model):
         """Every state scores its actions through its doctrine; agents draw their choices."""
         f = self.features()
         self.feat = f
-        u = np.empty((self.n, len(ACTIONS)))
-        for name, members in self.doctrine_groups.items():
-            doctrine = get_doctrine(name)
-            sub = Features(**{k: v[members] for k, v in f.__dict__.items()})
-            u[members] = doctrine.utilities(sub)
+        x = design(f)  # the terms every lens weighs, computed once for all states
+        if len(self.doctrine_groups) == 1:
+            u = self.doctrines[0].utilities_from_design(x)
+        else:
+            u = np.empty((self.n, len(ACTIONS)))
+            for doctrine, members in zip(self.doctrines, self.doctrine_groups.values(), strict=True):
+                u[members] = doctrine.utilities_from_design(x[members])
         u += self.mod_offsets
         # liberal peace (a mechanism for every lens): joint democracy, trade and institutions
         # lower the odds of every hostile choice by the dyad's dampening factor
@@ -827,7 +833,7 @@ class CrisisModel(mesa.Model):
         tot = T.sum(axis=1, keepdims=True)
         wts = np.divide(T, tot, out=np.zeros_like(T), where=tot > 0)
         y = wts @ w.x
-        G = (w.rival.any(axis=1) | (w.level >= 3).any(axis=1)).astype(float)
+        G = (self._has_rival | (w.level >= 3).any(axis=1)).astype(float)
         w.x += dt_years * (w.arms_a * y - w.arms_m * w.x + w.arms_g * G)
         np.maximum(w.x, -0.5, out=w.x)
         wars = (w.level >= 7).sum(axis=1)
@@ -850,8 +856,7 @@ class CrisisModel(mesa.Model):
         s["capability"][t] = w.cap
         s["max_threat"][t] = w.threat.max(axis=1)
         s["max_level"][t] = L.max(axis=1)
-        iu = np.triu_indices(self.n, 1)
-        lv = L[iu]
+        lv = L[self._iu]
         sy = self.system
         sy["max_level"][t] = lv.max() if lv.size else 0
         sy["mean_threat"][t] = w.threat.sum() / max(1, self.n * (self.n - 1))
