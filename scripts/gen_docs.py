@@ -16,7 +16,8 @@ The blocks (see :data:`BLOCKS`) are rendered from the code, never copied by hand
 * ``params <group>``  one parameter group of ``sim.scenario.parameters`` (default, range, meaning, source);
 * ``params-all``      every parameter as one table (scenario-format reference);
 * ``schedule``        the submodels of ``CrisisModel.step()``, in order, with their docstrings' first lines;
-* ``doctrines``       each lens's scoring rule, read from the source of ``sim/doctrines/lenses.py``;
+* ``doctrines``       each lens's scoring rule, from its weights table in ``sim/doctrines/lenses.py``
+                      (or, for lenses written as code, read from the source);
 * ``doctrine-traits`` each lens's traits (``classifier``), summary and references;
 * ``modifiers``       the modifiers' score offsets and risk multipliers;
 * ``actions``         the action menu with its CAMEO coding and ladder rung;
@@ -283,8 +284,53 @@ def _column(target: ast.AST) -> str | None:
     raise ValueError(f"cannot read the action column of {ast.unparse(target)}")
 
 
+def _term(name: str) -> str:
+    """A weights-table term as it reads in a formula: ``weak_alone*threat`` → ``weak_alone·threat``."""
+    s = name.replace("*", "·")
+    return f"({s})" if "-" in s else s
+
+
+def _weights_rules() -> dict[str, dict] | None:
+    """Per lens, from its weights table (``TableDoctrine.weights``): terms used and score formulas.
+
+    ``None`` when a lens has no weights table (then the scores are read from the source).
+    """
+    if not all(getattr(cls, "weights", None) for cls in REGISTRY.values()):
+        return None
+    from sim.doctrines import lenses
+
+    meaning: dict[str, str] = dict(getattr(lenses, "TERMS", {}))
+    out: dict[str, dict] = {}
+    for name, cls in REGISTRY.items():
+        scores: dict[str, str] = {}
+        used: list[str] = []
+        for a in ACTIONS:
+            row = cls.weights.get(a, {})
+            items = [("const", row["const"])] if "const" in row else []
+            items += [(t, v) for t, v in row.items() if t != "const" and v != 0]
+            text = ""
+            for term, v in items:
+                if term != "const" and term not in used:
+                    used.append(term)
+                mag = f"{abs(v):.1f}" if term == "const" else f"{abs(v):.1f}·{_term(term)}"
+                text += (("-" if v < 0 else "") + mag) if not text else ((" - " if v < 0 else " + ") + mag)
+            scores[a] = text or "0"
+        order = list(meaning)
+        used.sort(key=lambda t: order.index(t) if t in order else len(order))
+        out[name] = {"terms": [(t, meaning.get(t, "")) for t in used], "scores": scores}
+    return out
+
+
 def doctrine_rules() -> dict[str, dict]:
-    """Per lens: derived terms and the score expression of every action, from the source."""
+    """Per lens: terms and the score expression of every action (from the weights tables, else the source)."""
+    table = _weights_rules()
+    if table is not None:
+        return table
+    return _source_rules()
+
+
+def _source_rules() -> dict[str, dict]:
+    """Per lens: derived terms and the score expression of every action, read from the source."""
     tree = ast.parse(LENSES_SRC.read_text(encoding="utf-8"))
     out: dict[str, dict] = {}
     for cls in tree.body:
@@ -322,15 +368,34 @@ def doctrine_rules() -> dict[str, dict]:
 
 def block_doctrines(_: str = "") -> str:
     """The scoring rule of every lens, action by action."""
-    rules = doctrine_rules()
     names = list(REGISTRY)
-    parts = ["Scores `U_a` of each action `a` (before the modifiers' offsets and the validity mask), "
-             "as written in `sim/doctrines/lenses.py`. Features are those of the state's focal dyad "
-             "(`Features` in `sim/doctrines/base.py`); `·` is a product.\n"]
-    for n in names:
-        terms = rules[n]["terms"]
-        if terms:
-            parts.append(f"Derived terms of the **{n}** lens: " + "; ".join(f"`{a} = {b}`" for a, b in terms) + ".\n")
+    table = _weights_rules()
+    if table is not None:
+        rules = table
+        parts = ["Scores `U_a` of each action `a` (before the modifiers' offsets, the liberal-peace term and "
+                 "the validity mask): each lens's weights table in `sim/doctrines/lenses.py`, a weighted sum of "
+                 "named terms computed from the state's focal dyad (`TERMS` and `design()` in "
+                 "`sim/doctrines/lenses.py`, from `Features` in `sim/doctrines/base.py`); `·` is a product.\n"]
+        from sim.doctrines import lenses
+
+        order = list(getattr(lenses, "TERMS", {}))
+        used: dict[str, str] = {}
+        for n in names:
+            for t, m in rules[n]["terms"]:
+                used.setdefault(t, m)
+        used = dict(sorted(used.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
+        parts.append(_table(["term", "meaning", "used by"],
+                            [[f"`{_term(t)}`", m, ", ".join(n for n in names if any(t == u for u, _ in rules[n]["terms"]))]
+                             for t, m in used.items()]) + "\n")
+    else:
+        rules = _source_rules()
+        parts = ["Scores `U_a` of each action `a` (before the modifiers' offsets and the validity mask), "
+                 "as written in `sim/doctrines/lenses.py`. Features are those of the state's focal dyad "
+                 "(`Features` in `sim/doctrines/base.py`); `·` is a product.\n"]
+        for n in names:
+            terms = rules[n]["terms"]
+            if terms:
+                parts.append(f"Derived terms of the **{n}** lens: " + "; ".join(f"`{a} = {b}`" for a, b in terms) + ".\n")
     rows = [[f"`{a}`"] + [f"`{rules[n]['scores'][a]}`" for n in names] for a in ACTIONS]
     parts.append(_table(["action"] + names, rows))
     return "\n".join(parts)

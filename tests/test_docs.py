@@ -3,7 +3,8 @@
 * The generated sections of docs/ (parameter tables, doctrine scores, schedule, scenario-format
   reference, event coding, example excerpt) are what ``scripts/gen_docs.py`` produces now.
 * docs/model.md follows the ODD protocol: its seven elements in order, one §7 heading per process
-  of ``CrisisModel.step()`` in the schedule's order, every parameter path and every world array named.
+  of ``CrisisModel.step()`` in the schedule's order, every parameter path, world array and doctrine
+  feature named, and element 1 pointing to the measured results in docs/validation.md.
 * Relative links between the docs resolve (files that are planned but not yet written are allowed),
   and so do their ``#anchors``.
 """
@@ -160,6 +161,19 @@ def test_every_world_array_is_documented():
     sec = _section(MODEL_MD.read_text(encoding="utf-8"), 2)
     missing = [f.name for f in fields(World) if f"`{f.name}`" not in sec]
     assert not missing, f"World fields missing from docs/model.md §2: {missing}"
+
+
+def test_every_doctrine_feature_is_documented():
+    from sim.doctrines import Features
+
+    sec = _section(MODEL_MD.read_text(encoding="utf-8"), 7)
+    missing = [f.name for f in fields(Features) if f"`{f.name}`" not in sec]
+    assert not missing, f"doctrine features missing from docs/model.md §7: {missing}"
+
+
+def test_purpose_points_to_the_measured_results():
+    sec = _section(MODEL_MD.read_text(encoding="utf-8"), 1)
+    assert "(validation.md)" in sec, "docs/model.md §1 should link docs/validation.md for the measured results"
 
 
 def test_every_event_type_is_documented():

@@ -28,7 +28,7 @@ LADDER: dict[int, str] = {
     5: "harassment, limited violence",
     6: "blockade, limited strikes",
     7: "major conventional war",
-    8: "nuclear threats, alerts",
+    8: "nuclear threats within a war",
     9: "limited nuclear use",
     10: "central nuclear war",
 }

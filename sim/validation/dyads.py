@@ -1,7 +1,8 @@
 """Dangerous dyads: model escalation rates by dyad type next to the real MID onset rates.
 
-The real rates (per 1,000 dyad-years, 1946–2010) are copied from ../shared/data by
-``scripts/build_catalog.py``'s sibling step (see docs/data.md); categories follow the same
+The real rates (per 1,000 dyad-years, 1946–2010) ship with the package in
+``sim/data/base_rates_MID_1946-2010.csv`` (a copy of the reference file
+``derived_base_rates_MID_onset_1946-2010.csv``, see docs/data.md); categories follow its
 definitions: land contiguity (COW conttype 1), major-power involvement (COW), politically relevant
 (contiguous or involving a major power), joint democracy (both Polity2 ≥ 6), parity (CINC ratio
 ≤ 3). A model dyad-year counts as a *dispute* when its rung reaches 4 (a show of force, the MID
