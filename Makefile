@@ -38,7 +38,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench_ensemble.py
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check sim tests app.py app_pages scripts bench
+	$(VENV)/bin/ruff check sim tests app.py app_pages app_support scripts bench
 
 ## Regenerate the generated parts of docs/ (parameter tables, scenario format).
 docs: $(VENV)/.installed

@@ -1,0 +1,68 @@
+"""Classroom: briefing, objectives and questions beside the results; predict, then run; the glossary."""
+
+import streamlit as st
+
+from app_support import glossary, state, views
+
+BANDS = {"armed clash (rung ≥ 5)": "violence", "war (rung ≥ 7)": "war", "nuclear use (rung ≥ 9)": "nuclear"}
+
+base = state.current_scenario()
+terms = glossary.load()
+if base is not None:
+    variant, seed, runs = state.variant_name(), int(st.session_state[state.SEED]), int(st.session_state[state.RUNS])
+    b = base.briefing
+    st.title(f"Classroom: {base.title}")
+    left, right = st.columns([2, 3])
+    with left:
+        if b.question:
+            st.info(f"**The question.** {b.question}")
+        with st.expander("Briefing", expanded=False):
+            st.markdown(b.summary)
+        st.subheader("Learning objectives")
+        st.markdown("\n".join(f"1. {glossary.link_terms(o, terms)}" for o in b.learning_objectives) or "_None given._")
+        st.subheader("Discussion questions")
+        st.markdown("\n".join(f"1. {glossary.link_terms(q, terms)}" for q in b.discussion_questions) or "_None given._")
+    with right:
+        st.subheader("Predict, then run")
+        st.write(f"Before you look: in how many of {runs} runs of **{variant}** will the chosen pair of states "
+                 "reach the chosen rung at least once?")
+        pairs = [f"{a}–{c}" for i, a in enumerate(base.codes) for c in base.codes[i + 1:]]
+        rivals = [f"{a}–{c}" if base.codes.index(a) < base.codes.index(c) else f"{c}–{a}"
+                  for a, c in base.relations.rivalries]
+        first = pairs.index(rivals[0]) if rivals and rivals[0] in pairs else 0
+        with st.form("predict"):
+            dyad = st.selectbox("Pair of states (the first rivalry is preselected)", pairs, index=first, key="pr_dyad")
+            band = st.selectbox("Reaches", list(BANDS), key="pr_band")
+            guess = st.slider("My prediction (% of runs)", 0, 100, 30, key="pr_guess")
+            why = st.text_area("Why? (one or two sentences, for the discussion)", key="pr_why", max_chars=1000)
+            locked = st.form_submit_button("Lock in my prediction and run", type="primary")
+        if locked:
+            st.session_state["fp_prediction"] = {"dyad": dyad, "band": band, "guess": guess, "why": why,
+                                                 "key": (base.id, variant, seed, runs)}
+        pred = st.session_state.get("fp_prediction")
+        if pred and pred["key"] == (base.id, variant, seed, runs):
+            try:
+                res = state.ensemble(base, variant, seed, runs)
+            except Exception as exc:  # a user's error or a bug: shown, never a crash
+                state.show_error(exc, "The ensemble could not run")
+                res = None
+            if res is not None:
+                row = views.outcome_row(res, BANDS[pred["band"]], pred["dyad"])
+                if row is None:
+                    st.warning("This outcome is not in the ensemble's table.")
+                else:
+                    est, lo, hi = row
+                    c1, c2 = st.columns(2)
+                    c1.metric("Your prediction", f"{pred['guess']} %")
+                    c2.metric("The model (95 % interval)", f"{est:.0%}", help=f"{lo:.1%} – {hi:.1%}")
+                    inside = lo <= pred["guess"] / 100 <= hi
+                    st.markdown(f"The model gives **{est:.1%}** ({lo:.1%} – {hi:.1%}) for {pred['dyad']} reaching "
+                                f"{pred['band']}. Your {pred['guess']} % is "
+                                + ("**inside** that interval." if inside else "**outside** that interval.")
+                                + (f" You wrote: “{pred['why']}”" if pred["why"] else ""))
+                    views.level_fan(res, pred["dyad"])
+st.header("Glossary")
+st.caption("The IR concepts the model uses. Terms in the stories, objectives and questions link here.")
+for t in terms:
+    st.subheader(t.name, anchor=t.anchor)
+    st.markdown(t.definition)

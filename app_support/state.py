@@ -1,0 +1,398 @@
+"""Per-session state, the shareable URL, cached calls and cancellable progress for the app.
+
+Streamlit code (with :mod:`app_support.views`, the page sections several pages share); the other
+modules of ``app_support`` are plain Python.
+
+* **State.** The sidebar (drawn by ``app.py`` on every page) holds the scenario, variant, seed and
+  run count; their widget keys are :data:`SCENARIO`, :data:`VARIANT`, :data:`SEED`, :data:`RUNS`.
+  Uploaded and edited scenarios and the user's what-ifs live in ``st.session_state`` only, so one
+  session never sees another's.
+* **URL.** On a session's first run the query parameters ``scenario``, ``variant``, ``seed``,
+  ``runs`` (and ``page``) are read into the sidebar; after that the sidebar's values are written
+  back on every run, so the address bar always reproduces what is on screen.
+* **Caching.** Results are cached with ``st.cache_data`` under a content hash of the scenario plus
+  variant, seed and runs; equal inputs share results across sessions, different ones never do.
+* **Progress.** Ensembles run in a worker thread while the script thread draws a progress bar; a
+  click on *Cancel*, *Stop* or any other widget interrupts the script, which tells the worker to
+  stop at its next progress report. Nothing partial is cached.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from app_support import library
+from sim.errors import FlashpointError, ScenarioError
+from sim.scenario.schema import Scenario, Variant
+
+__all__ = [
+    "SCENARIO", "VARIANT", "SEED", "RUNS", "MAX_RUNS", "PAGES",
+    "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
+    "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
+    "world", "single_run", "ensemble", "comparison", "executor", "warm_executor", "Cancelled",
+]
+
+SCENARIO, VARIANT, SEED, RUNS = "fp_scenario", "fp_variant", "fp_seed", "fp_runs"
+USER = "fp_user_scenarios"
+WHATIFS = "fp_whatifs"
+MAX_RUNS = 2000
+DEFAULT_RUNS = 200
+#: The scenario shown first (the founding case), when it is in the library.
+DEFAULT_SCENARIO = "korea-russia-2024"
+#: url_path of every page (``?page=`` accepts these).
+PAGES = ("library", "scenario", "run", "compare", "editor", "classroom", "about")
+
+
+class Cancelled(Exception):
+    """Raised inside a worker when the user cancelled the computation."""
+
+
+# --------------------------------------------------------------------------------------------- library
+@st.cache_data(ttl=60, show_spinner=False)
+def _bundled() -> list[library.Entry]:
+    return library.bundled()
+
+
+def entries() -> dict[str, library.Entry]:
+    """Every scenario this session can open: the bundled ones, then its own uploads and edits."""
+    out = {e.key: e for e in _bundled()}
+    out.update(st.session_state.get(USER, {}))
+    return out
+
+
+def add_user_scenario(kind: str, filename: str, text: str, scenario: Scenario) -> str:
+    """Keep an uploaded or edited scenario in this session; returns its key (``upload:id``)."""
+    key = f"{kind}:{scenario.id}"
+    st.session_state.setdefault(USER, {})[key] = library.Entry(key, library.safe_name(filename), text, scenario)
+    return key
+
+
+def select_scenario(key: str, variant: str = "baseline") -> None:
+    """Make ``key`` the current scenario (use as a widget callback, before the sidebar is drawn)."""
+    st.session_state[SCENARIO] = key
+    st.session_state[VARIANT] = variant
+
+
+# --------------------------------------------------------------------------------------------- URL
+def _int(value: Any, lo: int, hi: int) -> int | None:
+    try:
+        v = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return v if lo <= v <= hi else None
+
+
+def init_session() -> str | None:
+    """Set defaults and, on the session's first run, adopt the URL's query parameters.
+
+    Returns:
+        The ``page`` the URL asks for (``None`` if none or unknown).
+    """
+    ss = st.session_state
+    if "fp_started" in ss:
+        return None
+    ss["fp_started"] = True
+    warm_executor()
+    qp = st.query_params
+    ents = entries()
+    problems = []
+    key = qp.get("scenario")
+    if key is not None and key not in ents:
+        problems.append(f"the link names the scenario '{key}', which is not in the library "
+                        "(uploaded and edited scenarios stay in the browser session that made them)")
+        key = None
+    ss[SCENARIO] = key or _default(ents)
+    variant = qp.get("variant", "baseline")
+    sc = ents[ss[SCENARIO]].scenario if ss[SCENARIO] in ents else None
+    names = ["baseline", *(sc.variant_names() if sc else [])]
+    if variant not in names:
+        problems.append(f"the link names the variant '{variant}', which this scenario does not have")
+        variant = "baseline"
+    ss[VARIANT] = variant
+    seed = _int(qp.get("seed", 0), 0, 2**32 - 1)
+    runs = _int(qp.get("runs", DEFAULT_RUNS), 1, MAX_RUNS)
+    if seed is None:
+        problems.append(f"the seed in the link ('{qp.get('seed')}') is not a whole number from 0 to 4294967295")
+    if runs is None:
+        problems.append(f"the run count in the link ('{qp.get('runs')}') is not a whole number from 1 to {MAX_RUNS}")
+    ss[SEED] = seed if seed is not None else 0
+    ss[RUNS] = runs if runs is not None else DEFAULT_RUNS
+    ss["fp_url_problems"] = problems
+    page = qp.get("page")
+    return page if page in PAGES else None
+
+
+def _default(ents: dict[str, library.Entry]) -> str | None:
+    return DEFAULT_SCENARIO if DEFAULT_SCENARIO in ents else next(iter(ents), None)
+
+
+def share_query() -> dict[str, str]:
+    """The query parameters that reproduce the current view."""
+    ss = st.session_state
+    return {"scenario": str(ss.get(SCENARIO) or ""), "variant": str(ss.get(VARIANT) or "baseline"),
+            "seed": str(ss.get(SEED, 0)), "runs": str(ss.get(RUNS, DEFAULT_RUNS))}
+
+
+def write_url() -> None:
+    """Put the current scenario, variant, seed and runs in the address bar (only what changed)."""
+    want = share_query()
+    have = {k: st.query_params.get(k) for k in want}
+    if have != want or "page" in st.query_params:
+        st.query_params.from_dict(want)
+
+
+def sidebar() -> None:
+    """The controls every page shares: scenario, variant, seed, runs; and the link to this view."""
+    ss = st.session_state
+    ents = entries()
+    if ss.get(SCENARIO) not in ents:
+        ss[SCENARIO] = _default(ents)
+    with st.sidebar:
+        st.selectbox("Scenario", list(ents), key=SCENARIO,
+                     format_func=lambda k: _title(ents.get(k)) if k in ents else str(k),
+                     help="The scenario every page shows. Upload or edit your own on the Library and Editor pages.")
+        sc = ents[ss[SCENARIO]].scenario if ss.get(SCENARIO) in ents else None
+        mine = whatifs(sc) if sc else []
+        names = ["baseline", *(sc.variant_names() if sc else []), *(v.name for v in mine)]
+        if ss.get(VARIANT) not in names:
+            ss[VARIANT] = "baseline"
+        titles = {v.name: v.title for v in (sc.variants if sc else ())}
+        titles.update({v.name: (v.title or "") + " (yours, this session)" for v in mine})
+        st.selectbox("Variant", names, key=VARIANT,
+                     format_func=lambda n: "baseline (as written)" if n == "baseline" else f"{n} — {titles.get(n, '')}",
+                     help="A named what-if of the scenario file.")
+        st.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=SEED,
+                        help="The same scenario, variant and seed always give the same run.")
+        st.number_input("Runs in an ensemble", min_value=1, max_value=MAX_RUNS, step=50, key=RUNS,
+                        help=f"Replications for ensembles and comparisons (1–{MAX_RUNS}).")
+        for p in ss.pop("fp_url_problems", []):
+            st.warning(p)
+        st.caption("The address bar holds the page, scenario, variant, seed and runs: copy it to share this view.")
+
+
+def _title(e: library.Entry | None) -> str:
+    if e is None:
+        return "?"
+    prefix = {"upload": "⬆ ", "edited": "✎ "}.get(e.key.split(":", 1)[0], "") if ":" in e.key else ""
+    return prefix + (e.scenario.title if e.scenario else f"{e.filename} (invalid)")
+
+
+def current() -> library.Entry | None:
+    """The current library entry (its scenario may be ``None`` if the file is broken)."""
+    return entries().get(st.session_state.get(SCENARIO))
+
+
+def current_scenario(show: bool = True, with_whatifs: bool = True) -> Scenario | None:
+    """The current scenario; when it is broken, show its located errors (``show``) and return None.
+
+    With ``with_whatifs`` this session's what-ifs of the scenario are appended as variants, so that
+    they can be chosen in the sidebar and run like the file's own.
+    """
+    e = current()
+    if e is None:
+        if show:
+            st.info("No scenario is selected: open one from the Library page.")
+        return None
+    if e.scenario is None:
+        if show:
+            st.error(f"This scenario file has problems:\n\n```\n{e.error}\n```")
+        return None
+    if with_whatifs and whatifs(e.scenario):
+        try:
+            return scenario_with_whatifs(e.scenario)
+        except FlashpointError as exc:
+            if show:
+                show_error(exc, "Your what-ifs of this scenario no longer apply")
+    return e.scenario
+
+
+def variant_name() -> str:
+    """The current variant's name (``baseline`` for none)."""
+    return st.session_state.get(VARIANT) or "baseline"
+
+
+def applied(scenario: Scenario) -> Scenario | None:
+    """``scenario`` with the current variant applied; shows the problem and returns None if it fails."""
+    try:
+        return scenario.with_variant(variant_name())
+    except (KeyError, ValueError) as exc:
+        st.error(f"The variant '{variant_name()}' cannot be applied: {exc}")
+        return None
+
+
+# --------------------------------------------------------------------------------------------- what-ifs
+def whatifs(scenario: Scenario) -> list[Variant]:
+    """The user's saved what-ifs for ``scenario`` (this session only)."""
+    return list(st.session_state.get(WHATIFS, {}).get(library.scenario_key(scenario), {}).values())
+
+
+def save_whatif(scenario: Scenario, variant: Variant) -> None:
+    """Keep ``variant`` as one of this session's what-ifs of ``scenario`` (same name: replaced)."""
+    st.session_state.setdefault(WHATIFS, {}).setdefault(library.scenario_key(scenario), {})[variant.name] = variant
+
+
+def delete_whatif(scenario: Scenario, name: str) -> None:
+    """Forget one of this session's what-ifs."""
+    st.session_state.get(WHATIFS, {}).get(library.scenario_key(scenario), {}).pop(name, None)
+
+
+def scenario_with_whatifs(scenario: Scenario) -> Scenario:
+    """``scenario`` with this session's what-ifs appended as variants (validated)."""
+    from app_support.whatif import add_variants
+
+    mine = whatifs(scenario)
+    return add_variants(scenario, mine) if mine else scenario
+
+
+# --------------------------------------------------------------------------------------------- errors
+def show_error(exc: BaseException, what: str = "") -> None:
+    """Show a user's error as located lines; anything else as a short message (never a traceback)."""
+    if isinstance(exc, ScenarioError):
+        lines = "\n".join(str(i) for i in exc.issues)
+        st.error(f"{what or 'The scenario has problems'} ({len(exc.issues)}):\n\n```\n{lines}\n```")
+    elif isinstance(exc, FlashpointError):
+        st.error(f"{what + ': ' if what else ''}{exc}")
+    else:
+        where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        loc = f" (at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" if where else ""
+        st.error(f"{what + ': ' if what else ''}an internal error stopped this: {type(exc).__name__}: {exc}{loc}. "
+                 "Please report it with the scenario and seed.")
+
+
+# --------------------------------------------------------------------------------------------- cached calls
+@st.cache_data(max_entries=64, show_spinner=False)
+def _world(key: str, _scenario: Scenario):
+    from sim.model import build_world
+
+    return build_world(_scenario)
+
+
+def world(scenario: Scenario):
+    """The scenario resolved against the catalog (cached per scenario)."""
+    return _world(library.scenario_key(scenario), scenario)
+
+
+@st.cache_data(max_entries=64, show_spinner="Running the scenario once…")
+def _single(key: str, variant: str, seed: int, _scenario: Scenario):
+    from sim.model import run_scenario
+
+    return run_scenario(_scenario, seed, variant=None if variant == "baseline" else variant, record="full")
+
+
+def single_run(scenario: Scenario, variant: str, seed: int):
+    """One seeded run with full histories (cached per scenario, variant and seed)."""
+    return _single(library.scenario_key(scenario), variant, int(seed), scenario)
+
+
+_POOL: cf.ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def executor() -> cf.Executor:
+    """A process pool kept for the server's lifetime and shared by every session.
+
+    Workers are forked from a fork server that has imported the model once, so an ensemble pays no
+    start-up cost after the first; sharing one pool keeps a classroom server from oversubscribing
+    its cores. A pool broken by a dead worker is replaced.
+    """
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None or getattr(_POOL, "_broken", False):
+            from sim.ensemble.executors import default_workers
+            from sim.ensemble.worker import init_worker
+
+            methods = multiprocessing.get_all_start_methods()
+            method = "forkserver" if "forkserver" in methods else "spawn"
+            ctx = multiprocessing.get_context(method)
+            if method == "forkserver":
+                ctx.set_forkserver_preload(["sim.model", "sim.ensemble.worker"])
+            n = default_workers()
+            _POOL = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker)
+            list(_POOL.map(abs, range(n)))  # start the workers now, not on the first click
+        return _POOL
+
+
+def warm_executor() -> None:
+    """Start the process pool in the background (the first session's first page does this)."""
+    if _POOL is None and multiprocessing.parent_process() is None:  # never from a worker process
+        threading.Thread(target=executor, name="flashpoint-pool", daemon=True).start()
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.done, self.total, self.cancelled = 0, 0, False
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = int(done), int(total)
+        if self.cancelled:
+            raise Cancelled("cancelled by the user")
+
+
+def run_with_progress(label: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """Call ``fn(*args, progress)`` in a worker thread, drawing a progress bar here.
+
+    If the script is interrupted (the user pressed Cancel or Stop, or changed a widget), the worker
+    is told to stop at its next report and the interruption propagates.
+    """
+    prog = _Progress()
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            out["value"] = fn(*args, prog)
+        except BaseException as exc:  # noqa: BLE001 — handed to the script thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=work, name="flashpoint-ensemble", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
+    thread.join(0.05)
+    if thread.is_alive():  # a cache hit returns at once and draws no bar
+        bar = st.progress(0.0, text=f"{label}: starting…")
+        try:
+            while thread.is_alive():
+                thread.join(0.1)
+                if prog.total:
+                    bar.progress(min(prog.done / prog.total, 1.0), text=f"{label}: {prog.done} of {prog.total} runs")
+        except BaseException:
+            prog.cancelled = True
+            raise
+        bar.empty()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _ensemble(key: str, variant: str, seed: int, runs: int, _scenario: Scenario, _progress: Callable):
+    from sim.ensemble import run_ensemble
+
+    return run_ensemble(_scenario, runs=runs, seed=seed, variant=None if variant == "baseline" else variant,
+                        executor=executor(), progress=_progress)
+
+
+def ensemble(scenario: Scenario, variant: str, seed: int, runs: int):
+    """An ensemble with a progress bar (cached per scenario, variant, seed and runs)."""
+    return run_with_progress(f"Ensemble of {runs} runs", _ensemble, library.scenario_key(scenario), variant,
+                             int(seed), int(runs), scenario)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scenario: Scenario, _progress: Callable):
+    from sim.analysis.compare import compare
+
+    return compare(_scenario, variants=list(variants), runs=runs, seed=seed, executor=executor(), progress=_progress)
+
+
+def comparison(scenario: Scenario, variants: list[str], seed: int, runs: int):
+    """Baseline against ``variants`` on common seeds, with a progress bar (cached)."""
+    return run_with_progress(f"Comparing baseline and {len(variants)} variant(s), {runs} runs each", _comparison,
+                             library.scenario_key(scenario), tuple(variants), int(seed), int(runs), scenario)

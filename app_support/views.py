@@ -1,0 +1,272 @@
+"""Page sections that several pages share: the story, the ensemble panel, outcome tables, fans.
+
+Streamlit code (like :mod:`app_support.state`); what it shows comes from ``sim.ensemble`` and
+``sim.analysis`` results.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from app_support import charts, glossary, library, state
+from sim.scenario.schema import Scenario
+
+__all__ = ["story_markdown", "outcome_table", "ensemble_section", "show_ensemble", "fan_frames",
+           "html_of", "ENSEMBLE_SHOWN", "outcome_row", "level_fan", "comparison_section"]
+
+ENSEMBLE_SHOWN = "fp_ensemble_shown"
+
+
+def story_markdown(lines: Sequence[str], terms: list[glossary.Term]) -> str:
+    """The story as a Markdown list, each glossary term linked once to its entry on the page."""
+    if not lines:
+        return "_Nobody answered anybody in this run: the events did not move any state past its threshold._"
+    text = "\n".join(f"- {line}" for line in lines)
+    return glossary.link_terms(text.replace("→", "\u2192"), terms)
+
+
+def _fmt(kind: str, outcome: str, v: float) -> str:
+    if v != v:  # NaN
+        return "–"
+    if kind == "probability":
+        return f"{v:.1%}"
+    if outcome == "milex_change":
+        return f"{v:+.1%}"
+    return f"{v:.2f}"
+
+
+def outcome_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The outcomes an ensemble reports, in words, each with its 95 % interval; probabilities first."""
+    if df is None or df.empty:
+        return pd.DataFrame(columns=["outcome", "estimate (95 % interval)", "runs"])
+    d = df.copy()
+    kind = d["kind"] if "kind" in d else pd.Series("mean", index=d.index)
+    label = d["label"] if "label" in d else d["outcome"]
+    who = (d.get("dyad", "").astype(str) + d.get("actor", "").astype(str)) if ("dyad" in d or "actor" in d) else ""
+    out = pd.DataFrame({
+        "outcome": label,
+        "dyad / actor": who,
+        "estimate (95 % interval)": [f"{_fmt(k, o, e)} ({_fmt(k, o, lo)} – {_fmt(k, o, hi)})"
+                                     for k, o, e, lo, hi in zip(kind, d["outcome"], d["estimate"], d["lo"], d["hi"], strict=True)],
+        "runs": d["n"] if "n" in d else None,
+        "estimate": d["estimate"],
+        "code": d["outcome"],
+    })
+    order = kind.map({"probability": 0, "median": 2}).fillna(1)
+    return out.assign(_o=order.values).sort_values(["_o", "estimate"], ascending=[True, False]).drop(columns="_o")
+
+
+def outcome_row(res, band: str, dyad: str) -> tuple[float, float, float] | None:
+    """(estimate, lo, hi) of the chance that ``dyad`` reaches ``band`` (violence, war, nuclear)."""
+    df = res.outcomes
+    rows = df[(df["outcome"] == f"p_{band}") & (df["dyad"] == dyad)]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    return float(r["estimate"]), float(r["lo"]), float(r["hi"])
+
+
+def level_fan(res, dyad: str, key: str = "fan_one") -> None:
+    """One dyad's escalation fan."""
+    frames = fan_frames(res, [dyad], "level")
+    if frames:
+        st.plotly_chart(charts.fan(frames, f"Escalation of {dyad} across runs", "rung (0–10, Kahn ladder)", (0, 10)),
+                        key=key)
+
+
+def html_of(figs: Sequence, title: str) -> str:
+    """Several plotly figures in one self-contained HTML page (plotly.js embedded: opens offline)."""
+    parts = [f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"]
+    for k, f in enumerate(figs):
+        parts.append(f.to_html(full_html=False, include_plotlyjs=(k == 0)))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def fan_frames(res, names: Sequence[str], metric: str = "level") -> dict[str, pd.DataFrame]:
+    """Fan-chart frames of ``metric`` for each dyad (``level``) or actor (other metrics); missing ones skipped."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = res.fan(metric=metric, dyad=name) if metric == "level" else res.fan(metric=metric, actor=name)
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+def _parquet(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def ensemble_section(base: Scenario, variant: str, seed: int, runs: int, top_dyads: Sequence[str] = ()) -> object | None:
+    """The Run page's ensemble: a button, a cancellable progress bar, then the results (kept on reruns)."""
+    key = (library.scenario_key(base), variant, seed, runs)
+    shown = st.session_state.get(ENSEMBLE_SHOWN) == key
+    if st.button(f"Run {runs} replications", type="primary", key="run_ensemble",
+                 help="Same scenario and variant, seeds derived from the sidebar's seed; results are cached."):
+        st.session_state[ENSEMBLE_SHOWN] = key
+        shown = True
+    if not shown:
+        st.caption("Each replication runs the same scenario with a different seed: the spread shows how much "
+                   "the outcome depends on chance and on the states' noisy choices.")
+        return None
+    cancel = st.empty()
+    cancel.button("Cancel", key="cancel_ensemble", on_click=lambda: st.session_state.pop(ENSEMBLE_SHOWN, None))
+    t0 = time.perf_counter()
+    try:
+        res = state.ensemble(base, variant, seed, runs)
+    except Exception as exc:  # a user's error or a bug: shown, never a crash
+        cancel.empty()
+        state.show_error(exc, "The ensemble could not run")
+        return None
+    cancel.empty()
+    st.session_state["fp_last_ensemble_seconds"] = time.perf_counter() - t0
+    show_ensemble(res, base, variant, seed, runs, top_dyads)
+    return res
+
+
+def show_ensemble(res, base: Scenario, variant: str, seed: int, runs: int, top_dyads: Sequence[str] = ()) -> None:
+    """Outcome table, fan charts, heatmap and downloads of an ensemble result."""
+    secs = st.session_state.get("fp_last_ensemble_seconds")
+    st.caption(f"{runs} replications (master seed {seed})" + (f" · shown in {secs:.1f} s" if secs is not None else ""))
+    st.subheader("How likely is each outcome?")
+    table = outcome_table(res.outcomes)
+    st.dataframe(table.drop(columns=["estimate", "code"]), hide_index=True, key="outcomes", height=320)
+    dyads = _dyads_of(res)
+    default = [d for d in top_dyads if d in dyads][:3] or dyads[:3]
+    chosen = st.multiselect("Dyads for the fan charts", dyads, default=default, key="fan_dyads", max_selections=6)
+    figs = []
+    if chosen:
+        esc = charts.fan(fan_frames(res, chosen, "level"), "Escalation: rung of each dyad over time, across runs",
+                         "rung (0–10, Kahn ladder)", (0, 10))
+        st.plotly_chart(esc, key="fan_level")
+        figs.append(esc)
+        actors = list(dict.fromkeys(code for d in chosen for code in d.split("–")))
+        ten = fan_frames(res, actors, "max_threat")
+        if ten:
+            tf = charts.fan(ten, "Tension: the highest threat each state of these dyads perceives, across runs",
+                            "perceived threat (0–1)", (0, 1))
+            st.plotly_chart(tf, key="fan_tension")
+            figs.append(tf)
+    if _has_levels(res):
+        hm = charts.heatmap(res.heatmap(), dates=_dates(res), title="Mean escalation rung, dyad × time (across runs)")
+        st.plotly_chart(hm, key="heatmap")
+        figs.append(hm)
+    else:
+        st.info("This scenario has too many pairs of states for per-pair trajectories: the outcome table above "
+                "still covers every pair.")
+    stem = f"{base.id}-{variant}-seed{seed}-runs{runs}"
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button("Outcomes (CSV)", data=lambda: res.outcomes.to_csv(index=False), file_name=f"{stem}-outcomes.csv",
+                       mime="text/csv", key="dl_outcomes")
+    per_run = getattr(res, "per_run", None)
+    if isinstance(per_run, pd.DataFrame):
+        c2.download_button("Per-run results (Parquet)", data=lambda: _parquet(per_run), file_name=f"{stem}-runs.parquet",
+                           mime="application/octet-stream", key="dl_parquet")
+        c3.download_button("Per-run results (CSV)", data=lambda: per_run.to_csv(index=False), file_name=f"{stem}-runs.csv",
+                           mime="text/csv", key="dl_runs_csv")
+    c4.download_button("Charts (HTML)", data=lambda: html_of(figs, f"{base.title} — {variant}"), file_name=f"{stem}-charts.html",
+                       mime="text/html", key="dl_html")
+
+
+def _dates(res) -> list[str] | None:
+    try:
+        return list(res.fan(metric="max_level")["date"])
+    except Exception:  # noqa: BLE001 — step numbers instead
+        return None
+
+
+def _dyads_of(res) -> list[str]:
+    try:
+        return list(res.heatmap().index)
+    except Exception:  # noqa: BLE001 — fall back on the outcome table
+        col = "dyad" if "dyad" in res.outcomes else None
+        return sorted({str(d) for d in res.outcomes[col] if d}) if col else []
+
+
+def _interval(kind: str, outcome: str, v: float, lo: float, hi: float, signed: bool = False) -> str:
+    if signed and (kind == "probability" or outcome == "milex_change"):
+        f = lambda x: "–" if x != x else f"{100 * x:+.1f} pts"  # noqa: E731
+    elif signed:
+        f = lambda x: "–" if x != x else f"{x:+.2f}"  # noqa: E731
+    else:
+        f = lambda x: _fmt(kind, outcome, x)  # noqa: E731
+    return f"{f(v)} ({f(lo)} … {f(hi)})"
+
+
+def comparison_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A comparison table in words: baseline, variant and paired difference, each with its 95 % interval."""
+    if table is None or table.empty:
+        return pd.DataFrame()
+    rows = []
+    for r in table.itertuples(index=False):
+        rows.append({
+            "variant": r.variant,
+            "outcome": getattr(r, "label", "") or r.outcome,
+            "baseline (95 %)": _interval(r.kind, r.outcome, r.baseline, r.baseline_lo, r.baseline_hi),
+            "variant (95 %)": _interval(r.kind, r.outcome, r.variant_value, r.lo, r.hi),
+            "difference, paired (95 %)": _interval(r.kind, r.outcome, r.diff, r.diff_lo, r.diff_hi, signed=True),
+            "changed": bool(r.changed),
+        })
+    return pd.DataFrame(rows)
+
+
+def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, runs: int) -> object | None:
+    """Run (or fetch) a comparison with a cancellable progress bar and show verdicts, table, charts."""
+    cancel = st.empty()
+    cancel.button("Cancel", key="cancel_compare", on_click=lambda: st.session_state.pop("fp_cmp_shown", None))
+    t0 = time.perf_counter()
+    try:
+        cmp = state.comparison(scenario, list(variants), seed, runs)
+    except Exception as exc:  # a user's error or a bug: shown, never a crash
+        cancel.empty()
+        state.show_error(exc, "The comparison could not run")
+        return None
+    cancel.empty()
+    st.caption(f"Baseline and {len(variants)} variant(s), {runs} paired runs each (master seed {seed}) · "
+               f"shown in {time.perf_counter() - t0:.1f} s")
+    st.subheader("What changed, in words")
+    if cmp.verdicts:
+        st.markdown("\n".join(f"- {v}" for v in cmp.verdicts[:12]))
+        if len(cmp.verdicts) > 12:
+            st.caption(f"… and {len(cmp.verdicts) - 12} more changed outcomes in the table below.")
+    else:
+        st.info(f"No outcome changed detectably at {runs} runs: the differences' 95 % intervals all include zero. "
+                "More runs narrow them.")
+    with st.expander("The full summary"):
+        st.text(cmp.summary_text())
+    t = cmp.table
+    show = t[t["changed"]] if t["changed"].any() else t[t["kind"] == "probability"]
+    show = show.reindex(show["diff"].abs().sort_values(ascending=False).index).head(15)
+    st.plotly_chart(charts.differences(show.assign(outcome=show.get("label", show["outcome"]), dyad="")), key="cmp_diff")
+    st.dataframe(comparison_table(t), hide_index=True, key="cmp_table", height=320)
+    dyads = list(cmp.baseline.heatmap().index) if _has_levels(cmp.baseline) else []
+    if dyads:
+        first = next((d for d in show.get("dyad", []) if d in dyads), dyads[0])
+        dyad = st.selectbox("Dyad for the overlaid fan chart", dyads, index=dyads.index(first), key="cmp_fan_dyad")
+        frames = {"baseline": cmp.baseline.fan(metric="level", dyad=dyad)}
+        frames.update({v.variant: v.fan(metric="level", dyad=dyad) for v in cmp.variants})
+        fig = charts.fan(frames, f"Escalation of {dyad}: baseline and variants (median, 25–75 % and 5–95 % of runs)",
+                         "rung (0–10, Kahn ladder)", (0, 10))
+        st.plotly_chart(fig, key="cmp_fan")
+    c1, c2 = st.columns(2)
+    c1.download_button("Comparison table (CSV)", data=lambda: t.to_csv(index=False), file_name="comparison.csv",
+                       mime="text/csv", key="dl_cmp_csv")
+    c2.download_button("Summary (text)", data=lambda: cmp.summary_text(), file_name="comparison.txt",
+                       mime="text/plain", key="dl_cmp_txt")
+    return cmp
+
+
+def _has_levels(res) -> bool:
+    try:
+        res.heatmap()
+    except ValueError:
+        return False
+    return True
