@@ -171,17 +171,40 @@ def test_a_small_distant_naval_visit_stays_a_low_rung_signal():
 
 
 # ---------------------------------------------------------------- lenses
+def identity_world(lens: str) -> Scenario:
+    """A faces B (strong, near, same UN-voting identity) and C (weaker, farther, opposite identity)."""
+    def actor(code, cinc, lon, ideal):
+        return {"code": code, "catalog": False, "overrides": {"cinc": cinc, "lat": 0.0, "lon": lon, "ideal_point": ideal, "polyarchy": 0.3}}
+
+    return Scenario.model_validate({
+        "id": "identity", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022, "lens": lens,
+        "calendar": {"start": "2024-01-01", "horizon": 26},
+        "actors": [actor("AAA", 0.02, 0.0, 1.0), actor("BBB", 0.06, 5.0, 1.0), actor("CCC", 0.03, 15.0, -1.5)],
+        "relations": {"from_catalog": False},
+    })
+
+
 def test_switching_the_lens_moves_outcomes_as_theory_predicts(founding):
     force = {}
-    identity = {}
-    for lens in ("realist", "liberal", "constructivist"):
+    for lens in ("realist", "liberal"):
         sc = founding.model_copy(update={"lens": lens})
-        n_force, aff = [], []
+        n_force = []
         for s in seeds(15):
             res = run_scenario(sc, seed=s, record="summary")
-            acts = [x for x in res.records if x["kind"] == "decision" and x["type"] in ("threaten", "show_force", "clash")]
-            n_force.append(len(acts))
+            n_force.append(sum(1 for x in res.records if x["kind"] == "decision" and x["type"] in ("threaten", "show_force", "clash")))
         force[lens] = np.mean(n_force)
-        identity[lens] = aff
-    # liberalism: interdependence and institutions restrain the use of force
+    # liberalism: interdependence, institutions and shared regimes restrain the use of force
     assert force["liberal"] < 0.7 * force["realist"], force
+
+    # realism answers power and proximity; constructivism answers identity (the 'other')
+    at_other = {}
+    for lens in ("realist", "constructivist"):
+        hits = total = 0
+        for s in seeds(20):
+            res = run_scenario(identity_world(lens), seed=s, record="summary")
+            acts = [x for x in res.records if x["kind"] == "decision" and x["actor"] == "AAA"
+                    and x["type"] in ("protest", "threaten", "sanction", "show_force", "clash")]
+            hits += sum(x["target"] == "CCC" for x in acts)
+            total += len(acts)
+        at_other[lens] = hits / max(total, 1)
+    assert at_other["realist"] < 0.5 < at_other["constructivist"], at_other

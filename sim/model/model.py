@@ -142,6 +142,12 @@ class CrisisModel(mesa.Model):
         self.explain = record == "full"
         self.leader = int(np.argmax(w.cap0))
         self._static_dyadic()
+        self.focus_weight = np.ones((n, n))
+        for name, members in self.doctrine_groups.items():
+            if name == "liberal":
+                self.focus_weight[members] = self.damp[members]
+            elif name == "constructivist":
+                self.focus_weight[members] = 0.5 + (1.0 - self.affinity[members])
         self.perceive_threat(initial=True)
         self.record()
 
@@ -375,7 +381,10 @@ class CrisisModel(mesa.Model):
         w = self.world
         n = self.n
         T = w.threat
-        score = T + 0.05 * w.level
+        # the focal dyad: the one the state's lens makes most pressing (threat for a realist,
+        # threat read through the liberal peace for a liberal, threat from the 'other' for a
+        # constructivist), plus the rung already reached
+        score = T * self.focus_weight + 0.05 * w.level
         np.fill_diagonal(score, -1.0)
         k = np.argmax(score, axis=1)
         self.focal = k
@@ -459,7 +468,9 @@ class CrisisModel(mesa.Model):
         u[:, self._hostile_cols] += np.log(np.maximum(f.damp, 1e-6))[:, None]
         u[~valid_mask(f)] = -np.inf
         self.utilities = u
-        self.agents.shuffle_do("decide")  # each agent draws its uniforms from its own stream
+        # each agent draws its uniforms from its own stream; moves are simultaneous, so the
+        # order of the calls does not matter
+        self.agents.do("decide")
         self._choose()
 
     def _choose(self) -> None:
@@ -489,10 +500,10 @@ class CrisisModel(mesa.Model):
             doctrine = self.by_index[i].doctrine_name
             rd = ACTION_SPECS[a]
             thr = float(w.threat[i, k])
-            target = ck
-            if a == "balance":
-                p = int(self.partner[i])
-                target = w.codes[p]
+            target = w.codes[int(self.partner[i])] if a == "balance" else ck
+            if not self.explain:  # the ensemble fast path: the record without its sentence
+                why = ""
+            elif a == "balance":
                 why = (f"{ci} ({doctrine}) balances against {ck} (threat {thr:.2f}) by aligning with {target}, "
                        f"also threatened by {ck}: {rd.label} (CAMEO {rd.cameo}).")
             elif a == "arm":
