@@ -48,17 +48,34 @@ _INDEX = {name: k for k, name in enumerate(TERMS)}
 def design(f: Features) -> np.ndarray:
     """The terms of :data:`TERMS` for every state (n × len(TERMS))."""
     t = f.threat
-    lv = f.level / 10.0
-    strong = np.clip(np.log(f.power), -2, 2) / 2
+    x = np.empty((len(t), len(TERMS)))
+    lv = f.level * 0.1
+    strong = np.clip(np.log(f.power), -2.0, 2.0) * 0.5
     td = t * f.damp
-    wa = (f.weak_alone > 0).astype(float)
-    cols = (
-        np.ones_like(t), t, f.threat_rise, lv, strong, 1.0 - np.abs(strong), np.maximum(0.0, -strong), wa,
-        wa * t, wa * f.resolve * f.at_war, 1.0 - f.belief, f.resolve * lv, f.target_nuclear, f.offer,
-        1.0 - f.resolve, td, 1.0 - td, f.trade, (1.0 - f.affinity) * (0.5 + np.clip(f.hostility, 0, 1.5)),
-        f.affinity, f.affinity * t, 1.0 - t,
-    )
-    return np.column_stack(cols)
+    wa = f.weak_alone
+    x[:, 0] = 1.0
+    x[:, 1] = t
+    x[:, 2] = f.threat_rise
+    x[:, 3] = lv
+    x[:, 4] = strong
+    x[:, 5] = 1.0 - np.abs(strong)
+    x[:, 6] = np.maximum(0.0, -strong)
+    x[:, 7] = wa
+    x[:, 8] = wa * t
+    x[:, 9] = wa * f.resolve * f.at_war
+    x[:, 10] = 1.0 - f.belief
+    x[:, 11] = f.resolve * lv
+    x[:, 12] = f.target_nuclear
+    x[:, 13] = f.offer
+    x[:, 14] = 1.0 - f.resolve
+    x[:, 15] = td
+    x[:, 16] = 1.0 - td
+    x[:, 17] = f.trade
+    x[:, 18] = (1.0 - f.affinity) * (0.5 + np.minimum(f.hostility, 1.5))
+    x[:, 19] = f.affinity
+    x[:, 20] = f.affinity * t
+    x[:, 21] = 1.0 - t
+    return x
 
 
 class TableDoctrine(Doctrine):

@@ -448,7 +448,8 @@ class CrisisModel(mesa.Model):
         """Relative change of the raw threat index since the last step, clipped to [−1, 1]."""
         now = self.threat_raw[rows, k]
         before = self.threat_raw_prev[rows, k]
-        rise = np.divide(now, before, out=np.ones_like(now), where=before > 0) - 1.0
+        rise = now / np.maximum(before, 1e-12) - 1.0
+        rise[before <= 0] = 0.0
         return np.clip(rise, -1.0, 1.0)
 
     def decide(self) -> None:
