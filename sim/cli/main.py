@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,12 +30,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Table formats for --out."""
 
     csv = "csv"
@@ -43,9 +42,14 @@ class Format(str, Enum):
     json = "json"
 
 
+def eprint(message: str) -> None:
+    """Write ``message`` to stderr as it is: located errors stay one line each (never wrapped)."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print ``message`` to stderr and exit with ``code`` (1: invalid input)."""
-    err.print(message, markup=False)
+    eprint(message)
     raise typer.Exit(code)
 
 
@@ -82,13 +86,13 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             sc = load_scenario(f)
             for v in sc.variant_names():
                 sc.with_variant(v)
-            out.print(f"{f}: ok — {sc.title} ({len(sc.actors)} actors, {len(sc.events)} events, {len(sc.variants)} variants)", markup=False)
+            sys.stdout.write(f"{f}: ok — {sc.title} ({len(sc.actors)} actors, {len(sc.events)} events, {len(sc.variants)} variants)\n")
         except FlashpointError as exc:
             bad += 1
-            err.print(str(exc), markup=False)
+            eprint(str(exc))
         except KeyError as exc:
             bad += 1
-            err.print(f"{f}: {exc.args[0]}", markup=False)
+            eprint(f"{f}: {exc.args[0]}")
     if bad:
         raise typer.Exit(1)
 
@@ -234,8 +238,8 @@ def main() -> None:
     try:
         app()
     except FlashpointError as exc:  # a last safety net: never a traceback for user errors
-        err.print(str(exc), markup=False)
+        eprint(str(exc))
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        eprint("interrupted")
         sys.exit(130)

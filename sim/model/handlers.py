@@ -84,7 +84,7 @@ def _force(m: CrisisModel, ev, eid: str) -> None:
     for k, code in enumerate(ev.near_of()):
         j = m.idx[code]
         m.add_posture(i, j, weight, weeks, rids.get("near", [""])[k])
-    for k, code in enumerate(ev.partners_of()):
+    for code in ev.partners_of():
         j = m.idx[code]
         m.world.align[i, j] = min(1.0, m.world.align[i, j] + 0.05)
         m.world.align[j, i] = min(1.0, m.world.align[j, i] + 0.05)

@@ -601,7 +601,7 @@ class CrisisModel(mesa.Model):
         for a, b in crisis:
             lvl = int(L[a, b])
             for k, z in ((a, b), (b, a)):
-                allies = np.nonzero((w.pledge[:, k] > 0.05))[0]
+                allies = np.nonzero(w.pledge[:, k] > 0.05)[0]
                 for i in allies:
                     if i == z or i == k or L[i, z] >= lvl or w.pledge[i, z] > 0.3:
                         continue
