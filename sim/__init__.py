@@ -12,12 +12,29 @@ Layers (dependencies flow one way): front ends (``sim.cli``, ``app.py``) → ens
 model (``sim.model``, ``sim.doctrines``) → scenario (``sim.scenario``) and catalog (``sim.catalog``).
 """
 
+from typing import Any
+
 from sim.errors import CatalogError, FlashpointError, Issue, LimitError, ScenarioError
-from sim.model import RunResult, run_scenario
-from sim.scenario.loader import load_scenario, parse_scenario
-from sim.scenario.schema import Scenario
 
 __version__ = "0.1.0"
+
+# The model (and Mesa with it) is imported on first use, so that light commands (validate, schema)
+# and ``import sim.errors`` start fast.
+_LAZY = {
+    "RunResult": "sim.model",
+    "run_scenario": "sim.model",
+    "load_scenario": "sim.scenario.loader",
+    "parse_scenario": "sim.scenario.loader",
+    "Scenario": "sim.scenario.schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 __all__ = [
     "CatalogError",

@@ -111,7 +111,7 @@ def runs_needed(variance: float, half_width: float, z: float = Z95) -> int:
     return int(math.ceil(z * z * max(variance, 0.0) / (half_width * half_width)))
 
 
-def bootstrap_indices(rng: np.random.Generator, n: int, resamples: int, max_cells: int = 4_000_000) -> Iterator[np.ndarray]:
+def bootstrap_indices(rng: np.random.Generator, n: int, resamples: int, max_cells: int = 1_000_000) -> Iterator[np.ndarray]:
     """Resampled replication indices, in chunks of whole resamples (``(c, n)`` int arrays)."""
     chunk = max(1, min(resamples, max_cells // max(1, n)))
     done = 0

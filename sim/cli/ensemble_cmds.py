@@ -40,11 +40,15 @@ PrecOpt = Annotated[float, typer.Option("--precision", min=0.0001, max=0.5, help
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    con = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not con.is_terminal and not stderr:  # piped or redirected: wide enough for the tables
+        con = Console(stderr=stderr, highlight=False, soft_wrap=False, width=120)
+    return con
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True)
+    # written as it is: user text may hold brackets (no markup) and located errors stay one line each
+    sys.stderr.write(message.rstrip("\n") + "\n")
     raise typer.Exit(code)
 
 
@@ -280,6 +284,42 @@ def compare(
             raise typer.Exit(EXIT_INTERRUPTED)
 
 
+_SHORT = {"p_violence": "armed clash", "p_war": "war", "p_nuclear": "nuclear use", "p_any_violence": "any armed clash",
+          "p_any_war": "any war", "p_any_nuclear": "any nuclear use", "p_alliance_formed": "pledge forms",
+          "p_alliance_lapsed": "pledge lapses", "peak_level": "mean peak rung", "milex_change": "military spending",
+          "system_peak_level": "mean peak rung, anywhere", "alliances_formed": "new pledges per run"}
+
+
+def _short(r: Any) -> str:
+    who = r["dyad"] or r["actor"]
+    return f"{_SHORT.get(r['outcome'], r['outcome'])} {who}".strip()
+
+
+def _val(r: Any, key: str) -> str:
+    k, o = r["kind"], r["outcome"]
+    x = r[key]
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if k == "probability":
+        v = 100 * x
+        return f"{v:.0f}" if abs(v) >= 10 or v == 0 else f"{v:.1f}"
+    if o == "milex_change":
+        return f"{100 * x:+.1f}".replace("-", "−")
+    return f"{x:.2f}"
+
+
+def _with_ci(r: Any, est: str, lo: str, hi: str) -> str:
+    unit = "%" if r["kind"] == "probability" or r["outcome"] == "milex_change" else ""
+    return f"{_val(r, est)}{unit} [{_val(r, lo)}–{_val(r, hi)}]"
+
+
+def _delta(r: Any, key: str) -> str:
+    x = r[key]
+    if r["kind"] == "probability" or r["outcome"] == "milex_change":
+        return f"{100 * x:+.1f}".replace("-", "−")
+    return f"{x:+.2f}".replace("-", "−")
+
+
 def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
     from rich.table import Table
 
@@ -290,6 +330,8 @@ def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
     con.print(f"[bold]{b.scenario.title}[/]")
     con.print(f"baseline + {len(cmp.variants)} variant(s) × {cmp.runs:,} paired runs: {total:,} runs in {rep.seconds:.1f} s "
               f"({rep.executor.get('executor')} × {rep.executor.get('workers')}), seed {b.seed}")
+    con.print("Probabilities in %, changes in percentage points (spending: points of % change); "
+              "[a–b] is a 95% interval; r is the paired correlation.", markup=False)
     for e in [b, *cmp.variants]:
         for line in _status_lines(e):
             con.print(f"{e.variant}: {line}")
@@ -297,27 +339,21 @@ def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
     for v in cmp.variants:
         rows = cmp.changed(v.variant, top)
         title = cmp.titles.get(v.variant, v.variant)
-        t = Table(title=f"{title} ({v.variant}) — outcomes that changed most", title_justify="left")
-        for c in ("Outcome", "Baseline", "Variant", "Change", "paired 95% CI", "unpaired 95% CI", "corr."):
-            t.add_column(c, justify="left" if c == "Outcome" else "right")
-        for _, r in rows.iterrows():
-            k, o = r["kind"], r["outcome"]
-            pts = k == "probability" or o == "milex_change"
-
-            def fmt_d(x: float, pts: bool = pts) -> str:
-                return (f"{100 * x:+.1f} pts" if pts else f"{x:+.2f}").replace("-", "−")
-
-            t.add_row(r["label"], f"{_fmt(k, o, r['baseline'])} [{_fmt(k, o, r['baseline_lo'])}–{_fmt(k, o, r['baseline_hi'])}]",
-                      f"{_fmt(k, o, r['variant_value'])} [{_fmt(k, o, r['lo'])}–{_fmt(k, o, r['hi'])}]", fmt_d(r["diff"]),
-                      f"{fmt_d(r['diff_lo'])} to {fmt_d(r['diff_hi'])}", f"{fmt_d(r['unpaired_lo'])} to {fmt_d(r['unpaired_hi'])}",
-                      "–" if math.isnan(r["correlation"]) else f"{r['correlation']:.2f}")
-        if len(rows):
-            con.print(t)
         c = corr.get(v.variant, {})
         if not len(rows):
             con.print(f"[bold]{title} ({v.variant})[/]: no outcome changed detectably at {cmp.runs:,} runs.")
+        else:
+            t = Table(title=f"{title} ({v.variant}): what changed most", title_justify="left")
+            for col in ("Outcome", "Baseline", "Variant", "Change", "paired CI", "unpaired CI", "r"):
+                t.add_column(col, justify="left" if col == "Outcome" else "right")
+            for _, r in rows.iterrows():
+                t.add_row(_short(r), _with_ci(r, "baseline", "baseline_lo", "baseline_hi"),
+                          _with_ci(r, "variant_value", "lo", "hi"), _delta(r, "diff"),
+                          f"{_delta(r, 'diff_lo')}…{_delta(r, 'diff_hi')}", f"{_delta(r, 'unpaired_lo')}…{_delta(r, 'unpaired_hi')}",
+                          "–" if math.isnan(r["correlation"]) else f"{r['correlation']:.2f}")
+            con.print(t)
         if c.get("outcomes"):
-            con.print(f"  pairing: median correlation {c['median_correlation']:.2f}; common random numbers cut the "
+            con.print(f"  pairing: median r {c['median_correlation']:.2f}; common random numbers cut the "
                       f"variance of differences {c['median_variance_reduction']:.1f}×")
     con.print()
     con.print(cmp.summary_text(per_variant=top))

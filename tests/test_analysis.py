@@ -1,0 +1,315 @@
+"""Statistics and streaming aggregation on small fixed inputs, checked against hand computation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import (
+    EnsembleAggregator,
+    Layout,
+    RunDigest,
+    RunTable,
+    compare_results,
+    outcome_table,
+)
+from sim.analysis.quantiles import CountHistogram, StreamingQuantiles, quantile_from_counts
+from sim.analysis.stats import (
+    Z95,
+    bootstrap_ci,
+    bootstrap_diff,
+    bootstrap_means,
+    bootstrap_median_int,
+    newcombe,
+    phi,
+    runs_needed,
+    se_proportion,
+    wilson,
+)
+
+
+# ------------------------------------------------------------------ Wilson and Newcombe
+def test_wilson_matches_hand_computation_and_published_values():
+    p, lo, hi = wilson(3, 10)
+    z2 = Z95**2
+    centre = (0.3 + z2 / 20) / (1 + z2 / 10)
+    half = Z95 / (1 + z2 / 10) * math.sqrt(0.3 * 0.7 / 10 + z2 / 400)
+    assert (p, lo, hi) == pytest.approx((0.3, centre - half, centre + half))
+    assert (lo, hi) == pytest.approx((0.1078, 0.6032), abs=5e-5)
+    # Newcombe (1998a), example 81/263: 0.2553 to 0.3662
+    assert wilson(81, 263)[1:] == pytest.approx((0.2553, 0.3662), abs=5e-5)
+    assert wilson(0, 10) == pytest.approx((0.0, 0.0, 0.2775), abs=5e-5)
+    assert wilson(10, 10) == pytest.approx((1.0, 0.7225, 1.0), abs=5e-5)
+    assert all(math.isnan(x) for x in wilson(0, 0))
+
+
+def test_newcombe_independent_matches_published_example():
+    # Newcombe (1998a) method 10: 56/70 − 48/80 = 0.2000, 95% CI 0.0524 to 0.3339
+    d, lo, hi = newcombe(56, 70, 48, 80)
+    assert d == pytest.approx(0.2)
+    assert (lo, hi) == pytest.approx((0.0524, 0.3339), abs=5e-5)
+
+
+def test_newcombe_paired_is_the_formula_with_phi():
+    x = np.array([1] * 12 + [1] * 2 + [0] * 9 + [0] * 1)   # baseline
+    y = np.array([1] * 12 + [0] * 2 + [1] * 9 + [0] * 1)   # variant
+    r = phi(x, y)
+    a, b, c, d = 12, 9, 2, 1                               # both, variant only, baseline only, neither
+    assert r == pytest.approx((a * d - b * c) / math.sqrt((a + b) * (c + d) * (a + c) * (b + d)))
+    p1, l1, u1 = wilson(21, 24)
+    p2, l2, u2 = wilson(14, 24)
+    lo = (p1 - p2) - math.sqrt((p1 - l1) ** 2 - 2 * r * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
+    hi = (p1 - p2) + math.sqrt((u1 - p1) ** 2 - 2 * r * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2)
+    assert newcombe(21, 24, 14, 24, corr=r) == pytest.approx((p1 - p2, lo, hi))
+    # positive correlation narrows the interval
+    w0 = np.subtract(*newcombe(21, 24, 14, 24, corr=0.0)[2:0:-1])
+    w8 = np.subtract(*newcombe(21, 24, 14, 24, corr=0.8)[2:0:-1])
+    assert w8 < w0
+
+
+def test_monte_carlo_error_and_runs_needed():
+    assert se_proportion(30, 100) == pytest.approx(math.sqrt(0.3 * 0.7 / 100))
+    assert runs_needed(0.25, 0.01) == math.ceil(Z95**2 * 0.25 / 0.0001)
+    assert runs_needed(0.25, 0.0) == 0
+
+
+# ------------------------------------------------------------------ bootstrap
+def test_bootstrap_mean_matches_hand_resampling():
+    x = np.array([1.0, 2.0, 4.0, 7.0])
+    est, lo, hi = bootstrap_ci(x, seed=42, stat="mean", resamples=500)
+    idx = np.random.default_rng(42).integers(0, 4, size=(500, 4))
+    means = x[idx].mean(axis=1)
+    assert est == pytest.approx(3.5)
+    assert (lo, hi) == pytest.approx(tuple(np.quantile(means, [0.025, 0.975])))
+    # the vectorised version (weights) gives the same resamples
+    m, l2, h2 = bootstrap_means(x[:, None], seed=42, resamples=500)
+    assert (l2[0], h2[0]) == pytest.approx((lo, hi))
+
+
+def test_bootstrap_degenerate_and_paired_difference():
+    assert bootstrap_ci([5, 5, 5], seed=0) == (5.0, 5.0, 5.0)
+    base = np.array([1.0, 2, 3, 4, 5, 6, 7, 8])
+    var = base + 0.5
+    d, lo, hi = bootstrap_diff(base, var, seed=1, paired=True, resamples=300)
+    assert (d[0], lo[0], hi[0]) == pytest.approx((0.5, 0.5, 0.5))  # every paired difference is 0.5
+    d2, lo2, hi2 = bootstrap_diff(base, var, seed=1, paired=False, resamples=300)
+    assert lo2[0] < 0.5 < hi2[0] and hi2[0] - lo2[0] > 1.0
+
+
+def test_bootstrap_median_of_integers():
+    x = np.array([3, 3, 4, 4, 4, 9])
+    med, lo, hi = bootstrap_median_int(x, seed=0, resamples=400)
+    assert med == 4.0 and 3.0 <= lo <= 4.0 <= hi <= 9.0
+    assert bootstrap_median_int(np.array([2, 2, 2]), seed=0) == (2.0, 2.0, 2.0)
+    # the same distribution of medians as resampling indices, up to Monte Carlo error
+    rng = np.random.default_rng(5)
+    ref = np.median(x[rng.integers(0, 6, size=(20000, 6))], axis=1)
+    draws = np.random.default_rng(6).multinomial(6, np.bincount(x) / 6, size=20000)
+    cum = np.cumsum(draws, axis=1)
+    ours = ((cum <= 2).sum(axis=1) + (cum <= 3).sum(axis=1)) / 2
+    for v in (3.0, 3.5, 4.0):
+        assert abs((ref == v).mean() - (ours == v).mean()) < 0.02
+
+
+# ------------------------------------------------------------------ quantiles
+def test_quantile_from_counts_is_inverted_cdf():
+    rng = np.random.default_rng(0)
+    vals = rng.integers(0, 11, size=37)
+    counts = np.bincount(vals, minlength=11)
+    for p in (0.05, 0.25, 0.5, 0.75, 0.95):
+        assert quantile_from_counts(counts, p) == np.quantile(vals, p, method="inverted_cdf")
+    h = CountHistogram((2,))
+    h.add(np.array([3, 10]))
+    h.add(np.array([5, 10]))
+    assert h.mean().tolist() == [4.0, 10.0]
+    assert h.share_at_least(5).tolist() == [0.5, 1.0]
+
+
+def _p2_reference(xs, p, init):
+    """Jain & Chlamtac's P², one value at a time (the textbook algorithm)."""
+    b = len(init)
+    srt = sorted(init)
+    dn = [0, p / 2, p, (1 + p) / 2, 1]
+    want = [1 + (b - 1) * d for d in dn]
+    pos = [int(round(w)) for w in want]
+    pos[0], pos[4] = 1, b
+    for i in (1, 2, 3):
+        pos[i] = min(max(pos[i], pos[i - 1] + 1), b - (4 - i))
+    q = [srt[n - 1] for n in pos]
+    n = [float(v) for v in pos]
+    for x in xs:
+        if x < q[0]:
+            q[0], k = x, 0
+        elif x >= q[4]:
+            q[4], k = x, 3
+        else:
+            k = max(i for i in range(4) if q[i] <= x)
+        for i in range(k + 1, 5):
+            n[i] += 1
+        want = [w + d for w, d in zip(want, dn, strict=True)]
+        for i in (1, 2, 3):
+            d = want[i] - n[i]
+            if (d >= 1 and n[i + 1] - n[i] > 1) or (d <= -1 and n[i - 1] - n[i] < -1):
+                s = 1 if d > 0 else -1
+                par = q[i] + s / (n[i + 1] - n[i - 1]) * ((n[i] - n[i - 1] + s) * (q[i + 1] - q[i]) / (n[i + 1] - n[i])
+                                                         + (n[i + 1] - n[i] - s) * (q[i] - q[i - 1]) / (n[i] - n[i - 1]))
+                q[i] = par if q[i - 1] < par < q[i + 1] else q[i] + s * (q[i + s] - q[i]) / (n[i + s] - n[i])
+                n[i] += s
+    return q[2]
+
+
+def test_streaming_quantiles_exact_then_p2():
+    rng = np.random.default_rng(3)
+    data = rng.gamma(2.0, 1.0, size=(400, 6)).astype(np.float32).astype(float)
+    sq = StreamingQuantiles((6,), buffer_runs=16)
+    for r in data[:16]:
+        sq.add(r)
+    assert sq.exact
+    np.testing.assert_allclose(sq.quantiles(), np.quantile(data[:16], sq.probs, axis=0))
+    for r in data[16:]:
+        sq.add(r)
+    assert not sq.exact
+    est = sq.quantiles()
+    for c in range(6):
+        for k, p in enumerate(sq.probs):
+            assert est[k, c] == pytest.approx(_p2_reference(data[16:, c], p, data[:16, c]), rel=1e-9)
+    np.testing.assert_allclose(sq.mean(), data.mean(axis=0))
+    # and P² is close to the exact median on a smooth distribution
+    big = rng.uniform(size=(3000, 50))
+    sq2 = StreamingQuantiles((50,), buffer_runs=64)
+    for r in big:
+        sq2.add(r)
+    assert np.abs(sq2.quantiles()[2] - 0.5).max() < 0.03
+
+
+# ------------------------------------------------------------------ aggregation
+def _layout(n=4, horizon=5) -> Layout:
+    return Layout(codes=tuple("ABCDEFGHIJ"[:n]), horizon=horizon, dates=tuple(f"2024-01-{d + 1:02d}" for d in range(horizon + 1)))
+
+
+def _digest(lay: Layout, rng: np.random.Generator, seed: int = 0) -> RunDigest:
+    h1, n, d = lay.horizon + 1, lay.n, lay.d
+    levels = rng.integers(0, 11, size=(h1, d)).astype(np.int8)
+    first = np.full((3, d), -1, dtype=np.int16)
+    for b, rung in enumerate((5, 7, 9)):
+        for k in range(d):
+            hit = np.flatnonzero(levels[:, k] >= rung)
+            if hit.size:
+                first[b, k] = hit[0]
+    return RunDigest(seed=seed, codes=lay.codes, peak=levels.max(axis=0), final=levels[-1], first=first,
+                     alliance_new=rng.random(d) < 0.2, alliance_lost=np.zeros(d, bool),
+                     milex_change=rng.normal(size=n).astype(np.float32),
+                     series=rng.random((3, h1, n)).astype(np.float32), actor_level=rng.integers(0, 11, (h1, n)).astype(np.int8),
+                     system=np.vstack([levels.max(axis=1), rng.random((3, h1))]).astype(np.float32), levels=levels)
+
+
+def test_aggregator_state_does_not_grow_with_runs():
+    lay = _layout()
+    rng = np.random.default_rng(0)
+    agg = EnsembleAggregator(lay, buffer_runs=16)
+    sizes = {}
+    for k in range(200):
+        agg.add(k, k, _digest(lay, rng, k))
+        if k + 1 in (20, 200):
+            sizes[k + 1] = agg.state_nbytes
+    assert sizes[200] <= sizes[20]
+    # the per-run table grows by a fixed, small amount per run
+    assert agg.table.bytes_per_run == 6 * 1 + 6 * 1 + 3 * 6 * 2 + 6 + 6 + 4 * 4 + 1 + 16
+    assert agg.n == 200
+
+
+def test_fans_are_exact_quantiles_of_the_runs():
+    lay = _layout(n=3, horizon=4)
+    rng = np.random.default_rng(1)
+    agg = EnsembleAggregator(lay)
+    digests = [_digest(lay, rng, k) for k in range(30)]
+    for k, dg in enumerate(digests):
+        agg.add(k, k, dg)
+    fan = agg.fan("level", dyad="A–C")
+    col = np.stack([dg.levels[:, 1] for dg in digests])
+    for name, p in (("q05", 0.05), ("q50", 0.5), ("q95", 0.95)):
+        np.testing.assert_array_equal(fan[name].to_numpy(), np.quantile(col, p, axis=0, method="inverted_cdf"))
+    np.testing.assert_allclose(fan["mean"], col.mean(axis=0))
+    np.testing.assert_allclose(agg.fan("level", dyad="C-A")["mean"], col.mean(axis=0))
+    assert list(fan.columns) == ["step", "date", "q05", "q25", "q50", "q75", "q95", "mean", "n"]
+    hm = agg.heatmap()
+    assert hm.shape == (3, 5) and hm.loc["A–C"].tolist() == pytest.approx(col.mean(axis=0).tolist())
+    milex = agg.fan("milex", actor="B")
+    np.testing.assert_allclose(milex["q50"], np.quantile(np.stack([dg.series[0, :, 1] for dg in digests]), 0.5, axis=0), rtol=1e-6)
+    with pytest.raises(KeyError):
+        agg.fan("level", dyad="A–Z")
+    with pytest.raises(ValueError):
+        agg.fan("level")
+    assert set(agg.fan_table()["metric"]) >= {"level", "max_level", "milex", "dyads_war"}
+
+
+def test_outcome_table_on_a_hand_built_table():
+    lay = _layout(n=3, horizon=4)
+    t = RunTable(3, 3)
+    peaks = [[5, 0, 7], [4, 0, 9], [6, 1, 2], [0, 0, 0]]
+    for k, pk in enumerate(peaks):
+        first = np.full((3, 3), -1, dtype=np.int16)
+        for b, rung in enumerate((5, 7, 9)):
+            for j in range(3):
+                if pk[j] >= rung:
+                    first[b, j] = k + 1
+        dg = RunDigest(seed=k, codes=lay.codes, peak=np.array(pk, np.int8), final=np.zeros(3, np.int8), first=first,
+                       alliance_new=np.array([k == 0, False, False]), alliance_lost=np.zeros(3, bool),
+                       milex_change=np.array([0.1 * k, 0, 0], np.float32), series=np.zeros((3, 5, 3), np.float32),
+                       actor_level=np.zeros((5, 3), np.int8), system=np.vstack([np.full(5, max(pk)), np.zeros((3, 5))]).astype(np.float32))
+        t.append(k, k, dg)
+    o = outcome_table(t, lay, seed=0, resamples=200).set_index(["outcome", "dyad", "actor"])
+    row = o.loc[("p_violence", "A–B", "")]
+    assert row["estimate"] == 0.5 and (row["lo"], row["hi"]) == pytest.approx(wilson(2, 4)[1:])
+    assert o.loc[("p_nuclear", "B–C", ""), "estimate"] == 0.25
+    assert o.loc[("p_any_war", "", ""), "estimate"] == 0.5
+    assert o.loc[("peak_level", "A–B", ""), "estimate"] == pytest.approx(15 / 4)
+    assert o.loc[("milex_change", "", "A"), "estimate"] == pytest.approx(0.15)
+    assert o.loc[("first_violence_step", "A–B", ""), "estimate"] == pytest.approx(2.0)  # runs 0 and 2: steps 1, 3
+    assert o.loc[("p_alliance_formed", "A–B", ""), "estimate"] == 0.25
+
+
+class _Ens:
+    """A stand-in for a finished ensemble: what compare_results reads."""
+
+    def __init__(self, variant, table, lay, seeds):
+        self.variant, self.table, self.layout, self.seeds = variant, table, lay, seeds
+        self.seed, self.failures, self.partial = 0, [], False
+        self.title = variant
+
+        class S:
+            id, title = "t", "Test"
+
+        self.scenario = S()
+
+
+def test_paired_comparison_beats_unpaired_when_runs_are_correlated():
+    lay = _layout(n=2, horizon=2)
+    rng = np.random.default_rng(0)
+    n = 400
+    u = rng.random(n)
+    base_peak = np.where(u < 0.30, 6, 3)      # 30 % violence
+    var_peak = np.where(u < 0.40, 6, 3)       # 40 %, on the same random numbers
+    tables = []
+    for pk in (base_peak, var_peak):
+        t = RunTable(2, 1)
+        for k in range(n):
+            dg = RunDigest(seed=k, codes=lay.codes, peak=np.array([pk[k]], np.int8), final=np.zeros(1, np.int8),
+                           first=np.full((3, 1), -1, np.int16), alliance_new=np.zeros(1, bool), alliance_lost=np.zeros(1, bool),
+                           milex_change=np.array([u[k], 0], np.float32), series=np.zeros((3, 3, 2), np.float32),
+                           actor_level=np.zeros((3, 2), np.int8), system=np.vstack([np.full(3, pk[k]), np.zeros((3, 3))]).astype(np.float32))
+            t.append(k, k, dg)
+        tables.append(t)
+    seeds = list(range(n))
+    cmp = compare_results(_Ens("baseline", tables[0], lay, seeds), [_Ens("v", tables[1], lay, seeds)], resamples=300)
+    row = cmp.table.set_index(["outcome", "dyad"]).loc[("p_violence", "A–B")]
+    assert row["diff"] == pytest.approx(0.10, abs=0.03)
+    assert row["diff_hi"] - row["diff_lo"] < row["unpaired_hi"] - row["unpaired_lo"]
+    assert row["correlation"] > 0.6 and bool(row["changed"])
+    assert any(v.startswith("Under “v”, the chance of a A–B armed clash (rung ≥5) rose from 26%") for v in cmp.verdicts)
+    with pytest.raises(ValueError, match="other seeds"):
+        compare_results(_Ens("baseline", tables[0], lay, seeds), [_Ens("v", tables[1], lay, seeds[::-1])])
+    assert isinstance(cmp.table, pd.DataFrame)
