@@ -120,20 +120,18 @@ def _check_executor(executor: str) -> None:
         raise typer.BadParameter("choose process, inprocess or dask", param_hint="--executor")
 
 
+def _check_variant(sc: Any, variant: str | None) -> None:
+    """Raise a user error for a variant the scenario does not define."""
+    if variant and variant not in ("baseline", *sc.variant_names()):
+        from sim.errors import FlashpointError
+
+        raise FlashpointError(f"no variant '{variant}' in scenario '{sc.id}' (known: {', '.join(sc.variant_names()) or 'none'})")
+
+
 def _emit_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n")
+    from sim.storage.results import json_default
 
-
-def _default(o: Any) -> Any:
-    import numpy as np
-
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return None if math.isnan(float(o)) else float(o)
-    if isinstance(o, np.bool_):
-        return bool(o)
-    return str(o)
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=json_default) + "\n")
 
 
 def _pct(x: float) -> str:
@@ -188,10 +186,7 @@ def ensemble(
         from sim.ensemble import run_ensemble
 
         sc = _load(file)
-        if variant and variant not in ("baseline", *sc.variant_names()):
-            from sim.errors import FlashpointError
-
-            raise FlashpointError(f"no variant '{variant}' in scenario '{sc.id}' (known: {', '.join(sc.variant_names()) or 'none'})")
+        _check_variant(sc, variant)
         with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} {variant or 'baseline'}") as prog:
             res = run_ensemble(sc, runs=runs, seed=seed, variant=variant, executor="dask" if scheduler else executor,
                                workers=workers, keep_runs=keep_runs, progress=prog, scheduler=scheduler, precision=precision)
@@ -384,10 +379,7 @@ def sweep(
         from sim.ensemble import run_sweep
 
         sc = _load(file)
-        if variant and variant not in ("baseline", *sc.variant_names()):
-            from sim.errors import FlashpointError
-
-            raise FlashpointError(f"no variant '{variant}' in scenario '{sc.id}' (known: {', '.join(sc.variant_names()) or 'none'})")
+        _check_variant(sc, variant)
         with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} sweep") as prog:
             sw = run_sweep(sc, samples=samples, runs=runs, seed=seed, variant=variant, executor="dask" if scheduler else executor,
                            workers=workers, progress=prog, scheduler=scheduler, parameters=param or None)

@@ -11,7 +11,7 @@ An ensemble directory holds:
 ``per_run_system.*``        one row per run (system peak, any violence/war/nuclear, new pledges)
 ``fans.*``                  per-step quantiles of every metric (fan charts and heat maps)
 ``failures.*``              failed runs with seed and error (only when some failed)
-``runs_levels.*``           with ``keep_runs``: every run's rung per dyad per step
+``runs_levels.*``           with ``keep_runs``: every run's rung and tension per dyad per step
 ``runs_series.*``           with ``keep_runs``: every run's per-actor series per step
 ==========================  ==================================================================
 
@@ -42,7 +42,8 @@ __all__ = ["write_table", "read_table", "write_ensemble", "write_comparison", "w
 FORMATS = ("parquet", "csv")
 
 
-def _json_default(o: Any) -> Any:
+def json_default(o: Any) -> Any:
+    """JSON encoder fallback for numpy scalars and arrays (NaN becomes null)."""
     if isinstance(o, np.integer):
         return int(o)
     if isinstance(o, np.floating):
@@ -93,7 +94,7 @@ def read_table(path: str | Path, name: str) -> pd.DataFrame:
 def write_json(obj: Any, f: Path) -> str:
     """Write ``obj`` as indented JSON."""
     try:
-        f.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default) + "\n", encoding="utf-8")
+        f.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=json_default) + "\n", encoding="utf-8")
     except OSError as exc:
         raise FlashpointError(f"cannot write {f}: {exc.strerror or exc}") from None
     return str(f)
@@ -123,9 +124,12 @@ def _write_runs(res: Any, p: Path, format: str) -> list[str]:  # noqa: A002
     lv, se = [], []
     for dg in res.runs_kept:
         if dg.levels is not None:
-            lv.append(pd.DataFrame({"seed": dg.seed, "step": np.repeat(steps, lay.d),
-                                    "dyad": np.tile(np.asarray(lay.dyads, dtype=object), len(steps)),
-                                    "level": dg.levels.reshape(-1)}))
+            cols = {"seed": dg.seed, "step": np.repeat(steps, lay.d),
+                    "dyad": np.tile(np.asarray(lay.dyads, dtype=object), len(steps)),
+                    "level": dg.levels.reshape(-1)}
+            if dg.tension is not None:
+                cols["tension"] = dg.tension.reshape(-1)
+            lv.append(pd.DataFrame(cols))
         cols = {"seed": dg.seed, "step": np.repeat(steps, lay.n),
                 "actor": np.tile(np.asarray(lay.codes, dtype=object), len(steps))}
         for m, name in enumerate(SERIES):

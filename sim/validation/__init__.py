@@ -1,7 +1,7 @@
 """Validation against real patterns: the 'dangerous dyads' base rates (Bremer 1992).
 
 Key parts: :func:`dyad_categories` (which dyads of a world are contiguous, jointly democratic, at
-parity …, defined as in ../shared's derived base rates), :func:`dangerous_dyads` (model rates per
+parity …, defined as in the shipped base-rate file), :func:`dangerous_dyads` (model rates per
 category over seeded runs of a generated world) and :data:`REAL_RATES` (the real MID onset rates
 per 1,000 dyad-years, 1946–2010, shipped in ``sim/data/base_rates_MID_1946-2010.csv``).
 """
