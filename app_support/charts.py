@@ -232,6 +232,10 @@ def ladder(dates: Sequence[str], level_hist: np.ndarray, codes: Sequence[str], d
     return fig
 
 
+#: Y-axis label of the per-dyad tension fans.
+TENSION_AXIS = "tension (highest threat either side perceives, 0–1)"
+
+
 def fan(fans: Mapping[str, pd.DataFrame], title: str, ytitle: str, yrange: tuple[float, float] | None = None) -> go.Figure:
     """Overlaid fan charts: median line, 25–75 % band and 5–95 % band for each labelled series."""
     fig = go.Figure()

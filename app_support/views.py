@@ -89,11 +89,12 @@ def html_of(figs: Sequence, title: str) -> str:
 
 
 def fan_frames(res, names: Sequence[str], metric: str = "level") -> dict[str, pd.DataFrame]:
-    """Fan-chart frames of ``metric`` for each dyad (``level``) or actor (other metrics); missing ones skipped."""
+    """Fan-chart frames of ``metric`` for each dyad (``level``, ``tension``) or actor (other metrics); missing ones skipped."""
     out = {}
     for name in names:
         try:
-            out[name] = res.fan(metric=metric, dyad=name) if metric == "level" else res.fan(metric=metric, actor=name)
+            out[name] = (res.fan(metric=metric, dyad=name) if metric in ("level", "tension")
+                         else res.fan(metric=metric, actor=name))
         except (KeyError, ValueError):
             continue
     return out
@@ -148,11 +149,16 @@ def show_ensemble(res, base: Scenario, variant: str, seed: int, runs: int, top_d
                          "rung (0–10, Kahn ladder)", (0, 10))
         st.plotly_chart(esc, key="fan_level")
         figs.append(esc)
-        actors = list(dict.fromkeys(code for d in chosen for code in d.split("–")))
-        ten = fan_frames(res, actors, "max_threat")
+        ten = fan_frames(res, chosen, "tension")
         if ten:
+            tf = charts.fan(ten, "Tension of each dyad over time: the higher of the threats its two states perceive "
+                            "from each other, across runs", charts.TENSION_AXIS, (0, 1))
+        else:  # stored or older results without per-dyad tension: each state's highest perceived threat
+            actors = list(dict.fromkeys(code for d in chosen for code in d.split("–")))
+            ten = fan_frames(res, actors, "max_threat")
             tf = charts.fan(ten, "Tension: the highest threat each state of these dyads perceives, across runs",
-                            "perceived threat (0–1)", (0, 1))
+                            "perceived threat (0–1)", (0, 1)) if ten else None
+        if tf is not None:
             st.plotly_chart(tf, key="fan_tension")
             figs.append(tf)
     if _has_levels(res):
@@ -256,6 +262,12 @@ def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, r
         fig = charts.fan(frames, f"Escalation of {dyad}: baseline and variants (median, 25–75 % and 5–95 % of runs)",
                          "rung (0–10, Kahn ladder)", (0, 10))
         st.plotly_chart(fig, key="cmp_fan")
+        tens = fan_frames(cmp.baseline, [dyad], "tension")
+        if tens:
+            frames = {"baseline": tens[dyad]}
+            frames.update({v.variant: f[dyad] for v in cmp.variants if (f := fan_frames(v, [dyad], "tension"))})
+            st.plotly_chart(charts.fan(frames, f"Tension of {dyad}: baseline and variants (median, 25–75 % and "
+                                       "5–95 % of runs)", charts.TENSION_AXIS, (0, 1)), key="cmp_fan_tension")
     c1, c2 = st.columns(2)
     c1.download_button("Comparison table (CSV)", data=lambda: t.to_csv(index=False), file_name="comparison.csv",
                        mime="text/csv", key="dl_cmp_csv")

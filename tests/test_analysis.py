@@ -203,7 +203,8 @@ def _digest(lay: Layout, rng: np.random.Generator, seed: int = 0) -> RunDigest:
                      alliance_new=rng.random(d) < 0.2, alliance_lost=np.zeros(d, bool),
                      milex_change=rng.normal(size=n).astype(np.float32),
                      series=rng.random((3, h1, n)).astype(np.float32), actor_level=rng.integers(0, 11, (h1, n)).astype(np.int8),
-                     system=np.vstack([levels.max(axis=1), rng.random((3, h1))]).astype(np.float32), levels=levels)
+                     system=np.vstack([levels.max(axis=1), rng.random((3, h1))]).astype(np.float32), levels=levels,
+                     tension=(levels / 10).astype(np.float32))
 
 
 def test_aggregator_state_does_not_grow_with_runs():

@@ -183,6 +183,8 @@ def test_run_page_tells_the_story_follows_the_slider_and_runs_an_ensemble():
     assert "(" in out["estimate (95 % interval)"].iloc[0] and "–" in out["estimate (95 % interval)"].iloc[0]
     keys = {c.key for c in charts_of(at)}
     assert {"fan_level", "fan_tension", "heatmap"} <= keys
+    tension = next(c for c in charts_of(at) if c.key == "fan_tension")
+    assert "highest threat either side perceives" in tension.proto.spec and "median" in tension.proto.spec
     labels = {b.label for b in at.get("download_button")}
     assert {"Outcomes (CSV)", "Per-run results (Parquet)", "Charts (HTML)", "Download the scenario (YAML)"} <= labels
     # results stay on screen (from the cache) when another widget reruns the page
@@ -225,7 +227,7 @@ def test_build_a_what_if_then_compare_it_with_a_named_variant():
     table = frame(at, "difference, paired (95 %)")
     assert set(table["variant"]) == {"no-pact", "late-pact"}
     assert table["difference, paired (95 %)"].str.contains(r"\(.*…").all()
-    assert {"cmp_diff", "cmp_fan"} <= {c.key for c in charts_of(at)}
+    assert {"cmp_diff", "cmp_fan", "cmp_fan_tension"} <= {c.key for c in charts_of(at)}
     assert "Download the scenario with your what-ifs (YAML)" in {b.label for b in at.get("download_button")}
     # the saved what-if is a variant like the file's own: choose it in the sidebar and run it
     at.selectbox(key="fp_variant").set_value("late-pact").run()

@@ -308,5 +308,31 @@ def test_lean_runner_matches_the_full_recording(sc):
         lean = run_one(sc, seed, dyad_levels=True)
         full = digest_run(run_scenario(sc, seed, record="full"), dyad_levels=True)
         for name in ("peak", "final", "first", "alliance_new", "alliance_lost", "milex_change", "series",
-                     "actor_level", "system", "levels"):
+                     "actor_level", "system", "levels", "tension"):
             np.testing.assert_array_equal(getattr(lean, name), getattr(full, name), err_msg=name)
+
+
+def test_tension_fan_per_dyad_is_the_higher_directed_threat(sc):
+    from sim.model import run_scenario
+
+    one = run_ensemble(sc, runs=1, seed=5, executor="inprocess")
+    full = run_scenario(sc, one.seeds[0], record="full")
+    i, j = full.codes.index("USA"), full.codes.index("RUS")
+    want = np.maximum(full.threat_hist[:, i, j], full.threat_hist[:, j, i]).astype(np.float32).astype(float)
+    fan = one.fan(metric="tension", dyad="USA–RUS")
+    assert list(fan.columns) == list(one.fan(metric="level", dyad="USA–RUS").columns)
+    for q in ("q05", "q25", "q50", "q75", "q95"):  # one run: every quantile is that run (exact path)
+        np.testing.assert_array_equal(fan[q].to_numpy(), want, err_msg=q)
+    pd.testing.assert_frame_equal(fan, one.fan(metric="tension", dyad="RUS-USA"))
+
+    a = run_ensemble(sc, runs=10, seed=2, executor="process", workers=1)
+    b = run_ensemble(sc, runs=10, seed=2, executor="process", workers=2, batch_size=3)
+    fa = a.fan(metric="tension", dyad="USA–RUS")
+    pd.testing.assert_frame_equal(fa, b.fan(metric="tension", dyad="USA–RUS"))
+    q = fa[["q05", "q25", "q50", "q75", "q95"]].to_numpy()
+    assert ((q >= 0) & (q <= 1)).all() and (np.diff(q, axis=1) >= 0).all()
+    assert (fa["n"] == 10).all() and fa["q95"].max() > 0
+    ft = a.aggregator.fan_table()
+    assert set(ft.loc[ft["metric"] == "tension", "dyad"]) == set(a.layout.dyads)
+    with pytest.raises(ValueError, match="needs a dyad"):
+        a.fan(metric="tension")

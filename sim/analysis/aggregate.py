@@ -10,7 +10,8 @@ An :class:`EnsembleAggregator` keeps two things:
   slowly; and
 * the **fan-chart state**, whose size is fixed before the first run: exact count histograms of
   rungs per step (per dyad when dyad trajectories are recorded, per actor, for the system) and
-  streaming quantiles of the continuous series (see :mod:`sim.analysis.quantiles`).
+  streaming quantiles of the continuous series — per actor, for the system and, with the dyad
+  trajectories, each dyad's tension (see :mod:`sim.analysis.quantiles`).
 
 Full digests are kept only when asked (``keep_runs``).
 """
@@ -28,6 +29,7 @@ __all__ = ["RunTable", "EnsembleAggregator", "FAN_METRICS"]
 #: Metrics with fan-chart data, and what they are indexed by.
 FAN_METRICS: dict[str, str] = {
     "level": "dyad",
+    "tension": "dyad",
     "max_level": "actor or system",
     "milex": "actor",
     "capability": "actor",
@@ -123,7 +125,8 @@ class EnsembleAggregator:
 
     Args:
         layout: Actors, horizon and dates (known before the first run).
-        dyad_levels: Keep per-dyad per-step rung histograms (fan charts and heat maps per dyad).
+        dyad_levels: Keep per-dyad per-step rung histograms (fan charts and heat maps per dyad) and
+            streaming quantiles of each dyad's tension.
         keep_runs: Also keep every digest (full per-run trajectories).
         buffer_runs: Runs for which continuous quantiles stay exact (see
             :class:`~sim.analysis.quantiles.StreamingQuantiles`); default: 64 to 256, lower for
@@ -145,6 +148,14 @@ class EnsembleAggregator:
         self.system_hist = CountHistogram((h1,))
         self.series = StreamingQuantiles((3, h1, n), buffer_runs=buffer_runs)
         self.system = StreamingQuantiles((3, h1), buffer_runs=buffer_runs)
+        self.dyad_tension = None
+        if dyad_levels and d:
+            # its own buffer, sized like the others' (about 64 MB at most) from its own cell count
+            dcells = h1 * d
+            tbuf = int(np.clip(64_000_000 // (4 * dcells), 16, 256))
+            tbuf = 64 if tbuf < 64 and dcells < 1_000_000 else tbuf
+            tbuf = min(tbuf, buffer_runs)
+            self.dyad_tension = StreamingQuantiles((h1, d), buffer_runs=tbuf)
         self.keep_runs = keep_runs
         self.runs: list[RunDigest] = []
         self.failed: list[dict] = []
@@ -163,6 +174,13 @@ class EnsembleAggregator:
             if dg.levels is None:
                 raise ValueError("dyad trajectories were requested but the run did not record them")
             self.dyad_hist.add(dg.levels)
+        if self.dyad_tension is not None:
+            if dg.tension is None and self.dyad_tension.n == 0 and self.table.size == 1:
+                self.dyad_tension = None  # runs from a run function that records no tension: no tension fans
+            elif dg.tension is None:
+                raise ValueError("dyad trajectories were requested but the run did not record its dyads' tension")
+            else:
+                self.dyad_tension.add(dg.tension)
         self.actor_hist.add(dg.actor_level)
         self.system_hist.add(dg.system[0])
         self.series.add(dg.series)
@@ -184,13 +202,16 @@ class EnsembleAggregator:
         parts = [self.actor_hist, self.system_hist, self.series, self.system]
         if self.dyad_hist is not None:
             parts.append(self.dyad_hist)
+        if self.dyad_tension is not None:
+            parts.append(self.dyad_tension)
         return int(sum(p.nbytes for p in parts))
 
     # ---------------------------------------------------------------- fan charts
     def fan(self, metric: str = "level", dyad: str | None = None, actor: str | None = None) -> pd.DataFrame:
         """Per-step quantiles of ``metric``: columns step, date, q05, q25, q50, q75, q95, mean, n.
 
-        ``level`` needs a ``dyad``; ``milex``, ``capability`` and ``max_threat`` an ``actor``;
+        ``level`` and ``tension`` (the higher of the two threats the states of a dyad perceive from
+        each other, 0–1) need a ``dyad``; ``milex``, ``capability`` and ``max_threat`` an ``actor``;
         ``max_level`` an actor or nothing (the system); ``mean_threat``, ``dyads_violent`` and
         ``dyads_war`` nothing. Rungs are exact (count histograms); continuous metrics are exact up
         to the buffer size and P² estimates beyond it.
@@ -212,6 +233,15 @@ class EnsembleAggregator:
             k = lay.dyad_index(dyad)
             counts = self.dyad_hist.counts[:, k, :]
             return self._fan_counts(counts)
+        if metric == "tension":
+            if dyad is None:
+                raise ValueError("the 'tension' fan needs a dyad, e.g. dyad='USA–RUS'")
+            if self.dyad_tension is None:
+                raise ValueError("per-dyad trajectories were not recorded for this ensemble "
+                                 "(too many dyads, or dyad_levels=False)")
+            k = lay.dyad_index(dyad)
+            q = self.dyad_tension.quantiles()[:, :, k]
+            return self._frame(q, self.dyad_tension.mean()[:, k], self.dyad_tension.n)
         if metric == "max_level":
             if actor is None:
                 return self._fan_counts(self.system_hist.counts)
@@ -297,6 +327,8 @@ class EnsembleAggregator:
         if self.dyad_hist is not None:
             q, mean = counts_q(self.dyad_hist.counts)
             block("level", lay.dyads, [], q, mean, n)
+        if self.dyad_tension is not None:
+            block("tension", lay.dyads, [], self.dyad_tension.quantiles(), self.dyad_tension.mean(), n)
         q, mean = counts_q(self.actor_hist.counts)
         block("max_level", [], list(lay.codes), q, mean, n)
         q, mean = counts_q(self.system_hist.counts[:, None, :])

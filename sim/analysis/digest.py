@@ -99,6 +99,9 @@ class RunDigest:
         actor_level: Per-step highest rung of any dyad of each actor, int8 ``(H+1, N)``.
         system: Per-step system metrics (:data:`SYSTEM`), float32 ``(4, H+1)``.
         levels: Per-step rung of each dyad, int8 ``(H+1, D)``, or ``None`` when not recorded.
+        tension: Per-step tension of each dyad — the higher of the two directed threats
+            ``max(threat[i, j], threat[j, i])``, 0–1 — float32 ``(H+1, D)``, or ``None`` when not
+            recorded (recorded with ``levels``).
         seconds: Wall time of the run in the worker.
     """
 
@@ -114,6 +117,7 @@ class RunDigest:
     actor_level: np.ndarray
     system: np.ndarray
     levels: np.ndarray | None = None
+    tension: np.ndarray | None = None
     seconds: float = 0.0
 
     @property

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.analysis.digest import RunDigest
 
-__all__ = ["Task", "BatchResult", "RunFn", "digest_run", "run_one", "run_batch", "init_worker"]
+__all__ = ["Task", "BatchResult", "RunFn", "digest_run", "dyad_tension", "run_one", "run_batch", "init_worker"]
 
 #: A run function: ``(scenario, seed, dyad_levels) -> RunDigest``.
 RunFn = Callable[[Any, int, bool], RunDigest]
@@ -48,6 +48,12 @@ class BatchResult:
     seconds: float = 0.0
 
 
+def dyad_tension(threat: np.ndarray, iu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Tension of each unordered dyad ``i < j``: ``max(threat[..., i, j], threat[..., j, i])``, float32."""
+    t = np.asarray(threat)
+    return np.maximum(t[..., iu[0], iu[1]], t[..., iu[1], iu[0]]).astype(np.float32)
+
+
 def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
     """Reduce a :class:`~sim.model.RunResult` to the :class:`RunDigest` an ensemble keeps."""
     n = len(result.codes)
@@ -64,9 +70,12 @@ def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
     milex = np.asarray(s["milex"], dtype=float)
     start = np.where(milex[0] != 0, milex[0], 1.0)
     sy = result.system
-    levels = None
+    levels = tension = None
     if dyad_levels and result.level_hist is not None:
         levels = np.asarray(result.level_hist[:, iu[0], iu[1]], dtype=np.int8)
+        th = getattr(result, "threat_hist", None)
+        if th is not None:
+            tension = dyad_tension(th, iu)
     return RunDigest(
         seed=int(result.seed),
         codes=tuple(result.codes),
@@ -80,6 +89,7 @@ def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
         actor_level=np.asarray(s["max_level"], dtype=np.int8),
         system=np.stack([np.asarray(sy[k], dtype=np.float32) for k in ("max_level", "mean_threat", "dyads_violent", "dyads_war")]),
         levels=levels,
+        tension=tension,
         seconds=float(result.meta.get("seconds", 0.0)) if getattr(result, "meta", None) else 0.0,
     )
 
@@ -90,8 +100,9 @@ def run_one(scenario: Any, seed: int, dyad_levels: bool = True) -> RunDigest:
     The model runs in its lean ``record="summary"`` mode (no narrative explanations, no N×N
     histories; outcomes are the same as in ``"full"`` mode). When ``dyad_levels`` is true the run is
     stepped here, the Mesa way (``model.step()`` to the horizon), and the rung of every dyad is
-    read after each step — the per-dyad trajectories that fan charts and heat maps need, without
-    the cost of the full mode's explanations.
+    read after each step, with its tension (the higher of the two directed threats) — the per-dyad
+    trajectories that fan charts and heat maps need, without the cost of the full mode's
+    explanations.
     """
     from sim.model import CrisisModel, run_scenario
 
@@ -105,13 +116,17 @@ def run_one(scenario: Any, seed: int, dyad_levels: bool = True) -> RunDigest:
     iu = np.triu_indices(w.n, 1)
     horizon = scenario.calendar.horizon
     levels = np.empty((horizon + 1, len(iu[0])), dtype=np.int8)
+    tension = np.empty((horizon + 1, len(iu[0])), dtype=np.float32)
     levels[0] = w.level[iu]
+    tension[0] = dyad_tension(w.threat, iu)
     initial_pledge = w.pledge.copy()
     for t in range(1, horizon + 1):
         model.step()
         levels[t] = w.level[iu]
+        tension[t] = dyad_tension(w.threat, iu)
     dg = digest_run(_ModelView(model, initial_pledge), False)
     dg.levels = levels
+    dg.tension = tension
     dg.seconds = time.perf_counter() - t0
     return dg
 
