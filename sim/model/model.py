@@ -184,13 +184,13 @@ class CrisisModel(mesa.Model):
         return g
 
     def touch(self, perceiver: int, source: int, rid: str) -> None:
-        """Mark that record ``rid`` changed how ``perceiver`` sees ``source``."""
-        if rid:
+        """Mark that record ``rid`` changed how ``perceiver`` sees ``source`` (for explanations)."""
+        if rid and self.explain:
             self.causes[(perceiver, source)].append(rid)
 
     def touch_power(self, j: int, rid: str) -> None:
         """Mark that record ``rid`` changed ``j``'s (aggregate) power as everyone sees it."""
-        if rid:
+        if rid and self.explain:
             self.power_causes[j].append(rid)
 
     def schedule(self, step: int, item: tuple) -> None:
@@ -536,10 +536,12 @@ class CrisisModel(mesa.Model):
                 self.add_posture(i, k, 0.15, 2.0, rid)
         elif a == "arm":
             w.x[i] += self.params.arms.arm_boost
-            self.acts_def[i, :] += 0.5 * (w.threat[:, i] > self.params.decision.attention)
-            for j in range(self.n):
-                if j != i and w.threat[j, i] > self.params.decision.attention:
-                    self.touch(j, i, rid)
+            worried = w.threat[:, i] > self.params.decision.attention
+            self.acts_def[i, :] += 0.5 * worried
+            if self.explain:
+                for j in np.nonzero(worried)[0]:
+                    if j != i:
+                        self.touch(int(j), i, rid)
         elif a == "balance":
             p = int(self.partner[i])
             step = al.alignment_step * min(1.0, self.weeks)
