@@ -375,7 +375,7 @@ class _Builder:
         loader.get_event()  # StreamStartEvent
         if loader.check_event(StreamEndEvent):
             self.issue(None, (), "file is empty (it holds no YAML content); "
-                       "a scenario is a mapping of fields such as 'name:'")
+                       "a scenario is a mapping of fields such as 'id:' and 'title:'")
             raise _Stop
         loader.get_event()  # DocumentStartEvent
         root = self.nodes()
@@ -801,7 +801,7 @@ def read_yaml(source: str | bytes | os.PathLike[str], *,
         raise TypeError(f"read_yaml() takes a path, str or bytes, not {type(source).__name__}")
 
     if not text.strip():
-        raise _fail(name, "file is empty; a scenario is a mapping of fields such as 'name:'")
+        raise _fail(name, "file is empty; a scenario is a mapping of fields such as 'id:' and 'title:'")
     _check_printable(text, name)
 
     builder = None
@@ -819,6 +819,6 @@ def read_yaml(source: str | bytes | os.PathLike[str], *,
         kind = ("a list" if isinstance(data, list) else "empty (null)" if data is None
                 else f"a single value ({type(data).__name__})")
         line, col = builder.positions.value_at.get((), (1, 1))
-        raise _fail(name, f"the top level must be a mapping of fields (such as 'name: ...'), "
+        raise _fail(name, f"the top level must be a mapping of fields (such as 'id: ...'), "
                     f"but it is {kind}", line=line, col=col)
     return data, builder.positions
