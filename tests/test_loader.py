@@ -485,7 +485,7 @@ def test_directory_missing_empty_and_list(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as exc:
         load_broken("top_level_list.yaml")
     assert str(exc.value) == (f"{top}:1:1: the top level must be a mapping of fields "
-                              "(such as 'name: ...'), but it is a list")
+                              "(such as 'id: ...'), but it is a list")
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
