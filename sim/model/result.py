@@ -281,12 +281,19 @@ class RunResult:
     def story(self, max_lines: int = 30) -> list[str]:
         """A short account for students: how the threat moved, who answered what, how far it climbed."""
         out = []
+        told: set[str] = set()
         for x in self.responses():
             d = x["decision"]
             chain = x["chain"]
             ev = chain[0]
-            per = next((c for c in chain if c["kind"] == "perception"), None)
-            s = f"Week {d['step'] + 1}: " + (per["why"] if per else ev["why"]) + f" → {d['why']}"
+            # the proximate perception (the chain runs from the root event to the decision)
+            per = next((c for c in reversed(chain) if c["kind"] == "perception"), None)
+            cause = per or ev
+            if cause["id"] in told:  # the perception was told already: say only the new answer
+                s = f"Week {d['step'] + 1}: still answering that ({cause['id']}) → {d['why']}"
+            else:
+                s = f"Week {d['step'] + 1}: " + cause["why"] + f" → {d['why']}"
+                told.add(cause["id"])
             out.append(s)
             if len(out) >= max_lines:
                 break
