@@ -49,10 +49,6 @@ def stream_key(code: str) -> int:
     return zlib.crc32(code.encode("utf-8"))
 
 
-def _erfc_vec(x: np.ndarray) -> np.ndarray:
-    return np.array([math.erfc(v) for v in x.ravel()]).reshape(x.shape) if x.size else x
-
-
 class CrisisModel(mesa.Model):
     """A crisis among states, stepped through the documented schedule.
 
