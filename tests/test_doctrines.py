@@ -93,7 +93,7 @@ def test_only_valid_actions_are_chosen_and_seed_reproduces(founding, lens):
         model.update_beliefs()
         model.decide()
         mask = valid_mask(model.feat)
-        assert mask[np.arange(model.n), model.choice].all()
+        assert mask[np.arange(model.R * model.n), model.choice.ravel()].all()
         model.act()
         model.alliance_politics()
         model.bargain()

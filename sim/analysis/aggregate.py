@@ -120,6 +120,15 @@ class RunTable:
         return {k: self[k] for k in self._spec}
 
 
+#: Bytes a streaming-quantile buffer may hold: quantiles are exact until it is full, then P².
+EXACT_BUFFER_BYTES = 32_000_000
+
+
+def _exact_runs(cells: int) -> int:
+    """Runs whose values a buffer of :data:`EXACT_BUFFER_BYTES` holds for ``cells`` float32 cells."""
+    return int(np.clip(EXACT_BUFFER_BYTES // (4 * max(1, cells)), 16, 2048))
+
+
 class EnsembleAggregator:
     """Folds :class:`RunDigest` s into outcome indicators and fan-chart state (bounded memory).
 
@@ -129,8 +138,9 @@ class EnsembleAggregator:
             streaming quantiles of each dyad's tension.
         keep_runs: Also keep every digest (full per-run trajectories).
         buffer_runs: Runs for which continuous quantiles stay exact (see
-            :class:`~sim.analysis.quantiles.StreamingQuantiles`); default: 64 to 256, lower for
-            very large worlds so that the buffer stays under about 64 MB.
+            :class:`~sim.analysis.quantiles.StreamingQuantiles`); default: as many as
+            :data:`EXACT_BUFFER_BYTES` hold (2,048 at most, 16 at least) — 2,048 for the founding
+            scenario, about 250 for the 195-state world.
     """
 
     def __init__(self, layout: Layout, *, dyad_levels: bool = True, keep_runs: bool = False,
@@ -139,8 +149,7 @@ class EnsembleAggregator:
         h1, n, d = layout.horizon + 1, layout.n, layout.d
         cells = 3 * h1 * n + 3 * h1
         if buffer_runs is None:
-            buffer_runs = int(np.clip(64_000_000 // (4 * max(1, cells)), 16, 256))
-            buffer_runs = 64 if buffer_runs < 64 and cells < 1_000_000 else buffer_runs
+            buffer_runs = _exact_runs(cells)
         self.table = RunTable(n, d)
         self.dyad_levels = dyad_levels
         self.dyad_hist = CountHistogram((h1, d)) if dyad_levels and d else None
@@ -150,11 +159,8 @@ class EnsembleAggregator:
         self.system = StreamingQuantiles((3, h1), buffer_runs=buffer_runs)
         self.dyad_tension = None
         if dyad_levels and d:
-            # its own buffer, sized like the others' (about 64 MB at most) from its own cell count
-            dcells = h1 * d
-            tbuf = int(np.clip(64_000_000 // (4 * dcells), 16, 256))
-            tbuf = 64 if tbuf < 64 and dcells < 1_000_000 else tbuf
-            tbuf = min(tbuf, buffer_runs)
+            # its own buffer, sized like the others' from its own cell count
+            tbuf = min(_exact_runs(h1 * d), buffer_runs)
             self.dyad_tension = StreamingQuantiles((h1, d), buffer_runs=tbuf)
         self.keep_runs = keep_runs
         self.runs: list[RunDigest] = []

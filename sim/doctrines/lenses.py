@@ -100,8 +100,18 @@ class TableDoctrine(Doctrine):
         return self.utilities_from_design(design(f))
 
     def utilities_from_design(self, x: np.ndarray) -> np.ndarray:
-        """Scores from a precomputed design matrix (the model computes it once for all lenses)."""
-        return x @ self.matrix()
+        """Scores from a precomputed design matrix (the model computes it once for all lenses).
+
+        The product is taken term by term (elementwise), not by BLAS: each state's scores then
+        depend on its own row only, bit for bit, however many states and replications are scored
+        together.
+        """
+        m = self.matrix()
+        u = x[:, :1] * m[0]
+        for t in range(1, m.shape[0]):
+            if m[t].any():
+                u += x[:, t:t + 1] * m[t]
+        return u
 
 
 class Realist(TableDoctrine):

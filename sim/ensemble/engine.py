@@ -5,10 +5,14 @@
 sink **in replication order**, whatever order the workers finish in — which is why one worker, two
 workers and a Dask cluster give identical aggregates.
 
-Batching: a task carries a batch of replications. The first tasks carry one run each; after that
-the batch size is chosen so that a task takes about :data:`TARGET_TASK_SECONDS` (per-task overhead
-is ~1 ms for local processes, ~2 ms for Dask), capped so that the tail of the ensemble still spreads
-over every worker. At most ``2 × slots`` tasks are in flight and at most ``4 × slots`` tasks' worth
+Batching: a task carries a batch of replications, which the worker steps together in one model
+(:func:`~sim.ensemble.worker.run_lanes`) — the more runs a model steps at once, the cheaper each
+run. An ensemble is therefore split into about two tasks per worker slot (at most
+:data:`MAX_BATCH` runs, and at most what one model may hold, see
+:func:`~sim.ensemble.worker.lanes_for`). With a custom run function (one run per call) the first
+task carries one run; after that the batch size is chosen so that a task takes about
+:data:`TARGET_TASK_SECONDS`, capped so that the tail of the ensemble still spreads over every
+worker. At most ``2 × slots`` tasks are in flight and at most ``4 × slots`` tasks' worth
 of results wait for an earlier replication, so memory does not grow with the number of runs.
 
 Failures: a run that raises is recorded with its seed and the error (the other runs continue). A
@@ -31,7 +35,7 @@ from typing import Any
 
 from sim.analysis.digest import RunDigest
 from sim.ensemble.executors import ExecutorHandle
-from sim.ensemble.worker import BatchResult, RunFn, Task, run_batch, run_one
+from sim.ensemble.worker import BatchResult, RunFn, Task, lanes_for, run_batch
 
 __all__ = ["Job", "Report", "execute", "TARGET_TASK_SECONDS", "MAX_BATCH"]
 
@@ -105,6 +109,12 @@ class _Scheduler:
     def batch_size(self) -> int:
         if self.fixed:
             return max(1, int(self.fixed))
+        if self.run_fn is None:
+            # the model steps a task's runs together, so fewer, larger tasks are faster: split the
+            # ensemble into about two tasks per worker, within what one model may hold
+            j = min(self.job_at, len(self.jobs) - 1)
+            lanes = lanes_for(len(self.jobs[j].scenario.actors))
+            return max(1, min(MAX_BATCH, lanes, math.ceil(self.report.total / (2 * self.h.slots))))
         if self.est is None:
             return 1
         size = int(TARGET_TASK_SECONDS / max(self.est, 1e-6))
@@ -175,20 +185,10 @@ class _Scheduler:
 
     # ---------------------------------------------------------------- loops
     def run_inprocess(self) -> None:
-        fn = self.run_fn or run_one
         if self.progress is not None:
             self.progress(0, self.report.total)
-        for j, job in enumerate(self.jobs):
-            for k, seed in enumerate(job.seeds):
-                t0 = time.perf_counter()
-                try:
-                    item = (k, int(seed), fn(job.scenario, int(seed), job.dyad_levels), None)
-                except Exception as exc:  # noqa: BLE001 — a failing run is data
-                    from sim.ensemble.worker import _error_text
-
-                    item = (k, int(seed), None, _error_text(exc))
-                self.cursor[j] = k + 1
-                self.deliver(BatchResult(job=j, done=[item], seconds=time.perf_counter() - t0))
+        while (task := self.next_task()) is not None:
+            self.deliver(run_batch(task))
 
     def run_pool(self) -> None:
         futures = self.futures

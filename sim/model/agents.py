@@ -2,8 +2,10 @@
 
 The doctrine's scores for every state are computed in bulk by the model (see
 :meth:`sim.model.model.CrisisModel.decide`); each agent turns its row into logit choice
-probabilities and draws from its **own** random stream, so that its draws do not depend on how many
-other actors the scenario has (common random numbers across what-if variants).
+probabilities and draws from its **own** random stream (counter-based, keyed by its code: see
+:mod:`sim.model.streams`), so that its draws do not depend on how many other actors the scenario
+has (common random numbers across what-if variants). A model may step several replications at
+once; an agent then draws one set of uniforms per replication, each from that run's stream.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import math
 
 import mesa
 import numpy as np
+
+from sim.model.streams import uniform
 
 __all__ = ["StateAgent"]
 
@@ -24,16 +28,18 @@ class StateAgent(mesa.Agent):
         index: Row of this state in the world's arrays.
         doctrine_name: Name of its doctrine (theory lens).
         modifiers: Its modifier objects.
-        stream: Its own ``numpy.random.Generator``.
+        key: The key of its random stream (a stable hash of its code).
     """
 
-    def __init__(self, model, code: str, index: int, doctrine_name: str, modifiers: tuple, stream: np.random.Generator):
+    _SLOTS = np.arange(3, dtype=np.uint64)
+
+    def __init__(self, model, code: str, index: int, doctrine_name: str, modifiers: tuple, key: int):
         super().__init__(model)
         self.code = code
         self.index = index
         self.doctrine_name = doctrine_name
         self.modifiers = modifiers
-        self.stream = stream
+        self.key = np.uint64(key)
 
     def decide(self) -> None:
         """Draw this step's uniforms: the action choice, the threshold test and attention.
@@ -45,9 +51,9 @@ class StateAgent(mesa.Agent):
         crisis in a step with probability 1 − exp(−Δt/lag); otherwise it holds.
         """
         m = self.model
-        u_choice, u_cross, u_attend = self.stream.random(3)
+        u = uniform(m.keys[:, None], "decide", m.steps_done, self.key, self._SLOTS)  # [runs, 3]
         i = self.index
-        m.u_choice[i] = u_choice
-        m.cross_draw[i] = u_cross
+        m.u_choice[:, i] = u[:, 0]
+        m.cross_draw[:, i] = u[:, 1]
         lag = m.params.decision.response_lag_weeks
-        m.attending[i] = lag <= 0 or u_attend <= 1.0 - math.exp(-m.weeks / lag)
+        m.attending[:, i] = True if lag <= 0 else u[:, 2] <= 1.0 - math.exp(-m.weeks / lag)

@@ -1,7 +1,8 @@
 """What each scheduled event type does to a running world: one handler per type.
 
 A handler receives the model, the event (a frozen scenario object), its id and the record id of
-its logged signing/occurrence, and changes the world's arrays. Every dyadic reading is logged with
+its logged signing/occurrence, and changes the world's arrays — in every replication the model
+steps (arrays are indexed ``[:, i, j]``: a scheduled event happens in every run). Every dyadic reading is logged with
 its CAMEO code and Goldstein weight (see :mod:`sim.scenario.events`), and every array it touches is
 marked with the record id so that perception can name the cause.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from sim.scenario.events import EVENT_SPECS, reading_for
 
@@ -86,8 +89,8 @@ def _force(m: CrisisModel, ev, eid: str) -> None:
         m.add_posture(i, j, weight, weeks, rids.get("near", [""])[k])
     for code in ev.partners_of():
         j = m.idx[code]
-        m.world.align[i, j] = min(1.0, m.world.align[i, j] + 0.05)
-        m.world.align[j, i] = min(1.0, m.world.align[j, i] + 0.05)
+        m.world.align[:, i, j] = np.minimum(1.0, m.world.align[:, i, j] + 0.05)
+        m.world.align[:, j, i] = np.minimum(1.0, m.world.align[:, j, i] + 0.05)
 
 
 @handles("defense_pact")
@@ -107,16 +110,16 @@ def _pact(m: CrisisModel, ev, eid: str) -> None:
     for a in idx:
         for b in idx:
             if a != b:
-                w.pledge[a, b] = max(w.pledge[a, b], now)
-                w.align[a, b] = max(w.align[a, b], 0.8 if ev.obligation == "defense" else 0.45)
-                w.hostility[a, b] *= 0.5
-                w.reliab[a, b] = max(w.reliab[a, b], 0.7)
+                w.pledge[:, a, b] = np.maximum(w.pledge[:, a, b], now)
+                w.align[:, a, b] = np.maximum(w.align[:, a, b], 0.8 if ev.obligation == "defense" else 0.45)
+                w.hostility[:, a, b] *= 0.5
+                w.reliab[:, a, b] = np.maximum(w.reliab[:, a, b], 0.7)
     for b in idx:
         m.touch_power(b, rid)
         # an alliance is what a security seeker might also do: ambiguous evidence to rivals (Jervis 1978)
         for z in range(m.n):
             if w.rival[b, z] and z not in idx:
-                m.acts_def[b, z] += 0.5
+                m.acts_def[:, b, z] += 0.5
     if not in_force_now and strength > 0:
         m.schedule(m.spec.calendar.step_of(ev.in_force), ("pact_in_force", tuple(idx), strength, rid))
 
@@ -127,7 +130,7 @@ def _sanctions(m: CrisisModel, ev, eid: str) -> None:
     i = m.idx[ev.actor]
     for code in ev.targets:
         j = m.idx[code]
-        m.world.sanctions[i, j] = max(m.world.sanctions[i, j], ev.severity)
+        m.world.sanctions[:, i, j] = np.maximum(m.world.sanctions[:, i, j], ev.severity)
     _ = rids
 
 
@@ -137,7 +140,7 @@ def _relief(m: CrisisModel, ev, eid: str) -> None:
     i = m.idx[ev.actor]
     for code in ev.targets:
         j = m.idx[code]
-        m.world.sanctions[i, j] = max(0.0, m.world.sanctions[i, j] - ev.severity)
+        m.world.sanctions[:, i, j] = np.maximum(0.0, m.world.sanctions[:, i, j] - ev.severity)
 
 
 @handles("arms_transfer")
@@ -147,10 +150,10 @@ def _arms(m: CrisisModel, ev, eid: str) -> None:
     i = m.idx[ev.actor]
     for k, code in enumerate(ev.partners):
         j = m.idx[code]
-        w.cap[j] += ev.amount * w.cap0[j]
-        w.cap0[j] += ev.amount * w.cap0[j]
-        w.align[i, j] = min(1.0, w.align[i, j] + 0.1)
-        w.align[j, i] = min(1.0, w.align[j, i] + 0.1)
+        w.cap[:, j] += ev.amount * w.cap0[:, j]
+        w.cap0[:, j] += ev.amount * w.cap0[:, j]
+        w.align[:, i, j] = np.minimum(1.0, w.align[:, i, j] + 0.1)
+        w.align[:, j, i] = np.minimum(1.0, w.align[:, j, i] + 0.1)
         m.touch_power(j, rids.get("partner", [""])[k])
 
 
@@ -167,10 +170,10 @@ def _summit(m: CrisisModel, ev, eid: str) -> None:
     i = m.idx[ev.actor]
     for code in ev.partners:
         j = m.idx[code]
-        w.align[i, j] = min(1.0, w.align[i, j] + 0.1)
-        w.align[j, i] = min(1.0, w.align[j, i] + 0.1)
-        w.hostility[i, j] *= 0.7
-        w.hostility[j, i] *= 0.7
+        w.align[:, i, j] = np.minimum(1.0, w.align[:, i, j] + 0.1)
+        w.align[:, j, i] = np.minimum(1.0, w.align[:, j, i] + 0.1)
+        w.hostility[:, i, j] *= 0.7
+        w.hostility[:, j, i] *= 0.7
 
 
 @handles("blockade", "armed_clash", "war_declaration")
@@ -179,7 +182,7 @@ def _force_used(m: CrisisModel, ev, eid: str) -> None:
     if ev.type == "war_declaration":
         i = m.idx[ev.actor]
         for code in ev.targets:
-            m.world.sigma[i, m.idx[code]] = m.world.sigma[m.idx[code], i] = m.params.bargaining.uncertainty
+            m.world.sigma[:, i, m.idx[code]] = m.world.sigma[:, m.idx[code], i] = m.params.bargaining.uncertainty
 
 
 @handles("settlement_offer")
@@ -188,7 +191,7 @@ def _offer(m: CrisisModel, ev, eid: str) -> None:
     i = m.idx[ev.actor]
     for k, code in enumerate(ev.targets):
         j = m.idx[code]
-        m.world.offer[i, j] = max(m.world.offer[i, j], ev.generosity)
+        m.world.offer[:, i, j] = np.maximum(m.world.offer[:, i, j], ev.generosity)
         m.offer_cause[(i, j)] = rids.get("target", [""])[k]
 
 

@@ -313,9 +313,9 @@ def run_scenario(scenario: Scenario, seed: int = 0, *, variant: str | None = Non
     """
     sc = scenario.with_variant(variant) if variant else scenario
     model = CrisisModel(sc, seed, record=record, catalog=catalog)
-    init_threat = model.world.threat.copy()
-    init_align = model.world.align.copy()
-    init_pledge = model.world.pledge.copy()
+    init_threat = model.world.threat[0].copy()
+    init_align = model.world.align[0].copy()
+    init_pledge = model.world.pledge[0].copy()
     t0 = dt.datetime.now()
     model.run()
     w = model.world
@@ -325,18 +325,18 @@ def run_scenario(scenario: Scenario, seed: int = 0, *, variant: str | None = Non
         codes=list(w.codes),
         names=[a.name for a in w.actors],
         records=model.log.records,
-        peak=model.peak.copy(),
-        final_level=w.level.copy(),
-        first_cross=model.first_cross,
-        series=model.series,
-        system=model.system,
+        peak=model.peak[0].copy(),
+        final_level=w.level[0].copy(),
+        first_cross={b: fc[0] for b, fc in model.first_cross.items()},
+        series={k: v[:, 0] for k, v in model.series.items()},
+        system={k: v[:, 0] for k, v in model.system.items()},
         level_hist=model.level_hist,
         threat_hist=model.threat_hist,
         initial_threat=init_threat,
-        final_threat=w.threat.copy(),
+        final_threat=w.threat[0].copy(),
         initial_align=init_align,
-        final_align=w.align.copy(),
+        final_align=w.align[0].copy(),
         initial_pledge=init_pledge,
-        final_pledge=w.pledge.copy(),
+        final_pledge=w.pledge[0].copy(),
         meta={"seconds": (dt.datetime.now() - t0).total_seconds()},
     )

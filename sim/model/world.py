@@ -16,7 +16,7 @@ import numpy as np
 from sim.errors import CatalogError
 from sim.scenario.schema import Scenario
 
-__all__ = ["ActorInfo", "World", "build_world", "LADDER"]
+__all__ = ["ActorInfo", "DYNAMIC", "World", "build_world", "LADDER"]
 
 #: The escalation ladder (Kahn 1965, compacted to ten rungs; see docs/model.md).
 LADDER: dict[int, str] = {
@@ -55,6 +55,11 @@ class ActorInfo:
     doctrine: str
     modifiers: tuple[str, ...]
     provenance: dict[str, str] = field(default_factory=dict)
+
+
+#: World fields that change during a run (one copy per replication when runs are batched).
+DYNAMIC: tuple[str, ...] = ("cap0", "cap", "x", "pledge", "align", "reliab", "hostility", "posture", "belief",
+                            "threat", "level", "sanctions", "sigma", "pwin_year", "offer")
 
 
 @dataclass
@@ -103,6 +108,25 @@ class World:
     def index(self, code: str) -> int:
         """Row index of ``code``."""
         return self.codes.index(code)
+
+    def batched(self, runs: int) -> World:
+        """A copy whose changing arrays carry a leading axis of ``runs`` replications.
+
+        The fields in :data:`DYNAMIC` change during a run and become ``[runs, N]`` or
+        ``[runs, N, N]``; the others (geography, regime, trade, doctrine inputs) stay shared.
+        """
+        kw = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        for f in DYNAMIC:
+            a = np.asarray(kw[f])
+            kw[f] = np.repeat(a[None], runs, axis=0)
+        return World(**kw)
+
+    def lane(self, r: int) -> World:
+        """Replication ``r`` of a batched world, as copies with the usual ``[N]`` / ``[N, N]`` shapes."""
+        kw = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        for f in DYNAMIC:
+            kw[f] = np.array(kw[f][r])
+        return World(**kw)
 
 
 def _haversine(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
