@@ -104,6 +104,25 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
             state["p"].stop()
 
 
+@contextmanager
+def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """The executor for a command; a local process pool is opened first, before the file is read.
+
+    Its workers are forked at once and import the model (about a second) while this process reads
+    and validates the scenario, so the two costs overlap.
+    """
+    if executor == "process" and not scheduler:
+        from sim.ensemble.executors import open_executor
+
+        handle = open_executor("process", workers)
+        try:
+            yield handle
+        finally:
+            handle.close()
+    else:
+        yield "dask" if scheduler else executor
+
+
 def _load(file: Path):
     from sim.scenario.loader import load_scenario
 
@@ -185,11 +204,12 @@ def ensemble(
     with _guard():
         from sim.ensemble import run_ensemble
 
-        sc = _load(file)
-        _check_variant(sc, variant)
-        with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} {variant or 'baseline'}") as prog:
-            res = run_ensemble(sc, runs=runs, seed=seed, variant=variant, executor="dask" if scheduler else executor,
-                               workers=workers, keep_runs=keep_runs, progress=prog, scheduler=scheduler, precision=precision)
+        with _executor(executor, workers, scheduler) as ex:
+            sc = _load(file)
+            _check_variant(sc, variant)
+            with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} {variant or 'baseline'}") as prog:
+                res = run_ensemble(sc, runs=runs, seed=seed, variant=variant, executor=ex, workers=workers,
+                                   keep_runs=keep_runs, progress=prog, scheduler=scheduler, precision=precision)
         files = res.to_dir(str(out), format=fmt) if out else []
         if as_json:
             obj = res.to_json()
@@ -258,15 +278,16 @@ def compare(
     with _guard():
         from sim.analysis import compare as run_compare
 
-        sc = _load(file)
-        names = list(variant or [])
-        if not names and not all_variants and not sc.variant_names():
-            from sim.errors import FlashpointError
+        with _executor(executor, workers, scheduler) as ex:
+            sc = _load(file)
+            names = list(variant or [])
+            if not names and not all_variants and not sc.variant_names():
+                from sim.errors import FlashpointError
 
-            raise FlashpointError(f"scenario '{sc.id}' has no variants to compare")
-        with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} baseline + {len(names) or len(sc.variant_names())} variant(s)") as prog:
-            cmp = run_compare(sc, names or None, runs=runs, seed=seed, executor="dask" if scheduler else executor,
-                              workers=workers, progress=prog, scheduler=scheduler, precision=precision)
+                raise FlashpointError(f"scenario '{sc.id}' has no variants to compare")
+            with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} baseline + {len(names) or len(sc.variant_names())} variant(s)") as prog:
+                cmp = run_compare(sc, names or None, runs=runs, seed=seed, executor=ex, workers=workers, progress=prog,
+                                  scheduler=scheduler, precision=precision)
         files = cmp.to_dir(str(out), format=fmt) if out else []
         if as_json:
             obj = cmp.to_json()
@@ -378,11 +399,12 @@ def sweep(
     with _guard():
         from sim.ensemble import run_sweep
 
-        sc = _load(file)
-        _check_variant(sc, variant)
-        with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} sweep") as prog:
-            sw = run_sweep(sc, samples=samples, runs=runs, seed=seed, variant=variant, executor="dask" if scheduler else executor,
-                           workers=workers, progress=prog, scheduler=scheduler, parameters=param or None)
+        with _executor(executor, workers, scheduler) as ex:
+            sc = _load(file)
+            _check_variant(sc, variant)
+            with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} sweep") as prog:
+                sw = run_sweep(sc, samples=samples, runs=runs, seed=seed, variant=variant, executor=ex, workers=workers,
+                               progress=prog, scheduler=scheduler, parameters=param or None)
         files = sw.to_dir(str(out), format=fmt) if out else []
         if as_json:
             obj = sw.to_json()

@@ -120,14 +120,15 @@ def _process_pool(workers: int, start_method: str | None) -> cf.ProcessPoolExecu
     ctx = multiprocessing.get_context(start_method)
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
     if start_method == "fork":
-        # With fork the pool starts every worker at the first submit, before its own manager
-        # thread; do it now, while this process has no other Python thread. CPython 3.12 warns
+        # With fork the pool starts every worker at the first submit, synchronously, before its
+        # own manager thread; do it now, while this process has no other Python thread (the
+        # workers then import the model in the background: no need to wait). CPython 3.12 warns
         # about fork whenever the OS reports more than one thread, which numpy's and Arrow's native
         # pools always make true; those pools are fork-aware and workers do not use Arrow, so the
         # warning is silenced for this one call only (pass start_method="spawn" to avoid fork).
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*fork\(\) may lead to deadlocks.*")
-            pool.submit(_noop).result()
+            pool.submit(_noop)
     return pool
 
 

@@ -51,8 +51,8 @@ class StateAgent(mesa.Agent):
         crisis in a step with probability 1 − exp(−Δt/lag); otherwise it holds.
         """
         m = self.model
-        u = uniform(m.keys[:, None], "decide", m.steps_done, self.key, self._SLOTS)  # [runs, 3]
         i = self.index
+        u = m.draws[:, i] if m.draws is not None else uniform(m.keys[:, None], "decide", m.steps_done, self.key, self._SLOTS)
         m.u_choice[:, i] = u[:, 0]
         m.cross_draw[:, i] = u[:, 1]
         lag = m.params.decision.response_lag_weeks

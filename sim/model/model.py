@@ -40,7 +40,7 @@ import numpy as np
 
 from sim.doctrines import ACTIONS, HOSTILE, MODIFIERS, Features, get_doctrine, valid_mask
 from sim.doctrines.base import A
-from sim.doctrines.lenses import design
+from sim.doctrines.lenses import TableDoctrine, design
 from sim.model.agents import StateAgent
 from sim.model.handlers import apply_scheduled
 from sim.model.records import Log
@@ -52,6 +52,7 @@ from sim.scenario.schema import Scenario
 __all__ = ["CrisisModel", "stream_key"]
 
 _SQRT2 = math.sqrt(2.0)
+_SLOTS3 = np.arange(3, dtype=np.uint64)[None, None, :]
 _erfc = np.frompyfunc(math.erfc, 1, 1)
 _OFFENSIVE = ("threaten", "show_force", "clash", "nuclear_signal")
 # per action: the rung it signals, its Goldstein weight, whether it is hostile / offensive, its magnitude
@@ -165,11 +166,19 @@ class CrisisModel(mesa.Model):
         self.doctrines = [get_doctrine(name) for name in self.doctrine_groups]
         # the rows of each doctrine's members in the flattened [R·N] feature arrays
         self._group_rows = [(np.arange(R)[:, None] * n + m[None, :]).ravel() for m in self.doctrine_groups.values()]
+        # weight-table doctrines (all shipped ones) are scored in one pass: each state's own table
+        # ([N, terms, actions]), term by term, the same sums a doctrine's utilities_from_design makes
+        self._tables = None
+        if all(isinstance(d, TableDoctrine) for d in self.doctrines):
+            by_name = {d.name: d.matrix() for d in self.doctrines}
+            tables = np.stack([by_name[a.doctrine_name] for a in self.by_index])
+            self._tables = [(t, tables[:, t, :]) for t in range(tables.shape[1]) if tables[:, t, :].any()]
         self.mod_offsets = np.array([sum((m.offset_vector() for m in a.modifiers), np.zeros(len(ACTIONS))) for a in self.by_index])
         self.risk = np.array([math.prod(m.risk for m in a.modifiers) for a in self.by_index])
         self.choice = np.zeros((R, n), dtype=np.int64)
         self.focal = np.zeros((R, n), dtype=np.int64)
         self.partner = np.full((R, n), -1, dtype=np.int64)
+        self.draws: np.ndarray | None = None  # this step's decision uniforms [R, N, 3]
         self.u_choice = np.zeros((R, n))
         self.cross_draw = np.ones((R, n))
         self.attending = np.ones((R, n), dtype=bool)
@@ -466,7 +475,7 @@ class CrisisModel(mesa.Model):
         level_k = w.level[lane, rows, k]
 
         def flat(a):
-            return np.broadcast_to(a, (R, n)).ravel()
+            return a.ravel() if a.shape == (R, n) else np.broadcast_to(a, (R, n)).ravel()
 
         return Features(
             threat=flat(T[lane, rows, k]),
@@ -479,10 +488,10 @@ class CrisisModel(mesa.Model):
             belief=flat(w.belief[lane, rows, k]),
             damp=flat(self.damp[rows, k]),
             trade=flat(w.trade[rows, k]),
-            democracy=flat(w.dem),
+            democracy=self._flat_static["dem"],
             affinity=flat(aff[rows, k]),
-            resolve=flat(w.resolve),
-            nuclear=flat(w.nuclear.astype(float)),
+            resolve=self._flat_static["resolve"],
+            nuclear=self._flat_static["nuclear"],
             target_nuclear=flat(w.nuclear[k].astype(float)),
             weak_alone=flat(weak_alone.astype(float)),
             at_war=flat((level_k >= 7).astype(float)),
@@ -510,6 +519,8 @@ class CrisisModel(mesa.Model):
         self.both_nuclear = both
         self.indivisibility = np.minimum(1.0, 2.0 * (1.0 - np.maximum(w.resolve[:, None], w.resolve[None, :])))
         self.reach_major = w.major[:, None] | w.contig  # who supports with a show of force rather than words
+        self._flat_static = {k: np.tile(np.asarray(v, dtype=float), self.R)
+                             for k, v in (("dem", w.dem), ("resolve", w.resolve), ("nuclear", w.nuclear))}
 
     def _relative_rise(self, lane: np.ndarray, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
         """Relative change of the raw threat index since the last step, clipped to [−1, 1]."""
@@ -526,6 +537,12 @@ class CrisisModel(mesa.Model):
         x = design(f)  # the terms every lens weighs, computed once for all states of all replications
         if len(self.doctrine_groups) == 1:
             u = self.doctrines[0].utilities_from_design(x)
+        elif self._tables is not None:
+            x3 = x.reshape(self.R, self.n, -1)
+            t0, w0 = self._tables[0]
+            u = x3[:, :, t0:t0 + 1] * w0
+            for t, wt in self._tables[1:]:
+                u += x3[:, :, t:t + 1] * wt
         else:
             u = np.empty((self.R * self.n, len(ACTIONS)))
             for doctrine, rows in zip(self.doctrines, self._group_rows, strict=True):
@@ -536,8 +553,10 @@ class CrisisModel(mesa.Model):
         u[:, :, self._hostile_cols] += np.log(np.maximum(f.damp, 1e-6)).reshape(self.R, self.n)[:, :, None]
         u[~valid_mask(f).reshape(u.shape)] = -np.inf
         self.utilities = u
-        # each agent draws its uniforms from its own stream; moves are simultaneous, so the
-        # order of the calls does not matter
+        # each agent takes its uniforms from its own stream (drawn for all agents at once: a
+        # draw is a function of the actor's key, so this is the same as each drawing its own);
+        # moves are simultaneous, so the order of the calls does not matter
+        self.draws = uniform(self.keys[:, None, None], "decide", self.steps_done, self.akey[None, :, None], _SLOTS3)
         self.agents.do("decide")
         self._choose()
 
