@@ -260,7 +260,7 @@ def bench_overheads(runs: int) -> dict:
     from sim.analysis import EnsembleAggregator
     from sim.ensemble.ensemble import layout_of
     from sim.ensemble.executors import open_executor
-    from sim.ensemble.worker import digest_run, run_one
+    from sim.ensemble.worker import digest_run, run_lanes, run_one
     from sim.model import run_scenario
     from sim.scenario.loader import load_scenario
 
@@ -271,6 +271,13 @@ def bench_overheads(runs: int) -> dict:
     t = time.perf_counter()
     ds = [run_one(sc, s, True) for s in seeds]
     lean = (time.perf_counter() - t) / runs
+    by_batch = {}
+    for size in (1, 16, 64, 256, 1024):
+        reps = max(1, 256 // size)
+        t = time.perf_counter()
+        for k in range(reps):
+            run_lanes(sc, list(range(k * size, (k + 1) * size)), True)
+        by_batch[str(size)] = round((time.perf_counter() - t) / (reps * size) * 1e3, 2)
     t = time.perf_counter()
     rs = [run_scenario(sc, s, record="summary") for s in seeds]
     summ = (time.perf_counter() - t) / runs
@@ -278,16 +285,20 @@ def bench_overheads(runs: int) -> dict:
     for r in rs:
         digest_run(r, False)
     dig = (time.perf_counter() - t) / runs
-    agg = EnsembleAggregator(layout_of(sc))
+    agg = EnsembleAggregator(layout_of(sc))  # default: exact quantiles for the first 2,048 runs
     t = time.perf_counter()
+    for k in range(500):
+        agg.add(k, k, ds[k % runs])
+    exact = (time.perf_counter() - t) / 500
+    agg = EnsembleAggregator(layout_of(sc), buffer_runs=64)  # P² from the 65th run
     for k in range(64):
         agg.add(k, k, ds[k % runs])
-    exact = (time.perf_counter() - t) / 64
     t = time.perf_counter()
     for k in range(64, 564):
         agg.add(k, k, ds[k % runs])
     p2 = (time.perf_counter() - t) / 500
-    out = {"run_ms_lean_with_levels": round(lean * 1e3, 2), "run_ms_summary": round(summ * 1e3, 2),
+    out = {"run_ms_alone_with_levels": round(lean * 1e3, 2), "run_ms_summary_alone": round(summ * 1e3, 2),
+           "run_ms_by_batch_size": by_batch,
            "digest_ms": round(dig * 1e3, 3), "aggregate_ms_exact": round(exact * 1e3, 3), "aggregate_ms_p2": round(p2 * 1e3, 3)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

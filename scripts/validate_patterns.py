@@ -49,7 +49,7 @@ def pct(k, n):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=30)
-    ap.add_argument("--world-runs", type=int, default=20)
+    ap.add_argument("--world-runs", type=int, default=100)
     args = ap.parse_args()
     t0 = time.time()
     out = []
@@ -80,8 +80,24 @@ def main() -> None:
     w("")
     c0 = rows[0]
     calm = c0["real_force"] / max(c0["model_force"], 1e-9)
-    w("**Reading it.** The ordering the issue asks for holds for escalation to violence: contiguous dyads are far "
-      "more violent than distant ones, jointly democratic dyads less, dyads at parity more than under preponderance. "
+    by = {r["category"]: r for r in rows}
+
+    def ratio(r):
+        return r["model_force"] / r["model_force_complement"] if r["model_force_complement"] else float("nan")
+
+    pr_par, ct_par = by["PR: parity (CINC ratio ≤ 3)"], by["contiguous: parity"]
+    events = pr_par["model_force"] * pr_par["dyads"] * args.world_runs * 52 * 7 / 365.25 / 1000
+    par = (f"×{ratio(ct_par):.2f} among contiguous dyads (real ×{ct_par['real_force'] / ct_par['real_force_complement']:.2f}), "
+           f"×{ratio(pr_par):.2f} among politically relevant ones (real ×{pr_par['real_force'] / pr_par['real_force_complement']:.2f}; "
+           f"about {events:.0f} uses of force in {args.world_runs} runs)")
+    if ratio(pr_par) > 1 and ratio(ct_par) > 1:
+        w("**Reading it.** The ordering the issue asks for holds for escalation to violence: contiguous dyads are far "
+          f"more violent than distant ones, jointly democratic dyads less, dyads at parity more than under preponderance ({par}). ")
+    else:
+        w("**Reading it.** For escalation to violence the ordering the issue asks for holds for contiguity and democracy: "
+          "contiguous dyads are far more violent than distant ones, jointly democratic dyads less. "
+          f"Parity does not clearly raise it: {par}, too few events to resolve the contrast. ")
+    out[-1] += (
       f"The sizes differ: the model's world is about {calm:.0f} times calmer than the real one for contiguous dyads "
       "(a crisis engine run for one year with nothing scripted is not sixty-five years of history; 'nan' marks a "
       "complement with no event at all), and its contiguity contrast is "

@@ -89,7 +89,8 @@ def dangerous_dyads(runs: int = 10, seed: int = 0, year: int = 2010, horizon: in
     use-of-force (rung ≥ 5) rates for the category and its complement, the real MID and force
     rates, and the counts behind them.
     """
-    from sim.model import run_scenario
+    from sim.ensemble.worker import lanes_for
+    from sim.model import CrisisModel
     from sim.scenario.generate import world_scenario
 
     sc = world_scenario(year, horizon=horizon)
@@ -100,13 +101,15 @@ def dangerous_dyads(runs: int = 10, seed: int = 0, year: int = 2010, horizon: in
     years = horizon * sc.calendar.step_days / 365.25
     disputes = np.zeros(len(iu[0]))
     force = np.zeros(len(iu[0]))
-    seeds = np.random.SeedSequence(seed).spawn(runs)
-    for k, child in enumerate(seeds):
-        res = run_scenario(sc, seed=int(child.generate_state(1)[0]), record="summary")
-        disputes += res.peak[iu] >= 4
-        force += res.peak[iu] >= 5
+    seeds = [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(runs)]
+    size = lanes_for(n)  # replications stepped together (each depends on its own seed only)
+    for a in range(0, runs, size):
+        model = CrisisModel(sc, seeds=seeds[a:a + size], record="summary").run()
+        peak = model.peak[:, iu[0], iu[1]]
+        disputes += (peak >= 4).sum(axis=0)
+        force += (peak >= 5).sum(axis=0)
         if progress:
-            progress(k + 1, runs)
+            progress(min(runs, a + size), runs)
     rows = []
     for label, row_in, row_out in CATEGORIES:
         inside, outside = cats[label]
