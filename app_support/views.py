@@ -133,41 +133,67 @@ def ensemble_section(base: Scenario, variant: str, seed: int, runs: int, top_dya
     return res
 
 
+#: An ensemble's identity in the caches below: (scenario key, variant, seed, runs).
+EnsembleKey = tuple[str, str, int, int]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _summary(key: EnsembleKey, _res) -> tuple[pd.DataFrame, list[str], list[str] | None, bool]:
+    """The outcome table in words, the dyads, the dates and whether per-dyad rungs exist (per ensemble).
+
+    Kept as objects (``cache_resource``: nothing is copied): a rerun of the page, a change of the fan
+    charts' dyads or a second session with the same ensemble reuses them instead of recomputing.
+    """
+    return outcome_table(_res.outcomes), _dyads_of(_res), _dates(_res), _has_levels(_res)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _ensemble_figures(key: EnsembleKey, chosen: tuple[str, ...], dates: tuple[str, ...] | None, has_levels: bool,
+                      _res) -> dict[str, object]:
+    """The fan charts of the ``chosen`` dyads and the heat map of one ensemble (cached per ensemble and dyads)."""
+    figs: dict[str, object] = {}
+    if chosen:
+        figs["fan_level"] = charts.fan(fan_frames(_res, chosen, "level"),
+                                       "Escalation: rung of each dyad over time, across runs",
+                                       "rung (0–10, Kahn ladder)", (0, 10))
+        ten = fan_frames(_res, chosen, "tension")
+        if ten:
+            figs["fan_tension"] = charts.fan(ten, "Tension of each dyad over time: the higher of the threats its two "
+                                             "states perceive from each other, across runs", charts.TENSION_AXIS, (0, 1))
+        else:  # stored or older results without per-dyad tension: each state's highest perceived threat
+            actors = list(dict.fromkeys(code for d in chosen for code in d.split("–")))
+            ten = fan_frames(_res, actors, "max_threat")
+            if ten:
+                figs["fan_tension"] = charts.fan(ten, "Tension: the highest threat each state of these dyads perceives, "
+                                                 "across runs", "perceived threat (0–1)", (0, 1))
+    if has_levels:
+        figs["heatmap"] = charts.heatmap(_res.heatmap(), dates=list(dates) if dates is not None else None,
+                                         title="Mean escalation rung, dyad × time (across runs)")
+    return figs
+
+
 def show_ensemble(res, base: Scenario, variant: str, seed: int, runs: int, top_dyads: Sequence[str] = ()) -> None:
-    """Outcome table, fan charts, heatmap and downloads of an ensemble result."""
+    """Outcome table, fan charts, heatmap and downloads of an ensemble result.
+
+    The table in words and the figures are cached per ensemble (and chosen dyads), so that only the
+    first display of an ensemble builds them.
+    """
+    key: EnsembleKey = (library.scenario_key(base), variant, int(seed), int(runs))
     secs = st.session_state.get("fp_last_ensemble_seconds")
     st.caption(f"{runs} replications (master seed {seed})" + (f" · shown in {secs:.1f} s" if secs is not None else ""))
     st.subheader("How likely is each outcome?")
-    table = outcome_table(res.outcomes)
+    table, dyads, dates, has_levels = _summary(key, res)
     st.dataframe(table.drop(columns=["estimate", "code"]), hide_index=True, key="outcomes", height=320)
-    dyads = _dyads_of(res)
     default = [d for d in top_dyads if d in dyads][:3] or dyads[:3]
     chosen = st.multiselect("Dyads for the fan charts", dyads, default=default, key="fan_dyads", max_selections=6)
-    figs = []
-    if chosen:
-        esc = charts.fan(fan_frames(res, chosen, "level"), "Escalation: rung of each dyad over time, across runs",
-                         "rung (0–10, Kahn ladder)", (0, 10))
-        st.plotly_chart(esc, key="fan_level")
-        figs.append(esc)
-        ten = fan_frames(res, chosen, "tension")
-        if ten:
-            tf = charts.fan(ten, "Tension of each dyad over time: the higher of the threats its two states perceive "
-                            "from each other, across runs", charts.TENSION_AXIS, (0, 1))
-        else:  # stored or older results without per-dyad tension: each state's highest perceived threat
-            actors = list(dict.fromkeys(code for d in chosen for code in d.split("–")))
-            ten = fan_frames(res, actors, "max_threat")
-            tf = charts.fan(ten, "Tension: the highest threat each state of these dyads perceives, across runs",
-                            "perceived threat (0–1)", (0, 1)) if ten else None
-        if tf is not None:
-            st.plotly_chart(tf, key="fan_tension")
-            figs.append(tf)
-    if _has_levels(res):
-        hm = charts.heatmap(res.heatmap(), dates=_dates(res), title="Mean escalation rung, dyad × time (across runs)")
-        st.plotly_chart(hm, key="heatmap")
-        figs.append(hm)
-    else:
+    made = _ensemble_figures(key, tuple(chosen), tuple(dates) if dates is not None else None, has_levels, res)
+    for name in ("fan_level", "fan_tension", "heatmap"):
+        if name in made:
+            st.plotly_chart(made[name], key=name)
+    if not has_levels:
         st.info("This scenario has too many pairs of states for per-pair trajectories: the outcome table above "
                 "still covers every pair.")
+    figs = list(made.values())
     stem = f"{base.id}-{variant}-seed{seed}-runs{runs}"
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button("Outcomes (CSV)", data=lambda: res.outcomes.to_csv(index=False), file_name=f"{stem}-outcomes.csv",

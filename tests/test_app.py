@@ -28,11 +28,13 @@ LOCATED = re.compile(r"\b[\w.-]+\.yaml:\d+:\d+: ")
 
 @pytest.fixture(autouse=True)
 def _clean_caches():
-    """st.cache_data is process-global across AppTest instances: start every test cold."""
+    """st.cache_data and st.cache_resource are process-global across AppTest instances: start every test cold."""
     st.cache_data.clear()
+    st.cache_resource.clear()
     st_config.set_option("client.showErrorDetails", "full")  # real messages if a test fails
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def app(**query) -> AppTest:
@@ -173,6 +175,8 @@ def test_run_page_tells_the_story_follows_the_slider_and_runs_an_ensemble():
     assert re.search(r"\]\(#[a-z-]+\)", body)  # explanations link to the glossary entries below them
     assert "Concepts used on this page" in body
     assert len(charts_of(at)) == 2  # network at a step + ladder
+    peaks = frame(at, "highest rung")  # the pairs that climbed highest in this run
+    assert len(peaks) >= 1 and peaks["highest rung"].iloc[0][0].isdigit()
     at.slider(key="run_step").set_value(3).run()
     ok(at)
     assert "Week 4, starting 2024-07-01" in text_of(at)

@@ -197,6 +197,12 @@ class EnsembleAggregator:
 
     __call__ = add
 
+    def freeze(self) -> None:
+        """No more runs will come: keep the final quantile estimates and free the buffers."""
+        for q in (self.series, self.system, self.dyad_tension):
+            if q is not None:
+                q.freeze()
+
     @property
     def n(self) -> int:
         """Runs folded in (successful ones)."""

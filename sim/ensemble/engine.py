@@ -7,7 +7,7 @@ workers and a Dask cluster give identical aggregates.
 
 Batching: a task carries a batch of replications, which the worker steps together in one model
 (:func:`~sim.ensemble.worker.run_lanes`) — the more runs a model steps at once, the cheaper each
-run. An ensemble is therefore split into about two tasks per worker slot (at most
+run. An ensemble is therefore split into one task per worker slot (at most
 :data:`MAX_BATCH` runs, and at most what one model may hold, see
 :func:`~sim.ensemble.worker.lanes_for`). With a custom run function (one run per call) the first
 task carries one run; after that the batch size is chosen so that a task takes about
@@ -110,11 +110,11 @@ class _Scheduler:
         if self.fixed:
             return max(1, int(self.fixed))
         if self.run_fn is None:
-            # the model steps a task's runs together, so fewer, larger tasks are faster: split the
-            # ensemble into about two tasks per worker, within what one model may hold
+            # the model steps a task's runs together, so fewer, larger tasks are faster: one task
+            # per worker slot, within MAX_BATCH and what one model may hold
             j = min(self.job_at, len(self.jobs) - 1)
             lanes = lanes_for(len(self.jobs[j].scenario.actors))
-            return max(1, min(MAX_BATCH, lanes, math.ceil(self.report.total / (2 * self.h.slots))))
+            return max(1, min(MAX_BATCH, lanes, math.ceil(self.report.total / self.h.slots)))
         if self.est is None:
             return 1
         size = int(TARGET_TASK_SECONDS / max(self.est, 1e-6))
@@ -283,6 +283,12 @@ def execute(jobs: Sequence[Job], handle: ExecutorHandle, *, progress: Progress |
     except KeyboardInterrupt:
         sch.report.interrupted = sch.report.partial = True
         _drain(sch, handle)
+    except BaseException:
+        # e.g. the progress callback cancelled the work (the app's Cancel button): tasks not yet
+        # started are withdrawn, so that a shared pool is free again for the next request
+        for fut in list(sch.futures):
+            fut.cancel()
+        raise
     sch.report.seconds = time.perf_counter() - t0
     sch.report.not_run = sch.report.total - sch.report.ok - len(sch.report.failures)
     if sch.report.not_run:

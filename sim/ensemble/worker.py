@@ -217,7 +217,7 @@ def _one_by_one(out: BatchResult, task: Task, items: list[tuple[int, int]], fn: 
 
 
 def init_worker() -> None:
-    """Initialise a worker process: import the model once; leave Ctrl-C to the parent.
+    """Initialise a worker process: import the model and read the catalog once; leave Ctrl-C to the parent.
 
     The parent process handles ``KeyboardInterrupt`` (it stops submitting, keeps finished runs and
     shuts the pool down), so workers ignore SIGINT and finish the batch they are running.
@@ -227,3 +227,14 @@ def init_worker() -> None:
     except (ValueError, OSError):  # not the main thread of the worker (e.g. some executors)
         pass
     import sim.model  # noqa: F401 — pay the import once per worker, not per run
+
+    try:  # and read the catalog tables a world is built from (ATOP, distances, contiguity)
+        from sim.catalog import load_catalog
+
+        cat = load_catalog()
+        codes = cat.codes(2010)[:2]
+        cat.alliances(codes, 2010)
+        cat.contiguity(codes, 2010)
+        cat.min_distance(codes)
+    except Exception:  # noqa: BLE001 — warming is an optimisation; a task reads them if need be
+        pass

@@ -19,6 +19,12 @@ APP = "[data-testid='stApp']"
 IDLE = f"{APP}[data-test-script-state='notRunning']"
 RUNNING = f"{APP}[data-test-script-state='running']"
 FOUNDING = "scenario=korea-russia-2024&variant=baseline&seed=0"
+DATA_GRID = "[data-testid='stDataFrame'] canvas[data-testid='data-grid-canvas']"
+#: True once the ensemble's charts are drawn visibly and its outcome table has appeared.
+ENSEMBLE_SHOWN = """({tablesBefore, grid}) => ['fan_level', 'fan_tension', 'heatmap'].every(k => {
+    const gd = document.querySelector(`.st-key-${k} .js-plotly-plot`);
+    return gd && gd.querySelector('g.trace, g.hm, image') && gd.offsetHeight > 0 && getComputedStyle(gd).visibility !== 'hidden';
+  }) && document.querySelectorAll(grid).length > tablesBefore"""
 
 
 def wait_for_app_run(page: Page, timeout: int = 60_000) -> None:
@@ -87,12 +93,16 @@ def test_running_the_founding_scenario_draws_its_charts(page: Page, offline, sho
     # the click-to-charts time of a 200-replication ensemble (the result is not cached yet: the
     # server was started for this test session and no other test runs this ensemble)
     button = page.get_by_role("button", name="Run 200 replications")
+    expect(page.locator(DATA_GRID).first).to_be_attached()  # the run's "climbed highest" table
+    tables_before = page.locator(DATA_GRID).count()
     t0 = time.perf_counter()
     button.click()
-    fan = page.locator(".st-key-fan_level g.trace.scatter")
-    expect(fan.first).to_be_attached(timeout=180_000)
-    expect(page.locator(".st-key-heatmap g.hm, .st-key-heatmap image").first).to_be_attached(timeout=60_000)
+    # polled at every animation frame: the fans and the heat map drawn where they can be seen (Streamlit
+    # first draws a plotly chart hidden, then again at its measured size) and the outcome table's grid
+    page.wait_for_function(ENSEMBLE_SHOWN, arg={"tablesBefore": tables_before, "grid": DATA_GRID}, timeout=180_000)
     seconds = time.perf_counter() - t0
+    expect(page.locator(".st-key-fan_level g.trace.scatter").first).to_be_attached()
+    expect(page.locator(".st-key-heatmap g.hm, .st-key-heatmap image").first).to_be_attached()
     wait_for_app_run(page)
     expect(page.get_by_role("button", name="Charts (HTML)")).to_be_visible()
     expect(page.get_by_text(re.compile(r"estimate \(95 % interval\)")).first).to_be_attached()
