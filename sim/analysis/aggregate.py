@@ -197,11 +197,15 @@ class EnsembleAggregator:
 
     __call__ = add
 
-    def freeze(self) -> None:
-        """No more runs will come: keep the final quantile estimates and free the buffers."""
+    def finish(self) -> None:
+        """Mark the end of the runs: quantile states freeze when first read.
+
+        Each keeps its final estimates and frees its buffer then (a finished ensemble of the
+        founding scenario holds about 1 MB instead of 25 MB).
+        """
         for q in (self.series, self.system, self.dyad_tension):
             if q is not None:
-                q.freeze()
+                q.finish()
 
     @property
     def n(self) -> int:

@@ -105,12 +105,13 @@ class StreamingQuantiles:
                                np.ones_like(self.probs)], axis=1)
         self.frozen: np.ndarray | None = None   # (P, C) final estimates once no more runs will come
         self._was_exact = True
+        self.finished = False                   # no more runs: freeze at the first read
 
     # ---------------------------------------------------------------- updates
     def add(self, values: np.ndarray) -> None:
         """Add one run's values (shape ``self.shape``)."""
-        if self.frozen is not None:
-            raise RuntimeError("no run can be added after freeze()")
+        if self.frozen is not None or self.finished:
+            raise RuntimeError("no run can be added after finish() or freeze()")
         x = np.asarray(values, dtype=float).reshape(-1)
         self.sum += x
         self.sumsq += x * x
@@ -168,6 +169,10 @@ class StreamingQuantiles:
             q[i, idx] = np.where((qm < par) & (par < qp), par, lin)
             pos[i, idx] = ni + s
 
+    def finish(self) -> None:
+        """No more runs will come: the estimates are frozen (and the buffer freed) when first read."""
+        self.finished = True
+
     def freeze(self) -> None:
         """Keep the final estimates and free the buffer and markers (no run can be added after).
 
@@ -177,8 +182,10 @@ class StreamingQuantiles:
         """
         if self.frozen is None:
             self._was_exact = self.buffer is not None
+            self.finished = False
             self.frozen = self.quantiles().reshape(len(self.probs), self.cells)
             self.buffer = self.q = self.pos = self.want = None
+            self.finished = True
 
     # ---------------------------------------------------------------- estimates
     @property
@@ -188,6 +195,8 @@ class StreamingQuantiles:
 
     def quantiles(self) -> np.ndarray:
         """``(P, *shape)`` estimates of every requested quantile (NaN before the first run)."""
+        if self.frozen is None and self.finished:
+            self.freeze()
         if self.frozen is not None:
             return self.frozen.reshape(len(self.probs), *self.shape)
         if self.n == 0:

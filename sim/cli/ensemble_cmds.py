@@ -114,7 +114,7 @@ def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iter
     if executor == "process" and not scheduler:
         from sim.ensemble.executors import open_executor
 
-        handle = open_executor("process", workers)
+        handle = open_executor("process", workers, preload=False)
         try:
             yield handle
         finally:

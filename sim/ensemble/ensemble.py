@@ -320,7 +320,7 @@ def run_many(scenario: Any, variants: Sequence[str | None], runs: int = 200, see
     wall = time.perf_counter() - t0
     out = []
     for sc, name, agg in zip(scs, names, aggs, strict=True):
-        agg.freeze()
+        agg.finish()
         rep = Report(total=len(seeds), ok=agg.n, failures=list(agg.failed), partial=report.partial,
                      interrupted=report.interrupted, seconds=wall, tasks=report.tasks, run_seconds=agg.run_seconds,
                      executor=report.executor)

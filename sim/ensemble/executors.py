@@ -149,8 +149,15 @@ def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> Exe
 
 
 def open_executor(executor: str | cf.Executor | Any = "process", workers: int | None = None,
-                  scheduler: str | None = None, start_method: str | None = None) -> ExecutorHandle:
+                  scheduler: str | None = None, start_method: str | None = None, *,
+                  preload: bool = True) -> ExecutorHandle:
     """Make an :class:`ExecutorHandle` for ``executor`` (see the module docstring).
+
+    ``preload`` (local processes started by fork): import the model in this process first, so that
+    every pool this process opens starts its workers with the model already loaded (the import,
+    about a second, is then paid once per process, not once per pool). A one-shot command passes
+    ``False`` and opens the pool before reading its input, so that the workers' imports overlap
+    with that work.
 
     Raises:
         FlashpointError: unknown executor name, bad worker count, Dask missing or unreachable.
@@ -174,6 +181,8 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
     if executor == "process":
         n = int(workers or default_workers())
         method = _start_method(start_method)
+        if preload and method == "fork":
+            import sim.model  # noqa: F401 — inherited by the forked workers
         handle = ExecutorHandle(kind="process", executor=_process_pool(n, method), slots=n, owned=True,
                                 description={"executor": "process", "workers": n, "start_method": method},
                                 _start_method=method, _requested_method=start_method)
