@@ -22,7 +22,7 @@ import numpy as np
 from sim.analysis.digest import RunDigest
 
 __all__ = ["Task", "BatchResult", "RunFn", "LANE_CELLS", "digest_run", "dyad_tension", "lanes_for", "run_lanes", "run_one",
-           "run_batch", "init_worker"]
+           "run_batch", "init_worker", "warm_catalog"]
 
 #: A run function: ``(scenario, seed, dyad_levels) -> RunDigest``.
 RunFn = Callable[[Any, int, bool], RunDigest]
@@ -228,7 +228,12 @@ def init_worker() -> None:
         pass
     import sim.model  # noqa: F401 — pay the import once per worker, not per run
 
-    try:  # and read the catalog tables a world is built from (ATOP, distances, contiguity)
+    warm_catalog()
+
+
+def warm_catalog() -> None:
+    """Read the catalog tables a world is built from (ATOP, distances, contiguity), once per process."""
+    try:
         from sim.catalog import load_catalog
 
         cat = load_catalog()
