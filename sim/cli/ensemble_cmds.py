@@ -123,6 +123,28 @@ def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iter
         yield "dask" if scheduler else executor
 
 
+@contextmanager
+def _scenario_and_executor(file: Path, executor: str, workers: int | None, scheduler: str | None,
+                           check: Callable[[Any], None]) -> Iterator[tuple[Any, Any]]:
+    """Open the executor, then read and check the scenario (see :func:`_executor`); yields both."""
+    with _executor(executor, workers, scheduler) as ex:
+        sc = _load(file)
+        check(sc)
+        yield sc, ex
+
+
+def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, show: Callable[[list[str]], None]) -> None:
+    """Write ``--out`` files, then print the JSON (with the file list) or the readable report."""
+    files = result.to_dir(str(out), format=fmt) if out else []
+    if as_json:
+        obj = result.to_json()
+        if out:
+            obj["files"] = files
+        _emit_json(obj)
+    else:
+        show(files)
+
+
 def _load(file: Path):
     from sim.scenario.loader import load_scenario
 
@@ -204,20 +226,11 @@ def ensemble(
     with _guard():
         from sim.ensemble import run_ensemble
 
-        with _executor(executor, workers, scheduler) as ex:
-            sc = _load(file)
-            _check_variant(sc, variant)
+        with _scenario_and_executor(file, executor, workers, scheduler, lambda sc: _check_variant(sc, variant)) as (sc, ex):
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} {variant or 'baseline'}") as prog:
                 res = run_ensemble(sc, runs=runs, seed=seed, variant=variant, executor=ex, workers=workers,
                                    keep_runs=keep_runs, progress=prog, scheduler=scheduler, precision=precision)
-        files = res.to_dir(str(out), format=fmt) if out else []
-        if as_json:
-            obj = res.to_json()
-            if out:
-                obj["files"] = files
-            _emit_json(obj)
-        else:
-            _print_ensemble(res, top, files)
+        _write_and_report(res, out, fmt, as_json, lambda files: _print_ensemble(res, top, files))
         if res.report.interrupted:
             raise typer.Exit(EXIT_INTERRUPTED)
 
@@ -278,24 +291,19 @@ def compare(
     with _guard():
         from sim.analysis import compare as run_compare
 
-        with _executor(executor, workers, scheduler) as ex:
-            sc = _load(file)
-            names = list(variant or [])
+        names = list(variant or [])
+
+        def has_variants(sc: Any) -> None:
             if not names and not all_variants and not sc.variant_names():
                 from sim.errors import FlashpointError
 
                 raise FlashpointError(f"scenario '{sc.id}' has no variants to compare")
+
+        with _scenario_and_executor(file, executor, workers, scheduler, has_variants) as (sc, ex):
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} baseline + {len(names) or len(sc.variant_names())} variant(s)") as prog:
                 cmp = run_compare(sc, names or None, runs=runs, seed=seed, executor=ex, workers=workers, progress=prog,
                                   scheduler=scheduler, precision=precision)
-        files = cmp.to_dir(str(out), format=fmt) if out else []
-        if as_json:
-            obj = cmp.to_json()
-            if out:
-                obj["files"] = files
-            _emit_json(obj)
-        else:
-            _print_comparison(cmp, top, files)
+        _write_and_report(cmp, out, fmt, as_json, lambda files: _print_comparison(cmp, top, files))
         if cmp.baseline.report.interrupted:
             raise typer.Exit(EXIT_INTERRUPTED)
 
@@ -399,20 +407,11 @@ def sweep(
     with _guard():
         from sim.ensemble import run_sweep
 
-        with _executor(executor, workers, scheduler) as ex:
-            sc = _load(file)
-            _check_variant(sc, variant)
+        with _scenario_and_executor(file, executor, workers, scheduler, lambda sc: _check_variant(sc, variant)) as (sc, ex):
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} sweep") as prog:
                 sw = run_sweep(sc, samples=samples, runs=runs, seed=seed, variant=variant, executor=ex, workers=workers,
                                progress=prog, scheduler=scheduler, parameters=param or None)
-        files = sw.to_dir(str(out), format=fmt) if out else []
-        if as_json:
-            obj = sw.to_json()
-            if out:
-                obj["files"] = files
-            _emit_json(obj)
-        else:
-            _print_sweep(sw, top, files)
+        _write_and_report(sw, out, fmt, as_json, lambda files: _print_sweep(sw, top, files))
 
 
 def _print_sweep(sw: Any, top: int, files: list[str]) -> None:
