@@ -240,24 +240,17 @@ class EnsembleAggregator:
         lay = self.layout
         if metric not in FAN_METRICS:
             raise KeyError(f"unknown metric '{metric}' (known: {', '.join(FAN_METRICS)})")
-        if metric == "level":
+        if metric in ("level", "tension"):
+            store = self.dyad_hist if metric == "level" else self.dyad_tension
             if dyad is None:
-                raise ValueError("the 'level' fan needs a dyad, e.g. dyad='USA–RUS'")
-            if self.dyad_hist is None:
+                raise ValueError(f"the '{metric}' fan needs a dyad, e.g. dyad='USA–RUS'")
+            if store is None:
                 raise ValueError("per-dyad trajectories were not recorded for this ensemble "
                                  "(too many dyads, or dyad_levels=False)")
             k = lay.dyad_index(dyad)
-            counts = self.dyad_hist.counts[:, k, :]
-            return self._fan_counts(counts)
-        if metric == "tension":
-            if dyad is None:
-                raise ValueError("the 'tension' fan needs a dyad, e.g. dyad='USA–RUS'")
-            if self.dyad_tension is None:
-                raise ValueError("per-dyad trajectories were not recorded for this ensemble "
-                                 "(too many dyads, or dyad_levels=False)")
-            k = lay.dyad_index(dyad)
-            q = self.dyad_tension.quantiles()[:, :, k]
-            return self._frame(q, self.dyad_tension.mean()[:, k], self.dyad_tension.n)
+            if metric == "level":
+                return self._fan_counts(store.counts[:, k, :])
+            return self._frame(store.quantiles()[:, :, k], store.mean()[:, k], store.n)
         if metric == "max_level":
             if actor is None:
                 return self._fan_counts(self.system_hist.counts)
