@@ -362,7 +362,8 @@ class CrisisModel(mesa.Model):
         T[:, d, d] = 0.0
         prev_raw = self.threat_raw
         prev_comp = self.components
-        self.threat_prev = (w.threat[0] if not initial else T[0] / (1.0 + T[0])).copy()
+        if self.explain:  # lane 0's threat before this step, for the perception records
+            self.threat_prev = (w.threat[0] if not initial else T[0] / (1.0 + T[0])).copy()
         self.threat_raw_prev = T if initial else self.threat_raw
         self.threat_raw = T
         self.agg, self.own = AGG, own
@@ -886,7 +887,7 @@ class CrisisModel(mesa.Model):
         crisis = lvl < 7
         # violence band: war onset
         commit = bp.commitment_weight * shift[rn, i, j]
-        pt = self._transition(rn, i, j)
+        pt = self.transition_risk(rn, i, j)
         hz = bp.breakdown_rate * p_break * (1 + commit) * (1 + pt) * self.damp[i, j]
         hz = 1 - (1 - np.minimum(hz, 1.0)) ** self.weeks
         onset = crisis & (u < hz)
@@ -932,32 +933,21 @@ class CrisisModel(mesa.Model):
                                cameo=rd.cameo, goldstein=rd.goldstein, level=lv)
             self.level_cause[(ii, jj)] = rid
 
-    def transition_risk(self) -> np.ndarray:
+    def transition_risk(self, rn: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Power transition (Organski & Kugler 1980): extra war hazard for a dissatisfied challenger near parity.
 
-        Returns ``[R, N, N]``: for the dyads of the leading state (the strongest at the start) with a
-        challenger whose capability is within the parity window, ``weight × dissatisfaction``.
+        For the selected dyads ``(rn, i, j)`` (replication, states): ``weight × dissatisfaction`` of
+        the challenger when one side is the leading state (the strongest at the start) and the
+        other's capability is within the parity window of the leader's; 0 for other dyads.
         """
-        n = self.n
-        risk = self._challenger_risk()
-        out = np.zeros((self.R, n, n))
-        out[:, self.leader, :] = risk
-        out[:, :, self.leader] = risk
-        return out
-
-    def _challenger_risk(self) -> np.ndarray:
         w, pp = self.world, self.params.power_transition
         leader = self.leader
         ratio = w.cap / np.maximum(w.cap[:, leader:leader + 1], 1e-12)
         window = (ratio >= pp.parity_low) & (ratio <= pp.parity_high)
         window[:, leader] = False
         dissat = np.clip(np.abs(w.ideal - w.ideal[leader]) / pp.dissatisfaction_scale, 0, 1)
-        return pp.weight * window * dissat  # [R, N]
-
-    def _transition(self, rn: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """The power-transition boost of the selected dyads (see :meth:`transition_risk`)."""
-        risk = self._challenger_risk()
-        return np.where(j == self.leader, risk[rn, i], np.where(i == self.leader, risk[rn, j], 0.0))
+        risk = pp.weight * window * dissat  # [R, N]: each state as a challenger of the leader
+        return np.where(j == leader, risk[rn, i], np.where(i == leader, risk[rn, j], 0.0))
 
     # ================================================================== 8. resolve_ladder
     def resolve_ladder(self) -> None:
