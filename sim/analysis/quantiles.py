@@ -182,8 +182,7 @@ class StreamingQuantiles:
         """
         if self.frozen is None:
             self._was_exact = self.buffer is not None
-            self.finished = False
-            self.frozen = self.quantiles().reshape(len(self.probs), self.cells)
+            self.frozen = self._estimate().reshape(len(self.probs), self.cells)
             self.buffer = self.q = self.pos = self.want = None
             self.finished = True
 
@@ -199,6 +198,9 @@ class StreamingQuantiles:
             self.freeze()
         if self.frozen is not None:
             return self.frozen.reshape(len(self.probs), *self.shape)
+        return self._estimate()
+
+    def _estimate(self) -> np.ndarray:
         if self.n == 0:
             return np.full((len(self.probs), *self.shape), np.nan)
         if self.buffer is not None:
