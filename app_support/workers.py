@@ -1,12 +1,14 @@
 """Run in each worker process of the app's pool when the pool starts: every worker starts warm.
 
 No Streamlit here. :func:`app_support.state.executor` maps :func:`warm` over the new pool's
-workers (in the background thread that starts the pool), so that each worker has read the catalog
-tables a world is built from (alliances, distances, contiguity) and stepped one replication of the
-founding scenario before the first ensemble is asked for. Without this, the first task of every
-worker paid those costs on the first click after a server start (measured: the first 200-run
-ensemble took 1.19 s against 0.63 s with warm workers, on a loaded 2-vCPU machine). A failure here
-is ignored: a worker then warms up on its first task.
+workers (in the background thread that starts the pool), so that each worker has stepped one
+replication of the founding scenario — every first-use cost of building a world and stepping the
+model — before the first ensemble is asked for (the pool's initializer,
+:func:`sim.ensemble.worker.init_worker`, has already imported the model and read the catalog).
+Without this, the first task of every worker paid those costs on the first click after a server
+start (measured before the initializer read the catalog: the first 200-run ensemble took 1.19 s
+against 0.63 s with warm workers, on a loaded 2-vCPU machine). A failure here is ignored: a worker
+then warms up on its first task.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _warm = False
 
 
 def warm(_: object = None) -> bool:
-    """Read the catalog and run one replication of the founding scenario, once per process."""
+    """Run one replication of the founding scenario, once per process."""
     global _warm
     if _warm:
         return True
