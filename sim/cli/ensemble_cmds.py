@@ -117,8 +117,10 @@ def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iter
         handle = open_executor("process", workers, preload=False)
         try:
             yield handle
-        finally:
-            handle.close()
+        except BaseException:
+            handle.close(cancel=True, kill=True)  # e.g. a bad file: report it without waiting for the workers
+            raise
+        handle.close()
     else:
         yield "dask" if scheduler else executor
 

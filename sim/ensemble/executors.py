@@ -98,8 +98,18 @@ class ExecutorHandle:
         self.description["start_method_after_renewal"] = method
         self.renewals += 1
 
-    def close(self, *, cancel: bool = False, wait: bool = True) -> None:
-        """Shut down what this handle created (a caller's executor is left alone)."""
+    def close(self, *, cancel: bool = False, wait: bool = True, kill: bool = False) -> None:
+        """Shut down what this handle created (a caller's executor is left alone).
+
+        ``kill`` stops an owned process pool's workers at once (for a command that fails before
+        using them: otherwise the process would wait for them to finish starting).
+        """
+        if kill and self.owned and isinstance(self.executor, cf.ProcessPoolExecutor):
+            if hasattr(self.executor, "terminate_workers"):  # Python ≥ 3.14
+                self.executor.terminate_workers()
+            else:
+                for proc in list(getattr(self.executor, "_processes", {}).values()):
+                    proc.terminate()
         if self.owned and self.executor is not None:
             self.executor.shutdown(wait=wait, cancel_futures=cancel)
         for fn in reversed(self._closers):
