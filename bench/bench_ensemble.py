@@ -10,16 +10,20 @@ Measures, on the machine it runs on, the targets of issue 4:
                  the largest worker), plus the aggregator's fan-chart state and per-run table sizes;
 4. ``batch_run`` — the same model and runs through Mesa's ``batch_run`` (in a subprocess, because
                  ``batch_run`` sets the global start method), 1 and 2 processes, against ours;
-5. ``scaling`` — 1,000 replications with local processes, 2 workers against 1;
+5. ``scaling`` — 1,000 replications with local processes, 2 workers against 1 (seven alternating
+                 pairs after a warm-up; the ratio of the medians, and every pair's ratio);
 6. ``overheads`` — per-run, per-task and pool start-up costs of the ensemble layer;
 7. ``p2``      — accuracy of the streaming (P²) quantiles against exact ones.
 
 Usage::
 
-    python bench/bench_ensemble.py [--quick] [--only cli,world,…] [--out bench/results/ensemble.json]
+    python bench/bench_ensemble.py [--quick] [--only cli,world,…] [--out FILE]
 
-``--quick`` divides every size by 10 (a smoke test of the benchmark itself). Figures depend on the
-machine and on what else runs on it: the load average before and after is recorded.
+``--quick`` divides every size by 10 (a smoke test of the benchmark itself). The whole benchmark
+writes ``bench/results/ensemble.json`` (kept in the repository); ``--only`` writes
+``bench/results/only-SECTIONS.json`` (not kept), so a partial run does not replace the record.
+Figures depend on the machine and on what else runs on it: the load average before and after is
+recorded.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import os
 import platform
 import subprocess
 import sys
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -234,26 +239,27 @@ def bench_batch_run(runs: int) -> dict:
     return out
 
 
-def bench_scaling(runs: int) -> dict:
+def bench_scaling(runs: int, pairs: int = 7) -> dict:
     from sim.ensemble import run_ensemble
     from sim.scenario.loader import load_scenario
 
     sc = load_scenario(str(FOUNDING))
-    out: dict = {"runs": runs, "repetitions": 3}
+    out: dict = {"runs": runs, "repetitions": pairs}
     run_ensemble(sc, runs=20, seed=1, executor="process", workers=1)  # warm-up: this process's imports and caches
     times: dict[int, list[float]] = {1: [], 2: []}
     cpus: dict[int, list[float]] = {1: [], 2: []}
-    for _ in range(3):  # alternate, so that a change of load hits both alike
+    for _ in range(pairs):  # alternate, so that a change of load hits both alike
         for w in (1, 2):
             t0, c0 = time.perf_counter(), cpu_now()
             run_ensemble(sc, runs=runs, seed=0, executor="process", workers=w)
-            times[w].append(round(time.perf_counter() - t0, 2))
+            times[w].append(round(time.perf_counter() - t0, 3))
             cpus[w].append(round(cpu_now() - c0, 2))
     for w in (1, 2):
-        out[f"workers_{w}_seconds"] = sorted(times[w])[1]  # the median of three
+        out[f"workers_{w}_seconds"] = statistics.median(times[w])
         out[f"workers_{w}_all_seconds"] = times[w]
-        out[f"workers_{w}_cpu_seconds"] = sorted(cpus[w])[1]
-    out["speedup"] = round(out["workers_1_seconds"] / out["workers_2_seconds"], 2)
+        out[f"workers_{w}_cpu_seconds"] = statistics.median(cpus[w])
+    out["speedup"] = round(out["workers_1_seconds"] / out["workers_2_seconds"], 2)  # ratio of the medians
+    out["pair_ratios"] = sorted(round(a / b, 2) for a, b in zip(times[1], times[2], strict=True))
     return out
 
 
@@ -381,8 +387,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="divide every size by 10")
     ap.add_argument("--only", default="cli,world,memory,batch_run,scaling,overheads,p2")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "ensemble.json"))
+    ap.add_argument("--out", default=None,
+                    help="where to write the JSON (default: bench/results/ensemble.json for the whole benchmark, "
+                         "bench/results/only-SECTIONS.json with --only)")
     a = ap.parse_args()
+    if a.out is None:
+        name = "ensemble" if a.only == ap.get_default("only") else "only-" + a.only.replace(",", "-")
+        a.out = str(ROOT / "bench" / "results" / f"{name}.json")
     f = 10 if a.quick else 1
     sys.path.insert(0, str(ROOT))
     res: dict = {"machine": machine(), "quick": a.quick}

@@ -16,6 +16,7 @@ from sim.analysis import (
     compare_results,
     outcome_table,
 )
+from sim.analysis.digest import RunBatch
 from sim.analysis.quantiles import CountHistogram, StreamingQuantiles, quantile_from_counts
 from sim.analysis.stats import (
     Z95,
@@ -314,3 +315,60 @@ def test_paired_comparison_beats_unpaired_when_runs_are_correlated():
     with pytest.raises(ValueError, match="other seeds"):
         compare_results(_Ens("baseline", tables[0], lay, seeds), [_Ens("v", tables[1], lay, seeds[::-1])])
     assert isinstance(cmp.table, pd.DataFrame)
+
+
+def _state(agg: EnsembleAggregator) -> dict:
+    """Every number an aggregator holds (read before finish, so that nothing is frozen)."""
+    out = {f"table.{k}": v.copy() for k, v in agg.table.arrays().items()}
+    for name in ("dyad_hist", "actor_hist", "system_hist"):
+        out[name] = getattr(agg, name).counts.copy()
+    for name in ("series", "system", "dyad_tension"):
+        q = getattr(agg, name)
+        out[f"{name}.sum"], out[f"{name}.sumsq"] = q.sum.copy(), q.sumsq.copy()
+        out[f"{name}.quantiles"] = q.quantiles().copy()
+    return out
+
+
+@pytest.mark.parametrize("cuts", [[40], [7, 9, 1, 23], [16, 1, 1, 22], [3] * 13 + [1]])
+def test_add_batch_is_bitwise_the_same_as_adding_runs_one_by_one(cuts):
+    """Bulk folding (runs that arrive together from a worker) gives the same bits as run-by-run adds,
+    before and after the quantile buffer is full, however the runs are cut into batches."""
+    lay = _layout()
+    rng = np.random.default_rng(5)
+    digests = [_digest(lay, rng, seed=k) for k in range(sum(cuts))]
+    one = EnsembleAggregator(lay, buffer_runs=16)
+    for k, dg in enumerate(digests):
+        one.add(k, dg.seed, dg)
+    bulk = EnsembleAggregator(lay, buffer_runs=16)
+    a = 0
+    for c in cuts:
+        bulk.add_batch(list(range(a, a + c)), RunBatch.stack(digests[a:a + c]))
+        a += c
+    assert one.series.n == bulk.series.n == len(digests)
+    s1, s2 = _state(one), _state(bulk)
+    assert s1.keys() == s2.keys()
+    for k in s1:
+        np.testing.assert_array_equal(s1[k], s2[k], err_msg=k)
+
+
+def test_run_batch_round_trip_and_checks():
+    lay = _layout()
+    rng = np.random.default_rng(1)
+    digests = [_digest(lay, rng, seed=10 + k) for k in range(5)]
+    b = RunBatch.stack(digests)
+    assert len(b) == 5 and b.levels.shape == (5, lay.horizon + 1, lay.d)
+    for r, dg in enumerate(digests):
+        back = b.digest(r)
+        assert back.seed == dg.seed
+        np.testing.assert_array_equal(back.series, dg.series)
+        np.testing.assert_array_equal(back.first, dg.first)
+    part = b.rows(1, 3)
+    assert part.seeds.tolist() == [11, 12]
+    joined = RunBatch.concat([b.rows(0, 2), b.rows(2, 5)])
+    np.testing.assert_array_equal(joined.tension, b.tension)
+    agg = EnsembleAggregator(lay)
+    with pytest.raises(ValueError, match="indices"):
+        agg.add_batch([0, 1], b)
+    other = _layout(n=3)
+    with pytest.raises(ValueError, match="actors"):
+        EnsembleAggregator(other).add_batch(list(range(5)), b)

@@ -54,6 +54,14 @@ def test_child_seeds_are_the_documented_spawn_and_prefix_stable():
         child_seeds(-1, 3)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 12345, 2**32 - 1, 2**32, 2**63 + 11, 2**130 + 3, 10**40])
+def test_vectorised_child_seeds_equal_numpys_seedsequence(seed):
+    """The vectorised derivation gives exactly numpy's SeedSequence(seed).spawn(k).generate_state(1)."""
+    ref = [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(700)]
+    assert child_seeds(seed, 700) == ref
+    assert child_seeds(seed, 0) == []
+
+
 # ------------------------------------------------------------------ determinism
 def test_same_seed_gives_identical_ensemble(sc):
     a = run_ensemble(sc, runs=6, seed=3, executor="inprocess")
@@ -109,6 +117,28 @@ def flaky_run(scenario, seed, dyad_levels):
     if seed == child_seeds(0, 6)[BAD_SEED_INDEX]:
         raise RuntimeError("boom")
     return run_one(scenario, seed, dyad_levels)
+
+
+@pytest.mark.parametrize("executor", ["inprocess", "process"])
+def test_runs_reach_the_sink_in_order_in_blocks_with_failures_in_place(sc, executor):
+    """Runs of a batch go to the batch sink together; a failed run goes to the run sink between them."""
+    from sim.ensemble.engine import Job, execute
+    from sim.ensemble.executors import open_executor
+
+    seeds = child_seeds(0, 6)
+    calls = []
+    job = Job(scenario=sc, seeds=seeds, sink=lambda i, s, dg, err: calls.append(("run", [i], [s], err)),
+              batch_sink=lambda idx, b: calls.append(("batch", list(idx), b.seeds.tolist(), None)))
+    handle = open_executor(executor, workers=2)
+    try:
+        report = execute([job], handle, batch_size=4, run_fn=flaky_run)
+    finally:
+        handle.close()
+    assert [i for c in calls for i in c[1]] == list(range(6))
+    assert [s for c in calls for s in c[2]] == seeds
+    assert [(c[0], c[1]) for c in calls] == [("batch", [0, 1]), ("run", [2]), ("batch", [3]), ("batch", [4, 5])]
+    assert "boom" in calls[1][3]
+    assert report.ok == 5 and len(report.failures) == 1 and report.failures[0]["seed"] == seeds[2]
 
 
 def dying_run(scenario, seed, dyad_levels):

@@ -10,7 +10,7 @@ never on the model: only :func:`compare`, a convenience, runs ensembles first.
 
 from sim.analysis.aggregate import EnsembleAggregator, RunTable
 from sim.analysis.compare import Comparison, compare, compare_results
-from sim.analysis.digest import Layout, RunDigest
+from sim.analysis.digest import Layout, RunBatch, RunDigest
 from sim.analysis.outcomes import outcome_table
 from sim.analysis.stats import (
     bootstrap_ci,
@@ -25,6 +25,7 @@ __all__ = [
     "Comparison",
     "EnsembleAggregator",
     "Layout",
+    "RunBatch",
     "RunDigest",
     "RunTable",
     "bootstrap_ci",

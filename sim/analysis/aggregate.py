@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.digest import SERIES, SYSTEM, Layout, RunDigest
+from sim.analysis.digest import SERIES, SYSTEM, Layout, RunBatch, RunDigest
 from sim.analysis.quantiles import QUANTILES, CountHistogram, StreamingQuantiles
 
 __all__ = ["RunTable", "EnsembleAggregator", "FAN_METRICS"]
@@ -86,6 +86,23 @@ class RunTable:
         c["milex_change"][r] = dg.milex_change
         c["system_peak"][r] = int(dg.system[0].max()) if dg.system.size else 0
         self.size += 1
+
+    def extend(self, indices: list[int], batch: RunBatch) -> None:
+        """Add the runs of ``batch`` (replications ``indices``), as :meth:`append` would one by one."""
+        m = len(batch)
+        cap = self._cap
+        while self.size + m > cap:
+            cap *= 2
+        if cap != self._cap:
+            self._grow(cap)
+        a, b = self.size, self.size + m
+        c = self._cols
+        c["index"][a:b] = indices
+        c["seed"][a:b] = batch.seeds
+        for k in ("peak", "final", "first", "alliance_new", "alliance_lost", "milex_change"):
+            c[k][a:b] = getattr(batch, k)
+        c["system_peak"][a:b] = batch.system[:, 0].max(axis=1) if batch.system.shape[2] else 0
+        self.size = b
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self._cols[key][: self.size]
@@ -196,6 +213,40 @@ class EnsembleAggregator:
             self.runs.append(dg)
 
     __call__ = add
+
+    def add_batch(self, indices: list[int], batch: RunBatch) -> None:
+        """Fold in replications ``indices``, the runs of ``batch`` in order, in bulk.
+
+        The result is the same, to the bit, as :meth:`add` for each run in turn (tested), so an
+        ensemble does not depend on how its runs were batched.
+        """
+        if len(indices) != len(batch):
+            raise ValueError(f"{len(indices)} replication indices for {len(batch)} runs")
+        if not len(batch):
+            return
+        if tuple(batch.codes) != tuple(self.layout.codes):
+            raise ValueError(f"runs {indices[0]}… have actors {batch.codes}, the ensemble {self.layout.codes}")
+        if self.dyad_hist is not None and batch.levels is None:
+            raise ValueError("dyad trajectories were requested but the runs did not record them")
+        if self.dyad_tension is not None and batch.tension is None:
+            if self.dyad_tension.n == 0 and self.table.size == 0:
+                self.dyad_tension = None  # runs from a run function that records no tension: no tension fans
+            else:
+                raise ValueError("dyad trajectories were requested but the runs did not record their dyads' tension")
+        self.table.extend(indices, batch)
+        if self.dyad_hist is not None:
+            self.dyad_hist.add_many(batch.levels)
+        if self.dyad_tension is not None:
+            self.dyad_tension.add_many(batch.tension)
+        self.actor_hist.add_many(batch.actor_level)
+        self.system_hist.add_many(batch.system[:, 0])
+        self.series.add_many(batch.series)
+        self.system.add_many(batch.system[:, 1:])
+        if batch.seconds is not None:
+            for sec in batch.seconds.tolist():
+                self.run_seconds += sec
+        if self.keep_runs:
+            self.runs.extend(batch.digest(r) for r in range(len(batch)))
 
     def finish(self) -> None:
         """Mark the end of the runs: quantile states freeze when first read.

@@ -1,7 +1,9 @@
 """What one run contributes to an ensemble: a compact, picklable digest of its outcomes.
 
 A :class:`RunDigest` is plain numpy data (no model objects), produced by the ensemble layer in
-the worker that ran the model and shipped back to the process that aggregates. Dyadic arrays hold
+the worker that ran the model and shipped back to the process that aggregates. Runs that were
+stepped together travel as one :class:`RunBatch`: the same arrays with a leading run axis, which
+pickles and folds into an aggregate in bulk (a digest per run is a view into it). Dyadic arrays hold
 the upper triangle of an ``N × N`` matrix in scenario order (``i < j``, row-major, the order of
 ``numpy.triu_indices(N, 1)``); dyad ``k`` is named ``f"{codes[i]}–{codes[j]}"``.
 """
@@ -13,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-__all__ = ["RunDigest", "Layout", "BAND_RUNGS", "BAND_WORDS", "SERIES", "SYSTEM"]
+__all__ = ["RunDigest", "RunBatch", "Layout", "BAND_RUNGS", "BAND_WORDS", "SERIES", "SYSTEM"]
 
 #: Ladder bands reported as outcomes (first rung of each band), in digest order.
 BAND_RUNGS: dict[str, int] = {"violence": 5, "war": 7, "nuclear": 9}
@@ -124,3 +126,83 @@ class RunDigest:
     def horizon(self) -> int:
         """Number of steps simulated."""
         return int(self.system.shape[1]) - 1
+
+
+#: The per-run arrays of a digest, in :class:`RunBatch` order (``levels``/``tension`` may be absent).
+DIGEST_ARRAYS: tuple[str, ...] = ("peak", "final", "first", "alliance_new", "alliance_lost", "milex_change", "series",
+                                  "actor_level", "system", "levels", "tension")
+
+
+@dataclass
+class RunBatch:
+    """Digests of several runs of one scenario, stacked: every array of :class:`RunDigest` with a
+    leading run axis (``peak`` is ``(R, D)``, ``series`` ``(R, 3, H+1, N)`` …), plus ``seeds`` and
+    ``seconds`` of shape ``(R,)``.
+
+    A batch pickles as a dozen arrays however many runs it holds, which is what makes shipping the
+    results of a task from a worker cheap (a list of 256 digests took 18 ms to pickle and 10 ms to
+    unpickle; the batch a few).
+    """
+
+    seeds: np.ndarray
+    codes: tuple[str, ...]
+    peak: np.ndarray
+    final: np.ndarray
+    first: np.ndarray
+    alliance_new: np.ndarray
+    alliance_lost: np.ndarray
+    milex_change: np.ndarray
+    series: np.ndarray
+    actor_level: np.ndarray
+    system: np.ndarray
+    levels: np.ndarray | None = None
+    tension: np.ndarray | None = None
+    seconds: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(len(self.seeds))
+
+    def digest(self, r: int) -> RunDigest:
+        """Run ``r`` of the batch as a :class:`RunDigest` (its arrays are views into the batch)."""
+        arrays = {k: (None if getattr(self, k) is None else getattr(self, k)[r]) for k in DIGEST_ARRAYS}
+        secs = 0.0 if self.seconds is None else float(self.seconds[r])
+        return RunDigest(seed=int(self.seeds[r]), codes=self.codes, seconds=secs, **arrays)
+
+    def rows(self, a: int, b: int) -> RunBatch:
+        """Runs ``a … b-1`` of the batch (views)."""
+        arrays = {k: (None if getattr(self, k) is None else getattr(self, k)[a:b]) for k in DIGEST_ARRAYS}
+        secs = None if self.seconds is None else self.seconds[a:b]
+        return RunBatch(seeds=self.seeds[a:b], codes=self.codes, seconds=secs, **arrays)
+
+    @classmethod
+    def stack(cls, digests: list[RunDigest]) -> RunBatch:
+        """Stack digests of runs of one scenario (all with or all without dyad trajectories)."""
+        if not digests:
+            raise ValueError("no digest to stack")
+        codes = tuple(digests[0].codes)
+        for dg in digests:
+            if tuple(dg.codes) != codes:
+                raise ValueError(f"runs with different actors cannot be stacked: {dg.codes} and {codes}")
+        arrays = {}
+        for k in DIGEST_ARRAYS:
+            vals = [getattr(dg, k) for dg in digests]
+            if any(v is None for v in vals):
+                arrays[k] = None
+            else:
+                arrays[k] = np.stack(vals)
+        return cls(seeds=np.array([dg.seed for dg in digests], dtype=np.int64), codes=codes,
+                   seconds=np.array([dg.seconds for dg in digests], dtype=float), **arrays)
+
+    @classmethod
+    def concat(cls, batches: list[RunBatch]) -> RunBatch:
+        """Join batches of runs of one scenario, in order."""
+        if len(batches) == 1:
+            return batches[0]
+        first = batches[0]
+        arrays = {}
+        for k in DIGEST_ARRAYS:
+            vals = [getattr(b, k) for b in batches]
+            arrays[k] = None if any(v is None for v in vals) else np.concatenate(vals)
+        secs = [b.seconds for b in batches]
+        return cls(seeds=np.concatenate([b.seeds for b in batches]), codes=first.codes,
+                   seconds=None if any(s is None for s in secs) else np.concatenate(secs), **arrays)

@@ -62,6 +62,15 @@ class CountHistogram:
         self._flat[self._base + v] += 1  # one value per cell: no repeated index
         self.n += 1
 
+    def add_many(self, values: np.ndarray) -> None:
+        """Add several runs' values at once (shape ``(runs, *self.shape)``): the same as :meth:`add` for each."""
+        v = np.asarray(values).reshape(len(values), -1)
+        if v.shape[1] != len(self._base):
+            raise ValueError(f"expected runs of shape {self.shape}, got {np.shape(values)[1:]}")
+        idx = self._base + np.clip(v, 0, self.levels - 1).astype(np.int64)
+        self._flat += np.bincount(idx.reshape(-1), minlength=self._flat.size).astype(self._flat.dtype)
+        self.n += len(v)
+
     def quantile(self, p: float) -> np.ndarray:
         """Exact ``p`` quantile per cell."""
         return quantile_from_counts(self.counts, p)
@@ -123,6 +132,34 @@ class StreamingQuantiles:
             self._start_p2()
         self.n += 1
         self._p2(x)
+
+    def add_many(self, values: np.ndarray) -> None:
+        """Add several runs' values in order (shape ``(runs, *self.shape)``).
+
+        The same, to the bit, as :meth:`add` for each run in turn: sums are accumulated run by run
+        (in order, as floating-point addition is not associative), the buffer is filled in one
+        copy, and P² (once the buffer is full) takes the runs one by one.
+        """
+        if self.frozen is not None or self.finished:
+            raise RuntimeError("no run can be added after finish() or freeze()")
+        x = np.asarray(values, dtype=float).reshape(len(values), -1)
+        if x.shape[1] != self.cells:
+            raise ValueError(f"expected runs of shape {self.shape}, got {np.shape(values)[1:]}")
+        for row in x:
+            self.sum += row
+        sq = x * x
+        for row in sq:
+            self.sumsq += row
+        k = 0
+        if self.buffer is not None and self.n < self.buffer_runs:
+            k = min(len(x), self.buffer_runs - self.n)
+            self.buffer[self.n:self.n + k] = x[:k]
+            self.n += k
+        for row in x[k:]:
+            if self.buffer is not None:
+                self._start_p2()
+            self.n += 1
+            self._p2(row)
 
     def _start_p2(self) -> None:
         b, c, m = self.buffer_runs, self.cells, len(self.probs)

@@ -7,12 +7,12 @@ workers and a Dask cluster give identical aggregates.
 
 Batching: a task carries a batch of replications, which the worker steps together in one model
 (:func:`~sim.ensemble.worker.run_lanes`) — the more runs a model steps at once, the cheaper each
-run. An ensemble is therefore split into one task per worker slot (at most
-:data:`MAX_BATCH` runs, and at most what one model may hold, see
-:func:`~sim.ensemble.worker.lanes_for`). With a custom run function (one run per call) the first
-task carries one run; after that the batch size is chosen so that a task takes about
-:data:`TARGET_TASK_SECONDS`, capped so that the tail of the ensemble still spreads over every
-worker. At most ``2 × slots`` tasks are in flight and at most ``4 × slots`` tasks' worth
+run. An ensemble is therefore split into as few tasks as possible, the same number for every worker
+slot and of equal size, each of at most :data:`MAX_BATCH` runs and at most what one model may hold
+(see :func:`~sim.ensemble.worker.lanes_for`): 1,000 runs on 2 workers are 4 tasks of 250. With a
+custom run function (one run per call) the first task carries one run; after that the batch size
+is chosen so that a task takes about :data:`TARGET_TASK_SECONDS`, capped so that the tail of the
+ensemble still spreads over every worker. At most ``2 × slots`` tasks are in flight and at most ``4 × slots`` tasks' worth
 of results wait for an earlier replication, so memory does not grow with the number of runs.
 
 Failures: a run that raises is recorded with its seed and the error (the other runs continue). A
@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.analysis.digest import RunDigest
+from sim.analysis.digest import RunBatch, RunDigest
 from sim.ensemble.executors import ExecutorHandle
 from sim.ensemble.worker import BatchResult, RunFn, Task, lanes_for, run_batch
 
@@ -47,6 +47,7 @@ MAX_BATCH = 256
 MAX_RENEWALS = 8
 
 Sink = Callable[[int, int, RunDigest | None, str | None], None]
+BatchSink = Callable[[list[int], RunBatch], None]
 Progress = Callable[[int, int], None]
 
 
@@ -59,6 +60,9 @@ class Job:
     sink: Sink
     dyad_levels: bool = True
     label: str = ""
+    #: Takes runs that arrived together in bulk: ``batch_sink(indices, batch)`` must do what
+    #: ``sink(index, seed, batch.digest(r), None)`` for each run in turn would (optional).
+    batch_sink: BatchSink | None = None
 
 
 @dataclass
@@ -112,9 +116,11 @@ class _Scheduler:
         if self.run_fn is None:
             # the model steps a task's runs together, so fewer, larger tasks are faster: one task
             # per worker slot, within MAX_BATCH and what one model may hold
+            # (the same number of tasks for every slot, of equal size, so that workers finish together)
             j = min(self.job_at, len(self.jobs) - 1)
-            lanes = lanes_for(len(self.jobs[j].scenario.actors))
-            return max(1, min(MAX_BATCH, lanes, math.ceil(self.report.total / self.h.slots)))
+            cap = max(1, min(MAX_BATCH, lanes_for(len(self.jobs[j].scenario.actors))))
+            per_slot = math.ceil(self.report.total / self.h.slots)
+            return max(1, math.ceil(per_slot / math.ceil(per_slot / cap)))
         if self.est is None:
             return 1
         size = int(TARGET_TASK_SECONDS / max(self.est, 1e-6))
@@ -141,11 +147,15 @@ class _Scheduler:
         j = res.job
         buf = self.buffer[j]
         n = 0
-        for index, seed, dg, err in res.done:
-            buf[index] = (seed, dg, err)
+        for indices, batch in res.parts:
+            for r, index in enumerate(indices):
+                buf[index] = (batch, r, None)
+            n += len(indices)
+            if batch.seconds is not None:
+                self.report.run_seconds += float(batch.seconds.sum())
+        for index, seed, err in res.errors:
+            buf[index] = (None, seed, err)
             n += 1
-            if dg is not None:
-                self.report.run_seconds += dg.seconds
         if n and res.seconds > 0:
             per = res.seconds / n
             self.est = per if self.est is None else 0.7 * self.est + 0.3 * per
@@ -156,29 +166,53 @@ class _Scheduler:
             self.progress(self.done, self.report.total)
 
     def fail_task(self, task: Task, error: str) -> None:
-        self.deliver(BatchResult(job=task.job, done=[(i, s, None, error) for i, s in task.items]))
+        self.deliver(BatchResult(job=task.job, errors=[(i, s, error) for i, s in task.items]))
 
     def flush(self, j: int, contiguous: bool) -> None:
-        buf = self.buffer[j]
-        sink = self.jobs[j].sink
-        keys = sorted(buf) if not contiguous else None
-        if contiguous:
-            while self.emit[j] in buf:
-                k = self.emit[j]
-                self._emit(j, k, *buf.pop(k), sink)
-                self.emit[j] += 1
-        else:
-            for k in keys or []:
-                self._emit(j, k, *buf.pop(k), sink)
+        """Hand buffered runs of job ``j`` to its sink in replication order.
 
-    def _emit(self, j: int, index: int, seed: int, dg: RunDigest | None, err: str | None, sink: Sink) -> None:
-        if err is not None or dg is None:
-            self.report.failures.append({"job": j, "label": self.jobs[j].label, "index": int(index),
-                                         "seed": int(seed), "error": err or "no result"})
-            sink(index, seed, None, err or "no result")
+        ``contiguous``: only the runs that follow the last one handed over without a gap (during
+        the ensemble); otherwise every buffered run (at the end, after an interruption). Runs that
+        sit next to each other in one :class:`RunBatch` go to the job's ``batch_sink`` together.
+        """
+        buf = self.buffer[j]
+        if contiguous:
+            keys = []
+            k = self.emit[j]
+            while k in buf:
+                keys.append(k)
+                k += 1
+            self.emit[j] = k
         else:
-            self.report.ok += 1
-            sink(index, seed, dg, None)
+            keys = sorted(buf)
+        a = 0
+        while a < len(keys):
+            batch, r, err = buf.pop(keys[a])  # (batch, row, None), or (None, seed, error) for a failure
+            b = a + 1
+            if batch is not None:  # extend over the following runs of the same batch, in batch order
+                while (b < len(keys) and keys[b] == keys[b - 1] + 1 and buf[keys[b]][0] is batch
+                       and buf[keys[b]][1] == r + (b - a)):
+                    buf.pop(keys[b])
+                    b += 1
+                self._emit_runs(j, keys[a:b], batch, r, r + (b - a))
+            else:
+                self._emit_failure(j, keys[a], r, err)
+            a = b
+
+    def _emit_runs(self, j: int, indices: list[int], batch: Any, r0: int, r1: int) -> None:
+        job = self.jobs[j]
+        self.report.ok += r1 - r0
+        if job.batch_sink is not None:
+            job.batch_sink(indices, batch.rows(r0, r1) if (r0, r1) != (0, len(batch)) else batch)
+        else:
+            for index, r in zip(indices, range(r0, r1), strict=True):
+                job.sink(index, int(batch.seeds[r]), batch.digest(r), None)
+
+    def _emit_failure(self, j: int, index: int, seed: int, err: str | None) -> None:
+        job = self.jobs[j]
+        self.report.failures.append({"job": j, "label": job.label, "index": int(index), "seed": int(seed),
+                                     "error": err or "no result"})
+        job.sink(index, seed, None, err or "no result")
 
     def waiting(self) -> int:
         return sum(len(b) for b in self.buffer)

@@ -309,7 +309,7 @@ def run_many(scenario: Any, variants: Sequence[str | None], runs: int = 200, see
         dl = (lay.d <= DYAD_LEVELS_LIMIT) if dyad_levels is None else bool(dyad_levels)
         agg = EnsembleAggregator(lay, dyad_levels=dl, keep_runs=keep_runs)
         aggs.append(agg)
-        jobs.append(Job(scenario=sc, seeds=seeds, sink=agg.add, dyad_levels=dl, label=name))
+        jobs.append(Job(scenario=sc, seeds=seeds, sink=agg.add, batch_sink=agg.add_batch, dyad_levels=dl, label=name))
     handle = executor if isinstance(executor, ExecutorHandle) else open_executor(executor, workers, scheduler, start_method)
     t0 = time.perf_counter()
     try:

@@ -3,9 +3,9 @@
 This module is imported once per worker process (the pool's initializer, :func:`init_worker`,
 imports the model so that no run pays the import cost). A task is a :class:`Task`: one scenario
 (a variant already applied) and a list of ``(replication index, seed)`` pairs. :func:`run_batch`
-steps them together in one model (:func:`run_lanes`) and returns, for each, either a
-:class:`~sim.analysis.digest.RunDigest` or the error text — a run that raises never stops the
-others.
+steps them together in one model (:func:`run_lanes`) and returns their digests stacked in a
+:class:`~sim.analysis.digest.RunBatch` and the error text of any run that raised — a run that
+raises never stops the others.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.digest import RunDigest
+from sim.analysis.digest import RunBatch, RunDigest
 
 __all__ = ["Task", "BatchResult", "RunFn", "LANE_CELLS", "digest_run", "dyad_tension", "lanes_for", "run_lanes", "run_one",
            "run_batch", "init_worker", "warm_catalog"]
@@ -42,11 +42,22 @@ class Task:
 
 @dataclass
 class BatchResult:
-    """What came back from a :class:`Task`: per replication a digest or an error, and the time."""
+    """What came back from a :class:`Task`: the runs that finished, the runs that raised, the time.
+
+    ``parts`` pairs replication indices with a :class:`~sim.analysis.digest.RunBatch` of their
+    runs (index ``k`` of the list is run ``k`` of the batch); ``errors`` holds
+    ``(index, seed, error text)`` of each run that raised.
+    """
 
     job: int
-    done: list[tuple[int, int, RunDigest | None, str | None]] = field(default_factory=list)
+    parts: list[tuple[list[int], RunBatch]] = field(default_factory=list)
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        """Runs accounted for (finished or failed)."""
+        return sum(len(ix) for ix, _ in self.parts) + len(self.errors)
 
 
 def dyad_tension(threat: np.ndarray, iu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
@@ -106,14 +117,18 @@ def lanes_for(n_actors: int) -> int:
     return max(1, LANE_CELLS // max(1, n_actors * n_actors))
 
 
-def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> list[RunDigest]:
-    """Run ``scenario`` once per seed, the replications stepped together, and digest each.
+def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> RunBatch:
+    """Run ``scenario`` once per seed, the replications stepped together, and digest them.
 
     One :class:`~sim.model.CrisisModel` holds all the replications (arrays ``[runs, N, N]``) and is
     stepped the Mesa way, ``model.step()`` to the horizon. Replication ``r`` depends on its own
-    seed only: its digest is the same as :func:`run_one` gives for that seed (tested). When
-    ``dyad_levels`` is true every dyad's rung and tension (the higher of its two directed threats)
-    is kept for every step — the per-dyad trajectories that fan charts and heat maps need.
+    seed only: its digest (``batch.digest(r)``) is the same as :func:`run_one` gives for that seed
+    (tested). When ``dyad_levels`` is true every dyad's rung and tension (the higher of its two
+    directed threats) is kept for every step — the per-dyad trajectories that fan charts and heat
+    maps need.
+
+    Returns:
+        A :class:`~sim.analysis.digest.RunBatch`, run ``r`` for ``seeds[r]``.
     """
     from sim.model import CrisisModel
 
@@ -127,38 +142,33 @@ def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> list
     fp = np.maximum(w.pledge, w.pledge.transpose(0, 2, 1))[:, iu[0], iu[1]] >= 0.5
     milex = model.series["milex"]
     start = np.where(milex[0] != 0, milex[0], 1.0)
-    change = (milex[-1] / start - 1.0).astype(np.float32)
-    series = np.stack([model.series[k] for k in ("milex", "capability", "max_threat")]).astype(np.float32)  # [3, H+1, R, N]
-    actor_level = model.series["max_level"].astype(np.int8)
-    system = np.stack([model.system[k] for k in ("max_level", "mean_threat", "dyads_violent", "dyads_war")]).astype(np.float32)
-    peak = model.peak[:, iu[0], iu[1]].astype(np.int8)
-    final = w.level[:, iu[0], iu[1]].astype(np.int8)
-    first = np.stack([model.first_cross[b][:, iu[0], iu[1]] for b in (5, 7, 9)]).astype(np.int16)  # [3, R, D]
-    seconds = (time.perf_counter() - t0) / len(seeds)
-    out = []
-    for r, seed in enumerate(seeds):
-        out.append(RunDigest(
-            seed=int(seed),
-            codes=tuple(w.codes),
-            peak=peak[r],
-            final=final[r],
-            first=np.ascontiguousarray(first[:, r]),
-            alliance_new=fp[r] & ~ip[r],
-            alliance_lost=ip[r] & ~fp[r],
-            milex_change=change[r],
-            series=np.ascontiguousarray(series[:, :, r]),
-            actor_level=np.ascontiguousarray(actor_level[:, r]),
-            system=np.ascontiguousarray(system[:, :, r]),
-            levels=np.ascontiguousarray(model.dyad_level[:, r]) if dyad_levels else None,
-            tension=np.ascontiguousarray(model.dyad_tension[:, r]) if dyad_levels else None,
-            seconds=seconds,
-        ))
-    return out
+
+    def runs_first(a: np.ndarray, axis: int, dtype: Any) -> np.ndarray:
+        return np.ascontiguousarray(np.moveaxis(a, axis, 0), dtype=dtype)
+
+    batch = RunBatch(
+        seeds=np.array([int(s) for s in seeds], dtype=np.int64),
+        codes=tuple(w.codes),
+        peak=model.peak[:, iu[0], iu[1]].astype(np.int8),
+        final=w.level[:, iu[0], iu[1]].astype(np.int8),
+        first=runs_first(np.stack([model.first_cross[b][:, iu[0], iu[1]] for b in (5, 7, 9)]), 1, np.int16),
+        alliance_new=fp & ~ip,
+        alliance_lost=ip & ~fp,
+        milex_change=(milex[-1] / start - 1.0).astype(np.float32),
+        series=runs_first(np.stack([model.series[k] for k in ("milex", "capability", "max_threat")]), 2, np.float32),
+        actor_level=runs_first(model.series["max_level"], 1, np.int8),
+        system=runs_first(np.stack([model.system[k] for k in ("max_level", "mean_threat", "dyads_violent",
+                                                               "dyads_war")]), 2, np.float32),
+        levels=runs_first(model.dyad_level, 1, np.int8) if dyad_levels else None,
+        tension=runs_first(model.dyad_tension, 1, np.float32) if dyad_levels else None,
+    )
+    batch.seconds = np.full(len(seeds), (time.perf_counter() - t0) / len(seeds))
+    return batch
 
 
 def run_one(scenario: Any, seed: int, dyad_levels: bool = True) -> RunDigest:
     """Run ``scenario`` once with ``seed`` and digest the result (a batch of one, see :func:`run_lanes`)."""
-    return run_lanes(scenario, [int(seed)], dyad_levels)[0]
+    return run_lanes(scenario, [int(seed)], dyad_levels).digest(0)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -176,17 +186,26 @@ def run_batch(task: Task) -> BatchResult:
     """
     out = BatchResult(job=task.job)
     t0 = time.perf_counter()
-    with _one_blas_thread():
+    if _BLAS_LIMITED:
         _run_task(task, out)
+    else:
+        with _one_blas_thread():
+            _run_task(task, out)
     out.seconds = time.perf_counter() - t0
     return out
 
 
+#: True in a worker process whose BLAS is limited to one thread for good (see :func:`init_worker`).
+_BLAS_LIMITED = False
+
+
 def _one_blas_thread():
-    """Limit BLAS to one thread while a task runs.
+    """Limit BLAS to one thread while a task runs (restored afterwards).
 
     Workers already fill the cores; BLAS threads competing with other workers made the 195-state
-    world five times slower (measured: 1.64 s against 0.42 s per run on 2 cores).
+    world five times slower (measured: 1.64 s against 0.42 s per run on 2 cores). A local pool's
+    workers set the limit once (:func:`init_worker`); other executors' tasks (Dask workers, the
+    calling process) set it per task, which costs a scan of the loaded libraries (~10 ms).
     """
     from threadpoolctl import threadpool_limits
 
@@ -199,25 +218,33 @@ def _run_task(task: Task, out: BatchResult) -> None:
         for a in range(0, len(task.items), size):
             chunk = task.items[a:a + size]
             try:
-                digests = run_lanes(task.scenario, [s for _, s in chunk], task.dyad_levels)
+                batch = run_lanes(task.scenario, [s for _, s in chunk], task.dyad_levels)
             except Exception:  # noqa: BLE001 — find the failing runs one by one
                 _one_by_one(out, task, chunk, run_one)
             else:
-                out.done.extend((index, seed, dg, None) for (index, seed), dg in zip(chunk, digests, strict=True))
+                out.parts.append(([index for index, _ in chunk], batch))
     else:
         _one_by_one(out, task, task.items, task.run_fn)
 
 
 def _one_by_one(out: BatchResult, task: Task, items: list[tuple[int, int]], fn: RunFn) -> None:
+    indices: list[int] = []
+    digests: list[RunDigest] = []
     for index, seed in items:
         try:
-            out.done.append((index, seed, fn(task.scenario, seed, task.dyad_levels), None))
+            dg = fn(task.scenario, seed, task.dyad_levels)
         except Exception as exc:  # noqa: BLE001 — a failing run is data, reported with its seed
-            out.done.append((index, seed, None, _error_text(exc)))
+            out.errors.append((index, seed, _error_text(exc)))
+        else:
+            indices.append(index)
+            digests.append(dg)
+    if digests:
+        out.parts.append((indices, RunBatch.stack(digests)))
 
 
 def init_worker() -> None:
-    """Initialise a worker process: import the model and read the catalog once; leave Ctrl-C to the parent.
+    """Initialise a worker process: import the model, limit BLAS to one thread and read the catalog
+    once; leave Ctrl-C to the parent.
 
     The parent process handles ``KeyboardInterrupt`` (it stops submitting, keeps finished runs and
     shuts the pool down), so workers ignore SIGINT and finish the batch they are running.
@@ -228,18 +255,23 @@ def init_worker() -> None:
         pass
     import sim.model  # noqa: F401 — pay the import once per worker, not per run
 
+    global _BLAS_LIMITED
+    _one_blas_thread()  # for the life of this worker process, which does nothing else
+    _BLAS_LIMITED = True
     warm_catalog()
 
 
 def warm_catalog() -> None:
-    """Read the catalog tables a world is built from (ATOP, distances, contiguity), once per process."""
+    """Read the catalog tables a world is built from (states, ATOP, distances, contiguity, rivalries), once per process."""
     try:
         from sim.catalog import load_catalog
 
         cat = load_catalog()
         codes = cat.codes(2010)[:2]
+        cat.state(codes[0], 2010)
         cat.alliances(codes, 2010)
         cat.contiguity(codes, 2010)
         cat.min_distance(codes)
+        cat.rivalries(codes, 2010)
     except Exception:  # noqa: BLE001 — warming is an optimisation; a task reads them if need be
         pass
