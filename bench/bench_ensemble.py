@@ -34,9 +34,9 @@ import importlib.util
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
-import statistics
 import tempfile
 import time
 from pathlib import Path

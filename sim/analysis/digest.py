@@ -135,9 +135,10 @@ DIGEST_ARRAYS: tuple[str, ...] = ("peak", "final", "first", "alliance_new", "all
 
 @dataclass
 class RunBatch:
-    """Digests of several runs of one scenario, stacked: every array of :class:`RunDigest` with a
-    leading run axis (``peak`` is ``(R, D)``, ``series`` ``(R, 3, H+1, N)`` …), plus ``seeds`` and
-    ``seconds`` of shape ``(R,)``.
+    """Digests of several runs of one scenario, stacked.
+
+    Every array of :class:`RunDigest` with a leading run axis (``peak`` is ``(R, D)``, ``series``
+    ``(R, 3, H+1, N)`` …), plus ``seeds`` and ``seconds`` of shape ``(R,)``.
 
     A batch pickles as a dozen arrays however many runs it holds, which is what makes shipping the
     results of a task from a worker cheap (a list of 256 digests took 18 ms to pickle and 10 ms to

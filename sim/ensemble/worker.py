@@ -243,8 +243,7 @@ def _one_by_one(out: BatchResult, task: Task, items: list[tuple[int, int]], fn: 
 
 
 def init_worker() -> None:
-    """Initialise a worker process: import the model, limit BLAS to one thread and read the catalog
-    once; leave Ctrl-C to the parent.
+    """Initialise a worker process: import the model, one BLAS thread, the catalog read; no Ctrl-C.
 
     The parent process handles ``KeyboardInterrupt`` (it stops submitting, keeps finished runs and
     shuts the pool down), so workers ignore SIGINT and finish the batch they are running.
