@@ -366,3 +366,23 @@ def test_tension_fan_per_dyad_is_the_higher_directed_threat(sc):
     assert set(ft.loc[ft["metric"] == "tension", "dyad"]) == set(a.layout.dyads)
     with pytest.raises(ValueError, match="needs a dyad"):
         a.fan(metric="tension")
+
+
+def test_opening_a_pool_imports_nothing_heavy_and_public_names_resolve():
+    """A command forks its workers before it imports pandas or the model (they import those
+    meanwhile), so the pool and the worker module must stay light; the lazy package exports
+    still give the public functions, even after a submodule of the same name is imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from sim.ensemble.executors import open_executor; import sim.ensemble.worker; "
+            "print(sorted(m for m in ('pandas', 'mesa', 'sim.model', 'pyarrow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]"
+    import sim.analysis.compare  # noqa: F401 — the submodule, imported first
+    from sim.analysis import Comparison, compare
+    from sim.ensemble import open_executor, run_ensemble
+
+    assert callable(compare) and compare.__module__ == "sim.analysis.compare"
+    assert Comparison.__name__ == "Comparison" and callable(run_ensemble) and callable(open_executor)

@@ -8,18 +8,65 @@ estimates (:mod:`sim.analysis.stats`: Wilson, Newcombe, bootstrap, runs needed),
 never on the model: only :func:`compare`, a convenience, runs ensembles first.
 """
 
-from sim.analysis.aggregate import EnsembleAggregator, RunTable
-from sim.analysis.compare import Comparison, compare, compare_results
-from sim.analysis.digest import Layout, RunBatch, RunDigest
-from sim.analysis.outcomes import outcome_table
-from sim.analysis.stats import (
-    bootstrap_ci,
-    bootstrap_diff,
-    bootstrap_means,
-    newcombe,
-    runs_needed,
-    wilson,
-)
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.analysis.aggregate import EnsembleAggregator, RunTable
+    from sim.analysis.compare import Comparison, compare, compare_results
+    from sim.analysis.digest import Layout, RunBatch, RunDigest
+    from sim.analysis.outcomes import outcome_table
+    from sim.analysis.stats import (
+        bootstrap_ci,
+        bootstrap_diff,
+        bootstrap_means,
+        newcombe,
+        runs_needed,
+        wilson,
+    )
+
+#: Where each public name lives; imported on first use (PEP 562), so that a worker process, which
+#: needs only :mod:`sim.analysis.digest` (numpy), never imports pandas for the statistics.
+_HOME = {
+    "EnsembleAggregator": "aggregate", "RunTable": "aggregate", "Comparison": "compare", "compare": "compare",
+    "compare_results": "compare", "Layout": "digest", "RunBatch": "digest", "RunDigest": "digest",
+    "outcome_table": "outcomes", "bootstrap_ci": "stats", "bootstrap_diff": "stats", "bootstrap_means": "stats",
+    "newcombe": "stats", "runs_needed": "stats", "wilson": "stats",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
+
+
+class _Package(types.ModuleType):
+    """This package's module type, which keeps the function :func:`compare` in place.
+
+    The import system sets a package's attribute to each submodule it imports, so importing
+    :mod:`sim.analysis.compare` would replace the function of the same name (an eager
+    ``from … import compare`` used to undo that).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _HOME.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "Comparison",

@@ -8,10 +8,38 @@ over a scenario's uncertainties (:mod:`sim.ensemble.sweep`). Statistics live in 
 files in :mod:`sim.storage`.
 """
 
-from sim.ensemble.ensemble import DYAD_LEVELS_LIMIT, EnsembleResult, run_ensemble, run_many
-from sim.ensemble.executors import open_executor
-from sim.ensemble.seeds import child_seeds
-from sim.ensemble.sweep import SweepResult, latin_hypercube, run_sweep
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.ensemble.ensemble import DYAD_LEVELS_LIMIT, EnsembleResult, run_ensemble, run_many
+    from sim.ensemble.executors import open_executor
+    from sim.ensemble.seeds import child_seeds
+    from sim.ensemble.sweep import SweepResult, latin_hypercube, run_sweep
+
+#: Where each public name lives. Imported on first use (PEP 562), so that a command can open a
+#: process pool — :mod:`sim.ensemble.executors` needs only the standard library — before this
+#: process imports pandas and the statistics, and its workers import the model meanwhile.
+_HOME = {
+    "DYAD_LEVELS_LIMIT": "ensemble", "EnsembleResult": "ensemble", "run_ensemble": "ensemble",
+    "run_many": "ensemble", "open_executor": "executors", "child_seeds": "seeds",
+    "SweepResult": "sweep", "latin_hypercube": "sweep", "run_sweep": "sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
+
 
 __all__ = [
     "DYAD_LEVELS_LIMIT",
