@@ -111,6 +111,8 @@ FIELD_NOTES: dict[str, str] = {
     "Tie.value": "Weight of the tie: 0–1 for trade and institutions, a rung 0–10 for tensions.",
     "Relations.alliances": "Alliances in force at the start (override the catalog's for that pair).",
     "Relations.rivalries": "Strategic rivalries (pairs) in addition to the catalog's.",
+    "SanctionsInForce.by": "The sanctioning state.",
+    "SanctionsInForce.targets": "The sanctioned states.",
     "EventChange.id": "Id of the event to change.",
     "EventChange.date": "New date (replaces `step`).",
     "EventChange.step": "New step (replaces `date`).",
@@ -162,7 +164,7 @@ FIELD_NOTES: dict[str, str] = {
 #: Order of the object sections in docs/scenario-format.md.
 SCHEMA_SECTIONS = (
     "Scenario", "Briefing", "Source", "Calendar", "Actor", "ActorOverrides", "Relations", "Alliance",
-    "Tie", "Variant", "EventChange", "ActorChange", "Uncertainty",
+    "Tie", "SanctionsInForce", "Variant", "EventChange", "ActorChange", "Uncertainty",
 )
 EVENT_COMMON = ("id", "date", "step", "actor", "description", "source", "type")
 

@@ -174,3 +174,37 @@ def test_threat_falls_with_distance_and_rises_with_power():
     assert T[c["ROK"], c["PRK"]] > T[c["CUB"], c["PRK"]]
     # Cuba fears the US (close, overwhelming) more than the US fears Cuba
     assert T[c["CUB"], c["USA"]] > T[c["USA"], c["CUB"]]
+
+
+def test_sanctions_in_force_at_the_start_hold_a_floor_until_relief():
+    """relations.sanctions: the dyad starts at rung 3, de-escalation never takes it below 3 while the
+    sanctions last, and a sanctions_relief event that lifts them lets it fall."""
+    rel = {"from_catalog": False, "sanctions": [{"by": "USA", "targets": ["CUB", "PRK"], "severity": 0.6}]}
+    sc = small_scenario([], horizon=40, relations=rel)
+    m = CrisisModel(sc, 0)
+    w = m.world
+    u, c, p, r = (w.codes.index(k) for k in ("USA", "CUB", "PRK", "ROK"))
+    assert w.sanctions[0, u, c] == pytest.approx(0.6) and w.sanctions[0, u, p] == pytest.approx(0.6)
+    assert w.sanctions[0, c, u] == 0 and w.level[0, u, c] == w.level[0, c, u] == 3
+    assert w.level[0, u, r] == 0
+    for seed in range(4):
+        res = run_scenario(sc, seed=seed)
+        assert res.level_hist[:, u, c].min() >= 3 and res.level_hist[:, u, p].min() >= 3
+    lifted = small_scenario([{"type": "sanctions_relief", "step": 0, "actor": "USA", "targets": ["CUB"], "severity": 1.0}],
+                            horizon=40, relations=rel)
+    fell = [run_scenario(lifted, seed=s).level_hist[:, u, c].min() for s in range(4)]
+    assert min(fell) < 3, "without the sanctions the USA–CUB dyad de-escalates below rung 3"
+
+
+def test_sanctions_in_force_are_checked_against_the_actors():
+    import yaml
+
+    from sim.errors import FlashpointError
+    from sim.scenario.loader import parse_scenario
+
+    base = small_scenario([]).model_dump(mode="json", exclude_none=True)
+    for bad, message in (({"by": "GBR", "targets": ["CUB"]}, "unknown actor GBR"), ({"by": "USA", "targets": ["USA"]}, "cannot sanction itself")):
+        data = {**base, "relations": {"from_catalog": False, "sanctions": [bad]}}
+        with pytest.raises(FlashpointError) as exc:
+            parse_scenario(yaml.safe_dump(data), "t.yaml")
+        assert message in str(exc.value) and "sanctions" in str(exc.value)

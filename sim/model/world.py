@@ -264,6 +264,13 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     for a_, b_ in rel.wars:
         i, j = codes.index(a_), codes.index(b_)
         level[i, j] = level[j, i] = 7
+    sanctions = np.zeros((n, n), dtype=f)
+    for sn in rel.sanctions:  # sanctions in force: their severity, and the dyad at rung 3 at least
+        i = codes.index(sn.by)
+        for target in sn.targets:
+            j = codes.index(target)
+            sanctions[i, j] = max(sanctions[i, j], sn.severity)
+            level[i, j] = level[j, i] = max(level[i, j], 3)
     hostility = level / 6.0 + 0.25 * rival
     np.fill_diagonal(hostility, 0.0)
     sp = p.spiral
@@ -311,7 +318,7 @@ def build_world(scenario: Scenario, catalog=None) -> World:
         belief=belief,
         threat=np.zeros((n, n), dtype=f),
         level=level,
-        sanctions=np.zeros((n, n), dtype=f),
+        sanctions=sanctions,
         sigma=np.full((n, n), p.bargaining.uncertainty, dtype=f),
         pwin_year=np.full((n, n), np.nan, dtype=f),
         offer=np.zeros((n, n), dtype=f),

@@ -29,6 +29,7 @@ __all__ = [
     "Alliance",
     "Tie",
     "Relations",
+    "SanctionsInForce",
     "EventChange",
     "ActorChange",
     "Variant",
@@ -154,8 +155,16 @@ class Tie(_Frozen):
     value: float = Field(ge=0, le=10)
 
 
+class SanctionsInForce(_Frozen):
+    """Sanctions already in force when the run starts (``by`` on each of ``targets``)."""
+
+    by: ActorCode
+    targets: tuple[ActorCode, ...] = Field(min_length=1)
+    severity: float = Field(default=0.5, ge=0, le=1, description="Severity, 0–1 (the scale of the `sanctions` event).")
+
+
 class Relations(_Frozen):
-    """Initial relations: alliances, rivalries, trade, institutions, wars and tensions."""
+    """Initial relations: alliances, rivalries, trade, institutions, wars, tensions and sanctions."""
 
     from_catalog: bool = Field(default=True, description="Take alliances (ATOP) and rivalries (TSS) of the data year.")
     alliances: tuple[Alliance, ...] = ()
@@ -164,6 +173,9 @@ class Relations(_Frozen):
     institutions: tuple[Tie, ...] = Field(default=(), description="Shared institutions, 0–1.")
     wars: tuple[Pair, ...] = Field(default=(), description="Wars ongoing at the start (rung 7).")
     tensions: tuple[Tie, ...] = Field(default=(), description="Initial escalation rung of a dyad, 0–10.")
+    sanctions: tuple[SanctionsInForce, ...] = Field(
+        default=(), description="Sanctions in force at the start: the dyad starts at rung 3 (sanctions) or above and does "
+                                "not de-escalate below it while they last (a `sanctions_relief` event lifts them).")
 
 
 class EventChange(_Frozen):
@@ -275,6 +287,15 @@ class Scenario(_Frozen):
         for field in ("rivalries", "wars"):
             for i, pair in enumerate(getattr(rel, field)):
                 out += self._check_pair(pair, ("relations", field, i), known)
+        for i, sn in enumerate(rel.sanctions):
+            loc = ("relations", "sanctions", i)
+            if sn.by not in known:
+                out.append(((*loc, "by"), f"unknown actor {sn.by} (the scenario's actors: {', '.join(sorted(known))})"))
+            for k, target in enumerate(sn.targets):
+                if target not in known:
+                    out.append(((*loc, "targets", k), f"unknown actor {target} (the scenario's actors: {', '.join(sorted(known))})"))
+                elif target == sn.by:
+                    out.append(((*loc, "targets", k), f"{sn.by} cannot sanction itself"))
         for i, t in enumerate(rel.tensions):
             if t.value > 10:
                 out.append((("relations", "tensions", i, "value"), "a rung is 0–10"))
