@@ -372,3 +372,28 @@ def test_run_batch_round_trip_and_checks():
     other = _layout(n=3)
     with pytest.raises(ValueError, match="actors"):
         EnsembleAggregator(other).add_batch(list(range(5)), b)
+
+
+def test_resampling_counts_are_reused_with_identical_intervals_and_bounded_memory(monkeypatch):
+    import sim.analysis.stats as S
+
+    rng = np.random.default_rng(3)
+    v = rng.normal(size=(120, 4))
+    seed = np.random.SeedSequence([5, 11])
+    S._COUNTS.clear()
+    first = bootstrap_means(v, seed, resamples=500)
+    assert len(S._COUNTS) == 1
+    again = bootstrap_means(v, np.random.SeedSequence([5, 11]), resamples=500)  # an equal seed: a hit
+    assert len(S._COUNTS) == 1
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # the counts are those of bootstrap_indices: each resample draws n runs
+    w = S.resample_counts(seed, 120, 500)
+    assert w.shape == (500, 120) and (w.sum(axis=1) == 120).all() and not w.flags.writeable
+    idx = next(S.bootstrap_indices(np.random.default_rng(np.random.SeedSequence([5, 11])), 120, 500))
+    np.testing.assert_array_equal(w[7], np.bincount(idx[7], minlength=120))
+    monkeypatch.setattr(S, "COUNTS_CACHE_BYTES", 3 * w.nbytes)
+    for k in range(10):
+        S.resample_counts(k, 120, 500)
+    assert sum(a.nbytes for a in S._COUNTS.values()) <= 3 * w.nbytes
+    S._COUNTS.clear()

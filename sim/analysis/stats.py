@@ -22,6 +22,8 @@ in chunks of whole resamples (see :func:`bootstrap_indices`).
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 
 import numpy as np
@@ -32,6 +34,7 @@ __all__ = [
     "newcombe",
     "phi",
     "bootstrap_indices",
+    "resample_counts",
     "bootstrap_means",
     "bootstrap_ci",
     "bootstrap_diff",
@@ -198,15 +201,56 @@ def bootstrap_diff(x: np.ndarray, y: np.ndarray, seed: int | np.random.SeedSeque
 def _boot_stats(v: np.ndarray, seed: int | np.random.SeedSequence, resamples: int) -> np.ndarray:
     """Bootstrap means of every column: ``(resamples, m)``."""
     n, m = v.shape
-    rng = np.random.default_rng(seed)
+    w = resample_counts(seed, n, resamples)
+    chunk = max(1, min(resamples, 1_000_000 // max(1, n)))  # the chunks of bootstrap_indices
     stats = np.empty((resamples, m))
+    for a in range(0, resamples, chunk):
+        stats[a:a + chunk] = (w[a:a + chunk].astype(float) @ v) / n
+    return stats
+
+
+#: Bytes of resampling counts kept for reuse (see :func:`resample_counts`).
+COUNTS_CACHE_BYTES = 48_000_000
+_COUNTS: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_COUNTS_LOCK = threading.Lock()
+
+
+def _seed_key(seed: int | np.random.SeedSequence) -> tuple:
+    if isinstance(seed, np.random.SeedSequence):
+        return ("seq", repr(seed.entropy), tuple(seed.spawn_key), seed.pool_size)
+    return ("int", int(seed))
+
+
+def resample_counts(seed: int | np.random.SeedSequence, n: int, resamples: int) -> np.ndarray:
+    """How often each of ``n`` replications is drawn in each resample: ``(resamples, n)`` counts.
+
+    The resamples are those of :func:`bootstrap_indices` with ``default_rng(seed)``. A comparison
+    asks for the same seeds once per variant (the baseline's intervals, and each bootstrap purpose,
+    are seeded alike for every variant), so the counts are kept, least recently used first out,
+    within :data:`COUNTS_CACHE_BYTES`; the intervals are the same to the bit either way.
+    """
+    key = (_seed_key(seed), int(n), int(resamples))
+    with _COUNTS_LOCK:
+        hit = _COUNTS.get(key)
+        if hit is not None:
+            _COUNTS.move_to_end(key)
+            return hit
+    rng = np.random.default_rng(seed)
+    w = np.empty((resamples, n), dtype=np.uint16 if n < 65_536 else np.uint32)
     at = 0
     for idx in bootstrap_indices(rng, n, resamples):
         c = idx.shape[0]
-        w = np.bincount((idx + (np.arange(c) * n)[:, None]).ravel(), minlength=c * n).reshape(c, n)
-        stats[at:at + c] = (w @ v) / n
+        w[at:at + c] = np.bincount((idx + (np.arange(c) * n)[:, None]).ravel(), minlength=c * n).reshape(c, n)
         at += c
-    return stats
+    w.setflags(write=False)
+    if w.nbytes <= COUNTS_CACHE_BYTES:
+        with _COUNTS_LOCK:
+            _COUNTS[key] = w
+            total = sum(a.nbytes for a in _COUNTS.values())
+            while total > COUNTS_CACHE_BYTES:
+                _, old = _COUNTS.popitem(last=False)
+                total -= old.nbytes
+    return w
 
 
 def bootstrap_median_int(values: np.ndarray, seed: int | np.random.SeedSequence, resamples: int = BOOTSTRAP,
