@@ -10,10 +10,11 @@ never on the model: only :func:`compare`, a convenience, runs ensembles first.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from sim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sim.analysis.aggregate import EnsembleAggregator, RunTable
@@ -39,16 +40,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOME])
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)
 
 
 class _Package(types.ModuleType):

@@ -10,8 +10,9 @@ files in :mod:`sim.storage`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sim.ensemble.ensemble import DYAD_LEVELS_LIMIT, EnsembleResult, run_ensemble, run_many
@@ -29,16 +30,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOME])
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)
 
 
 __all__ = [
