@@ -45,6 +45,8 @@ if sc is not None:
                 "major power": a.major_power, "nuclear": a.nuclear, "resolve (0–1)": a.resolve,
                 "allies (defence pledge)": ", ".join(allies),
                 "rivals": ", ".join(w.codes[j] for j in range(n) if w.rival[i, j]),
+                "sanctions on (severity)": ", ".join(f"{w.codes[j]} ({w.sanctions[i, j]:.1f})"
+                                                     for j in range(n) if w.sanctions[i, j] > 0),
                 "where from": (src + ("; overridden: " + ", ".join(over) if over else "")
                                + ("; missing, default used: " + ", ".join(missing) if missing else "")),
             })
@@ -55,8 +57,8 @@ if sc is not None:
             "UN ideal point": st.column_config.NumberColumn(format="%.2f"),
         })
         st.caption("Figures come from the shipped catalog for the scenario's data year (COW capabilities, V-Dem, "
-                   "UN votes, ATOP alliances, strategic rivalries — see the About page); “overridden” fields "
-                   "are set in the scenario file.")
+                   "UN votes, ATOP alliances, strategic rivalries — see the About page); sanctions in force and "
+                   "“overridden” fields are set in the scenario file.")
         left, right = st.columns(2)
         with left:
             st.plotly_chart(charts.alliance_network(w), key="network")

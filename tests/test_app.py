@@ -151,6 +151,8 @@ def test_scenario_page_shows_briefing_actors_network_offline_map_and_timeline():
     assert list(actors["code"]) == sc.codes
     assert {"capability (CINC share)", "democracy (polyarchy 0–1)", "allies (defence pledge)", "where from"} <= set(actors.columns)
     assert "catalog 2022" in actors.loc[0, "where from"] and "overridden: resolve" in actors.loc[0, "where from"]
+    usa = actors.set_index("code").loc["USA", "sanctions on (severity)"]
+    assert "CUB (0.8)" in usa and "RUS (0.8)" in usa and "PRK (0.9)" in usa
     plots = charts_of(at)
     assert len(plots) == 3
     geo = [p for p in plots if "scattergeo" in p.proto.spec]

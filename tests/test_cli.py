@@ -95,6 +95,7 @@ def test_run_out_writes_tidy_tables(tmp_path, fmt):
 def test_describe_schema_list():
     res, text = invoke("describe", FOUNDING)
     assert res.exit_code == 0 and "Timeline" in text and "havana" in text
+    assert "USA on CUB 0.8" in text  # sanctions in force, from relations.sanctions
     res, text = invoke("schema")
     assert res.exit_code == 0
     schema = json.loads(res.stdout)

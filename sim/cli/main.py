@@ -121,15 +121,17 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
                   "yes" if a.nuclear else "", " ".join((a.doctrine, *a.modifiers)))
     out.print(t)
     t = Table(title="Ties at the start")
-    for c in ("pair", "defence pledge", "alignment", "rivals", "rung"):
+    for c in ("pair", "defence pledge", "alignment", "rivals", "sanctions (severity)", "rung"):
         t.add_column(c)
     n = w.n
     for i in range(n):
         for j in range(i + 1, n):
-            if w.pledge[i, j] or w.align[i, j] or w.rival[i, j] or w.level[i, j]:
+            sanc = ", ".join(f"{w.codes[a]} on {w.codes[b]} {w.sanctions[a, b]:.1f}"
+                             for a, b in ((i, j), (j, i)) if w.sanctions[a, b] > 0)
+            if w.pledge[i, j] or w.align[i, j] or w.rival[i, j] or w.level[i, j] or sanc:
                 t.add_row(f"{w.codes[i]}–{w.codes[j]}", f"{w.pledge[i, j]:.2f}" if w.pledge[i, j] else "",
                           f"{w.align[i, j]:.2f}" if w.align[i, j] else "", "yes" if w.rival[i, j] else "",
-                          str(int(w.level[i, j])) if w.level[i, j] else "")
+                          sanc, str(int(w.level[i, j])) if w.level[i, j] else "")
     out.print(t)
     t = Table(title="Timeline of scheduled events")
     for c in ("step", "date", "id", "type", "actor", "toward / with", "what"):
