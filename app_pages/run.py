@@ -22,6 +22,9 @@ if sc is not None:
         st.header("One run, told as a story")
         st.caption("Each line: what a state perceived, why, and how it answered. Underlined words link to the "
                    "glossary at the bottom of the page.")
+        start = r.starting_point()
+        if start:
+            st.markdown("**Where it starts.** " + "; ".join(start) + ".")
         story = r.story(max_lines=40)
         st.markdown(story_markdown(story[:10], terms))
         if len(story) > 10:

@@ -175,6 +175,7 @@ def test_run_page_tells_the_story_follows_the_slider_and_runs_an_ensemble():
     ok(at)
     body = text_of(at)
     assert "One run, told as a story" in body
+    assert "Where it starts." in body and "at war: RUS–UKR" in body and "USA on RUS, PRK, CUB" in body
     assert re.search(r"\]\(#[a-z-]+\)", body)  # explanations link to the glossary entries below them
     assert "Concepts used on this page" in body
     assert len(charts_of(at)) == 2  # network at a step + ladder

@@ -56,6 +56,7 @@ def test_run_prints_story():
     res, text = invoke("run", FOUNDING, "--seed", "0")
     assert res.exit_code == 0, text
     assert "havana-visit" in text and "a show of force" in text
+    assert "Where it starts — at war: RUS–UKR (rung 7)" in text and "sanctions in force: USA on RUS" in text
     assert "threat from PRK rose" in text
     assert "escalation ladder" in text
 

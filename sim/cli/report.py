@@ -19,6 +19,8 @@ def print_run(out: Console, res: RunResult, explain: bool = False, per_event: in
               f"{sc.calendar.date_of(res.steps)} ({res.steps} {sc.calendar.step}s) · {len(res.codes)} actors")
     if sc.briefing.question:
         out.print(f"[italic]{sc.briefing.question}[/italic]")
+    for line in res.starting_point():
+        out.print(f"Where it starts — {line}", markup=False)
 
     out.print("\n[bold]What the scheduled events did[/bold] (each traced through perception to the answers it drew)")
     for g in res.event_effects():

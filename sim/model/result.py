@@ -278,6 +278,20 @@ class RunResult:
                 break
         return lines
 
+    def starting_point(self) -> list[str]:
+        """What the run starts from, in words: the wars under way and the sanctions in force."""
+        rel = self.scenario.relations
+        out = []
+        if rel.wars:
+            out.append("at war: " + ", ".join(f"{a}–{b}" for a, b in rel.wars) + " (rung 7)")
+        if rel.sanctions:
+            by: dict[str, list[str]] = {}
+            for sn in rel.sanctions:
+                by.setdefault(sn.by, []).extend(sn.targets)
+            out.append("sanctions in force: " + "; ".join(f"{k} on {', '.join(v)}" for k, v in by.items())
+                       + " (each such pair starts at rung 3 and stays there or above while they last)")
+        return out
+
     def story(self, max_lines: int = 30) -> list[str]:
         """A short account for students: how the threat moved, who answered what, how far it climbed."""
         out = []
