@@ -199,7 +199,7 @@ class _Scheduler:
                 self._emit_failure(j, keys[a], r, err)
             a = b
 
-    def _emit_runs(self, j: int, indices: list[int], batch: Any, r0: int, r1: int) -> None:
+    def _emit_runs(self, j: int, indices: list[int], batch: RunBatch, r0: int, r1: int) -> None:
         job = self.jobs[j]
         self.report.ok += r1 - r0
         if job.batch_sink is not None:

@@ -54,11 +54,6 @@ class BatchResult:
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     seconds: float = 0.0
 
-    @property
-    def count(self) -> int:
-        """Runs accounted for (finished or failed)."""
-        return sum(len(ix) for ix, _ in self.parts) + len(self.errors)
-
 
 def dyad_tension(threat: np.ndarray, iu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Tension of each unordered dyad ``i < j``: ``max(threat[..., i, j], threat[..., j, i])``, float32."""
