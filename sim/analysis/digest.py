@@ -193,17 +193,3 @@ class RunBatch:
                 arrays[k] = np.stack(vals)
         return cls(seeds=np.array([dg.seed for dg in digests], dtype=np.int64), codes=codes,
                    seconds=np.array([dg.seconds for dg in digests], dtype=float), **arrays)
-
-    @classmethod
-    def concat(cls, batches: list[RunBatch]) -> RunBatch:
-        """Join batches of runs of one scenario, in order."""
-        if len(batches) == 1:
-            return batches[0]
-        first = batches[0]
-        arrays = {}
-        for k in DIGEST_ARRAYS:
-            vals = [getattr(b, k) for b in batches]
-            arrays[k] = None if any(v is None for v in vals) else np.concatenate(vals)
-        secs = [b.seconds for b in batches]
-        return cls(seeds=np.concatenate([b.seeds for b in batches]), codes=first.codes,
-                   seconds=None if any(s is None for s in secs) else np.concatenate(secs), **arrays)
