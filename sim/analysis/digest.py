@@ -141,8 +141,8 @@ class RunBatch:
     ``(R, 3, H+1, N)`` …), plus ``seeds`` and ``seconds`` of shape ``(R,)``.
 
     A batch pickles as a dozen arrays however many runs it holds, which is what makes shipping the
-    results of a task from a worker cheap (a list of 256 digests took 18 ms to pickle and 10 ms to
-    unpickle; the batch a few).
+    results of a task from a worker cheap (measured for 250 founding runs: 0.5 ms to pickle and
+    0.5 ms to unpickle as a batch, 24 ms and 16 ms as a list of digests).
     """
 
     seeds: np.ndarray
