@@ -62,7 +62,7 @@ def _spawned_words(seed: int, runs: int) -> np.ndarray:
 
     A child's entropy is the parent's words (padded to the pool size) followed by its spawn key
     ``k``; everything before ``k`` is mixed once, in Python integers, and only the last mixing
-    round and the output hash run over the ``runs`` children at once, in arrays (measured: 0.4 ms
+    step that the output reads and the output hash run over the ``runs`` children at once, in arrays (measured: 0.4 ms
     for 1,000 seeds against 20 ms for spawning 1,000 SeedSequence objects; identical results).
     """
     run = _words(seed)
@@ -89,18 +89,17 @@ def _spawned_words(seed: int, runs: int) -> np.ndarray:
     for src in range(_POOL, len(run)):
         for dst in range(_POOL):
             mixer[dst] = mix(mixer[dst], hashmix(run[src]))
-    # the spawn key k: the last entropy word, mixed into every pool word (uint64 arrays holding
-    # 32-bit values; products wrap modulo 2**64, which keeps them right modulo 2**32)
+    # the spawn key k, the last entropy word, is mixed into every pool word, but generate_state(1)
+    # reads only the first: mix k into pool word 0 (uint64 arrays holding 32-bit values; products
+    # wrap modulo 2**64, which keeps them right modulo 2**32)
     k = np.arange(runs, dtype=np.uint64)
     m32 = np.uint64(_M32)
-    pool = []
-    for dst in range(_POOL):
-        h = k ^ np.uint64(hc)
-        hc = (hc * _MULT_A) & _M32
-        h = (h * np.uint64(hc)) & m32
-        h ^= h >> np.uint64(16)
-        r = (np.uint64(_MIX_L * mixer[dst] & _M32) - np.uint64(_MIX_R) * h) & m32
-        pool.append(r ^ (r >> np.uint64(16)))
-    # generate_state(1): one output word from the first pool word
-    out = (pool[0] ^ np.uint64(_INIT_B)) * np.uint64((_INIT_B * _MULT_B) & _M32) & m32
+    h = k ^ np.uint64(hc)
+    hc = (hc * _MULT_A) & _M32
+    h = (h * np.uint64(hc)) & m32
+    h ^= h >> np.uint64(16)
+    word0 = (np.uint64(_MIX_L * mixer[0] & _M32) - np.uint64(_MIX_R) * h) & m32
+    word0 ^= word0 >> np.uint64(16)
+    # generate_state(1): one output word from pool word 0
+    out = (word0 ^ np.uint64(_INIT_B)) * np.uint64((_INIT_B * _MULT_B) & _M32) & m32
     return (out ^ (out >> np.uint64(16))).astype(np.int64)
