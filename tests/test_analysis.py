@@ -262,7 +262,7 @@ def test_outcome_table_on_a_hand_built_table():
                        alliance_new=np.array([k == 0, False, False]), alliance_lost=np.zeros(3, bool),
                        milex_change=np.array([0.1 * k, 0, 0], np.float32), series=np.zeros((3, 5, 3), np.float32),
                        actor_level=np.zeros((5, 3), np.int8), system=np.vstack([np.full(5, max(pk)), np.zeros((3, 5))]).astype(np.float32))
-        t.append(k, k, dg)
+        t.extend([k], RunBatch.stack([dg]))
     o = outcome_table(t, lay, seed=0, resamples=200).set_index(["outcome", "dyad", "actor"])
     row = o.loc[("p_violence", "A–B", "")]
     assert row["estimate"] == 0.5 and (row["lo"], row["hi"]) == pytest.approx(wilson(2, 4)[1:])
@@ -303,7 +303,7 @@ def test_paired_comparison_beats_unpaired_when_runs_are_correlated():
                            first=np.full((3, 1), -1, np.int16), alliance_new=np.zeros(1, bool), alliance_lost=np.zeros(1, bool),
                            milex_change=np.array([u[k], 0], np.float32), series=np.zeros((3, 3, 2), np.float32),
                            actor_level=np.zeros((3, 2), np.int8), system=np.vstack([np.full(3, pk[k]), np.zeros((3, 3))]).astype(np.float32))
-            t.append(k, k, dg)
+            t.extend([k], RunBatch.stack([dg]))
         tables.append(t)
     seeds = list(range(n))
     cmp = compare_results(_Ens("baseline", tables[0], lay, seeds), [_Ens("v", tables[1], lay, seeds)], resamples=300)
@@ -331,8 +331,9 @@ def _state(agg: EnsembleAggregator) -> dict:
 
 @pytest.mark.parametrize("cuts", [[40], [7, 9, 1, 23], [16, 1, 1, 22], [3] * 13 + [1]])
 def test_add_batch_is_bitwise_the_same_as_adding_runs_one_by_one(cuts):
-    """Bulk folding (runs that arrive together from a worker) gives the same bits as run-by-run adds,
-    before and after the quantile buffer is full, however the runs are cut into batches."""
+    """Bulk folding (runs that arrive together from a worker) gives the same bits however the runs
+    are cut into batches (one by one included), before and after the quantile buffer is full, and
+    the same bits as the estimators' own run-by-run updates."""
     lay = _layout()
     rng = np.random.default_rng(5)
     digests = [_digest(lay, rng, seed=k) for k in range(sum(cuts))]
@@ -349,6 +350,15 @@ def test_add_batch_is_bitwise_the_same_as_adding_runs_one_by_one(cuts):
     assert s1.keys() == s2.keys()
     for k in s1:
         np.testing.assert_array_equal(s1[k], s2[k], err_msg=k)
+    # and the estimators' bulk paths against their own one-run-at-a-time ones
+    ref_q, ref_h = StreamingQuantiles((lay.horizon + 1, lay.d), buffer_runs=16), CountHistogram((lay.horizon + 1, lay.d))
+    for dg in digests:
+        ref_q.add(dg.tension)
+        ref_h.add(dg.levels)
+    np.testing.assert_array_equal(ref_h.counts, s2["dyad_hist"])
+    np.testing.assert_array_equal(ref_q.sum, s2["dyad_tension.sum"])
+    np.testing.assert_array_equal(ref_q.sumsq, s2["dyad_tension.sumsq"])
+    np.testing.assert_array_equal(ref_q.quantiles(), s2["dyad_tension.quantiles"])
 
 
 def test_run_batch_round_trip_and_checks():

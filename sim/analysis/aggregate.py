@@ -70,25 +70,8 @@ class RunTable:
             self._cols[k] = new
         self._cap = cap
 
-    def append(self, index: int, seed: int, dg: RunDigest) -> None:
-        """Add run ``index`` (seed ``seed``)."""
-        if self.size == self._cap:
-            self._grow(2 * self._cap)
-        r = self.size
-        c = self._cols
-        c["index"][r] = index
-        c["seed"][r] = seed
-        c["peak"][r] = dg.peak
-        c["final"][r] = dg.final
-        c["first"][r] = dg.first
-        c["alliance_new"][r] = dg.alliance_new
-        c["alliance_lost"][r] = dg.alliance_lost
-        c["milex_change"][r] = dg.milex_change
-        c["system_peak"][r] = int(dg.system[0].max()) if dg.system.size else 0
-        self.size += 1
-
     def extend(self, indices: list[int], batch: RunBatch) -> None:
-        """Add the runs of ``batch`` (replications ``indices``), as :meth:`append` would one by one."""
+        """Add the runs of ``batch`` (replications ``indices``)."""
         m = len(batch)
         cap = self._cap
         while self.size + m > cap:
@@ -186,31 +169,13 @@ class EnsembleAggregator:
 
     # ---------------------------------------------------------------- folding in
     def add(self, index: int, seed: int, dg: RunDigest | None, error: str | None = None) -> None:
-        """Fold in replication ``index``: its digest, or its failure."""
+        """Fold in replication ``index``: its digest (a batch of one, see :meth:`add_batch`), or its failure."""
         if dg is None:
             self.failed.append({"index": int(index), "seed": int(seed), "error": error or "no result"})
             return
-        if tuple(dg.codes) != tuple(self.layout.codes):
-            raise ValueError(f"run {index} has actors {dg.codes}, the ensemble {self.layout.codes}")
-        self.table.append(index, seed, dg)
-        if self.dyad_hist is not None:
-            if dg.levels is None:
-                raise ValueError("dyad trajectories were requested but the run did not record them")
-            self.dyad_hist.add(dg.levels)
-        if self.dyad_tension is not None:
-            if dg.tension is None and self.dyad_tension.n == 0 and self.table.size == 1:
-                self.dyad_tension = None  # runs from a run function that records no tension: no tension fans
-            elif dg.tension is None:
-                raise ValueError("dyad trajectories were requested but the run did not record its dyads' tension")
-            else:
-                self.dyad_tension.add(dg.tension)
-        self.actor_hist.add(dg.actor_level)
-        self.system_hist.add(dg.system[0])
-        self.series.add(dg.series)
-        self.system.add(dg.system[1:])
-        self.run_seconds += dg.seconds
-        if self.keep_runs:
-            self.runs.append(dg)
+        batch = RunBatch.stack([dg])
+        batch.seeds[0] = seed
+        self.add_batch([index], batch)
 
     __call__ = add
 
@@ -243,8 +208,7 @@ class EnsembleAggregator:
         self.series.add_many(batch.series)
         self.system.add_many(batch.system[:, 1:])
         if batch.seconds is not None:
-            for sec in batch.seconds.tolist():
-                self.run_seconds += sec
+            self.run_seconds += float(batch.seconds.sum())
         if self.keep_runs:
             self.runs.extend(batch.digest(r) for r in range(len(batch)))
 
