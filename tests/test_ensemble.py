@@ -121,7 +121,8 @@ def flaky_run(scenario, seed, dyad_levels):
 
 @pytest.mark.parametrize("executor", ["inprocess", "process"])
 def test_runs_reach_the_sink_in_order_in_blocks_with_failures_in_place(sc, executor):
-    """Runs of a batch go to the batch sink together; a failed run goes to the run sink between them."""
+    """Runs of a batch go to the batch sink together; a failed run goes to the run sink between them.
+    A job without a batch sink gets every run, in the same order, through its run sink."""
     from sim.ensemble.engine import Job, execute
     from sim.ensemble.executors import open_executor
 
@@ -139,6 +140,14 @@ def test_runs_reach_the_sink_in_order_in_blocks_with_failures_in_place(sc, execu
     assert [(c[0], c[1]) for c in calls] == [("batch", [0, 1]), ("run", [2]), ("batch", [3]), ("batch", [4, 5])]
     assert "boom" in calls[1][3]
     assert report.ok == 5 and len(report.failures) == 1 and report.failures[0]["seed"] == seeds[2]
+    runs = []
+    plain = Job(scenario=sc, seeds=seeds, sink=lambda i, s, dg, err: runs.append((i, s, None if dg is None else dg.seed)))
+    handle = open_executor(executor, workers=2)
+    try:
+        execute([plain], handle, batch_size=4, run_fn=flaky_run)
+    finally:
+        handle.close()
+    assert runs == [(k, s, None if k == 2 else s) for k, s in enumerate(seeds)]
 
 
 def dying_run(scenario, seed, dyad_levels):

@@ -10,10 +10,11 @@ Batching: a task carries a batch of replications, which the worker steps togethe
 run. An ensemble is therefore split into as few tasks as possible, the same number for every worker
 slot and of equal size, each of at most :data:`MAX_BATCH` runs and at most what one model may hold
 (see :func:`~sim.ensemble.worker.lanes_for`): 1,000 runs on 2 workers are 4 tasks of 250. With a
-custom run function (one run per call) the first task carries one run; after that the batch size
-is chosen so that a task takes about :data:`TARGET_TASK_SECONDS`, capped so that the tail of the
-ensemble still spreads over every worker. At most ``2 × slots`` tasks are in flight and at most ``4 × slots`` tasks' worth
-of results wait for an earlier replication, so memory does not grow with the number of runs.
+custom run function (one run per call) the first task carries one run; after that the batch size is
+chosen so that a task takes about :data:`TARGET_TASK_SECONDS`, capped so that the tail of the
+ensemble still spreads over every worker. At most ``2 × slots`` tasks are in flight and at most
+``4 × slots`` tasks' worth of results wait for an earlier replication, so memory does not grow with
+the number of runs.
 
 Failures: a run that raises is recorded with its seed and the error (the other runs continue). A
 task that fails as a whole (a Dask worker killed, an executor broken) records each of its runs as
@@ -114,9 +115,9 @@ class _Scheduler:
         if self.fixed:
             return max(1, int(self.fixed))
         if self.run_fn is None:
-            # the model steps a task's runs together, so fewer, larger tasks are faster: one task
-            # per worker slot, within MAX_BATCH and what one model may hold
-            # (the same number of tasks for every slot, of equal size, so that workers finish together)
+            # the model steps a task's runs together, so fewer, larger tasks are faster: as few as
+            # MAX_BATCH and what one model may hold allow, the same number for every slot and of
+            # equal size, so that the workers finish together
             j = min(self.job_at, len(self.jobs) - 1)
             cap = max(1, min(MAX_BATCH, lanes_for(len(self.jobs[j].scenario.actors))))
             per_slot = math.ceil(self.report.total / self.h.slots)
