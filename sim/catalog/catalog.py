@@ -22,7 +22,9 @@ Dyadic choices:
       years use 2018 (``AllianceRecord.source_year`` says which year was used).
     * ``contiguity`` gives the closest COW contiguity type in force at any time in the year;
       COW spells still running at the source's end (December 2016) are taken to continue.
-    * ``rivalries`` treats TSS rivalries still running at the source's end (2020) as ongoing.
+    * ``rivalries`` merges TSS (to 2020) and Thompson & Dreyer (to 2010, with rivalry types);
+      rivalries still running at a source's end are taken as ongoing.
+    * ``alliances`` weights each tie by its currency in the year (``sim.catalog.currency``).
     * The COW major-power list ends in 2016; 2017-2022 carry the 2016 status (flagged).
 """
 
@@ -43,6 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.catalog.currency import DORMANT_BELOW, ENDED_AFTER_ATOP, currency, tie_history
+from sim.catalog.rivalries import RIVALRY_TYPES, RivalryRecord, RivalrySpell, in_force
 from sim.errors import CatalogError
 
 __all__ = [
@@ -129,6 +133,10 @@ class StateRecord:
         sipri_milex_usd_m: SIPRI military expenditure, constant 2023 US$ million, or None.
         flags: Notes on imputed or special values ("polyarchy carried forward from 2019" …).
         cow_name: The state's name in the COW data.
+        imputed: Values imputed where the source has none, as ``(field, value, how)``:
+            ``milex`` from SIPRI's current-US$ figure of the year, else the COW figure of the
+            nearest year; ``ideal_point`` from the nearest year the state voted (1946 on).
+            The field itself stays ``None`` (missing); see :meth:`imputed_value`.
     """
 
     code: str
@@ -153,6 +161,11 @@ class StateRecord:
     sipri_milex_usd_m: float | None
     flags: tuple[str, ...] = ()
     cow_name: str = ""
+    imputed: tuple[tuple[str, float, str], ...] = ()
+
+    def imputed_value(self, name: str) -> tuple[float, str] | None:
+        """``(value, how)`` imputed for the missing field ``name``, or None."""
+        return next(((v, how) for f, v, how in self.imputed if f == name), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +181,11 @@ class AllianceRecord:
         nonagg: Non-aggression pledge.
         consul: Consultation pledge.
         source_year: The ATOP year the obligations were read from (at most 2018).
+        since: First year of the pair's unbroken run of obligation years (ATOP).
+        renewed: Last year the pair's obligations changed in that run (a new or amended treaty).
+        weight: Currency weight 0–1 in the year asked for (rule in :mod:`sim.catalog.currency`).
+        ended: Year the tie ended after ATOP's last year (e.g. 2019 for RUS–UKR), or None.
+        note: Why the weight is what it is, in one sentence.
     """
 
     a: str
@@ -178,34 +196,21 @@ class AllianceRecord:
     nonagg: bool
     consul: bool
     source_year: int
+    since: int = 0
+    renewed: int = 0
+    weight: float = 1.0
+    ended: int | None = None
+    note: str = ""
+
+    @property
+    def dormant(self) -> bool:
+        """True when the tie's currency weight is below ``currency.DORMANT_BELOW`` (0.5)."""
+        return self.weight < DORMANT_BELOW
 
     @property
     def obligations(self) -> tuple[str, ...]:
         """Names of the obligations present, e.g. ``("defense", "consul")``."""
         return tuple(k for k in _OBLIGATIONS if getattr(self, k))
-
-
-@dataclass(frozen=True, slots=True)
-class RivalryRecord:
-    """A strategic rivalry (Thompson, Sakuwa & Suhas) between two states.
-
-    Attributes:
-        a: First code (earlier in the list the caller passed).
-        b: Second code.
-        name: The rivalry's name in the source.
-        start: First year.
-        end: Last year, or None when still running at the source's end (2020).
-        types: Rivalry elements present: positional, spatial, ideological, interventionary.
-        principal: Marked as a principal rivalry.
-    """
-
-    a: str
-    b: str
-    name: str
-    start: int
-    end: int | None
-    types: tuple[str, ...]
-    principal: bool
 
 
 def _read_csv_gz(path: Path) -> list[list[str]]:
@@ -502,6 +507,18 @@ class Catalog:
         if nuclear and not note.startswith("first test"):
             flags.append(f"nuclear: {note}")
         cap_name, lat, lon = self._capitals[col["capital"][i]]
+        imputed = []
+        if col["milex_imputed"][i] is not None:
+            src = col["milex_imputed_from"][i]
+            how = ("SIPRI's current-US$ figure for the year" if src == "sipri"
+                   else f"COW figure of {src.split(':')[1]}, the nearest year with one")
+            imputed.append(("milex", float(col["milex_imputed"][i]), how))
+        if col["ideal_point_imputed"][i] is not None:
+            iy = col["ideal_point_imputed_year"][i]
+            imputed.append(("ideal_point", float(col["ideal_point_imputed"][i]),
+                            f"UN ideal point of {iy}, the nearest year the state voted"))
+        for name, _, how in imputed:
+            flags.append(f"{name} missing; imputed from the {how}")
         return StateRecord(
             code=code,
             ccode=c,
@@ -520,6 +537,7 @@ class Catalog:
             sipri_milex_usd_m=f("sipri_milex_usd_m"),
             flags=tuple(flags),
             cow_name=m["cow_name"],
+            imputed=tuple(imputed),
         )
 
     def search(self, text: str) -> list[tuple[str, str]]:
@@ -587,10 +605,12 @@ class Catalog:
         return self._atop
 
     def alliances(self, codes: Iterable[str], year: int) -> list[AllianceRecord]:
-        """Return the ATOP alliance obligations among the given states.
+        """Return the ATOP alliance obligations among the given states, weighted by currency.
 
         Each unordered pair appears once, with obligations OR-ed over both directed ATOP rows;
-        pairs without any obligation are left out. The ATOP year is ``min(year, 2018)``.
+        pairs without any obligation are left out. The ATOP year is ``min(year, 2018)``. Each
+        record carries the tie's history (``since``, ``renewed``) and its currency ``weight`` in
+        ``year`` (:func:`sim.catalog.currency.currency`; dormant below 0.5, 0 if ended).
 
         Args:
             codes: Actor codes; duplicates of one state are considered once.
@@ -605,19 +625,53 @@ class Catalog:
         first = self._pairs(ccs)
         atop = self._load_atop()
         masks: dict[tuple[int, int], int] = {}
+        history: dict[tuple[int, int], dict[int, int]] = {}
         for c, i in first.items():
             for c2, s, e, m in atop.get(c, ()):
                 j = first.get(c2)
-                if j is not None and s <= sy <= e and j != i:
-                    key = (min(i, j), max(i, j))
+                if j is None or j == i or s > sy:
+                    continue
+                key = (min(i, j), max(i, j))
+                h = history.setdefault(key, {})
+                for yy in range(s, min(e, sy) + 1):
+                    h[yy] = h.get(yy, 0) | m
+                if s <= sy <= e:
                     masks[key] = masks.get(key, 0) | m
         bits = self._meta["atop_bits"]
-        return [
-            AllianceRecord(
-                norm[i], norm[j], *(bool(m & bits[k]) for k in _OBLIGATIONS), source_year=sy
-            )
-            for (i, j), m in sorted(masks.items())
-        ]
+        inputs = self._currency_inputs(norm, y, {k for ij in masks for k in ij})
+        out = []
+        for (i, j), m in sorted(masks.items()):
+            since, renewed = tie_history(history[(i, j)], sy)
+            cu = currency(year=y, since=since, renewed=renewed, **inputs(i, j),
+                          ended=ENDED_AFTER_ATOP.get((min(ccs[i], ccs[j]), max(ccs[i], ccs[j]))))
+            out.append(AllianceRecord(
+                norm[i], norm[j], *(bool(m & bits[k]) for k in _OBLIGATIONS), source_year=sy,
+                since=since, renewed=renewed, weight=round(cu.weight, 4), ended=cu.ended, note=cu.note,
+            ))
+        return out
+
+    def _currency_inputs(self, norm: list[str], y: int, used: set[int]):
+        """A function ``(i, j) -> dict`` of the currency rule's inputs for the pair (i, j)."""
+        present = sorted(k for k in used if (self.resolve(norm[k]), y) in self._row)
+        pos = {k: p for p, k in enumerate(present)}
+        codes = [norm[k] for k in present]
+        recs = [self.state(c, y) for c in codes]
+        cont = self.contiguity(codes, y) if codes else None
+        km = self.capital_distance(codes, y) if codes else None
+
+        def inputs(i: int, j: int) -> dict:
+            if i not in pos or j not in pos:  # a partner not in the system that year: no evidence
+                return {"ideal_gap": None, "major": False, "contiguous": False, "capital_km": None}
+            a, b = pos[i], pos[j]
+            ia, ib = recs[a].ideal_point, recs[b].ideal_point
+            return {
+                "ideal_gap": None if ia is None or ib is None else abs(ia - ib),
+                "major": recs[a].major_power or recs[b].major_power,
+                "contiguous": bool(cont[a, b]),
+                "capital_km": float(km[a, b]),
+            }
+
+        return inputs
 
     def _load_cont(self) -> dict[int, list[tuple[int, int, int, int]]]:
         if self._cont is None:
@@ -704,41 +758,51 @@ class Catalog:
         np.fill_diagonal(d, 0.0)
         return d
 
-    def _load_riv(self) -> list[tuple]:
+    def _load_riv(self) -> list[RivalrySpell]:
         if self._riv is None:
+            kinds = ("positional", "spatial", "ideological", "interventionary")  # TSS column order
             rows = []
-            kinds = ("positional", "spatial", "ideological", "interventionary")
             for r in _read_csv_gz(self.data_dir / "rivalries.csv"):
-                rid, name, a, b, s, e, ongoing = r[:7]
+                _, name, a, b, s, e, ongoing = r[:7]
                 fl = [x == "1" for x in r[7:]]
-                types = tuple(k for k, on in zip(kinds, fl[:4], strict=True) if on)
-                rows.append(
-                    (int(a), int(b), name, int(s), None if ongoing == "1" else int(e), types, fl[4])
-                )
+                types = tuple(t for t in RIVALRY_TYPES if fl[kinds.index(t)])
+                rows.append(RivalrySpell("tss", int(a), int(b), name, int(s),
+                                         None if ongoing == "1" else int(e), types, fl[4]))
+            td = self.data_dir / "rivalries_td.csv"
+            for _, name, a, b, s, e, ongoing, region, types in (_read_csv_gz(td) if td.exists() else []):
+                rows.append(RivalrySpell("td", int(a), int(b), name, int(s), None if ongoing == "1" else int(e),
+                                         tuple(t for t in types.split(";") if t), False, region))
             self._riv = rows
         return self._riv
 
     def rivalry_records(self, codes: Sequence[str], year: int) -> list[RivalryRecord]:
-        """Return the strategic rivalries among the states in force in ``year``, with details."""
+        """Return the strategic rivalries among the states in force in ``year``, with their types.
+
+        A pair is a rivalry when TSS (to 2020) or Thompson & Dreyer (to 2010) has one in force;
+        types are the union of both (see :mod:`sim.catalog.rivalries`).
+        """
         y = self._check_year(year)
         norm, ccs = self._resolve_all(codes)
         first = self._pairs(ccs)
         out = []
-        for a, b, name, s, e, types, principal in self._load_riv():
+        for (a, b), d in in_force(self._load_riv(), y).items():
             i, j = first.get(a), first.get(b)
-            if i is None or j is None or i == j or not (s <= y and (e is None or y <= e)):
+            if i is None or j is None or i == j:
                 continue
             if i > j:
                 i, j = j, i
-            out.append((i, j, RivalryRecord(norm[i], norm[j], name, s, e, types, principal)))
+            out.append((i, j, RivalryRecord(norm[i], norm[j], d["name"], d["start"], d["end"], d["types"],
+                                            d["principal"], d["sources"], d["main_type"], d["region"])))
         return [r for *_, r in sorted(out, key=lambda t: (t[0], t[1], t[2].start))]
 
-    def rivalries(self, codes: Sequence[str], year: int) -> list[tuple[str, str, str]]:
-        """Return the strategic rivalries in force in ``year`` as ``(a, b, name)``.
+    def rivalries(self, codes: Sequence[str], year: int) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """Return the strategic rivalries in force in ``year`` as ``(a, b, name, types)``.
 
-        Rivalries running at the source's end (2020) are taken as ongoing to 2022.
+        Rivalries running at a source's end (TSS 2020, TD 2010) are taken as ongoing to 2022.
+        ``types`` are the rivalry types (spatial, positional, ideological, interventionary);
+        :meth:`rivalry_records` gives the full records.
         """
-        return [(r.a, r.b, r.name) for r in self.rivalry_records(codes, year)]
+        return [(r.a, r.b, r.name, r.types) for r in self.rivalry_records(codes, year)]
 
     def arms_races(self, codes: Sequence[str], year: int) -> list[tuple[str, str]]:
         """Return the conventional arms races (Gibler, Rider & Hutchison) in force in ``year``."""

@@ -141,11 +141,21 @@ Pair = Annotated[tuple[ActorCode, ActorCode], Field(description="Two actor codes
 
 
 class Alliance(_Frozen):
-    """An alliance tie in force at the start (overrides the catalog's for that pair)."""
+    """An alliance tie in force at the start (overrides the catalog's for that pair).
+
+    ``type: none`` ends the pair's catalog tie (no pledge, no alignment); a lower ``strength``
+    weakens a defence pledge; declaring a tie the catalog marks dormant makes it count in full.
+    """
 
     members: Pair
     type: Literal["defense", "neutrality", "nonaggression", "consultation", "none"] = "defense"
-    strength: float = Field(default=0.8, ge=0, le=1, description="Firmness of the pledge, 0–1.")
+    strength: float = Field(default=0.8, ge=0, le=1, description="Firmness of the defence pledge, 0–1 (type defense).")
+
+    @model_validator(mode="after")
+    def _strength_needs_a_tie(self) -> Alliance:
+        if self.type == "none" and "strength" in self.model_fields_set:
+            raise ValueError("strength has no meaning with type none (the tie is ended); leave it out")
+        return self
 
 
 class Tie(_Frozen):
