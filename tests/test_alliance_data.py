@@ -198,3 +198,40 @@ def test_describe_marks_dormant_ties_and_missing_values():
     res = runner.invoke(app, ["describe", str(FOUNDING)], env={"COLUMNS": "160"})
     assert res.exit_code == 0
     assert "dormant" in res.stdout and "PRK–CUB" in res.stdout and "n/a (imputed" in res.stdout
+
+
+# --- steps told in the scenario's own unit ------------------------------------------------------
+def test_a_daily_scenario_is_told_in_days():
+    from rich.console import Console
+
+    from sim.cli.report import print_run
+    from sim.model import run_scenario
+
+    sc = load_scenario(SCENARIOS / "cuban-missile-crisis-1962.yaml")
+    assert sc.calendar.step == "day"
+    res = run_scenario(sc, seed=0)
+    lines = res.narrative()
+    heads = [x for x in lines if not x.startswith("  - ")]
+    assert heads and all(h.startswith("Day ") for h in heads)
+    assert not any("Week" in x for x in res.story())
+    con = Console(record=True, width=200)
+    print_run(con, res)
+    told = con.export_text()
+    assert "week " not in told.lower().replace("weeks", "") and "day " in told.lower()
+    s = res.summary()
+    assert s["step_unit"] == "day" and all(r["when"].startswith("Day ") for r in s["responses"])
+
+
+def test_calendar_label_in_its_unit():
+    sc = small_scenario()
+    assert sc.calendar.label(0) == "Week 1"
+    daily = sc.model_copy(update={"calendar": sc.calendar.model_copy(update={"step": "day"})})
+    assert daily.calendar.label(26) == "Day 27"
+
+
+def test_ensemble_labels_name_the_unit():
+    from sim.analysis.outcomes import describe, step_unit
+
+    assert step_unit(("1962-10-14", "1962-10-15")) == "day"
+    assert step_unit(("2024-06-10", "2024-06-17")) == "week"
+    assert describe("first_war_step", "USA–RUS", unit="day").startswith("median days from the start")

@@ -34,7 +34,7 @@ SHORT = {"defense": "defence", "consultation": "consult", "neutrality": "neutral
 
 def step_label(calendar, step: int) -> str:
     """``Day 3`` or ``Week 3`` for the 0-based ``step``, in the calendar's own unit."""
-    return f"{calendar.step.capitalize()} {step + 1}"
+    return calendar.label(step)
 
 
 def _rival_types(mask: int) -> list[str]:

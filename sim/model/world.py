@@ -318,14 +318,14 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     align[rival] = 0.0
     for al in rel.alliances:
         i, j = codes.index(al.members[0]), codes.index(al.members[1])
-        s = al.strength if al.type == "defense" else 0.0
+        s = al.pledge
         pledge[i, j] = pledge[j, i] = s
         align[i, j] = align[j, i] = max(ALIGNMENT_OF[al.type], s) if al.type != "none" else 0.0
         reliab[i, j] = reliab[j, i] = 0.7 if s > 0 else 0.5
         old = ties.get(frozenset(al.members))
         what = (f"ended by the scenario (was {old.kind}, {old.source})" if al.type == "none" and old
                 else "no tie (set by the scenario)" if al.type == "none"
-                else f"set by the scenario (strength {al.strength:.2f})" + (f"; replaces {old.source} {old.kind}" if old else ""))
+                else f"set by the scenario (pledge {s:.2f})" + (f"; replaces {old.source} {old.kind}" if old else ""))
         none = al.type == "none"
         ties[frozenset(al.members)] = TieInfo(al.members[0], al.members[1], "scenario", al.type, (), 0,
                                               0.0 if none else 1.0, none, what,
