@@ -235,3 +235,35 @@ def test_ensemble_labels_name_the_unit():
     assert step_unit(("1962-10-14", "1962-10-15")) == "day"
     assert step_unit(("2024-06-10", "2024-06-17")) == "week"
     assert describe("first_war_step", "USA–RUS", unit="day").startswith("median days from the start")
+
+
+def test_an_alliance_end_event_removes_the_pledge_during_the_run():
+    from sim.model.model import CrisisModel
+
+    end = {"type": "alliance_end", "step": 2, "actor": "USA", "parties": ["ROK"],
+           "description": "Washington ends its treaty with Seoul"}
+    rel = {"alliances": [{"members": ["USA", "ROK"], "type": "defense", "strength": 0.9}]}
+    m = CrisisModel(small_scenario([end], horizon=6, relations=rel), 0)
+    u, r = m.idx["USA"], m.idx["ROK"]
+    assert m.world.pledge[0, u, r] == pytest.approx(0.9)
+    for _ in range(3):  # steps 0, 1, 2: the event happens in step 2
+        m.step()
+    assert m.world.pledge[0, u, r] == 0 and m.world.pledge[0, r, u] == 0 and m.world.align[0, u, r] == 0
+    while m.steps_done < 6:
+        m.step()
+    assert m.world.pledge[0, u, r] == 0  # nothing restores the pledge by itself
+    rec = next(x for x in m.log.records if x["type"] == "alliance_end")
+    assert rec["step"] == 2 and rec["cameo"] == "160" and "ends" in rec["why"]
+    weak = {**end, "strength": 0.4}
+    m = CrisisModel(small_scenario([weak], horizon=6, relations=rel), 0)
+    m.run()
+    assert 0 < m.world.pledge[0, u, r] <= 0.4
+
+
+def test_alliance_end_with_itself_is_a_located_error():
+    from sim.errors import FlashpointError
+
+    text = FOUNDING.read_text().replace(
+        "events:\n", "events:\n  - {type: alliance_end, date: 2024-06-20, actor: CHN, parties: [CHN]}\n", 1)
+    with pytest.raises(FlashpointError, match=r"\.yaml:\d+:\d+: .*cannot act on itself"):
+        parse_scenario(text, "self.yaml")
