@@ -88,7 +88,8 @@ def test_the_1914_alliances_are_current(cat):
 def test_world_pledges_follow_currency():
     w = build_world(load_scenario(FOUNDING))
     i = w.index
-    assert w.pledge[i("PRK"), i("CUB")] < 0.25 * OBLIGATION_STRENGTH["defense"]
+    assert w.pledge[i("PRK"), i("CUB")] == 0 and w.pledge[i("CUB"), i("PRK")] == 0  # dormant: no pledge
+    assert 0 < w.align[i("PRK"), i("CUB")] < 0.25 * OBLIGATION_STRENGTH["defense"]
     assert w.pledge[i("USA"), i("JPN")] == OBLIGATION_STRENGTH["defense"]
     assert w.reliab[i("PRK"), i("CUB")] < w.reliab[i("USA"), i("JPN")]
     status = {frozenset((t.a, t.b)): t.status for t in w.ties}

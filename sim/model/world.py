@@ -299,7 +299,8 @@ def build_world(scenario: Scenario, catalog=None) -> World:
                 kind = "nonaggression"
             else:
                 continue
-            pledge[i, j] = pledge[j, i] = OBLIGATION_STRENGTH[kind] * al.weight
+            # a dormant or ended tie carries no defence pledge at all (only what alignment is left)
+            pledge[i, j] = pledge[j, i] = 0.0 if al.dormant else OBLIGATION_STRENGTH[kind] * al.weight
             align[i, j] = align[j, i] = ALIGNMENT_OF[kind] * al.weight
             if pledge[i, j] > 0:
                 reliab[i, j] = reliab[j, i] = 0.5 + 0.2 * al.weight
