@@ -268,3 +268,11 @@ def test_alliance_end_with_itself_is_a_located_error():
         "events:\n", "events:\n  - {type: alliance_end, date: 2024-06-20, actor: CHN, parties: [CHN]}\n", 1)
     with pytest.raises(FlashpointError, match=r"\.yaml:\d+:\d+: .*cannot act on itself"):
         parse_scenario(text, "self.yaml")
+
+
+def test_describe_tells_a_daily_timeline_in_days():
+    res = CliRunner().invoke(app, ["describe", str(SCENARIOS / "cuban-missile-crisis-1962.yaml"), "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["calendar"]["step"] == "day"
+    assert d["events"] and all(e["step_label"] == f"Day {e['step'] + 1}" for e in d["events"])
