@@ -696,6 +696,29 @@ def _too_large(filename: str, size: int | None) -> ScenarioError:
                  limit=True)
 
 
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a directory, not a scenario file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file; save the scenario to a file"),
+    (stat.S_ISSOCK, "is a socket, not a regular file; save the scenario to a file"),
+    (stat.S_ISCHR, "is a character device, not a regular file; save the scenario to a file"),
+    (stat.S_ISBLK, "is a block device, not a regular file; save the scenario to a file"),
+)
+
+
+def _check_regular(mode: int, filename: str) -> None:
+    """Refuse anything but a regular file: reading a FIFO or a device can block or never end."""
+    if stat.S_ISREG(mode):
+        return
+    for test, message in _NOT_REGULAR:
+        if test(mode):
+            raise _fail(filename, message)
+    raise _fail(filename, "is not a regular file; save the scenario to a file")
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def _read_file(path: Path, filename: str) -> bytes:
     """Read a file's bytes after checking that it exists, is a file and is not too large."""
     try:
@@ -706,12 +729,14 @@ def _read_file(path: Path, filename: str) -> bytes:
         raise _fail(filename, "cannot read file: permission denied") from None
     except OSError as exc:
         raise _fail(filename, f"cannot read file: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _fail(filename, "is a directory, not a scenario file")
+    _check_regular(info.st_mode, filename)
     if info.st_size > MAX_BYTES:
         raise _too_large(filename, info.st_size)
     try:
-        with open(path, "rb") as handle:
+        # O_NONBLOCK: if the path was swapped for a FIFO after the stat, open() still returns at
+        # once and the fstat below refuses it (a blocking open of a FIFO waits for a writer).
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            _check_regular(os.fstat(handle.fileno()).st_mode, filename)
             data = handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
         raise _fail(filename, "is a directory, not a scenario file") from None
