@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from sim.cli.main import app
 from sim.errors import ScenarioError
-from sim.scenario.loader import load_scenario
+from sim.scenario.loader import load_scenario, parse_scenario
 from tests.conftest import FOUNDING
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,3 +92,134 @@ def test_cli_validate_fifo_exits_1(tmp_path: Path) -> None:
     assert f"{fifo}: is a named pipe (FIFO)" in done.stderr
     assert "Traceback" not in done.stderr
     assert f"{FOUNDING}: ok" in done.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# 11. Dates and types are taken as documented (no bool-as-number, no timestamp-as-date)
+# --------------------------------------------------------------------------------------------
+
+BASE = FOUNDING.read_text(encoding="utf-8")
+
+
+def _edit(old: str, new: str, text: str = BASE) -> str:
+    assert text.count(old) >= 1, old
+    return text.replace(old, new, 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def only_issue(text: str, filename: str = "s.yaml"):
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text, filename)
+    assert len(exc.value.issues) == 1, str(exc.value)
+    (issue,) = exc.value.issues
+    assert issue.file == filename and issue.line > 0 and issue.col > 0
+    return issue
+
+
+PARAMS_AT_END = "parameters:\n  threat: {power_exponent: true}\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "path", "words"),
+    [
+        ("horizon: 52", "horizon: true", "horizon: true", "calendar.horizon", "expected a whole number (got true)"),
+        ("horizon: 52", "horizon: 52.0", "horizon: 52.0", "calendar.horizon", "expected a whole number (got 52.0)"),
+        ("start: 2024-06-10", "start: 1717977600", "start: 1717977600", "calendar.start", "not a number (got 1717977600; timestamps"),
+        ("start: 2024-06-10", "start: 2024-06-10 12:00:00", "start: 2024-06-10 12", "calendar.start", "without a time"),
+        ("start: 2024-06-10", "start: '10/06/2024'", "start: '10", "calendar.start", "expected a date as YYYY-MM-DD (got '10/06/2024')"),
+        ("severity: 0.5}", "severity: false}", "severity: false", "relations.sanctions[4].severity", "expected a number (got false)"),
+        ("value: 0.6}", "value: 10}", "value: 10", "relations.trade[0].value", "trade is a share, 0–1 (got 10)"),
+        ("{between: [USA, JPN], value: 0.8}", "{between: [USA, JPN], value: 3}", "value: 3", "relations.institutions[0].value", "0–1 (got 3)"),
+        ("low: 0.5, high: 1.5}", "low: -100, high: 1000000}", "low: -100", "uncertainties[0].low", "low -100 is outside the valid range of threat.power_exponent (0 … 3)"),
+        ("high: 0.9}", "high: .inf}", "high: .inf", "uncertainties[1].high", "finite number"),
+    ],
+)
+def test_bad_types_and_ranges_are_located(old, new, needle, path, words) -> None:
+    text = _edit(old, new)
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text, "s.yaml")
+    issues = {i.path: i for i in exc.value.issues}
+    assert path in issues, str(exc.value)
+    issue = issues[path]
+    assert words in issue.message
+    assert issue.line == _line_of(text, needle) and issue.col > 0
+
+
+def test_bool_as_parameter_is_refused() -> None:
+    text = BASE.replace("uncertainties:", PARAMS_AT_END + "uncertainties:", 1)
+    issue = only_issue(text)
+    assert issue.path == "parameters.threat.power_exponent"
+    assert issue.message == "expected a number (got true)"
+    assert issue.line == _line_of(text, "power_exponent: true")
+
+
+def test_numbers_still_accept_integers_and_dates_iso_text() -> None:
+    text = _edit("value: 0.6}", "value: 1}")
+    text = _edit("start: 2024-06-10", "start: '2024-06-10'", text)
+    sc = parse_scenario(text.replace("uncertainties:", "parameters:\n  threat: {power_exponent: 2}\nuncertainties:", 1))
+    assert sc.relations.trade[0].value == 1.0 and isinstance(sc.relations.trade[0].value, float)
+    assert sc.parameters.threat.power_exponent == 2.0
+    assert str(sc.calendar.start) == "2024-06-10"
+
+
+def test_start_near_the_end_of_time_is_an_error_not_overflow(tmp_path: Path) -> None:
+    text = _edit("start: 2024-06-10", "start: 9999-12-01")
+    issue = only_issue(text)
+    assert issue.path == "calendar.horizon" and "9999-12-31" in issue.message and "9999-12-01" in issue.message
+    path = tmp_path / "late.yaml"
+    path.write_text(text, encoding="utf-8")
+    for command in ("validate", "run", "describe"):
+        res, out = cli(command, path)
+        assert res.exit_code == 1, out
+        assert f"{path}:{issue.line}:{issue.col}: calendar.horizon:" in out
+
+
+def test_every_scenario_field_is_strict() -> None:
+    """No number, flag or date field of the scenario language takes a value of another type.
+
+    Walks every model reachable from ``Scenario`` (events, parameter groups, variants ...) and feeds
+    each numeric field ``true``, each flag ``1`` and each date a Unix timestamp: all must fail.
+    """
+    import datetime as dt
+    from typing import Annotated, get_args
+
+    from pydantic import BaseModel, TypeAdapter, ValidationError
+
+    from sim.scenario.schema import Scenario
+
+    def leaves(tp):
+        args = get_args(tp)
+        return [x for a in args for x in leaves(a)] if args else [tp]
+
+    wrong = {float: True, int: True, bool: 1, dt.date: 1717977600}
+    seen: set[type] = set()
+    lax: list[str] = []
+    checked = 0
+
+    def visit(model: type[BaseModel]) -> None:
+        nonlocal checked
+        if model in seen:
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            kinds = set(leaves(field.annotation))
+            for tp in kinds:
+                if isinstance(tp, type) and issubclass(tp, BaseModel):
+                    visit(tp)
+            for tp, bad in wrong.items():
+                if tp in kinds:
+                    adapter = TypeAdapter(Annotated[field.annotation, *field.metadata] if field.metadata
+                                           else field.annotation)
+                    checked += 1
+                    try:
+                        adapter.validate_python(bad, strict=model.model_config.get("strict"))
+                    except ValidationError:
+                        continue
+                    lax.append(f"{model.__name__}.{name} accepts {bad!r}")
+
+    visit(Scenario)
+    assert not lax, lax
+    assert len(seen) > 25 and checked > 100  # every event type, every parameter group

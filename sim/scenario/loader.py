@@ -59,6 +59,10 @@ _PLAIN = {
     "dict_type": "expected a mapping (key: value lines)",
     "list_type": "expected a list ('- item' lines or [a, b])",
     "tuple_type": "expected a list ('- item' lines or [a, b])",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+    "finite_number": "expected a finite number (not .nan or .inf)",
 }
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 

@@ -14,10 +14,11 @@ import copy
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.events import ActorCode, Event
 from sim.scenario.parameters import Parameters
+from sim.scenario.types import Bool, Date, Float, Int
 
 __all__ = [
     "LIMITS",
@@ -77,9 +78,20 @@ class Briefing(_Frozen):
 class Calendar(_Frozen):
     """Start date, step length and horizon (number of steps)."""
 
-    start: dt.date
+    start: Date
     step: Literal["day", "week"] = "week"
-    horizon: int = Field(ge=1, le=LIMITS["steps"], description="Number of steps to simulate.")
+    horizon: Int = Field(ge=1, le=LIMITS["steps"], description="Number of steps to simulate.")
+
+    @field_validator("horizon")
+    @classmethod
+    def _representable(cls, horizon: int, info: ValidationInfo) -> int:
+        """The whole calendar must fit in the dates Python can hold (year 9999 at most)."""
+        start = info.data.get("start")
+        days = horizon * (1 if info.data.get("step") == "day" else 7)
+        if isinstance(start, dt.date) and start > dt.date.max - dt.timedelta(days=days):
+            raise ValueError(f"the calendar would end after {dt.date.max}, the last date it can hold: "
+                             f"start {start} + {horizon} steps; use an earlier start")
+        return horizon
 
     @property
     def step_days(self) -> int:
@@ -104,19 +116,19 @@ class ActorOverrides(_Frozen):
     """Any catalog attribute an actor may override, plus behavioural traits."""
 
     name: str | None = Field(default=None, max_length=100)
-    cinc: float | None = Field(default=None, ge=0, le=1, description="Capability share (COW CINC).")
-    milex: float | None = Field(default=None, ge=0, description="Military expenditure (COW, thousands of US$; informational — the model's spending is an index, see arms dynamics).")
-    polyarchy: float | None = Field(default=None, ge=0, le=1, description="V-Dem electoral democracy index.")
-    ideal_point: float | None = Field(default=None, ge=-5, le=5, description="UN General Assembly ideal point.")
-    major_power: bool | None = None
-    nuclear: bool | None = None
-    lat: float | None = Field(default=None, ge=-90, le=90, description="Capital latitude.")
-    lon: float | None = Field(default=None, ge=-180, le=180, description="Capital longitude.")
-    resolve: float | None = Field(default=None, ge=0, le=1, description="Stake in the crisis / resolve, 0–1 (default 0.5).")
-    arms_reaction: float | None = Field(default=None, ge=0, le=2, description="Richardson a (yearly).")
-    arms_fatigue: float | None = Field(default=None, ge=0, le=2, description="Richardson m (yearly).")
-    grievance: float | None = Field(default=None, ge=-1, le=2, description="Richardson g (yearly).")
-    offense_defense_perception: float | None = Field(default=None, ge=-1, le=1)
+    cinc: Float | None = Field(default=None, ge=0, le=1, description="Capability share (COW CINC).")
+    milex: Float | None = Field(default=None, ge=0, description="Military expenditure (COW, thousands of US$; informational — the model's spending is an index, see arms dynamics).")
+    polyarchy: Float | None = Field(default=None, ge=0, le=1, description="V-Dem electoral democracy index.")
+    ideal_point: Float | None = Field(default=None, ge=-5, le=5, description="UN General Assembly ideal point.")
+    major_power: Bool | None = None
+    nuclear: Bool | None = None
+    lat: Float | None = Field(default=None, ge=-90, le=90, description="Capital latitude.")
+    lon: Float | None = Field(default=None, ge=-180, le=180, description="Capital longitude.")
+    resolve: Float | None = Field(default=None, ge=0, le=1, description="Stake in the crisis / resolve, 0–1 (default 0.5).")
+    arms_reaction: Float | None = Field(default=None, ge=0, le=2, description="Richardson a (yearly).")
+    arms_fatigue: Float | None = Field(default=None, ge=0, le=2, description="Richardson m (yearly).")
+    grievance: Float | None = Field(default=None, ge=-1, le=2, description="Richardson g (yearly).")
+    offense_defense_perception: Float | None = Field(default=None, ge=-1, le=1)
 
 
 class Actor(_Frozen):
@@ -125,7 +137,7 @@ class Actor(_Frozen):
     code: ActorCode
     doctrine: DoctrineName = "realist"
     modifiers: tuple[ModifierName, ...] = ()
-    catalog: bool = Field(default=True, description="Fill attributes from the catalog (false: a custom actor; give cinc, lat, lon).")
+    catalog: Bool = Field(default=True, description="Fill attributes from the catalog (false: a custom actor; give cinc, lat, lon).")
     overrides: ActorOverrides = ActorOverrides()
 
     @model_validator(mode="after")
@@ -145,14 +157,14 @@ class Alliance(_Frozen):
 
     members: Pair
     type: Literal["defense", "neutrality", "nonaggression", "consultation", "none"] = "defense"
-    strength: float = Field(default=0.8, ge=0, le=1, description="Firmness of the pledge, 0–1.")
+    strength: Float = Field(default=0.8, ge=0, le=1, description="Firmness of the pledge, 0–1.")
 
 
 class Tie(_Frozen):
     """A weighted dyadic tie (trade dependence, shared institutions, initial tension)."""
 
     between: Pair
-    value: float = Field(ge=0, le=10)
+    value: Float = Field(ge=0, le=10)
 
 
 class SanctionsInForce(_Frozen):
@@ -160,13 +172,13 @@ class SanctionsInForce(_Frozen):
 
     by: ActorCode
     targets: tuple[ActorCode, ...] = Field(min_length=1)
-    severity: float = Field(default=0.5, ge=0, le=1, description="Severity, 0–1 (the scale of the `sanctions` event).")
+    severity: Float = Field(default=0.5, ge=0, le=1, description="Severity, 0–1 (the scale of the `sanctions` event).")
 
 
 class Relations(_Frozen):
     """Initial relations: alliances, rivalries, trade, institutions, wars, tensions and sanctions."""
 
-    from_catalog: bool = Field(default=True, description="Take alliances (ATOP) and rivalries (TSS) of the data year.")
+    from_catalog: Bool = Field(default=True, description="Take alliances (ATOP) and rivalries (TSS) of the data year.")
     alliances: tuple[Alliance, ...] = ()
     rivalries: tuple[Pair, ...] = ()
     trade: tuple[Tie, ...] = Field(default=(), description="Trade dependence, 0–1 (share of the weaker side's GDP-weighted trade).")
@@ -182,8 +194,8 @@ class EventChange(_Frozen):
     """A variant's change to one event: new date or step, or any field set anew."""
 
     id: str
-    date: dt.date | None = None
-    step: int | None = Field(default=None, ge=0)
+    date: Date | None = None
+    step: Int | None = Field(default=None, ge=0)
     set: dict[str, Any] = Field(default_factory=dict, description="Fields to replace.")
 
 
@@ -215,8 +227,8 @@ class Uncertainty(_Frozen):
     """A parameter whose value is uncertain: sampled over [low, high] by `flashpoint sweep`."""
 
     parameter: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="group.name, e.g. threat.power_exponent")
-    low: float
-    high: float
+    low: Float
+    high: Float
 
     @model_validator(mode="after")
     def _ordered(self) -> Uncertainty:
@@ -231,7 +243,7 @@ class Scenario(_Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     title: str = Field(max_length=200)
     briefing: Briefing
-    data_year: int = Field(ge=1816, le=2022, description="Catalog year for actors and pre-existing ties.")
+    data_year: Int = Field(ge=1816, le=2022, description="Catalog year for actors and pre-existing ties.")
     calendar: Calendar
     lens: DoctrineName | None = Field(default=None, description="Apply one theory lens to every actor.")
     actors: tuple[Actor, ...] = Field(min_length=2, max_length=LIMITS["actors"])
@@ -299,6 +311,11 @@ class Scenario(_Frozen):
         for i, t in enumerate(rel.tensions):
             if t.value > 10:
                 out.append((("relations", "tensions", i, "value"), "a rung is 0–10"))
+        for field in ("trade", "institutions"):
+            for i, t in enumerate(getattr(rel, field)):
+                if t.value > 1:
+                    out.append((("relations", field, i, "value"),
+                                f"{field} is a share, 0–1 (got {t.value:g})"))
         vnames: dict[str, int] = {}
         for vi, v in enumerate(self.variants):
             loc = ("variants", vi)
@@ -334,6 +351,12 @@ class Scenario(_Frozen):
             gf = Parameters.model_fields.get(g)
             if gf is None or name not in gf.annotation.model_fields:  # type: ignore[union-attr]
                 out.append((("uncertainties", i, "parameter"), f"unknown parameter '{u.parameter}'"))
+                continue
+            lo, hi = _bounds(gf.annotation.model_fields[name])  # type: ignore[union-attr]
+            for end, value in (("low", u.low), ("high", u.high)):
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    out.append((("uncertainties", i, end), f"{end} {value:g} is outside the valid range of "
+                                f"{u.parameter} ({_fmt(lo)} … {_fmt(hi)})"))
         return out
 
     def _check_catalog(self) -> list[tuple[tuple, str]]:
@@ -402,6 +425,19 @@ class Scenario(_Frozen):
             known = ", ".join(byname) or "none"
             raise KeyError(f"no variant '{name}' in scenario '{self.id}' (known: {known})")
         return apply_variant(self, byname[name])
+
+
+def _bounds(field: Any) -> tuple[float | None, float | None]:
+    """The closed range ``(ge, le)`` of a numeric field (``None`` where open)."""
+    lo = hi = None
+    for m in field.metadata:
+        lo = getattr(m, "ge", lo)
+        hi = getattr(m, "le", hi)
+    return lo, hi
+
+
+def _fmt(bound: float | None) -> str:
+    return "no limit" if bound is None else f"{bound:g}"
 
 
 def _deep_merge(base: dict, patch: dict) -> dict:
