@@ -223,3 +223,96 @@ def test_every_scenario_field_is_strict() -> None:
     visit(Scenario)
     assert not lax, lax
     assert len(seen) > 25 and checked > 100  # every event type, every parameter group
+
+
+# --------------------------------------------------------------------------------------------
+# 10. Every variant is validated as the scenario it produces, located at the variant's lines
+# --------------------------------------------------------------------------------------------
+
+CHANGE = "        set: {force_size: 4.0, duration_weeks: 4}\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "path", "words"),
+    [
+        # a field the event type lacks (raw pydantic text before)
+        (CHANGE, "        set: {forse_size: 4.0}\n", "forse_size", "variants[1].change_events[0].set.forse_size",
+         "variant 'forceful-us': unknown field 'forse_size'; did you mean 'force_size'?"),
+        # a value out of the field's range
+        (CHANGE, "        set: {force_size: 40}\n", "force_size: 40", "variants[1].change_events[0].set.force_size",
+         "variant 'forceful-us': Input should be less than or equal to 10 (got 40)"),
+        # an unknown actor in set (validated, then KeyError in run, before)
+        (CHANGE, "        set: {near: [RUS, XYZ]}\n", "XYZ", "variants[1].change_events[0].set.near[1]",
+         "variant 'forceful-us': unknown actor XYZ"),
+        # a changed type
+        (CHANGE, "        set: {type: statement}\n", "type: statement}", "variants[1].change_events[0].set.type",
+         "an event's type cannot be changed"),
+        # an event moved outside the horizon (silently dropped before)
+        (CHANGE, "        date: 2031-01-01\n", "date: 2031-01-01", "variants[1].change_events[0].date",
+         "variant 'forceful-us': 2031-01-01 is outside the horizon"),
+        (CHANGE, "        step: 400\n", "step: 400", "variants[1].change_events[0].step",
+         "variant 'forceful-us': step 400 is outside the horizon"),
+        (CHANGE, "        set: {date: 2031-01-01}\n", "date: 2031-01-01", "variants[1].change_events[0].set.date",
+         "outside the horizon"),
+        # a parameter out of range, and one given as a boolean
+        ("    lens: liberal\n", "    lens: liberal\n    parameters: {threat: {power_exponent: 9}}\n",
+         "power_exponent: 9", "variants[4].parameters.threat.power_exponent",
+         "variant 'liberal-lens': Input should be less than or equal to 3 (got 9)"),
+        ("    lens: liberal\n", "    lens: liberal\n    parameters: {ladder: {war_resistance: true}}\n",
+         "war_resistance: true", "variants[4].parameters.ladder.war_resistance",
+         "variant 'liberal-lens': expected a number (got true)"),
+        # an actor change out of range
+        ("      USA: {modifiers: [hawkish]}\n", "      USA: {overrides: {resolve: 3}}\n", "resolve: 3",
+         "variants[1].actors.USA.overrides.resolve", "less than or equal to 1"),
+        # a variant named baseline
+        ("  - name: liberal-lens\n", "  - name: baseline\n", "name: baseline", "variants[4].name",
+         "'baseline' names the scenario as written"),
+        # duplicate event ids: with the scenario's own, and among the added events
+        ("      - id: us-alert\n", "      - id: havana-visit\n", "id: havana-visit\n        type: alert",
+         "variants[1].add_events[1].id", "event id 'havana-visit' is already used"),
+        ("      - id: us-alert\n", "      - id: us-warning\n", "id: us-warning\n        type: alert",
+         "variants[1].add_events[1].id", "event id 'us-warning' is added twice"),
+    ],
+)
+def test_variant_problems_are_located_at_the_variant(old, new, needle, path, words) -> None:
+    text = _edit(old, new)
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text, "v.yaml")
+    by_path = {i.path: i for i in exc.value.issues}
+    assert path in by_path, str(exc.value)
+    issue = by_path[path]
+    assert words in issue.message, issue.message
+    assert issue.line == _line_of(text, needle), str(exc.value)
+    assert "pydantic" not in str(exc.value) and "Traceback" not in str(exc.value)
+
+
+def test_removing_an_event_frees_its_id_for_a_variant() -> None:
+    text = _edit("    remove_events: [pact, sanctions-review]\n",
+                 "    remove_events: [pact, sanctions-review]\n    add_events:\n"
+                 "      - {id: pact, type: statement, date: 2024-06-20, actor: RUS, targets: [USA], kind: condemn}\n")
+    sc = parse_scenario(text)
+    assert [e.type for e in sc.with_variant("no-pact").events if e.id == "pact"] == ["statement"]
+
+
+def test_variant_problems_in_cli_validate_and_run(tmp_path: Path) -> None:
+    path = tmp_path / "v.yaml"
+    text = _edit(CHANGE, "        set: {near: [RUS, XYZ]}\n")
+    path.write_text(text, encoding="utf-8")
+    line = _line_of(text, "XYZ")
+    for args in (("validate", path), ("run", path, "--variant", "forceful-us"), ("run", path)):
+        res, out = cli(*args)
+        assert res.exit_code == 1, out
+        assert f"{path}:{line}:" in out and "unknown actor XYZ" in out
+        assert "KeyError" not in out
+
+
+def test_with_variant_on_a_scenario_built_in_code_raises_scenario_error() -> None:
+    """The API guard: a scenario built without the loader still gets a ScenarioError, not a KeyError."""
+    from sim.scenario.schema import Scenario
+
+    sc = load_scenario(FOUNDING)
+    data = sc.model_dump(mode="python")
+    data["variants"][1]["change_events"][0]["set"] = {"near": ["XYZ"]}
+    built = Scenario.model_validate(data)
+    with pytest.raises(ScenarioError, match=r"<variant forceful-us>: variants\[0\]\.change_events\[0\]\.set\.near\[0\]: unknown actor XYZ"):
+        built.with_variant("forceful-us")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -38,6 +39,9 @@ __all__ = [
     "Scenario",
     "DOCTRINES",
     "MODIFIERS",
+    "AppliedVariant",
+    "variant_data",
+    "apply_variant",
 ]
 
 #: Hard limits: inputs beyond them are rejected with a clear message instead of a hang.
@@ -321,7 +325,22 @@ class Scenario(_Frozen):
             loc = ("variants", vi)
             if v.name in vnames:
                 out.append(((*loc, "name"), f"variant '{v.name}' is defined twice"))
+            if v.name == "baseline":
+                out.append(((*loc, "name"), "'baseline' names the scenario as written; give the variant another name"))
             vnames.setdefault(v.name, vi)
+            kept = [eid for eid in ids if eid not in v.remove_events]
+            for k, ev in enumerate(v.add_events):
+                if ev.id is not None and ev.id in kept:
+                    out.append(((*loc, "add_events", k, "id"), f"event id '{ev.id}' is already used by an event of the "
+                                "scenario (remove that event first, or choose another id)"))
+                elif ev.id is not None and ev.id in [e.id for e in v.add_events[:k]]:
+                    out.append(((*loc, "add_events", k, "id"), f"event id '{ev.id}' is added twice"))
+            for k, ch in enumerate(v.change_events):
+                for f in ch.set:
+                    if f in FIXED_EVENT_FIELDS:
+                        out.append(((*loc, "change_events", k, "set", f), FIXED_EVENT_FIELDS[f]))
+                if ch.date is not None and ch.step is not None:
+                    out.append(((*loc, "change_events", k), "give at most one of 'date' or 'step'"))
             vknown = known | {a.code for a in v.add_actors}
             for ai, a in enumerate(v.add_actors):
                 if a.code in known:
@@ -394,9 +413,12 @@ class Scenario(_Frozen):
         cal = self.calendar
         for i, ev in enumerate(events):
             eloc = (*loc, i)
-            for field, code in ev.actors_referenced():
-                if code not in known:
-                    out.append(((*eloc, field), f"unknown actor {code} (the scenario's actors: {', '.join(sorted(known))})"))
+            for field in ("actor", "targets", "partners", "near", "parties"):
+                value = getattr(ev, field, None)
+                for k, code in ([(None, value)] if field == "actor" else enumerate(value or ())):
+                    if code not in known:
+                        where = (*eloc, field) if k is None else (*eloc, field, k)
+                        out.append((where, f"unknown actor {code} (the scenario's actors: {', '.join(sorted(known))})"))
             others = [c for f, c in ev.actors_referenced() if f != "actor"]
             if ev.actor in others:
                 out.append(((*eloc, "actor"), f"{ev.actor} cannot act on itself"))
@@ -412,11 +434,17 @@ class Scenario(_Frozen):
         return out
 
     # ------------------------------------------------------------------ variants
+    def applied_variants(self) -> list[AppliedVariant]:
+        """Every variant applied to this scenario, as data to validate (see :func:`variant_data`)."""
+        return [variant_data(self, v, ("variants", i)) for i, v in enumerate(self.variants)]
+
     def with_variant(self, name: str | None) -> Scenario:
         """The scenario with variant ``name`` applied (``None`` or ``"baseline"``: unchanged).
 
         Raises:
             KeyError: if there is no such variant (the message lists the known ones).
+            ScenarioError: if the variant does not produce a valid scenario (a file read by the
+                loader has had every variant checked already).
         """
         if name in (None, "", "baseline"):
             return self
@@ -450,49 +478,153 @@ def _deep_merge(base: dict, patch: dict) -> dict:
     return out
 
 
-def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
-    """Apply ``variant`` to ``scenario`` at the data level and re-validate the result."""
+#: Fields of an event that ``change_events[].set`` may not replace (each has its own way).
+FIXED_EVENT_FIELDS = {
+    "type": "an event's type cannot be changed; remove the event and add a new one",
+    "id": "an event's id cannot be changed (variants and outputs refer to it)",
+}
+
+
+@dataclass(frozen=True)
+class AppliedVariant:
+    """The scenario a variant produces, as plain data not yet validated, and where each part came from.
+
+    Attributes:
+        name: The variant's name.
+        data: The resulting scenario as plain data (``Scenario.model_validate`` input).
+        sources: For paths (prefixes) of ``data``, the path in the scenario file that wrote them:
+            ``("events", 4, "force_size") -> ("variants", 1, "change_events", 0, "set", "force_size")``.
+    """
+
+    name: str
+    data: dict
+    sources: dict[tuple, tuple]
+
+    def origin(self, path: tuple) -> tuple:
+        """The path in the scenario file that wrote ``path`` of :attr:`data` (longest known prefix)."""
+        path = tuple(path)
+        for cut in range(len(path), 0, -1):
+            found = self.sources.get(path[:cut])
+            if found is not None:
+                return found + path[cut:]
+        return path
+
+
+def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variants", 0)) -> AppliedVariant:
+    """Apply ``variant`` to ``scenario`` at the data level, recording where each change came from.
+
+    Args:
+        scenario: The baseline scenario.
+        variant: The variant to apply.
+        origin: The variant's path in the scenario file (``("variants", index)``).
+    """
     data = scenario.model_dump(mode="python", exclude_none=False)
+    src: dict[tuple, tuple] = {}
     events = []
     removed = set(variant.remove_events)
-    changes = {c.id: c for c in variant.change_events}
+    changes = {c.id: (k, c) for k, c in enumerate(variant.change_events)}
     for i, ev in enumerate(data["events"]):
         eid = ev.get("id") or f"e{i + 1}"
         if eid in removed:
             continue
+        n = len(events)
+        src[("events", n)] = ("events", i)
         ev = dict(ev, id=eid)
-        ch = changes.get(eid)
+        k, ch = changes.get(eid, (None, None))
         if ch is not None:
+            cloc = (*origin, "change_events", k)
+            new = {f: v for f, v in copy.deepcopy(ch.set).items() if f not in FIXED_EVENT_FIELDS}
             if ch.date is not None:
-                ev["date"], ev["step"] = ch.date, None
+                new.update(date=ch.date, step=None)
+                src[("events", n, "date")] = src[("events", n, "step")] = (*cloc, "date")
             if ch.step is not None:
-                ev["step"], ev["date"] = ch.step, None
-            ev.update(copy.deepcopy(ch.set))
+                new.update(step=ch.step, date=None)
+                src[("events", n, "step")] = src[("events", n, "date")] = (*cloc, "step")
+            for f in ch.set:
+                if f in new:
+                    src[("events", n, f)] = (*cloc, "set", f)
+            if "date" in ch.set and "step" not in ch.set and ch.step is None:
+                new["step"] = None
+            if "step" in ch.set and "date" not in ch.set and ch.date is None:
+                new["date"] = None
+            ev.update(new)
         events.append(ev)
-    events += [e.model_dump(mode="python") for e in variant.add_events]
+    for j, e in enumerate(variant.add_events):
+        src[("events", len(events))] = (*origin, "add_events", j)
+        events.append(e.model_dump(mode="python"))
     data["events"] = events
     actors = []
-    for a in data["actors"]:
+    for i, a in enumerate(data["actors"]):
         ch = variant.actors.get(a["code"])
         if ch is not None:
+            cloc = (*origin, "actors", a["code"])
             a = dict(a)
             if ch.doctrine is not None:
                 a["doctrine"] = ch.doctrine
+                src[("actors", i, "doctrine")] = (*cloc, "doctrine")
             if ch.modifiers is not None:
                 a["modifiers"] = ch.modifiers
+                src[("actors", i, "modifiers")] = (*cloc, "modifiers")
             ov = {k: v for k, v in ch.overrides.model_dump().items() if v is not None}
+            for k in ov:
+                src[("actors", i, "overrides", k)] = (*cloc, "overrides", k)
             a["overrides"] = {**a["overrides"], **ov}
         actors.append(a)
-    actors += [a.model_dump(mode="python") for a in variant.add_actors]
+    for j, a in enumerate(variant.add_actors):
+        src[("actors", len(actors))] = (*origin, "add_actors", j)
+        actors.append(a.model_dump(mode="python"))
     data["actors"] = actors
     if variant.alliances:
         pairs = {frozenset(al.members) for al in variant.alliances}
-        kept = [al for al in data["relations"]["alliances"] if frozenset(al["members"]) not in pairs]
-        data["relations"]["alliances"] = kept + [al.model_dump() for al in variant.alliances]
+        kept = []
+        for i, al in enumerate(data["relations"]["alliances"]):
+            if frozenset(al["members"]) not in pairs:
+                src[("relations", "alliances", len(kept))] = ("relations", "alliances", i)
+                kept.append(al)
+        for j, al in enumerate(variant.alliances):
+            src[("relations", "alliances", len(kept))] = (*origin, "alliances", j)
+            kept.append(al.model_dump())
+        data["relations"]["alliances"] = kept
     if variant.parameters:
-        data["parameters"] = _deep_merge(data["parameters"], variant.parameters)
+        data["parameters"] = _deep_merge(data["parameters"], copy.deepcopy(variant.parameters))
+        for g, vals in variant.parameters.items():
+            src[("parameters", g)] = (*origin, "parameters", g)
+            for name in vals if isinstance(vals, dict) else ():
+                src[("parameters", g, name)] = (*origin, "parameters", g, name)
+            if isinstance(vals, dict):
+                src.pop(("parameters", g))  # the group's other values are the scenario's own
     if variant.lens is not None:
         data["lens"] = variant.lens
+        src[("lens",)] = (*origin, "lens")
     data["variant"] = variant.name
+    src[("variant",)] = (*origin, "name")
     data["variants"] = ()  # a variant is applied once; the result is a plain scenario
-    return Scenario.model_validate(data)
+    return AppliedVariant(variant.name, data, src)
+
+
+def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
+    """Apply ``variant`` to ``scenario`` and validate the result as a scenario of its own.
+
+    The loader has already checked every variant of a file it read (with located issues); this
+    check guards scenarios built in code.
+
+    Raises:
+        ScenarioError: If the result is not a valid scenario (an issue per problem, with the
+            path in the baseline scenario's terms; the file is shown as ``<variant NAME>``).
+    """
+    from pydantic import ValidationError
+
+    from sim.errors import Issue, ScenarioError
+    from sim.scenario.yaml_source import format_path
+
+    applied = variant_data(scenario, variant)
+    where = f"<variant {variant.name}>"
+    try:
+        result = Scenario.model_validate(applied.data)
+    except ValidationError as exc:
+        raise ScenarioError([Issue(where, 0, 0, format_path(applied.origin(tuple(e["loc"]))), e["msg"])
+                             for e in exc.errors(include_url=False)]) from None
+    problems = result.semantic_issues()
+    if problems:
+        raise ScenarioError([Issue(where, 0, 0, format_path(applied.origin(loc)), msg) for loc, msg in problems])
+    return result
