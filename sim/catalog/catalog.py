@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import CatalogError
+from sim.resources import data_dir
 
 __all__ = [
     "DATA_DIR",
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 #: Folder of the derived files, inside the package.
-DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "catalog"
+DATA_DIR: Path = data_dir() / "catalog"
 
 _EARTH_RADIUS_KM = 6371.0088
 _OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
