@@ -272,6 +272,12 @@ CHANGE = "        set: {force_size: 4.0, duration_weeks: 4}\n"
          "variants[1].add_events[1].id", "event id 'havana-visit' is already used"),
         ("      - id: us-alert\n", "      - id: us-warning\n", "id: us-warning\n        type: alert",
          "variants[1].add_events[1].id", "event id 'us-warning' is added twice"),
+        # an event changed twice, or changed and removed (one change was silently lost)
+        (CHANGE, CHANGE + "      - id: helena-guantanamo\n        step: 2\n", "id: helena-guantanamo\n        step: 2",
+         "variants[1].change_events[1].id", "event 'helena-guantanamo' is changed twice"),
+        ("    remove_events: [pact, sanctions-review]\n",
+         "    remove_events: [pact, sanctions-review]\n    change_events:\n      - {id: pact, step: 3}\n",
+         "id: pact, step", "variants[0].change_events[0].id", "event 'pact' is also in remove_events"),
     ],
 )
 def test_variant_problems_are_located_at_the_variant(old, new, needle, path, words) -> None:

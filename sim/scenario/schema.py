@@ -336,7 +336,14 @@ class Scenario(_Frozen):
                                 "scenario (remove that event first, or choose another id)"))
                 elif ev.id is not None and ev.id in [e.id for e in v.add_events[:k]]:
                     out.append(((*loc, "add_events", k, "id"), f"event id '{ev.id}' is added twice"))
+            changed: dict[str, int] = {}
             for k, ch in enumerate(v.change_events):
+                if ch.id in v.remove_events:
+                    out.append(((*loc, "change_events", k, "id"), f"event '{ch.id}' is also in remove_events"))
+                elif ch.id in changed:
+                    out.append(((*loc, "change_events", k, "id"), f"event '{ch.id}' is changed twice "
+                                f"(first at change_events[{changed[ch.id]}]); merge the two changes"))
+                changed.setdefault(ch.id, k)
                 for f in ch.set:
                     if f in FIXED_EVENT_FIELDS:
                         out.append(((*loc, "change_events", k, "set", f), FIXED_EVENT_FIELDS[f]))
