@@ -109,7 +109,8 @@ SNIPPETS = [
     "{", "[", "'", '"\\x"', "\t", "<<: 5", "? [a, b]", "--- ", "... ", "%YAML 1.1", "&x 1",
     "!custom 3", "0x" + "f" * 400, "9" * 2000, "~", "2024-02-30", "1:30", ".nan", "-.inf",
     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
-    "{a: 1, a: 2}", "\u0000", "\ufeff", "é\u0301", "- - -",
+    "{a: 1, a: 2}", "\u0000", "\ufeff", "é\u0301", "- - -", "!!int", "!!float", "!!timestamp",
+    "!!bool", "!!int ''", "!!null x", "!!str", "!!map", "!!seq",
 ]
 
 
@@ -243,3 +244,12 @@ def test_hostile_yaml_text_spliced_in(line, snippet, where) -> None:
 ])
 def test_large_or_explosive_documents(text) -> None:
     check(text)
+
+
+@pytest.mark.parametrize("tag", ["!!int", "!!float", "!!bool", "!!timestamp"])
+def test_explicitly_tagged_empty_or_wrong_scalars(tag) -> None:
+    """``a: !!int`` with nothing after it was an IndexError traceback."""
+    text = BASE_TEXT.replace("data_year: 2022", f"data_year: {tag}")
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text, "t.yaml")
+    assert exc.value.issues[0].line == 8 and "is not a valid" in exc.value.issues[0].message

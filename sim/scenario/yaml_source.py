@@ -399,7 +399,7 @@ class _Walk:
             return None
         try:
             return _CONSTRUCT[tag](self.loader, node)
-        except (ValueError, KeyError, AttributeError, TypeError, OverflowError) as exc:
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError) as exc:
             why = str(exc) if isinstance(exc, ValueError) and tag == _TIMESTAMP else ""
             if tag == _INT and len(node.value) > 1000:
                 why = "too many digits"
