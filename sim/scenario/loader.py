@@ -151,7 +151,7 @@ def validate_data(data: object, positions: PositionMap, filename: str, *,
     return result  # type: ignore[return-value]
 
 
-def _semantic(result: object, data: object, positions: PositionMap | _Relocated, filename: str,
+def _semantic(result: object, data: object, positions: PositionMap, filename: str,
               show: Callable[[tuple], tuple] | None = None, prefix: str = "") -> list[Issue]:
     """Located issues from ``result.semantic_issues()`` (none if the model has no such method)."""
     semantic = getattr(result, "semantic_issues", None)
@@ -186,26 +186,18 @@ def _variant_issues(variant: Any, positions: PositionMap, filename: str,
     return _semantic(result, variant.data, where, filename, show=variant.origin, prefix=prefix)
 
 
-class _Relocated:
+class _Relocated(PositionMap):
     """Positions for derived data: each path is first mapped to the file path that wrote it."""
 
     def __init__(self, positions: PositionMap, origin: Callable[[tuple], tuple]):
-        self.positions = positions
-        self.origin = origin
+        super().__init__(positions.value_at, positions.key_at, positions.alias_of)
+        self._origin = origin
 
-    def value_position(self, path: YamlPath) -> Position | None:
-        return self.positions.value_position(self.origin(tuple(path)))
+    def value_position(self, path: YamlPath) -> Position | None:  # noqa: D102
+        return super().value_position(self._origin(tuple(path)))
 
-    def key_position(self, path: YamlPath) -> Position | None:
-        return self.positions.key_position(self.origin(tuple(path)))
-
-    def nearest(self, path: YamlPath) -> tuple[YamlPath, Position | None]:
-        path = tuple(path)
-        for cut in range(len(path), -1, -1):
-            pos = self.value_position(path[:cut])
-            if pos is not None:
-                return path[:cut], pos
-        return (), None
+    def key_position(self, path: YamlPath) -> Position | None:  # noqa: D102
+        return super().key_position(self._origin(tuple(path)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,7 +209,7 @@ def _sorted(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.line, i.col, i.path))
 
 
-def _walk(loc: tuple, data: object, positions: PositionMap | _Relocated, *,
+def _walk(loc: tuple, data: object, positions: PositionMap, *,
           keep_last: bool) -> tuple[YamlPath, Position | None, YamlPath]:
     """Follow ``loc`` through ``data`` as far as it goes.
 
@@ -263,7 +255,7 @@ def _has_key(mapping: dict, key: object) -> bool:
         return False
 
 
-def _pydantic_issue(err: Mapping[str, Any], data: dict, positions: PositionMap | _Relocated,
+def _pydantic_issue(err: Mapping[str, Any], data: dict, positions: PositionMap,
                     filename: str, model: type[BaseModel],
                     show: Callable[[tuple], tuple] | None = None) -> Issue:
     kind = err.get("type", "")
