@@ -2,7 +2,9 @@
 
 The pipeline is: :func:`read_yaml` (safe YAML → plain data + :class:`PositionMap`) →
 :func:`validate_data` (pydantic ``Scenario.model_validate`` and then the scenario's own
-cross-field checks, ``Scenario.semantic_issues()``). Every failure raises
+cross-field checks, ``Scenario.semantic_issues()``) → every variant applied and the scenario it
+produces validated the same way, each problem placed at the variant's own lines
+(``Scenario.applied_variants()``). Every failure raises
 :class:`~sim.errors.ScenarioError` listing all issues found, sorted by line; nothing else escapes
 for bad input.
 
