@@ -322,3 +322,21 @@ def test_with_variant_on_a_scenario_built_in_code_raises_scenario_error() -> Non
     built = Scenario.model_validate(data)
     with pytest.raises(ScenarioError, match=r"<variant forceful-us>: variants\[0\]\.change_events\[0\]\.set\.near\[0\]: unknown actor XYZ"):
         built.with_variant("forceful-us")
+
+
+def test_the_app_upload_path_gets_the_same_located_errors() -> None:
+    """The app validates uploads through the same loader: variant and date problems are located there too."""
+    pytest.importorskip("streamlit")
+    from app_support.library import parse_upload
+
+    for old, new, needle in (
+        ("start: 2024-06-10", "start: 9999-12-01", "horizon: 52"),
+        (CHANGE, "        set: {near: [RUS, XYZ]}\n", "XYZ"),
+        (CHANGE, "        set: {forse_size: 4.0}\n", "forse_size"),
+    ):
+        text = _edit(old, new)
+        with pytest.raises(ScenarioError) as exc:
+            parse_upload("up.yaml", text.encode("utf-8"))
+        assert exc.value.issues[0].file == "up.yaml"
+        assert exc.value.issues[0].line == _line_of(text, needle), str(exc.value)
+        assert "pydantic" not in str(exc.value) and "Overflow" not in str(exc.value)
