@@ -135,6 +135,8 @@ PARAMS_AT_END = "parameters:\n  threat: {power_exponent: true}\n"
         ("{between: [USA, JPN], value: 0.8}", "{between: [USA, JPN], value: 3}", "value: 3", "relations.institutions[0].value", "0–1 (got 3)"),
         ("low: 0.5, high: 1.5}", "low: -100, high: 1000000}", "low: -100", "uncertainties[0].low", "low -100 is outside the valid range of threat.power_exponent (0 … 3)"),
         ("high: 0.9}", "high: .inf}", "high: .inf", "uncertainties[1].high", "finite number"),
+        ("{parameter: spiral.distinguishability,", "{parameter: ladder.settlement_drop,", "ladder.settlement_drop",
+         "uncertainties[1].parameter", "is a whole number"),
     ],
 )
 def test_bad_types_and_ranges_are_located(old, new, needle, path, words) -> None:

@@ -379,7 +379,12 @@ class Scenario(_Frozen):
             if gf is None or name not in gf.annotation.model_fields:  # type: ignore[union-attr]
                 out.append((("uncertainties", i, "parameter"), f"unknown parameter '{u.parameter}'"))
                 continue
-            lo, hi = _bounds(gf.annotation.model_fields[name])  # type: ignore[union-attr]
+            pf = gf.annotation.model_fields[name]  # type: ignore[union-attr]
+            if pf.annotation is int:
+                out.append((("uncertainties", i, "parameter"), f"{u.parameter} is a whole number; a sweep "
+                            "samples real values, so it can vary only real-valued parameters"))
+                continue
+            lo, hi = _bounds(pf)
             for end, value in (("low", u.low), ("high", u.high)):
                 if (lo is not None and value < lo) or (hi is not None and value > hi):
                     out.append((("uncertainties", i, end), f"{end} {value:g} is outside the valid range of "
