@@ -48,6 +48,7 @@ from sim.catalog.currency import ENDED_AFTER_ATOP, currency, tie_history
 from sim.catalog.records import _OBLIGATIONS, AllianceRecord, StateRecord
 from sim.catalog.rivalries import RIVALRY_TYPES, RivalryRecord, RivalrySpell, in_force
 from sim.errors import CatalogError
+from sim.resources import data_dir
 
 __all__ = [
     "DATA_DIR",
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 #: Folder of the derived files, inside the package.
-DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "catalog"
+DATA_DIR: Path = data_dir() / "catalog"
 
 _EARTH_RADIUS_KM = 6371.0088
 

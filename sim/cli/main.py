@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.errors import FlashpointError
+from sim.resources import scenarios_dir
 
 __all__ = ["app", "main"]
 
@@ -31,7 +32,8 @@ app = typer.Typer(
 )
 out = Console(highlight=False, soft_wrap=False)
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+#: The bundled scenarios (inside an installed wheel, or the checkout's scenarios/): see sim.resources.
+SCENARIO_DIR = scenarios_dir()
 
 
 class Format(StrEnum):

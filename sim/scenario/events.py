@@ -10,11 +10,12 @@ Havana port visit is a visit (CAMEO 042, +1.9) between Russia and Cuba and a sho
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.scenario.types import Bool, Date, Float, Int
 
 __all__ = [
     "ActorCode",
@@ -199,8 +200,8 @@ class EventBase(_Frozen):
         description="Stable identifier, used by variants to remove or change the event. "
         "Defaults to e1, e2 … by position.",
     )
-    date: dt.date | None = Field(default=None, description="Calendar date of the event.")
-    step: int | None = Field(default=None, ge=0, description="Step index (0 = first step).")
+    date: Date | None = Field(default=None, description="Calendar date of the event.")
+    step: Int | None = Field(default=None, ge=0, description="Step index (0 = first step).")
     actor: ActorCode = Field(description="The state that acts.")
     description: str = Field(default="", max_length=2000, description="What happened, in prose.")
     source: str | None = Field(default=None, max_length=500, description="Where this is reported (URL or citation).")
@@ -247,8 +248,8 @@ class DefensePact(EventBase):
     type: Literal["defense_pact"]
     parties: Codes = Field(min_length=1, description="The other parties (besides actor).")
     obligation: Literal["defense", "neutrality", "nonaggression", "consultation"] = "defense"
-    strength: float = Field(default=0.8, ge=0.0, le=1.0, description="Firmness of the pledge, 0–1.")
-    in_force: dt.date | None = Field(default=None, description="Date the obligation binds (default: at signing).")
+    strength: Float = Field(default=0.8, ge=0.0, le=1.0, description="Firmness of the pledge, 0–1.")
+    in_force: Date | None = Field(default=None, description="Date the obligation binds (default: at signing).")
 
 
 class AllianceEnd(EventBase):
@@ -270,9 +271,9 @@ class NavalDeployment(EventBase):
     type: Literal["naval_deployment"]
     partners: Codes = Field(default=(), description="Host states of the visit.")
     near: Codes = Field(default=(), description="States the force sits near.")
-    force_size: float = Field(default=1.0, gt=0, le=10, description="Size on a 0–10 scale (1 ≈ a small detachment).")
-    nuclear_capable: bool = Field(default=False, description="Nuclear-capable or nuclear-powered ships aboard.")
-    duration_weeks: float = Field(default=1.0, gt=0, le=520, description="How long the force stays.")
+    force_size: Float = Field(default=1.0, gt=0, le=10, description="Size on a 0–10 scale (1 ≈ a small detachment).")
+    nuclear_capable: Bool = Field(default=False, description="Nuclear-capable or nuclear-powered ships aboard.")
+    duration_weeks: Float = Field(default=1.0, gt=0, le=520, description="How long the force stays.")
 
 
 class Sanctions(EventBase):
@@ -280,7 +281,7 @@ class Sanctions(EventBase):
 
     type: Literal["sanctions"]
     targets: Codes = Field(min_length=1)
-    severity: float = Field(default=0.5, ge=0, le=1, description="Severity, 0–1.")
+    severity: Float = Field(default=0.5, ge=0, le=1, description="Severity, 0–1.")
 
 
 class SanctionsRelief(EventBase):
@@ -288,7 +289,7 @@ class SanctionsRelief(EventBase):
 
     type: Literal["sanctions_relief"]
     targets: Codes = Field(min_length=1)
-    severity: float = Field(default=0.5, ge=0, le=1, description="How much is eased, 0–1.")
+    severity: Float = Field(default=0.5, ge=0, le=1, description="How much is eased, 0–1.")
 
 
 class ArmsTransfer(EventBase):
@@ -297,7 +298,7 @@ class ArmsTransfer(EventBase):
     type: Literal["arms_transfer"]
     partners: Codes = Field(min_length=1, description="Recipients.")
     near: Codes = Field(default=(), description="States the arms are used against or near.")
-    amount: float = Field(default=0.1, gt=0, le=1, description="Share of the recipient's capability added, 0–1.")
+    amount: Float = Field(default=0.1, gt=0, le=1, description="Share of the recipient's capability added, 0–1.")
 
 
 class TroopDeployment(EventBase):
@@ -306,8 +307,8 @@ class TroopDeployment(EventBase):
     type: Literal["troop_deployment"]
     partners: Codes = Field(default=())
     near: Codes = Field(default=())
-    force_size: float = Field(default=1.0, gt=0, le=10)
-    duration_weeks: float = Field(default=12.0, gt=0, le=520)
+    force_size: Float = Field(default=1.0, gt=0, le=10)
+    duration_weeks: Float = Field(default=12.0, gt=0, le=520)
 
 
 class MilitaryExercise(EventBase):
@@ -316,7 +317,7 @@ class MilitaryExercise(EventBase):
     type: Literal["military_exercise"]
     partners: Codes = Field(default=())
     near: Codes = Field(default=())
-    force_size: float = Field(default=1.0, gt=0, le=10)
+    force_size: Float = Field(default=1.0, gt=0, le=10)
 
 
 class MissileTest(EventBase):
@@ -324,7 +325,7 @@ class MissileTest(EventBase):
 
     type: Literal["missile_test"]
     near: Codes = Field(default=())
-    nuclear: bool = Field(default=False, description="A nuclear test or a nuclear-capable missile.")
+    nuclear: Bool = Field(default=False, description="A nuclear test or a nuclear-capable missile.")
 
 
 class Statement(EventBase):
@@ -347,7 +348,7 @@ class Mobilization(EventBase):
 
     type: Literal["mobilization"]
     near: Codes = Field(default=())
-    partial: bool = False
+    partial: Bool = False
 
 
 class Alert(EventBase):
@@ -355,7 +356,7 @@ class Alert(EventBase):
 
     type: Literal["alert"]
     near: Codes = Field(default=())
-    level: int = Field(default=3, ge=1, le=5, description="DEFCON-like level (1 = highest readiness).")
+    level: Int = Field(default=3, ge=1, le=5, description="DEFCON-like level (1 = highest readiness).")
 
 
 class Ultimatum(EventBase):
@@ -363,7 +364,7 @@ class Ultimatum(EventBase):
 
     type: Literal["ultimatum"]
     targets: Codes = Field(min_length=1)
-    deadline_days: float = Field(default=2.0, gt=0, le=365, description="Deadline (informational: shown in timelines, not used by the model).")
+    deadline_days: Float = Field(default=2.0, gt=0, le=365, description="Deadline (informational: shown in timelines, not used by the model).")
 
 
 class Blockade(EventBase):
@@ -378,7 +379,7 @@ class ArmedClash(EventBase):
 
     type: Literal["armed_clash"]
     targets: Codes = Field(min_length=1)
-    intensity: float = Field(default=0.5, ge=0, le=1)
+    intensity: Float = Field(default=0.5, ge=0, le=1)
 
 
 class WarDeclaration(EventBase):
@@ -393,7 +394,7 @@ class Incident(EventBase):
 
     type: Literal["incident"]
     targets: Codes = Field(min_length=1)
-    severity: float = Field(default=0.5, ge=0, le=1)
+    severity: Float = Field(default=0.5, ge=0, le=1)
 
 
 class SettlementOffer(EventBase):
@@ -401,7 +402,7 @@ class SettlementOffer(EventBase):
 
     type: Literal["settlement_offer"]
     targets: Codes = Field(min_length=1)
-    generosity: float = Field(default=0.5, ge=0, le=1, description="How much it concedes, 0–1.")
+    generosity: Float = Field(default=0.5, ge=0, le=1, description="How much it concedes, 0–1.")
 
 
 Event = Annotated[

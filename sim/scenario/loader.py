@@ -2,7 +2,9 @@
 
 The pipeline is: :func:`read_yaml` (safe YAML → plain data + :class:`PositionMap`) →
 :func:`validate_data` (pydantic ``Scenario.model_validate`` and then the scenario's own
-cross-field checks, ``Scenario.semantic_issues()``). Every failure raises
+cross-field checks, ``Scenario.semantic_issues()``) → every variant applied and the scenario it
+produces validated the same way, each problem placed at the variant's own lines
+(``Scenario.applied_variants()``). Every failure raises
 :class:`~sim.errors.ScenarioError` listing all issues found, sorted by line; nothing else escapes
 for bad input.
 
@@ -19,7 +21,7 @@ import difflib
 import os
 import re
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -59,6 +61,10 @@ _PLAIN = {
     "dict_type": "expected a mapping (key: value lines)",
     "list_type": "expected a list ('- item' lines or [a, b])",
     "tuple_type": "expected a list ('- item' lines or [a, b])",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+    "finite_number": "expected a finite number (not .nan or .inf)",
 }
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
@@ -133,15 +139,67 @@ def validate_data(data: object, positions: PositionMap, filename: str, *,
         issues = [_pydantic_issue(err, data, positions, filename, model)
                   for err in exc.errors(include_url=False)]
         raise ScenarioError(_sorted(issues)) from None
-    semantic = getattr(result, "semantic_issues", None)
-    if callable(semantic):
-        issues = []
-        for loc, message in semantic():
-            path, pos, _ = _walk(tuple(loc), data, positions, keep_last=True)
-            issues.append(Issue(filename, *(pos or (0, 0)), format_path(path), str(message)))
-        if issues:
-            raise ScenarioError(_sorted(issues))
+    issues = _semantic(result, data, positions, filename)
+    applied = getattr(result, "applied_variants", None)
+    if callable(applied):
+        seen = {(i.line, i.col) for i in issues}
+        for variant in applied():
+            for issue in _variant_issues(variant, positions, filename, model):
+                if (issue.line, issue.col) not in seen:  # a baseline problem repeats in every variant
+                    seen.add((issue.line, issue.col))
+                    issues.append(issue)
+    if issues:
+        raise ScenarioError(_sorted(issues))
     return result  # type: ignore[return-value]
+
+
+def _semantic(result: object, data: object, positions: PositionMap, filename: str,
+              show: Callable[[tuple], tuple] | None = None, prefix: str = "") -> list[Issue]:
+    """Located issues from ``result.semantic_issues()`` (none if the model has no such method)."""
+    semantic = getattr(result, "semantic_issues", None)
+    if not callable(semantic):
+        return []
+    issues = []
+    for loc, message in semantic():
+        path, pos, _ = _walk(tuple(loc), data, positions, keep_last=True)
+        shown = show(path) if show is not None else path
+        issues.append(Issue(filename, *(pos or (0, 0)), format_path(shown), prefix + str(message)))
+    return issues
+
+
+def _variant_issues(variant: Any, positions: PositionMap, filename: str,
+                    model: type[BaseModel]) -> list[Issue]:
+    """Validate the scenario a variant produces; locate each problem where the file wrote it.
+
+    ``variant`` is a :class:`~sim.scenario.schema.AppliedVariant`: the resulting data and, for
+    each of its parts, the path in the file it came from (the variant's own lines for what the
+    variant changed, the baseline's lines for the rest).
+    """
+    where = _Relocated(positions, variant.origin)
+    prefix = f"variant '{variant.name}': "
+    try:
+        result = model.model_validate(variant.data)
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors(include_url=False):
+            issue = _pydantic_issue(err, variant.data, where, filename, model, show=variant.origin)
+            out.append(Issue(issue.file, issue.line, issue.col, issue.path, prefix + issue.message))
+        return out
+    return _semantic(result, variant.data, where, filename, show=variant.origin, prefix=prefix)
+
+
+class _Relocated(PositionMap):
+    """Positions for derived data: each path is first mapped to the file path that wrote it."""
+
+    def __init__(self, positions: PositionMap, origin: Callable[[tuple], tuple]):
+        super().__init__(positions.value_at, positions.key_at, positions.alias_of)
+        self._origin = origin
+
+    def value_position(self, path: YamlPath) -> Position | None:  # noqa: D102
+        return super().value_position(self._origin(tuple(path)))
+
+    def key_position(self, path: YamlPath) -> Position | None:  # noqa: D102
+        return super().key_position(self._origin(tuple(path)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,8 +257,9 @@ def _has_key(mapping: dict, key: object) -> bool:
         return False
 
 
-def _pydantic_issue(err: Mapping[str, Any], data: dict, positions: PositionMap, filename: str,
-                    model: type[BaseModel]) -> Issue:
+def _pydantic_issue(err: Mapping[str, Any], data: dict, positions: PositionMap,
+                    filename: str, model: type[BaseModel],
+                    show: Callable[[tuple], tuple] | None = None) -> Issue:
     kind = err.get("type", "")
     loc = tuple(err.get("loc", ()))
     shown, pos, data_path = _walk(loc, data, positions, keep_last=kind == "missing")
@@ -241,7 +300,7 @@ def _pydantic_issue(err: Mapping[str, Any], data: dict, positions: PositionMap, 
             message += _did_you_mean(got, expected)
     elif kind not in _NO_GOT and "input" in err:
         message = _PLAIN.get(kind, message) + f" (got {_show(err['input'])})"
-    return Issue(filename, *(pos or (0, 0)), format_path(shown), message)
+    return Issue(filename, *(pos or (0, 0)), format_path(show(shown) if show else shown), message)
 
 
 def _data_at(data: object, path: YamlPath) -> object:

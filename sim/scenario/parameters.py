@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sim.scenario.types import StrictModel
 
 __all__ = [
     "P",
@@ -41,8 +43,8 @@ def P(default: float, lo: float, hi: float, description: str, source: str) -> An
     )
 
 
-class _Group(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Group(StrictModel):
+    """A parameter group: frozen, closed, every value strictly a number (see sim.scenario.types)."""
 
 
 class ThreatParams(_Group):

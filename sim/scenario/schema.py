@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.events import ActorCode, Event
 from sim.scenario.parameters import Parameters
+from sim.scenario.types import Bool, Date, Float, Int
 
 __all__ = [
     "LIMITS",
@@ -37,6 +40,9 @@ __all__ = [
     "Scenario",
     "DOCTRINES",
     "MODIFIERS",
+    "AppliedVariant",
+    "variant_data",
+    "apply_variant",
 ]
 
 #: Hard limits: inputs beyond them are rejected with a clear message instead of a hang.
@@ -77,9 +83,20 @@ class Briefing(_Frozen):
 class Calendar(_Frozen):
     """Start date, step length and horizon (number of steps)."""
 
-    start: dt.date
+    start: Date
     step: Literal["day", "week"] = "week"
-    horizon: int = Field(ge=1, le=LIMITS["steps"], description="Number of steps to simulate.")
+    horizon: Int = Field(ge=1, le=LIMITS["steps"], description="Number of steps to simulate.")
+
+    @field_validator("horizon")
+    @classmethod
+    def _representable(cls, horizon: int, info: ValidationInfo) -> int:
+        """The whole calendar must fit in the dates Python can hold (year 9999 at most)."""
+        start = info.data.get("start")
+        days = horizon * (1 if info.data.get("step") == "day" else 7)
+        if isinstance(start, dt.date) and start > dt.date.max - dt.timedelta(days=days):
+            raise ValueError(f"the calendar would end after {dt.date.max}, the last date it can hold: "
+                             f"start {start} + {horizon} steps; use an earlier start")
+        return horizon
 
     @property
     def step_days(self) -> int:
@@ -108,19 +125,19 @@ class ActorOverrides(_Frozen):
     """Any catalog attribute an actor may override, plus behavioural traits."""
 
     name: str | None = Field(default=None, max_length=100)
-    cinc: float | None = Field(default=None, ge=0, le=1, description="Capability share (COW CINC).")
-    milex: float | None = Field(default=None, ge=0, description="Military expenditure (COW, thousands of US$; informational — the model's spending is an index, see arms dynamics).")
-    polyarchy: float | None = Field(default=None, ge=0, le=1, description="V-Dem electoral democracy index.")
-    ideal_point: float | None = Field(default=None, ge=-5, le=5, description="UN General Assembly ideal point.")
-    major_power: bool | None = None
-    nuclear: bool | None = None
-    lat: float | None = Field(default=None, ge=-90, le=90, description="Capital latitude.")
-    lon: float | None = Field(default=None, ge=-180, le=180, description="Capital longitude.")
-    resolve: float | None = Field(default=None, ge=0, le=1, description="Stake in the crisis / resolve, 0–1 (default 0.5).")
-    arms_reaction: float | None = Field(default=None, ge=0, le=2, description="Richardson a (yearly).")
-    arms_fatigue: float | None = Field(default=None, ge=0, le=2, description="Richardson m (yearly).")
-    grievance: float | None = Field(default=None, ge=-1, le=2, description="Richardson g (yearly).")
-    offense_defense_perception: float | None = Field(default=None, ge=-1, le=1)
+    cinc: Float | None = Field(default=None, ge=0, le=1, description="Capability share (COW CINC).")
+    milex: Float | None = Field(default=None, ge=0, description="Military expenditure (COW, thousands of US$; informational — the model's spending is an index, see arms dynamics).")
+    polyarchy: Float | None = Field(default=None, ge=0, le=1, description="V-Dem electoral democracy index.")
+    ideal_point: Float | None = Field(default=None, ge=-5, le=5, description="UN General Assembly ideal point.")
+    major_power: Bool | None = None
+    nuclear: Bool | None = None
+    lat: Float | None = Field(default=None, ge=-90, le=90, description="Capital latitude.")
+    lon: Float | None = Field(default=None, ge=-180, le=180, description="Capital longitude.")
+    resolve: Float | None = Field(default=None, ge=0, le=1, description="Stake in the crisis / resolve, 0–1 (default 0.5).")
+    arms_reaction: Float | None = Field(default=None, ge=0, le=2, description="Richardson a (yearly).")
+    arms_fatigue: Float | None = Field(default=None, ge=0, le=2, description="Richardson m (yearly).")
+    grievance: Float | None = Field(default=None, ge=-1, le=2, description="Richardson g (yearly).")
+    offense_defense_perception: Float | None = Field(default=None, ge=-1, le=1)
 
 
 class Actor(_Frozen):
@@ -129,7 +146,7 @@ class Actor(_Frozen):
     code: ActorCode
     doctrine: DoctrineName = "realist"
     modifiers: tuple[ModifierName, ...] = ()
-    catalog: bool = Field(default=True, description="Fill attributes from the catalog (false: a custom actor; give cinc, lat, lon).")
+    catalog: Bool = Field(default=True, description="Fill attributes from the catalog (false: a custom actor; give cinc, lat, lon).")
     overrides: ActorOverrides = ActorOverrides()
 
     @model_validator(mode="after")
@@ -153,7 +170,7 @@ class Alliance(_Frozen):
 
     members: Pair
     type: Literal["defense", "neutrality", "nonaggression", "consultation", "none"] = "defense"
-    strength: float | None = Field(default=None, ge=0, le=1,
+    strength: Float | None = Field(default=None, ge=0, le=1,
                                    description="Firmness of the defence pledge, 0–1 (type defense; default 0.8).")
 
     @model_validator(mode="after")
@@ -174,7 +191,7 @@ class Tie(_Frozen):
     """A weighted dyadic tie (trade dependence, shared institutions, initial tension)."""
 
     between: Pair
-    value: float = Field(ge=0, le=10)
+    value: Float = Field(ge=0, le=10)
 
 
 class SanctionsInForce(_Frozen):
@@ -182,13 +199,13 @@ class SanctionsInForce(_Frozen):
 
     by: ActorCode
     targets: tuple[ActorCode, ...] = Field(min_length=1)
-    severity: float = Field(default=0.5, ge=0, le=1, description="Severity, 0–1 (the scale of the `sanctions` event).")
+    severity: Float = Field(default=0.5, ge=0, le=1, description="Severity, 0–1 (the scale of the `sanctions` event).")
 
 
 class Relations(_Frozen):
     """Initial relations: alliances, rivalries, trade, institutions, wars, tensions and sanctions."""
 
-    from_catalog: bool = Field(default=True, description="Take alliances (ATOP) and rivalries (TSS) of the data year.")
+    from_catalog: Bool = Field(default=True, description="Take alliances (ATOP) and rivalries (TSS) of the data year.")
     alliances: tuple[Alliance, ...] = ()
     rivalries: tuple[Pair, ...] = ()
     trade: tuple[Tie, ...] = Field(default=(), description="Trade dependence, 0–1 (share of the weaker side's GDP-weighted trade).")
@@ -204,8 +221,8 @@ class EventChange(_Frozen):
     """A variant's change to one event: new date or step, or any field set anew."""
 
     id: str
-    date: dt.date | None = None
-    step: int | None = Field(default=None, ge=0)
+    date: Date | None = None
+    step: Int | None = Field(default=None, ge=0)
     set: dict[str, Any] = Field(default_factory=dict, description="Fields to replace.")
 
 
@@ -237,8 +254,8 @@ class Uncertainty(_Frozen):
     """A parameter whose value is uncertain: sampled over [low, high] by `flashpoint sweep`."""
 
     parameter: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="group.name, e.g. threat.power_exponent")
-    low: float
-    high: float
+    low: Float
+    high: Float
 
     @model_validator(mode="after")
     def _ordered(self) -> Uncertainty:
@@ -253,7 +270,7 @@ class Scenario(_Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     title: str = Field(max_length=200)
     briefing: Briefing
-    data_year: int = Field(ge=1816, le=2022, description="Catalog year for actors and pre-existing ties.")
+    data_year: Int = Field(ge=1816, le=2022, description="Catalog year for actors and pre-existing ties.")
     calendar: Calendar
     lens: DoctrineName | None = Field(default=None, description="Apply one theory lens to every actor.")
     actors: tuple[Actor, ...] = Field(min_length=2, max_length=LIMITS["actors"])
@@ -321,12 +338,39 @@ class Scenario(_Frozen):
         for i, t in enumerate(rel.tensions):
             if t.value > 10:
                 out.append((("relations", "tensions", i, "value"), "a rung is 0–10"))
+        for field in ("trade", "institutions"):
+            for i, t in enumerate(getattr(rel, field)):
+                if t.value > 1:
+                    out.append((("relations", field, i, "value"),
+                                f"{field} is a share, 0–1 (got {t.value:g})"))
         vnames: dict[str, int] = {}
         for vi, v in enumerate(self.variants):
             loc = ("variants", vi)
             if v.name in vnames:
                 out.append(((*loc, "name"), f"variant '{v.name}' is defined twice"))
+            if v.name == "baseline":
+                out.append(((*loc, "name"), "'baseline' names the scenario as written; give the variant another name"))
             vnames.setdefault(v.name, vi)
+            kept = [eid for eid in ids if eid not in v.remove_events]
+            for k, ev in enumerate(v.add_events):
+                if ev.id is not None and ev.id in kept:
+                    out.append(((*loc, "add_events", k, "id"), f"event id '{ev.id}' is already used by an event of the "
+                                "scenario (remove that event first, or choose another id)"))
+                elif ev.id is not None and ev.id in [e.id for e in v.add_events[:k]]:
+                    out.append(((*loc, "add_events", k, "id"), f"event id '{ev.id}' is added twice"))
+            changed: dict[str, int] = {}
+            for k, ch in enumerate(v.change_events):
+                if ch.id in v.remove_events:
+                    out.append(((*loc, "change_events", k, "id"), f"event '{ch.id}' is also in remove_events"))
+                elif ch.id in changed:
+                    out.append(((*loc, "change_events", k, "id"), f"event '{ch.id}' is changed twice "
+                                f"(first at change_events[{changed[ch.id]}]); merge the two changes"))
+                changed.setdefault(ch.id, k)
+                for f in ch.set:
+                    if f in FIXED_EVENT_FIELDS:
+                        out.append(((*loc, "change_events", k, "set", f), FIXED_EVENT_FIELDS[f]))
+                if ch.date is not None and ch.step is not None:
+                    out.append(((*loc, "change_events", k), "give at most one of 'date' or 'step'"))
             vknown = known | {a.code for a in v.add_actors}
             for ai, a in enumerate(v.add_actors):
                 if a.code in known:
@@ -356,6 +400,17 @@ class Scenario(_Frozen):
             gf = Parameters.model_fields.get(g)
             if gf is None or name not in gf.annotation.model_fields:  # type: ignore[union-attr]
                 out.append((("uncertainties", i, "parameter"), f"unknown parameter '{u.parameter}'"))
+                continue
+            pf = gf.annotation.model_fields[name]  # type: ignore[union-attr]
+            if pf.annotation is int:
+                out.append((("uncertainties", i, "parameter"), f"{u.parameter} is a whole number; a sweep "
+                            "samples real values, so it can vary only real-valued parameters"))
+                continue
+            lo, hi = _bounds(pf)
+            for end, value in (("low", u.low), ("high", u.high)):
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    out.append((("uncertainties", i, end), f"{end} {value:g} is outside the valid range of "
+                                f"{u.parameter} ({_fmt(lo)} … {_fmt(hi)})"))
         return out
 
     def _check_catalog(self) -> list[tuple[tuple, str]]:
@@ -393,10 +448,14 @@ class Scenario(_Frozen):
         cal = self.calendar
         for i, ev in enumerate(events):
             eloc = (*loc, i)
-            for field, code in ev.actors_referenced():
-                if code not in known:
-                    out.append(((*eloc, field), f"unknown actor {code} (the scenario's actors: {', '.join(sorted(known))})"))
-            others = [c for f, c in ev.actors_referenced() if f != "actor"]
+            if ev.actor not in known:
+                out.append(((*eloc, "actor"), f"unknown actor {ev.actor} (the scenario's actors: {', '.join(sorted(known))})"))
+            others = []
+            for field in _role_fields(type(ev)):
+                for k, code in enumerate(getattr(ev, field)):
+                    others.append(code)
+                    if code not in known:
+                        out.append(((*eloc, field, k), f"unknown actor {code} (the scenario's actors: {', '.join(sorted(known))})"))
             if ev.actor in others:
                 out.append(((*eloc, "actor"), f"{ev.actor} cannot act on itself"))
             if ev.date is not None:
@@ -411,11 +470,17 @@ class Scenario(_Frozen):
         return out
 
     # ------------------------------------------------------------------ variants
+    def applied_variants(self) -> list[AppliedVariant]:
+        """Every variant applied to this scenario, as data to validate (see :func:`variant_data`)."""
+        return [variant_data(self, v, ("variants", i)) for i, v in enumerate(self.variants)]
+
     def with_variant(self, name: str | None) -> Scenario:
         """The scenario with variant ``name`` applied (``None`` or ``"baseline"``: unchanged).
 
         Raises:
             KeyError: if there is no such variant (the message lists the known ones).
+            ScenarioError: if the variant does not produce a valid scenario (a file read by the
+                loader has had every variant checked already).
         """
         if name in (None, "", "baseline"):
             return self
@@ -426,59 +491,185 @@ class Scenario(_Frozen):
         return apply_variant(self, byname[name])
 
 
-def _deep_merge(base: dict, patch: dict) -> dict:
-    out = dict(base)
-    for k, v in patch.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
+@functools.cache
+def _role_fields(event_type: type) -> tuple[str, ...]:
+    """The fields of an event type that name other actors (targets, partners, near, parties)."""
+    return tuple(f for f in ("targets", "partners", "near", "parties") if f in event_type.model_fields)
 
 
-def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
-    """Apply ``variant`` to ``scenario`` at the data level and re-validate the result."""
-    data = scenario.model_dump(mode="python", exclude_none=False)
-    events = []
+def _bounds(field: Any) -> tuple[float | None, float | None]:
+    """The closed range ``(ge, le)`` of a numeric field (``None`` where open)."""
+    lo = hi = None
+    for m in field.metadata:
+        lo = getattr(m, "ge", lo)
+        hi = getattr(m, "le", hi)
+    return lo, hi
+
+
+def _fmt(bound: float | None) -> str:
+    return "no limit" if bound is None else f"{bound:g}"
+
+
+#: Fields of an event that ``change_events[].set`` may not replace (each has its own way).
+FIXED_EVENT_FIELDS = {
+    "type": "an event's type cannot be changed; remove the event and add a new one",
+    "id": "an event's id cannot be changed (variants and outputs refer to it)",
+}
+
+
+@dataclass(frozen=True)
+class AppliedVariant:
+    """The scenario a variant produces, as plain data not yet validated, and where each part came from.
+
+    Attributes:
+        name: The variant's name.
+        data: The resulting scenario as plain data (``Scenario.model_validate`` input).
+        sources: For paths (prefixes) of ``data``, the path in the scenario file that wrote them:
+            ``("events", 4, "force_size") -> ("variants", 1, "change_events", 0, "set", "force_size")``.
+    """
+
+    name: str
+    data: dict
+    sources: dict[tuple, tuple]
+
+    def origin(self, path: tuple) -> tuple:
+        """The path in the scenario file that wrote ``path`` of :attr:`data` (longest known prefix)."""
+        path = tuple(path)
+        for cut in range(len(path), 0, -1):
+            found = self.sources.get(path[:cut])
+            if found is not None:
+                return found + path[cut:]
+        return path
+
+
+def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variants", 0)) -> AppliedVariant:
+    """Apply ``variant`` to ``scenario`` at the data level, recording where each change came from.
+
+    What the variant leaves alone stays a validated (frozen) model instance, which pydantic takes
+    as it is; what it changes or adds is plain data, validated when the result is. So checking
+    fifty variants of a 5,000-event scenario costs fifty validations of the changes, not of
+    everything.
+
+    Args:
+        scenario: The baseline scenario.
+        variant: The variant to apply.
+        origin: The variant's path in the scenario file (``("variants", index)``).
+    """
+    data: dict[str, Any] = {name: getattr(scenario, name) for name in type(scenario).model_fields}
+    src: dict[tuple, tuple] = {}
+    events: list[Any] = []
     removed = set(variant.remove_events)
-    changes = {c.id: c for c in variant.change_events}
-    for i, ev in enumerate(data["events"]):
-        eid = ev.get("id") or f"e{i + 1}"
+    changes = {c.id: (k, c) for k, c in enumerate(variant.change_events)}
+    for i, event in enumerate(scenario.events):
+        eid = event.id or f"e{i + 1}"
         if eid in removed:
             continue
-        ev = dict(ev, id=eid)
-        ch = changes.get(eid)
-        if ch is not None:
-            if ch.date is not None:
-                ev["date"], ev["step"] = ch.date, None
-            if ch.step is not None:
-                ev["step"], ev["date"] = ch.step, None
-            ev.update(copy.deepcopy(ch.set))
+        n = len(events)
+        src[("events", n)] = ("events", i)
+        k, ch = changes.get(eid, (None, None))
+        if ch is None:  # unchanged: keeps the id it had by position
+            events.append(event if event.id else event.model_copy(update={"id": eid}))
+            continue
+        ev = dict(event.model_dump(mode="python"), id=eid)
+        cloc = (*origin, "change_events", k)
+        new = {f: v for f, v in copy.deepcopy(ch.set).items() if f not in FIXED_EVENT_FIELDS}
+        if ch.date is not None:
+            new.update(date=ch.date, step=None)
+            src[("events", n, "date")] = src[("events", n, "step")] = (*cloc, "date")
+        if ch.step is not None:
+            new.update(step=ch.step, date=None)
+            src[("events", n, "step")] = src[("events", n, "date")] = (*cloc, "step")
+        for f in ch.set:
+            if f in new:
+                src[("events", n, f)] = (*cloc, "set", f)
+        if "date" in ch.set and "step" not in ch.set and ch.step is None:
+            new["step"] = None
+        if "step" in ch.set and "date" not in ch.set and ch.date is None:
+            new["date"] = None
+        ev.update(new)
         events.append(ev)
-    events += [e.model_dump(mode="python") for e in variant.add_events]
+    for j, e in enumerate(variant.add_events):
+        src[("events", len(events))] = (*origin, "add_events", j)
+        events.append(e.model_dump(mode="python"))
     data["events"] = events
-    actors = []
-    for a in data["actors"]:
-        ch = variant.actors.get(a["code"])
-        if ch is not None:
-            a = dict(a)
-            if ch.doctrine is not None:
-                a["doctrine"] = ch.doctrine
-            if ch.modifiers is not None:
-                a["modifiers"] = ch.modifiers
-            ov = {k: v for k, v in ch.overrides.model_dump().items() if v is not None}
-            a["overrides"] = {**a["overrides"], **ov}
+    actors: list[Any] = []
+    for i, actor in enumerate(scenario.actors):
+        ch = variant.actors.get(actor.code)
+        if ch is None:
+            actors.append(actor)
+            continue
+        cloc = (*origin, "actors", actor.code)
+        a = actor.model_dump(mode="python")
+        if ch.doctrine is not None:
+            a["doctrine"] = ch.doctrine
+            src[("actors", i, "doctrine")] = (*cloc, "doctrine")
+        if ch.modifiers is not None:
+            a["modifiers"] = ch.modifiers
+            src[("actors", i, "modifiers")] = (*cloc, "modifiers")
+        ov = {k: v for k, v in ch.overrides.model_dump().items() if v is not None}
+        for k in ov:
+            src[("actors", i, "overrides", k)] = (*cloc, "overrides", k)
+        a["overrides"] = {**a["overrides"], **ov}
         actors.append(a)
-    actors += [a.model_dump(mode="python") for a in variant.add_actors]
+    for j, a in enumerate(variant.add_actors):
+        src[("actors", len(actors))] = (*origin, "add_actors", j)
+        actors.append(a.model_dump(mode="python"))
     data["actors"] = actors
     if variant.alliances:
         pairs = {frozenset(al.members) for al in variant.alliances}
-        kept = [al for al in data["relations"]["alliances"] if frozenset(al["members"]) not in pairs]
-        data["relations"]["alliances"] = kept + [al.model_dump() for al in variant.alliances]
+        kept: list[Any] = []
+        for i, al in enumerate(scenario.relations.alliances):
+            if frozenset(al.members) not in pairs:
+                src[("relations", "alliances", len(kept))] = ("relations", "alliances", i)
+                kept.append(al)
+        for j, al in enumerate(variant.alliances):
+            src[("relations", "alliances", len(kept))] = (*origin, "alliances", j)
+            kept.append(al.model_dump(mode="python"))
+        relations = scenario.relations
+        data["relations"] = {**{f: getattr(relations, f) for f in type(relations).model_fields}, "alliances": kept}
     if variant.parameters:
-        data["parameters"] = _deep_merge(data["parameters"], variant.parameters)
+        params = scenario.parameters
+        merged: dict[str, Any] = {g: getattr(params, g) for g in type(params).model_fields}
+        for g, vals in variant.parameters.items():
+            group = merged.get(g)
+            own = group.model_dump() if isinstance(group, BaseModel) else {}
+            merged[g] = {**own, **copy.deepcopy(vals)}
+            src[("parameters", g)] = (*origin, "parameters", g) if group is None else ("parameters", g)
+            for name in vals:
+                src[("parameters", g, name)] = (*origin, "parameters", g, name)
+        data["parameters"] = merged
     if variant.lens is not None:
         data["lens"] = variant.lens
+        src[("lens",)] = (*origin, "lens")
     data["variant"] = variant.name
+    src[("variant",)] = (*origin, "name")
     data["variants"] = ()  # a variant is applied once; the result is a plain scenario
-    return Scenario.model_validate(data)
+    return AppliedVariant(variant.name, data, src)
+
+
+def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
+    """Apply ``variant`` to ``scenario`` and validate the result as a scenario of its own.
+
+    The loader has already checked every variant of a file it read (with located issues); this
+    check guards scenarios built in code.
+
+    Raises:
+        ScenarioError: If the result is not a valid scenario (an issue per problem, with the
+            path in the baseline scenario's terms; the file is shown as ``<variant NAME>``).
+    """
+    from pydantic import ValidationError
+
+    from sim.errors import Issue, ScenarioError
+    from sim.scenario.yaml_source import format_path
+
+    applied = variant_data(scenario, variant)
+    where = f"<variant {variant.name}>"
+    try:
+        result = Scenario.model_validate(applied.data)
+    except ValidationError as exc:
+        raise ScenarioError([Issue(where, 0, 0, format_path(applied.origin(tuple(e["loc"]))), e["msg"])
+                             for e in exc.errors(include_url=False)]) from None
+    problems = result.semantic_issues()
+    if problems:
+        raise ScenarioError([Issue(where, 0, 0, format_path(applied.origin(loc)), msg) for loc, msg in problems])
+    return result
