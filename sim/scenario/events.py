@@ -262,7 +262,7 @@ class AllianceEnd(EventBase):
 
     type: Literal["alliance_end"]
     parties: Codes = Field(min_length=1, description="The partners whose ties with actor end or weaken.")
-    strength: float = Field(default=0.0, ge=0.0, le=1.0, description="Pledge left after the event (0 = ended).")
+    strength: Float = Field(default=0.0, ge=0.0, le=1.0, description="Pledge left after the event (0 = ended).")
 
 
 class NavalDeployment(EventBase):
