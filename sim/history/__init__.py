@@ -17,10 +17,12 @@ from sim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sim.history.build import BuildReport, build_collection, map_icb, read_index
+    from sim.history.evaluate import Evaluation, evaluate
     from sim.history.icb import IcbData, IcbDataError, read_icb
     from sim.history.mapping import MappedCrisis, Unmapped, map_crisis
 
 _HOME = {
+    "Evaluation": "evaluate", "evaluate": "evaluate",
     "BuildReport": "build", "build_collection": "build", "map_icb": "build", "read_index": "build",
     "IcbData": "icb", "IcbDataError": "icb", "read_icb": "icb",
     "MappedCrisis": "mapping", "Unmapped": "mapping", "map_crisis": "mapping",
@@ -30,11 +32,13 @@ __getattr__, __dir__ = lazy_exports(__name__, _HOME)
 
 __all__ = [
     "BuildReport",
+    "Evaluation",
     "IcbData",
     "IcbDataError",
     "MappedCrisis",
     "Unmapped",
     "build_collection",
+    "evaluate",
     "map_crisis",
     "map_icb",
     "read_icb",
