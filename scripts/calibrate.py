@@ -22,68 +22,44 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.calibration.session import add_common_arguments, evaluation_session  # noqa: E402
+
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--param", action="append", help="a parameter path to fit (repeatable; default: every proposal)")
-    ap.add_argument("--runs", type=int, default=20, help="replications per crisis and evaluation")
+    add_common_arguments(ap, runs=20, checkpoints=ROOT / "out" / "calibration" / "checkpoints")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--max-evaluations", type=int, default=60, help="most evaluations per fold")
-    ap.add_argument("--crises", type=int, default=None, help="a seeded sample of this many training crises")
     ap.add_argument("--system", type=Path, default=None, help="ICB1-layout file (default: the shipped training crises)")
     ap.add_argument("--actors", type=Path, default=None, help="ICB2-layout file (with --system)")
-    ap.add_argument("--executor", default="process", choices=["process", "inprocess", "dask"])
-    ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--scheduler", default=None, help="Dask scheduler address (implies --executor dask)")
-    ap.add_argument("--checkpoints", type=Path, default=ROOT / "out" / "calibration" / "checkpoints")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "calibration" / "calibration.json")
-    ap.add_argument("--seed", type=int, default=0)
     return ap.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sim.calibration import CrisisSet, Evaluator, calibrate, parameter_space
-    from sim.ensemble.executors import open_executor
+    from sim.calibration import CrisisSet, calibrate, parameter_space
     from sim.errors import FlashpointError
     from sim.history.icb import read_icb
     from sim.history.training import load_training
 
-    err = Console(stderr=True, highlight=False)
+    t0 = time.perf_counter()
     try:
         data = read_icb(args.system, args.actors) if args.system else load_training()
         crises = CrisisSet.from_icb(data, limit=args.crises, seed=args.seed)
         space = parameter_space(args.param)
-        handle = open_executor(args.executor, args.workers, args.scheduler)
-    except FlashpointError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return 1
-    t0 = time.perf_counter()
-    try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=False) as bar:
-            evals = bar.add_task("evaluations", total=args.folds * args.max_evaluations)
-            runs = bar.add_task("runs of this evaluation", total=1)
-            ev = Evaluator(crises, space, runs=args.runs, seed=args.seed, executor=handle, checkpoints=args.checkpoints,
-                           progress=lambda d, t: bar.update(runs, completed=d, total=t))
-
-            def step(fold: int, k: int, loss: float) -> None:
-                bar.update(evals, completed=fold * args.max_evaluations + k,
-                           description=f"fold {fold + 1}/{args.folds}, loss {loss:.4f}")
-
+        with evaluation_session(crises, space, args, "evaluations", args.folds * args.max_evaluations) as (ev, advance):
             res = calibrate(ev, folds=args.folds, max_evaluations=args.max_evaluations, seed=args.seed,
-                            on_evaluation=step)
+                            on_evaluation=lambda f, k, loss: advance(f * args.max_evaluations + k,
+                                                                     f"fold {f + 1}/{args.folds}, loss {loss:.4f}"))
     except FlashpointError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: the checkpoints kept so far resume the calibration\n")
         return 130
-    finally:
-        handle.close()
     obj = res.to_json()
     obj["seconds"] = round(time.perf_counter() - t0, 1)
     obj["executor"] = args.executor

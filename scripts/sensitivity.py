@@ -21,69 +21,47 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.calibration.session import add_common_arguments, evaluation_session  # noqa: E402
+
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--param", action="append", help="a parameter path (repeatable; default: every proposal)")
+    add_common_arguments(ap, runs=10, checkpoints=ROOT / "out" / "sensitivity" / "checkpoints")
     ap.add_argument("--all", action="store_true", help="every parameter of the registry")
     ap.add_argument("--base-samples", type=int, default=64, help="SALib's N, a power of two")
-    ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--crises", type=int, default=None, help="a seeded sample of this many training crises")
-    ap.add_argument("--executor", default="process", choices=["process", "inprocess", "dask"])
-    ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--scheduler", default=None)
-    ap.add_argument("--checkpoints", type=Path, default=ROOT / "out" / "sensitivity" / "checkpoints")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation-data" / "sobol.json")
-    ap.add_argument("--seed", type=int, default=0)
     return ap.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sim.calibration import CrisisSet, Evaluator, parameter_space, sobol_indices
-    from sim.ensemble.executors import open_executor
+    from sim.calibration import CrisisSet, parameter_space, sobol_indices
     from sim.errors import FlashpointError
     from sim.history.training import load_training
 
-    err = Console(stderr=True, highlight=False)
+    t0 = time.perf_counter()
     try:
         crises = CrisisSet.from_icb(load_training(), limit=args.crises, seed=args.seed)
         space = parameter_space(args.param, marker="" if args.all else "proposal")
-        handle = open_executor(args.executor, args.workers, args.scheduler)
-    except FlashpointError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return 1
-    t0 = time.perf_counter()
-    try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err) as bar:
-            total = args.base_samples * (len(space.dims) + 2)
-            evals = bar.add_task("parameter vectors", total=total)
-            runs = bar.add_task("runs of this vector", total=1)
-            ev = Evaluator(crises, space, runs=args.runs, seed=args.seed, executor=handle, checkpoints=args.checkpoints,
-                           progress=lambda d, t: bar.update(runs, completed=d, total=t))
-            out = sobol_indices(ev, args.base_samples, seed=args.seed,
-                                on_evaluation=lambda d, t: bar.update(evals, completed=d, total=t))
+        total = args.base_samples * (len(space.dims) + 2)
+        with evaluation_session(crises, space, args, "parameter vectors", total) as (ev, advance):
+            out = sobol_indices(ev, args.base_samples, seed=args.seed, on_evaluation=lambda d, t: advance(d))
     except FlashpointError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: the checkpoints kept so far resume the analysis\n")
         return 130
-    finally:
-        handle.close()
     out["seconds"] = round(time.perf_counter() - t0, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     con = Console(highlight=False)
-    top = sorted(out["rows"], key=lambda r: -r["ST"])[:15]
-    for r in top:
+    for r in sorted(out["rows"], key=lambda r: -r["ST"])[:15]:
         con.print(f"{r['output']:<34} {r['parameter']:<34} S1 {r['S1']:+.3f} ±{r['S1_conf']:.3f}  "
                   f"ST {r['ST']:+.3f} ±{r['ST_conf']:.3f}", markup=False)
-    con.print(f"{out['evaluations']} vectors × {len(crises.crisnos)} crises × {args.runs} runs in {out['seconds']} s; "
+    con.print(f"{out['evaluations']} vectors × {out['crises']} crises × {args.runs} runs in {out['seconds']} s; "
               f"wrote {args.out}", markup=False)
     return 0
 
