@@ -202,3 +202,19 @@ def test_cli_build_and_its_errors(tmp_path):
 def test_bad_horizon_is_a_user_error():
     with pytest.raises(FlashpointError):
         map_icb(read_icb(TRAINING_SYSTEM, TRAINING_ACTORS), horizon="forever")
+
+
+def test_names_are_data_in_the_yaml_and_orphan_actor_rows_are_reported(tmp_path):
+    odd = 'A "QUOTED": CRISIS # [bold]X[/bold] **Y** <b>z</b>'
+    s, a = write_icb(tmp_path, [crisis(910, odd, 2, 2, 1962, 10, 16)],
+                     [actor(910, 365, "RUS", 2, 2, 1962, 10, 16), actor(910, 2, "USA", 2, 365, 1962, 10, 16),
+                      actor(999, 2, "USA", 2, 365, 1962, 10, 16)])
+    rep = build_collection(s, a, tmp_path / "out")
+    (m,) = rep.mapped
+    sc = load_scenario(tmp_path / "out" / f"{m.scenario_id}.yaml")
+    assert sc.title.lower() == f"{odd.lower()} (1962)"  # every character kept as text, nothing parsed
+    assert sc.title.startswith('A "Quoted": Crisis')
+    assert m.scenario_id.startswith("icb-910-a-quoted-crisis-bold-x-bold-y-b-z-b")
+    assert [o.crisno for o in rep.data.orphans] == [999]
+    assert "name a crisis missing from the system file" in rep.summary_text()
+    assert rep.to_json()["orphan_actor_lines"] == [4]

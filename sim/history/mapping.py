@@ -132,8 +132,15 @@ def pretty_name(name: str) -> str:
         core = w.strip(".,()'")
         if _ROMAN.match(core) or core in _KEEP_UPPER:
             return w
-        return "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-"))
+        return "-".join(_cap(p) for p in w.split("-"))
     return " ".join(word(w) for w in name.split())
+
+
+def _cap(part: str) -> str:
+    """Lower case with the first letter capitalised (``"QUOTED"`` → ``"Quoted"``, ``(NORTH`` → ``(North``)."""
+    low = part.lower()
+    m = re.match(r"[^a-z0-9]*[a-z]", low)  # the first letter, unless a digit comes first ("21s" stays)
+    return low if m is None else low[: m.end() - 1] + low[m.end() - 1].upper() + low[m.end():]
 
 
 def scenario_id(crisno: int, name: str) -> str:
