@@ -19,6 +19,7 @@ st.set_page_config(page_title="Flashpoint — what-ifs of interstate crises", la
 
 PAGES = {
     "library": st.Page("app_pages/library.py", title="Library", url_path="library", default=True),
+    "crises": st.Page("app_pages/crises.py", title="Real crises (ICB)", url_path="crises"),
     "scenario": st.Page("app_pages/scenario.py", title="Scenario", url_path="scenario"),
     "run": st.Page("app_pages/run.py", title="Run", url_path="run"),
     "compare": st.Page("app_pages/compare.py", title="What-if & Compare", url_path="compare"),

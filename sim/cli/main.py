@@ -200,6 +200,9 @@ except ImportError:  # pragma: no cover - during development only
     pass
 
 
+__import__("sim.cli.icb_cmds", fromlist=["register"]).register(app)  # the `icb` commands (sim/cli/icb_cmds.py)
+
+
 def main() -> None:
     """Entry point of the ``flashpoint`` command."""
     try:

@@ -1,0 +1,196 @@
+"""Calibration targets and simulated moments, with resumable checkpoints.
+
+The target is the **ICB violence distribution by crisis type**: for each trigger group (non-violent
+triggers, ICB types 1–6; non-violent military, 7; violent, 8–9), the share of the crises at each of
+the four violence levels. The simulated moment is the same share averaged over the crises' run
+forecasts (:func:`sim.history.evaluate.simulate`). Every parameter vector is run on every crisis of
+the :class:`CrisisSet` once, with the same seeds (common random numbers): folds then take subsets,
+and an optimiser that comes back to a point pays nothing.
+
+:class:`Evaluator` keeps one JSON file per evaluation in its checkpoint folder, keyed by a hash of
+the parameter values, the crises, runs, seed and the model's source fingerprint; a calibration
+interrupted and started again resumes from them. The runs go to any ensemble executor (local
+processes or Dask) and give the same numbers on each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.calibration.space import ParameterSpace, key_of, model_fingerprint
+from sim.errors import FlashpointError
+from sim.history.icb import IcbData
+from sim.history.outcomes import VIOLENCE_CLASSES
+from sim.scenario.schema import Scenario
+
+__all__ = ["TRIGGER_GROUPS", "CrisisSet", "Evaluator", "moments", "smm_loss"]
+
+#: Crisis types of the targets: ICB trigger types in each group.
+TRIGGER_GROUPS: dict[str, tuple[int, ...]] = {"non-violent": (1, 2, 3, 4, 5, 6), "non-violent military": (7,),
+                                              "violent": (8, 9)}
+
+
+def _group_of(trigger_type: int | None) -> int | None:
+    for g, types in enumerate(TRIGGER_GROUPS.values()):
+        if trigger_type in types:
+            return g
+    return None
+
+
+@dataclass
+class CrisisSet:
+    """Crises to calibrate on: their scenarios, observed violence class (0–3) and trigger group."""
+
+    scenarios: dict[int, Scenario]
+    observed: dict[int, int]
+    group: dict[int, int]
+
+    @property
+    def crisnos(self) -> list[int]:
+        """Crisis numbers, ascending."""
+        return sorted(self.scenarios)
+
+    @classmethod
+    def from_icb(cls, data: IcbData, limit: int | None = None, seed: int = 0) -> CrisisSet:
+        """The mappable crises of ``data`` with an observed violence level and a trigger type.
+
+        Args:
+            data: ICB rows.
+            limit: Keep a seeded random sample of this many crises (``None``: all).
+            seed: Seed of the sample.
+        """
+        from sim.history.build import map_icb
+
+        res = map_icb(data)
+        out = cls({}, {}, {})
+        for m in res.mapped:
+            c = data.crisis(m.crisno)
+            g = _group_of(c.trigger_type)
+            if c.violence in (1, 2, 3, 4) and g is not None:
+                out.scenarios[c.crisno], out.observed[c.crisno], out.group[c.crisno] = res.scenarios[c.crisno], c.violence - 1, g
+        if limit is not None and limit < len(out.scenarios):
+            keep = np.random.default_rng(np.random.SeedSequence([seed, 0x5A3])).choice(out.crisnos, size=limit, replace=False)
+            out = out.subset(sorted(int(k) for k in keep))
+        if not out.scenarios:
+            raise FlashpointError("no crisis to calibrate on (none is mappable with a violence level and a trigger type)")
+        return out
+
+    def subset(self, crisnos: Sequence[int]) -> CrisisSet:
+        """The crises numbered ``crisnos``."""
+        return CrisisSet({c: self.scenarios[c] for c in crisnos}, {c: self.observed[c] for c in crisnos},
+                         {c: self.group[c] for c in crisnos})
+
+
+def moments(shares: dict[int, np.ndarray], crises: CrisisSet, crisnos: Sequence[int]) -> np.ndarray:
+    """Per trigger group, the mean of ``shares`` (4 classes) over ``crisnos``: ``groups × 4`` (NaN: empty group)."""
+    out = np.full((len(TRIGGER_GROUPS), len(VIOLENCE_CLASSES)), np.nan)
+    for g in range(len(TRIGGER_GROUPS)):
+        rows = [shares[c] for c in crisnos if crises.group[c] == g]
+        if rows:
+            out[g] = np.mean(rows, axis=0)
+    return out
+
+
+def observed_moments(crises: CrisisSet, crisnos: Sequence[int]) -> np.ndarray:
+    """Per trigger group, the observed share of each violence level over ``crisnos``."""
+    eye = np.eye(len(VIOLENCE_CLASSES))
+    return moments({c: eye[crises.observed[c]] for c in crisnos}, crises, crisnos)
+
+
+def smm_loss(shares: dict[int, np.ndarray], crises: CrisisSet, crisnos: Sequence[int]) -> float:
+    """Σ_groups (n_g / n) · Σ_levels (simulated − observed share)²  over ``crisnos``."""
+    sim, obs = moments(shares, crises, crisnos), observed_moments(crises, crisnos)
+    n = np.array([sum(1 for c in crisnos if crises.group[c] == g) for g in range(len(TRIGGER_GROUPS))], dtype=float)
+    w = n / max(n.sum(), 1.0)
+    sq = np.where(np.isnan(sim), 0.0, (sim - np.nan_to_num(obs)) ** 2).sum(axis=1)
+    return float((w * sq).sum())
+
+
+@dataclass
+class Evaluator:
+    """Runs a parameter vector on every crisis of a set (once: checkpointed) and returns per-crisis shares.
+
+    Attributes:
+        crises: The crises.
+        space: The parameters varied.
+        runs: Replications per crisis and evaluation.
+        seed: Master seed (the same for every evaluation: common random numbers).
+        executor: An ensemble executor name, or an open :class:`~sim.ensemble.executors.ExecutorHandle`
+            (reused across evaluations).
+        workers: Worker processes.
+        scheduler: Dask scheduler address.
+        checkpoints: Folder for one JSON per evaluation (``None``: keep in memory only).
+        progress: ``progress(done, total)`` over the runs of one evaluation.
+    """
+
+    crises: CrisisSet
+    space: ParameterSpace
+    runs: int = 20
+    seed: int = 0
+    executor: Any = "process"
+    workers: int | None = None
+    scheduler: str | None = None
+    checkpoints: Path | None = None
+    progress: Callable[[int, int], None] | None = None
+    evaluations: int = 0
+    reused: int = 0
+    _memory: dict[str, dict[int, np.ndarray]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fingerprint = model_fingerprint()
+        if self.checkpoints is not None:
+            self.checkpoints = Path(self.checkpoints)
+            try:
+                self.checkpoints.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise FlashpointError(f"{self.checkpoints}: cannot create the checkpoint folder ({exc.strerror})") from None
+
+    def key(self, x: Sequence[float]) -> str:
+        """The checkpoint key of natural values ``x``."""
+        return key_of({"parameters": self.space.assign(x), "crises": self.crises.crisnos, "runs": self.runs,
+                       "seed": self.seed, "model": self.fingerprint})
+
+    def shares(self, x: Sequence[float]) -> dict[int, np.ndarray]:
+        """Per crisis, the share of runs at each violence level under parameter values ``x``."""
+        from sim.history.evaluate import simulate
+
+        k = self.key(x)
+        if k in self._memory:
+            self.reused += 1
+            return self._memory[k]
+        path = self.checkpoints / f"{k}.json" if self.checkpoints is not None else None
+        if path is not None and path.exists():
+            try:
+                doc = json.loads(path.read_text("utf-8"))
+                got = {int(c): np.asarray(v, dtype=float) for c, v in doc["shares"].items()}
+            except (OSError, ValueError, KeyError, TypeError):
+                got = None  # a damaged checkpoint is recomputed
+            if got is not None and set(got) == set(self.crises.crisnos):
+                self._memory[k] = got
+                self.reused += 1
+                return got
+        nos = self.crises.crisnos
+        scs = [self.space.apply(self.crises.scenarios[c], x) for c in nos]
+        sims = simulate(scs, self.runs, self.seed, executor=self.executor, workers=self.workers,
+                        scheduler=self.scheduler, progress=self.progress)
+        got = {}
+        for c, s in zip(nos, sims, strict=True):
+            if s["violence"] is None:
+                raise FlashpointError(f"no run of crisis {c} finished under {self.space.assign(x)}")
+            got[c] = np.asarray(s["violence"], dtype=float)
+        self.evaluations += 1
+        self._memory[k] = got
+        if path is not None:
+            doc = {"parameters": self.space.assign(x), "runs": self.runs, "seed": self.seed, "model": self.fingerprint,
+                   "shares": {str(c): [float(v) for v in got[c]] for c in nos}}
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(doc), encoding="utf-8")
+            os.replace(tmp, path)  # atomic: an interrupted write never leaves half a checkpoint
+        return got
