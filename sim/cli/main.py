@@ -234,6 +234,10 @@ try:  # ensemble, compare and sweep live in their own module
 except ImportError:  # pragma: no cover - during development only
     pass
 
+from sim.cli.world_cmd import register as _register_world  # noqa: E402 — per-dyad predictions for a year
+
+_register_world(app)
+
 
 def main() -> None:
     """Entry point of the ``flashpoint`` command."""
