@@ -120,3 +120,74 @@ def test_reference_rates_follow_dyad_type():
     o = reference_force_rate({"contiguous": False, "major": False, "rival": False})[1]
     assert c > m > o > 0
     assert reference_force_rate({"contiguous": False, "major": False, "rival": True}, {"contiguous": 80.0, "other": 30.0})[1] == 30.0
+
+
+# ---------------------------------------------------------------- scoring against history
+def test_auc_known_values():
+    from sim.validation.history import auc
+
+    assert auc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == 1.0
+    assert auc([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]) == 0.0
+    assert auc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.5          # ties count half
+    assert auc([0, 0, 1], [0.1, 0.4, 0.3]) == 0.5                  # one of two negatives ranked below
+    assert np.isnan(auc([0, 0], [0.1, 0.2]))
+
+
+def test_brier_known_values():
+    from sim.validation.history import brier
+
+    assert brier([1, 0], [1.0, 0.0]) == 0.0
+    assert brier([1, 0], [0.0, 1.0]) == 1.0
+    assert brier([1, 0, 0, 0], [0.5, 0.5, 0.5, 0.5]) == 0.25
+
+
+def test_logit_recovers_a_planted_effect():
+    import pandas as pd
+
+    from sim.validation.history import COVARIATES, fit_logit
+
+    rng = np.random.default_rng(7)
+    n = 40_000
+    x = {c: rng.integers(0, 2, n) if c in ("contiguous", "major", "jointdem", "alliance") else rng.normal(0, 1, n)
+         for c in COVARIATES}
+    eta = -3.0 + 1.5 * x["contiguous"] - 1.0 * x["jointdem"]
+    y = rng.random(n) < 1 / (1 + np.exp(-eta))
+    df = pd.DataFrame({**x, "onset_force": y.astype(int)})
+    fit = fit_logit(df, "force")
+    assert abs(fit.params["contiguous"] - 1.5) < 0.2
+    assert abs(fit.params["jointdem"] + 1.0) < 0.2
+    assert abs(fit.params["major"]) < 0.2          # no planted effect
+
+
+def test_scoring_refuses_leakage():
+    from sim.validation.history import score_years
+
+    with pytest.raises(ValueError, match="training"):
+        score_years([1970], 1, [1969, 1970])
+
+
+def test_observed_onsets_nest_and_cover_before_1990():
+    from sim.validation.history import MID_LEVELS, observed_onsets
+
+    o = observed_onsets()
+    assert o["year"].min() >= 1816 and o["year"].max() <= 1989
+    assert (o["ccode1"] < o["ccode2"]).all()
+    cols = [f"onset_{lv}" for lv in MID_LEVELS]
+    for a, b in zip(cols[:-1], cols[1:], strict=True):
+        assert (o[a] >= o[b]).all()                # a use of force is also a threat-level dispute
+
+
+def test_score_predictions_prefers_the_informed_forecast():
+    import pandas as pd
+
+    from sim.validation.history import dyad_years, score_predictions
+
+    test = dyad_years([1975])
+    train = dyad_years(list(range(1960, 1968)))
+    perfect = test[["ccode1", "ccode2"]].assign(p_force=test["onset_force"].astype(float), p_threat=test["onset_threat"] * 1.0)
+    rows = {r["level"]: r for r in score_predictions(perfect, test, train)}
+    assert rows["force"]["model_auc"] == 1.0 and rows["force"]["model_brier"] == 0.0
+    flat = perfect.assign(p_force=0.01, p_threat=0.01)
+    rows2 = {r["level"]: r for r in score_predictions(flat, test, train)}
+    assert rows2["force"]["model_auc"] == 0.5
+    assert isinstance(pd.DataFrame(rows2.values()), pd.DataFrame)
