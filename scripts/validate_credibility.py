@@ -66,7 +66,8 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
       f"the MID *use of force* level (from below). Its yearly chance is set against the MID rate of new uses of force "
       f"for its dyad type (per 1,000 dyad-years, 1946–2010, `sim/data/base_rates_MID_1946-2010.csv`: land-contiguous; "
       f"else involving a major power; else neither"
-      + ("; rivals get the rivalry rate of `sim/data/mid_rivalry_rates.csv`" if rivalry_rates else
+      + ("; rivals get the rate of new uses of force among Thompson–Dreyer rivals, 1816–1989, contiguous or not "
+         "(`sim/data/mid_rivalry_rates.csv`)" if rivalry_rates else
          "; that file has no rivalry rows, so rivals are not told apart") +
       f"). *within*: inside ×{DOUBLING:g} of the reference; *ongoing*: the dyad starts at or above the use of force. "
       f"Intervals are Wilson 95% intervals. A pair that starts below the use of force should reach war in at most "
@@ -111,8 +112,8 @@ def section_events(w, runs: int, workers: int | None) -> dict:
         e = events_matter(sc, runs, 0, workers=workers, progress=_bar(f"events {sc.id}"))
         out[sc.id] = e
         w(f"### {sc.id} ({e['runs']} paired runs, {e['horizon']} {e['step']}s)\n")
-        w("| dyad | new display: events / quiet, diff [95%] | new use of force: events / quiet, diff [95%] | mean peak rung: events / quiet, diff [95%] | changed |")
-        w("|---|---|---|---|---|")
+        w("| dyad | events toward it | new display: events / quiet, diff [95%] | new use of force: events / quiet, diff [95%] | mean peak rung: events / quiet, diff [95%] | changed |")
+        w("|---|---|---|---|---|---|")
         for r in e["dyads"]:
             cells = []
             for k in ("display", e["level"]):
@@ -121,9 +122,11 @@ def section_events(w, runs: int, workers: int | None) -> dict:
                              f"[{100 * x['lo']:+.1f}, {100 * x['hi']:+.1f}]")
             pk = r["peak"]
             cells.append(f"{pk['baseline']:.2f} / {pk['quiet']:.2f}, {pk['diff']:+.2f} [{pk['lo']:+.2f}, {pk['hi']:+.2f}]")
-            w(f"| {r['dyad']} | " + " | ".join(cells) + f" | {'yes' if r['changed'] else 'no'} |")
-        n_changed = sum(r["changed"] for r in e["dyads"])
-        w(f"\n{n_changed} of {len(e['dyads'])} focal dyads changed.\n")
+            w(f"| {r['dyad']} | {r['role']} | " + " | ".join(cells) + f" | {'yes' if r['changed'] else 'no'} |")
+        hostile = [r for r in e["dyads"] if r["role"] == "hostile"]
+        w(f"\n{sum(r['changed'] for r in hostile)} of {len(hostile)} dyads with hostile events changed; "
+          f"{sum(r['changed'] for r in e['dyads'] if r['role'] != 'hostile')} of {len(e['dyads']) - len(hostile)} "
+          "with cooperative events only.\n")
     return out
 
 

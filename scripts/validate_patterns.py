@@ -230,7 +230,13 @@ def main() -> None:
 
     credibility_sections(w, runs=args.credibility_runs, quiet_runs=args.quiet_runs, workers=args.workers,
                          history=_history_section(args))
-    w(f"_Run time of this script: {time.time() - t0:.0f} s._\n")
+    import os
+    import resource
+
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    w(f"_Run time of this script: {time.time() - t0:.0f} s wall, {cpu:.0f} s CPU in all processes "
+      f"(load average {os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} cores)._\n")
     (ROOT / "docs" / "validation.md").write_text("\n".join(out), encoding="utf-8")
     print("\n".join(out))
 

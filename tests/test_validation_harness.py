@@ -191,3 +191,26 @@ def test_score_predictions_prefers_the_informed_forecast():
     rows2 = {r["level"]: r for r in score_predictions(flat, test, train)}
     assert rows2["force"]["model_auc"] == 0.5
     assert isinstance(pd.DataFrame(rows2.values()), pd.DataFrame)
+
+
+def test_focal_dyads_and_roles():
+    from sim.validation.credibility import focal_dyads
+
+    roles = focal_dyads(load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml"))
+    assert roles["USA–CUB"] == "hostile"          # the quarantine
+    assert roles["RUS–CUB"] == "cooperative"      # the missiles are a partnership, not a threat between them
+    for name in roles:
+        assert "–" in name and name.split("–")[0] != name.split("–")[1]
+
+
+def test_events_matter_pairs_the_blockade_against_the_quiet_start():
+    from sim.validation.credibility import events_matter
+
+    sc = load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml")
+    e = events_matter(sc, 40, seed=5, executor="inprocess")
+    row = next(r for r in e["dyads"] if r["dyad"] == "USA–CUB")
+    assert e["runs"] == 40
+    # a scripted blockade is a use of force: the baseline has more new uses of force than the quiet start
+    assert row["force"]["baseline"] > row["force"]["quiet"]
+    assert row["force"]["lo"] > 0 and row["changed"]
+    assert row["peak"]["diff"] > 0

@@ -166,23 +166,28 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
             "war_max": max(peace, key=lambda r: r["p_war"]) if peace else None}
 
 
-def focal_dyads(scenario: Any) -> list[str]:
-    """The dyads a scenario's scheduled events name (actor with each target, partner or party)."""
-    out: list[str] = []
+def focal_dyads(scenario: Any) -> dict[str, str]:
+    """The dyads a scenario's scheduled events name, each with its role.
+
+    ``{"A–B": "hostile" | "cooperative"}``: *hostile* when some event reads as conflict
+    (Goldstein < 0, :data:`~sim.scenario.events.EVENT_SPECS`) toward that dyad, else
+    *cooperative* (a partner, host or party). Dyads are named in scenario order.
+    """
+    from sim.scenario.events import EVENT_SPECS
+
+    roles = {"targets": "target", "near": "near", "partners": "partner", "parties": "parties"}
+    out: dict[str, str] = {}
     codes = scenario.codes
     for ev in scenario.events:
-        refs = [c for _, c in ev.actors_referenced()]
-        actor = ev.actor
-        others = [c for c in refs[1:] if c != actor] if refs else []
-        if getattr(ev, "parties", None):
-            others = list(ev.parties)
-        for c in others:
-            if c == actor or c not in codes or actor not in codes:
+        spec = EVENT_SPECS.get(ev.type)
+        hostile = {r.role for r in spec.readings if r.goldstein < 0} if spec else set()
+        for f, c in ev.actors_referenced():
+            if f == "actor" or c == ev.actor or c not in codes or ev.actor not in codes:
                 continue
-            a, b = sorted((actor, c), key=codes.index)
-            name = f"{a}–{b}"
-            if name not in out:
-                out.append(name)
+            a, b = sorted((ev.actor, c), key=codes.index)
+            role = "hostile" if roles.get(f) in hostile else "cooperative"
+            if out.get(f"{a}–{b}") != "hostile":
+                out[f"{a}–{b}"] = role
     return out
 
 
@@ -190,7 +195,7 @@ def events_matter(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "p
                   progress: Progress | None = None, level: str = "force") -> dict[str, Any]:
     """The scenario as written against its quiet variant, on the dyads its events name, paired by seed.
 
-    For each focal dyad: the share of runs with a new dispute at ``level`` (and at *display*) in
+    For each focal dyad (:func:`focal_dyads`, with its role): the share of runs with a new dispute at ``level`` (and at *display*) in
     the baseline and the quiet variant, the paired difference with Newcombe's interval (the
     correlation of the paired indicators taken into account), and the mean highest rung with a
     paired bootstrap interval of its difference. Runs use the scenario's own horizon.
@@ -200,11 +205,11 @@ def events_matter(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "p
 
     focal = focal_dyads(scenario)
     q = quiet_scenario(scenario)
-    base, quiet = measure_onsets([scenario, q], runs, seed, labels=["baseline", "quiet"], keep=focal,
+    base, quiet = measure_onsets([scenario, q], runs, seed, labels=["baseline", "quiet"], keep=list(focal),
                                  executor=executor, workers=workers, progress=progress)
     rows = []
     for d in focal:
-        row: dict[str, Any] = {"dyad": d}
+        row: dict[str, Any] = {"dyad": d, "role": focal[d]}
         for lv in ("display", level):
             x, y = quiet.per_run(lv, d), base.per_run(lv, d)
             n = len(x)
