@@ -192,13 +192,22 @@ def credibility_sections(w, runs: int = 500, quiet_runs: int = 300, record_runs:
         rivalry = rivalry_rates()
     except Exception:  # noqa: BLE001 — the rivalry table is optional
         rivalry = None
-    section_quiet(w, quiet_runs, workers, rivalry)
-    events = section_events(w, runs, workers)
-    section_threats(w)
-    section_face(w, runs, record_runs, workers, events.get("korea-russia-2024"))
+    events: dict = {}
+
+    def guarded(title: str, fn) -> None:
+        # a section that cannot be measured on this model says so in the document (the rest still runs)
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001
+            w(f"_{title} could not be measured on this model: {type(exc).__name__}: {exc}_\n")
+
+    guarded("Section 6 (quiet worlds)", lambda: section_quiet(w, quiet_runs, workers, rivalry))
+    guarded("Section 7 (events matter)", lambda: events.update(section_events(w, runs, workers)))
+    guarded("Section 8 (top threats)", lambda: section_threats(w))
+    guarded("Section 9 (face validity)", lambda: section_face(w, runs, record_runs, workers, events.get("korea-russia-2024")))
     section_switch_off(w)
     if history is not None:
-        history(w)
+        guarded("Section 11 (scoring against history)", lambda: history(w))
 
 
 def main() -> None:

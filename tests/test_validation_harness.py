@@ -214,3 +214,14 @@ def test_events_matter_pairs_the_blockade_against_the_quiet_start():
     assert row["force"]["baseline"] > row["force"]["quiet"]
     assert row["force"]["lo"] > 0 and row["changed"]
     assert row["peak"]["diff"] > 0
+
+
+def test_face_validity_measures_every_finding_small():
+    from sim.validation.face import face_validity
+
+    found = face_validity(ROOT, runs=12, record_runs=4, seed=1, executor="inprocess")
+    names = [f.finding for f in found]
+    assert not [f for f in found if f.now.startswith("not measured")], [f.now for f in found]
+    for key in ("Quiet great-power world", "Ukraine's top threat", "Russia yields", "South Korea and Japan",
+                "North Korea joins", "Japan–Cuba war", "Nuclear rungs", "Week 27", "Missing data"):
+        assert any(key in n for n in names), key

@@ -125,21 +125,29 @@ def face_validity(root: Path, runs: int = 500, record_runs: int = 200, seed: int
             scenario, if already measured (its RUS–USA line is reused).
         progress: Progress callback of the ensemble measurements.
     """
-    from sim import load_scenario
-    from sim.ensemble import run_many
-
     rungs = hostility_rungs()
     out: list[Finding] = []
-    kr = load_scenario(root / "scenarios" / "korea-russia-2024.yaml")
-    codes = kr.codes
+    groups = [_quiet_gp, _threats, _records, _ensembles, _labels]
+    ctx = {"root": root, "runs": runs, "record_runs": record_runs, "seed": seed, "executor": executor,
+           "workers": workers, "events": events, "progress": progress, "rungs": rungs}
+    for g in groups:
+        try:
+            out += g(**ctx)
+        except Exception as exc:  # noqa: BLE001 — a finding the model cannot answer is reported, not fatal
+            out.append(Finding(g.__doc__ or g.__name__, "—", "—", f"not measured: {type(exc).__name__}: {exc}", 0))
+    return out
 
-    # ---- 1. a quiet great-power world
-    gp = great_power_world()
-    q = quiet_world(gp, runs, seed, executor=executor, workers=workers, progress=progress)
-    row = next(r for r in q["dyads"] if r["dyad"] == "USA–RUS")
+
+def _quiet_gp(root: Path, runs: int, record_runs: int, seed: int, executor: Any, workers: int | None,
+               events: dict[str, Any] | None, progress: Progress | None, rungs: dict[str, int]) -> list[Finding]:
+    """Quiet great-power world."""
     from sim.validation.onsets import measure_onsets
 
-    o = measure_onsets([gp], runs, seed, executor=executor, workers=workers)[0]
+    out: list[Finding] = []
+    gp = great_power_world()
+    o = measure_onsets([gp], runs, seed, executor=executor, workers=workers, progress=progress)[0]
+    q = quiet_world(gp, runs, seed, onsets=o)
+    row = next(r for r in q["dyads"] if r["dyad"] == "USA–RUS")
     k = o.dyad_index("USA–RUS")
     out.append(Finding("Quiet great-power world: armed clash between the great powers", "~20% of one-year runs",
                        f"{', '.join(gp.codes)}, no events, 52 weeks: USA–RUS newly reaches use of force (rung ≥ {rungs['force']})",
@@ -156,8 +164,19 @@ def face_validity(root: Path, runs: int = 500, record_runs: int = 200, seed: int
                                "founding scenario vs its quiet variant, RUS–USA new use of force, paired difference",
                                f"{100 * f['diff']:+.1f} points [{100 * f['lo']:+.1f}, {100 * f['hi']:+.1f}]",
                                events["runs"]))
+    return out
 
-    # ---- 2. friends look like threats
+
+def _threats(root: Path, runs: int, record_runs: int, seed: int, executor: Any, workers: int | None,
+               events: dict[str, Any] | None, progress: Progress | None, rungs: dict[str, int]) -> list[Finding]:
+    """Top threats at the start."""
+    from sim import load_scenario
+
+    out: list[Finding] = []
+    kr = load_scenario(root / "scenarios" / "korea-russia-2024.yaml")
+    codes = kr.codes
+    i = codes.index
+
     t = threat_matrix(kr, seed)
     i = codes.index
     ukr = np.where(np.arange(len(codes)) == i("UKR"), -np.inf, t[i("UKR")])
@@ -167,8 +186,19 @@ def face_validity(root: Path, runs: int = 500, record_runs: int = 200, seed: int
                        f"{t[i('ROK'), i('USA')]:.2f}", 1))
     out.append(Finding("Threat Cuba perceives from Japan", "0.93", "threat[CUB, JPN] at the start",
                        f"{t[i('CUB'), i('JPN')]:.2f}", 1))
+    return out
 
-    # ---- 3. decisions read from records
+
+def _records(root: Path, runs: int, record_runs: int, seed: int, executor: Any, workers: int | None,
+               events: dict[str, Any] | None, progress: Progress | None, rungs: dict[str, int]) -> list[Finding]:
+    """Decisions read from run records."""
+    from sim import load_scenario
+
+    out: list[Finding] = []
+    kr = load_scenario(root / "scenarios" / "korea-russia-2024.yaml")
+    codes = kr.codes
+    i = codes.index
+
     res = _runs(kr, record_runs, seed)
     n = len(res)
     hits, seen = records_share(res, "decision", ("bandwagon", "yield", "concede", "back_down"), "RUS", "USA")
@@ -196,8 +226,18 @@ def face_validity(root: Path, runs: int = 500, record_runs: int = 200, seed: int
                            "align[RUS, UKR] at the start (at war); mean at the end of runs still at war",
                            f"{al[0]:.2f}; {np.mean(war_end):.2f}" if war_end else f"{al[0]:.2f}; no run ends at war", n))
     del iu
+    return out
 
-    # ---- 4. ensembles: wars drawn in, nuclear rungs
+
+def _ensembles(root: Path, runs: int, record_runs: int, seed: int, executor: Any, workers: int | None,
+               events: dict[str, Any] | None, progress: Progress | None, rungs: dict[str, int]) -> list[Finding]:
+    """Wars drawn in, nuclear rungs."""
+    from sim import load_scenario
+    from sim.ensemble import run_many
+
+    out: list[Finding] = []
+    kr = load_scenario(root / "scenarios" / "korea-russia-2024.yaml")
+
     base, nopact = run_many(kr, [None, "no-pact"], runs, seed, executor=executor, workers=workers)
 
     def reach(res_: Any, dyad: str, rung: int) -> int:
@@ -220,8 +260,17 @@ def face_validity(root: Path, runs: int = 500, record_runs: int = 200, seed: int
         total += r0.completed
     out.append(Finding("Nuclear rungs 8–10 reachable", "practically unreachable",
                        "runs in which any dyad reaches rung ≥ 8, per bundled scenario", "; ".join(parts), total))
+    return out
 
-    # ---- 5. labels and missing data
+
+def _labels(root: Path, runs: int, record_runs: int, seed: int, executor: Any, workers: int | None,
+               events: dict[str, Any] | None, progress: Progress | None, rungs: dict[str, int]) -> list[Finding]:
+    """Labels and missing data."""
+    from sim import load_scenario
+
+    out: list[Finding] = []
+    load_scenario(root / "scenarios" / "korea-russia-2024.yaml")
+
     cmc = load_scenario(root / "scenarios" / "cuban-missile-crisis-1962.yaml")
     bad, lines = step_unit_mislabels(cmc, seed)
     out.append(Finding("60-day scenarios told in 'Week 27'", "yes", "lines of a daily scenario's narrative and story naming a 'Week N'",
