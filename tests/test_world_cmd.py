@@ -53,3 +53,19 @@ def test_world_year_outside_the_catalog_is_a_located_error(year, tmp_path):
 def test_world_needs_an_output(tmp_path):
     r = runner.invoke(app, ["world", "--year", "1816", "--runs", "2"])
     assert r.exit_code == 2
+
+
+def test_world_parquet(tmp_path):
+    r = runner.invoke(app, ["world", "--year", "1816", "--runs", "2", "--out", str(tmp_path), "--format", "parquet",
+                            "--executor", "inprocess"])
+    assert r.exit_code == 0, r.output
+    df = pd.read_parquet(tmp_path / "world-1816.parquet")
+    assert list(df.columns) == COLS
+
+
+def test_world_predictions_library_with_a_subset():
+    from sim.validation.world import world_predictions
+
+    pred = world_predictions(1816, runs=3, seed=0, executor="inprocess", codes=["UKG", "FRN", "RUS"])
+    assert len(pred.table) == 3 and pred.runs == 3
+    assert set(pred.table["abb"]) == {"UKG–FRN", "UKG–RUS", "FRN–RUS"}

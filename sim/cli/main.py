@@ -1,7 +1,7 @@
 """The ``flashpoint`` command line (also ``python -m sim``): a thin front end over the public API.
 
 Commands: ``validate``, ``describe``, ``run``, ``schema``, ``list`` (and ``ensemble``, ``compare``,
-``sweep`` from :mod:`sim.cli.ensemble_cmds`). Exit status: 0 success, 1 invalid input, 2 usage
+``sweep`` from :mod:`sim.cli.ensemble_cmds`; ``world`` from :mod:`sim.cli.world_cmd`). Exit status: 0 success, 1 invalid input, 2 usage
 error. No traceback reaches a user: every :class:`~sim.errors.FlashpointError` is printed as its
 located message.
 """
