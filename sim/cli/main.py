@@ -1,7 +1,7 @@
 """The ``flashpoint`` command line (also ``python -m sim``): a thin front end over the public API.
 
 Commands: ``validate``, ``describe``, ``run``, ``schema``, ``list`` (and ``ensemble``, ``compare``,
-``sweep`` from :mod:`sim.cli.ensemble_cmds`). Exit status: 0 success, 1 invalid input, 2 usage
+``sweep`` from :mod:`sim.cli.ensemble_cmds`; ``world`` from :mod:`sim.cli.world_cmd`). Exit status: 0 success, 1 invalid input, 2 usage
 error. No traceback reaches a user: every :class:`~sim.errors.FlashpointError` is printed as its
 located message.
 """
@@ -198,6 +198,10 @@ try:  # ensemble, compare and sweep live in their own module
     _register_ensemble(app)
 except ImportError:  # pragma: no cover - during development only
     pass
+
+from sim.cli.world_cmd import register as _register_world  # noqa: E402 — per-dyad predictions for a year
+
+_register_world(app)
 
 
 __import__("sim.cli.icb_cmds", fromlist=["register"]).register(app)  # the `icb` commands (sim/cli/icb_cmds.py)

@@ -1,0 +1,305 @@
+"""Acceptance measurements of a credible model (issue "A credible model", docs/validation.md).
+
+Each function measures one acceptance criterion through the public API (scenarios, runs,
+ensembles) and returns plain rows; ``scripts/validate_credibility.py`` renders them.
+
+- :func:`quiet_world` — a scenario's quiet variant (:func:`~sim.scenario.quiet.quiet_scenario`)
+  run for one year: every dyad's yearly chance of a new use of force next to the MID rate for its
+  dyad type (:func:`reference_force_rate`), and each peace-start pair's chance of war.
+- :func:`events_matter` — the scenario against its quiet variant on the dyads its events name,
+  paired over common seeds (Newcombe intervals for paired proportions, paired bootstrap for means).
+- :func:`top_threats` — each state's top threat at the start, and whether it is a formal ally, a
+  rival in the data or an adversary in the scenario.
+- :func:`great_power_world` — a small quiet world of two rival great powers and their partners.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from sim.validation.dyads import REAL_RATES
+from sim.validation.onsets import Onsets, measure_onsets
+
+__all__ = [
+    "DOUBLING",
+    "WAR_THRESHOLD",
+    "dyad_types",
+    "reference_force_rate",
+    "quiet_world",
+    "events_matter",
+    "focal_dyads",
+    "threat_matrix",
+    "top_threats",
+    "great_power_world",
+]
+
+#: A model rate counts as matching the data when it is within this factor of it.
+DOUBLING = 2.0
+#: Largest acceptable share of one-year quiet runs in which a pair at peace reaches war.
+WAR_THRESHOLD = 0.02
+
+Progress = Callable[[int, int], None]
+
+#: Reference rows of the shipped MID base rates (uses of force per 1,000 dyad-years, 1946–2010).
+_REF_ROWS = {
+    "contiguous": "land-contiguous=1",
+    "major power": "involves major power=1",
+    "other": "politically relevant (contig or major)=0",
+}
+
+
+def _pairs(codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(len(codes), 1)
+
+
+def dyad_types(scenario: Any) -> list[dict[str, Any]]:
+    """Contiguity, major-power involvement, rivalry and formal alliance of every dyad at the start.
+
+    Rivalry: a strategic rivalry of the data year in the catalog (Thompson et al.) or one the
+    scenario names. Alliance: an ATOP defence pledge of the data year (when the scenario takes its
+    relations from the catalog) or a defence alliance the scenario names.
+    """
+    from sim.catalog import load_catalog
+
+    cat = load_catalog()
+    codes, year = list(scenario.codes), scenario.data_year
+    n = len(codes)
+    in_cat = [a.catalog and cat.has_state(a.code, year) for a in scenario.actors]
+    known = [c for c, ok in zip(codes, in_cat, strict=True) if ok]
+    contig = np.zeros((n, n), dtype=bool)
+    if len(known) >= 2:
+        sub = np.asarray(cat.contiguity(known, year)) == 1
+        idx = [codes.index(c) for c in known]
+        contig[np.ix_(idx, idx)] = sub
+    major = []
+    for a, ok in zip(scenario.actors, in_cat, strict=True):
+        m = a.overrides.major_power
+        if m is None:
+            m = cat.state(a.code, year).major_power if ok else False
+        major.append(bool(m))
+    rival: set[frozenset] = {frozenset(p) for p in scenario.relations.rivalries}
+    ally: set[frozenset] = {frozenset(al.members) for al in scenario.relations.alliances if al.type == "defense"
+                            and al.strength > 0}
+    if len(known) >= 2:
+        rival |= {frozenset((a, b)) for a, b, *_ in cat.rivalries(known, year)}
+        if scenario.relations.from_catalog:
+            ally |= {frozenset((al.a, al.b)) for al in cat.alliances(known, year) if al.defense}
+    rows = []
+    for i, j in zip(*_pairs(codes), strict=True):
+        pair = frozenset((codes[i], codes[j]))
+        rows.append({"dyad": f"{codes[i]}–{codes[j]}", "contiguous": bool(contig[i, j]),
+                     "major": major[i] or major[j], "rival": pair in rival, "ally": pair in ally})
+    return rows
+
+
+def reference_force_rate(kind: dict[str, Any], rivalry_rates: dict[str, float] | None = None) -> tuple[str, float]:
+    """The MID rate of new uses of force (per 1,000 dyad-years) for a dyad's type.
+
+    Rivals get the rivalry rate when one is given (``rivalry_rates``: ``{"contiguous": …,
+    "other": …}`` per 1,000 rival dyad-years); otherwise land-contiguous dyads get the contiguous
+    rate, other dyads with a major power the major-power rate and the rest the rate of dyads that
+    are not politically relevant (shipped file ``base_rates_MID_1946-2010.csv``).
+    """
+    if kind["rival"] and rivalry_rates:
+        key = "contiguous" if kind["contiguous"] else "other"
+        return f"rivals, {'contiguous' if kind['contiguous'] else 'not contiguous'}", float(rivalry_rates[key])
+    if kind["contiguous"]:
+        return "contiguous", REAL_RATES[_REF_ROWS["contiguous"]]["force_per_1000"]
+    if kind["major"]:
+        return "major power", REAL_RATES[_REF_ROWS["major power"]]["force_per_1000"]
+    return "other", REAL_RATES[_REF_ROWS["other"]]["force_per_1000"]
+
+
+def _wilson(k: int, n: int) -> tuple[float, float, float]:
+    from sim.analysis.stats import wilson
+
+    return wilson(int(k), int(n))
+
+
+def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "process", workers: int | None = None,
+                progress: Progress | None = None, rivalry_rates: dict[str, float] | None = None,
+                onsets: Onsets | None = None) -> dict[str, Any]:
+    """Measure a scenario's quiet variant over one-year runs (see the module docstring).
+
+    Returns ``{"scenario", "runs", "years", "rungs", "dyads": [...], "peace_pairs", "war_max"}``:
+    one row per dyad with its type, start rung, the reference rate and band, the model's yearly
+    probability of a new use of force with its Wilson interval, where it falls (``within``,
+    ``above``, ``below``; ``ongoing`` when the dyad starts at or above the use of force) and, for
+    pairs that start below the use of force, the share of runs reaching war.
+    """
+    from sim.scenario.quiet import one_year, quiet_scenario
+
+    q = one_year(quiet_scenario(scenario))
+    o = onsets or measure_onsets([q], runs, seed, labels=["quiet"], executor=executor, workers=workers,
+                                 progress=progress)[0]
+    kinds = dyad_types(q)
+    rows = []
+    for k, kind in enumerate(kinds):
+        ref_name, ref = reference_force_rate(kind, rivalry_rates)
+        p_ref = 1.0 - math.exp(-ref / 1000.0)
+        start = int(o.start[k]) if o.start is not None else 0
+        c = int(o.count["force"][k])
+        p, lo, hi = _wilson(c, o.runs)
+        p_year = o.yearly("force")[k]
+        if start >= o.rungs["force"]:
+            where = "ongoing"
+        elif p_year > DOUBLING * p_ref:
+            where = "above"
+        elif p_year < p_ref / DOUBLING:
+            where = "below"
+        else:
+            where = "within"
+        wc = int(o.count["war"][k])
+        w, wlo, whi = _wilson(wc, o.runs)
+        rows.append({**kind, "start": start, "reference": ref_name, "ref_per_1000": ref, "p_ref": p_ref,
+                     "band": (p_ref / DOUBLING, min(1.0, p_ref * DOUBLING)), "p_force": float(p_year),
+                     "force_lo": lo, "force_hi": hi, "where": where, "peace_start": start < o.rungs["force"],
+                     "p_war": w, "war_lo": wlo, "war_hi": whi, "war_over": start < o.rungs["force"] and w > WAR_THRESHOLD,
+                     "force_runs": c, "war_runs": wc})
+    peace = [r for r in rows if r["peace_start"]]
+    return {"scenario": scenario.id, "title": scenario.title, "runs": o.runs, "years": o.years, "rungs": o.rungs,
+            "horizon": q.calendar.horizon, "step": q.calendar.step, "dyads": rows, "peace_pairs": len(peace),
+            "war_max": max(peace, key=lambda r: r["p_war"]) if peace else None}
+
+
+def focal_dyads(scenario: Any) -> dict[str, str]:
+    """The dyads a scenario's scheduled events name, each with its role.
+
+    ``{"A–B": "hostile" | "cooperative"}``: *hostile* when some event reads as conflict
+    (Goldstein < 0, :data:`~sim.scenario.events.EVENT_SPECS`) toward that dyad, else
+    *cooperative* (a partner, host or party). Dyads are named in scenario order.
+    """
+    from sim.scenario.events import EVENT_SPECS
+
+    roles = {"targets": "target", "near": "near", "partners": "partner", "parties": "parties"}
+    out: dict[str, str] = {}
+    codes = scenario.codes
+    for ev in scenario.events:
+        spec = EVENT_SPECS.get(ev.type)
+        hostile = {r.role for r in spec.readings if r.goldstein < 0} if spec else set()
+        for f, c in ev.actors_referenced():
+            if f == "actor" or c == ev.actor or c not in codes or ev.actor not in codes:
+                continue
+            a, b = sorted((ev.actor, c), key=codes.index)
+            role = "hostile" if roles.get(f) in hostile else "cooperative"
+            if out.get(f"{a}–{b}") != "hostile":
+                out[f"{a}–{b}"] = role
+    return out
+
+
+def events_matter(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "process", workers: int | None = None,
+                  progress: Progress | None = None, level: str = "force") -> dict[str, Any]:
+    """The scenario as written against its quiet variant, on the dyads its events name, paired by seed.
+
+    For each focal dyad (:func:`focal_dyads`, with its role): the share of runs with a new dispute at ``level`` (and at *display*) in
+    the baseline and the quiet variant, the paired difference with Newcombe's interval (the
+    correlation of the paired indicators taken into account), and the mean highest rung with a
+    paired bootstrap interval of its difference. Runs use the scenario's own horizon.
+    """
+    from sim.analysis.stats import bootstrap_diff, newcombe, phi
+    from sim.scenario.quiet import quiet_scenario
+
+    focal = focal_dyads(scenario)
+    q = quiet_scenario(scenario)
+    base, quiet = measure_onsets([scenario, q], runs, seed, labels=["baseline", "quiet"], keep=list(focal),
+                                 executor=executor, workers=workers, progress=progress)
+    rows = []
+    for d in focal:
+        row: dict[str, Any] = {"dyad": d, "role": focal[d]}
+        for lv in ("display", level):
+            x, y = quiet.per_run(lv, d), base.per_run(lv, d)
+            n = len(x)
+            diff, lo, hi = newcombe(int(y.sum()), n, int(x.sum()), n, corr=phi(x, y))
+            row[lv] = {"baseline": float(y.mean()), "quiet": float(x.mean()), "diff": diff, "lo": lo, "hi": hi,
+                       "excludes_zero": bool(lo > 0 or hi < 0)}
+        px, py = quiet.peaks(d).astype(float), base.peaks(d).astype(float)
+        est, plo, phi_ = bootstrap_diff(px[:, None], py[:, None], seed, paired=True)
+        row["peak"] = {"baseline": float(py.mean()), "quiet": float(px.mean()), "diff": float(np.ravel(est)[0]),
+                       "lo": float(np.ravel(plo)[0]), "hi": float(np.ravel(phi_)[0])}
+        row["peak"]["excludes_zero"] = bool(row["peak"]["lo"] > 0 or row["peak"]["hi"] < 0)
+        row["changed"] = any(row[k]["excludes_zero"] for k in ("display", level, "peak"))
+        rows.append(row)
+    return {"scenario": scenario.id, "title": scenario.title, "runs": base.runs, "level": level,
+            "horizon": scenario.calendar.horizon, "step": scenario.calendar.step, "dyads": rows}
+
+
+def threat_matrix(scenario: Any, seed: int = 0) -> np.ndarray:
+    """Threat each state perceives from each other at the start (row: perceiver), from the model.
+
+    Uses the ``initial_threat`` of a run's public result; a model that does not publish it is
+    read directly (``CrisisModel(scenario, seed).world.threat``, first replication).
+    """
+    from sim import run_scenario
+
+    res = run_scenario(scenario, seed=seed, record="summary") if _has_initial_threat() else None
+    if res is not None and getattr(res, "initial_threat", None) is not None:
+        return np.asarray(res.initial_threat, dtype=float)
+    from sim.model import CrisisModel
+
+    t = np.asarray(CrisisModel(scenario, seed).world.threat, dtype=float)
+    return t[0] if t.ndim == 3 else t
+
+
+def _has_initial_threat() -> bool:
+    from sim.model import RunResult
+
+    fields = getattr(RunResult, "__dataclass_fields__", {})
+    return "initial_threat" in fields
+
+
+def top_threats(scenario: Any, seed: int = 0) -> list[dict[str, Any]]:
+    """Each state's top threat at the start and what the data and the scenario say about the pair.
+
+    ``verdict`` is ``rival`` (a rivalry in the data or the scenario), ``adversary`` (at war,
+    sanctioned, under scripted tension or targeted by a hostile scheduled event in the scenario),
+    ``ALLY`` (a formal defence ally — the failure the acceptance criterion rules out) or
+    ``neither``.
+    """
+    codes = list(scenario.codes)
+    t = threat_matrix(scenario, seed)
+    kinds = {frozenset(r["dyad"].split("–")): r for r in dyad_types(scenario)}
+    rel = scenario.relations
+    adversary: set[frozenset] = {frozenset(p) for p in rel.wars}
+    adversary |= {frozenset((s.by, x)) for s in rel.sanctions for x in s.targets}
+    adversary |= {frozenset(tn.between) for tn in rel.tensions if tn.value >= 2}
+    from sim.scenario.events import EVENT_SPECS
+
+    roles = {"targets": "target", "near": "near", "partners": "partner", "parties": "parties"}
+    for ev in scenario.events:
+        spec = EVENT_SPECS.get(ev.type)
+        hostile = {r.role for r in spec.readings if r.goldstein < 0} if spec else set()
+        for f, c in ev.actors_referenced():
+            if roles.get(f) in hostile and c != ev.actor:
+                adversary.add(frozenset((ev.actor, c)))
+    rows = []
+    for i, c in enumerate(codes):
+        row = np.where(np.arange(len(codes)) == i, -np.inf, t[i])
+        j = int(np.argmax(row))
+        pair = frozenset((c, codes[j]))
+        k = kinds[pair]
+        verdict = "ALLY" if k["ally"] else "rival" if k["rival"] else "adversary" if pair in adversary else "neither"
+        rows.append({"state": c, "top": codes[j], "threat": float(t[i, j]), "ally": k["ally"], "rival": k["rival"],
+                     "adversary": pair in adversary, "verdict": verdict})
+    return rows
+
+
+def great_power_world(year: int = 2022, horizon: int = 52) -> Any:
+    """A quiet world of two rival great powers and their partners, weekly for one year.
+
+    The United States and Russia with two US allies (the United Kingdom, Germany) and two Russian
+    partners (Belarus, Kazakhstan), alliances and rivalries from the catalog of ``year``, no
+    scheduled events (the first finding of the issue "A credible model").
+    """
+    from sim.scenario.generate import world_scenario
+
+    sc = world_scenario(year, horizon=horizon, codes=["USA", "RUS", "UKG", "GMY", "BLR", "KZK"])
+    data = sc.model_dump(mode="python")
+    data["id"] = f"great-power-world-{year}"
+    data["title"] = "Two rival great powers and their partners, nothing scheduled"
+    from sim.scenario.schema import Scenario
+
+    return Scenario.model_validate(data)

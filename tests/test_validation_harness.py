@@ -1,0 +1,227 @@
+"""The validation harness: quiet variants, one-year horizons, onset measurement and history scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import load_scenario
+from sim.scenario.quiet import one_year, quiet_scenario, steps_per_year
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+# ---------------------------------------------------------------- quiet variants
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_quiet_keeps_the_start_and_drops_the_events(path):
+    sc = load_scenario(path)
+    q = quiet_scenario(sc)
+    assert sc.events, "a bundled scenario has scheduled events"
+    assert q.events == ()
+    assert q.variants == ()
+    assert q.codes == sc.codes
+    assert q.actors == sc.actors
+    assert q.relations == sc.relations          # alliances, wars and sanctions in force kept
+    assert q.parameters == sc.parameters
+    assert q.data_year == sc.data_year
+    assert q.calendar == sc.calendar
+    assert q.id == f"{sc.id}-quiet"
+    assert q.semantic_issues() == []
+
+
+def test_quiet_of_a_variant_keeps_the_variant_start():
+    sc = load_scenario(ROOT / "scenarios" / "july-crisis-1914.yaml")
+    name = sc.variant_names()[0]
+    v = sc.with_variant(name)
+    q = quiet_scenario(v)
+    assert q.actors == v.actors and q.parameters == v.parameters and q.events == ()
+
+
+@pytest.mark.parametrize("step,steps", [("week", 52), ("day", 365)])
+def test_one_year_in_the_scenario_unit(step, steps):
+    sc = load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml")
+    data = sc.model_dump(mode="python")
+    data["calendar"] = dict(data["calendar"], step=step, horizon=10)
+    data["events"], data["variants"] = (), ()
+    from sim.scenario.schema import Scenario
+
+    s2 = Scenario.model_validate(data)
+    assert steps_per_year(s2) == steps
+    y = one_year(s2)
+    assert y.calendar.horizon == steps
+    assert y.calendar.horizon * y.calendar.step_days <= 365.25 < (y.calendar.horizon + 1) * y.calendar.step_days
+
+
+def test_one_year_keeps_events_of_a_short_scenario():
+    sc = load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml")
+    y = one_year(sc)
+    assert y.events == sc.events and y.calendar.horizon == 365
+
+
+# ---------------------------------------------------------------- onsets
+def test_onsets_count_new_crossings_as_single_runs_do():
+    """The batch count equals a per-run count of 'rung newly reached from below' on run_scenario's history."""
+    import numpy as np
+
+    from sim import run_scenario
+    from sim.ensemble import child_seeds
+    from sim.validation.onsets import measure_onsets
+
+    sc = quiet_scenario(load_scenario(ROOT / "scenarios" / "korea-russia-2024.yaml"))
+    runs = 5
+    (o,) = measure_onsets([sc], runs, seed=11, keep=["RUS–USA"], executor="inprocess")
+    iu = np.triu_indices(len(sc.codes), 1)
+    expect = {lv: np.zeros(len(iu[0]), dtype=int) for lv in o.rungs}
+    for s in child_seeds(11, runs):
+        lh = run_scenario(sc, seed=s).level_hist[:, iu[0], iu[1]]
+        for lv, rung in o.rungs.items():
+            above = lh >= rung
+            expect[lv] += (above[1:] & ~above[:-1]).any(axis=0)
+    for lv in o.rungs:
+        assert np.array_equal(o.count[lv], expect[lv]), lv
+    assert o.runs == runs and len(o.per_run("force", "USA–RUS")) == runs
+
+
+def test_onsets_a_dyad_starting_at_war_has_no_new_war_unless_it_reenters():
+    from sim.analysis.digest import RunBatch
+    from sim.validation.onsets import Onsets
+
+    o = Onsets(label="x", codes=("A", "B"), dyads=["A–B"], rungs={"threat": 2, "display": 4, "force": 5, "war": 7})
+    levels = np.array([[[7], [7], [7]], [[7], [5], [7]], [[0], [4], [2]]], dtype=np.int8)  # (R=3, H+1=3, D=1)
+    z = np.zeros((3, 1))
+    b = RunBatch(seeds=np.arange(3), codes=("A", "B"), peak=levels.max(axis=1), final=levels[:, -1], first=z,
+                 alliance_new=z, alliance_lost=z, milex_change=z, series=z, actor_level=z, system=z, levels=levels)
+    o.add_batch([0, 1, 2], b)
+    assert o.count["war"].tolist() == [1]       # only the run that left the war band and came back
+    assert o.count["display"].tolist() == [1]   # run 3 reaches 4 from 0
+    assert o.count["threat"].tolist() == [1]
+    assert o.start.tolist() == [7]
+
+
+def test_top_threats_flag_formal_allies():
+    from sim.validation.credibility import top_threats
+
+    sc = load_scenario(ROOT / "scenarios" / "korea-russia-2024.yaml")
+    rows = {r["state"]: r for r in top_threats(sc)}
+    assert set(rows) == set(sc.codes)
+    for r in rows.values():
+        assert r["top"] != r["state"]
+        assert (r["verdict"] == "ALLY") == r["ally"]
+
+
+def test_reference_rates_follow_dyad_type():
+    from sim.validation.credibility import reference_force_rate
+
+    c = reference_force_rate({"contiguous": True, "major": False, "rival": False})[1]
+    m = reference_force_rate({"contiguous": False, "major": True, "rival": False})[1]
+    o = reference_force_rate({"contiguous": False, "major": False, "rival": False})[1]
+    assert c > m > o > 0
+    assert reference_force_rate({"contiguous": False, "major": False, "rival": True}, {"contiguous": 80.0, "other": 30.0})[1] == 30.0
+
+
+# ---------------------------------------------------------------- scoring against history
+def test_auc_known_values():
+    from sim.validation.history import auc
+
+    assert auc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == 1.0
+    assert auc([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]) == 0.0
+    assert auc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.5          # ties count half
+    assert auc([0, 0, 1], [0.1, 0.4, 0.3]) == 0.5                  # one of two negatives ranked below
+    assert np.isnan(auc([0, 0], [0.1, 0.2]))
+
+
+def test_brier_known_values():
+    from sim.validation.history import brier
+
+    assert brier([1, 0], [1.0, 0.0]) == 0.0
+    assert brier([1, 0], [0.0, 1.0]) == 1.0
+    assert brier([1, 0, 0, 0], [0.5, 0.5, 0.5, 0.5]) == 0.25
+
+
+def test_logit_recovers_a_planted_effect():
+    import pandas as pd
+
+    from sim.validation.history import COVARIATES, fit_logit
+
+    rng = np.random.default_rng(7)
+    n = 40_000
+    x = {c: rng.integers(0, 2, n) if c in ("contiguous", "major", "jointdem", "alliance") else rng.normal(0, 1, n)
+         for c in COVARIATES}
+    eta = -3.0 + 1.5 * x["contiguous"] - 1.0 * x["jointdem"]
+    y = rng.random(n) < 1 / (1 + np.exp(-eta))
+    df = pd.DataFrame({**x, "onset_force": y.astype(int)})
+    fit = fit_logit(df, "force")
+    assert abs(fit.params["contiguous"] - 1.5) < 0.2
+    assert abs(fit.params["jointdem"] + 1.0) < 0.2
+    assert abs(fit.params["major"]) < 0.2          # no planted effect
+
+
+def test_scoring_refuses_leakage():
+    from sim.validation.history import score_years
+
+    with pytest.raises(ValueError, match="training"):
+        score_years([1970], 1, [1969, 1970])
+
+
+def test_observed_onsets_nest_and_cover_before_1990():
+    from sim.validation.history import MID_LEVELS, observed_onsets
+
+    o = observed_onsets()
+    assert o["year"].min() >= 1816 and o["year"].max() <= 1989
+    assert (o["ccode1"] < o["ccode2"]).all()
+    cols = [f"onset_{lv}" for lv in MID_LEVELS]
+    for a, b in zip(cols[:-1], cols[1:], strict=True):
+        assert (o[a] >= o[b]).all()                # a use of force is also a threat-level dispute
+
+
+def test_score_predictions_prefers_the_informed_forecast():
+    import pandas as pd
+
+    from sim.validation.history import dyad_years, score_predictions
+
+    test = dyad_years([1975])
+    train = dyad_years(list(range(1960, 1968)))
+    perfect = test[["ccode1", "ccode2"]].assign(p_force=test["onset_force"].astype(float), p_threat=test["onset_threat"] * 1.0)
+    rows = {r["level"]: r for r in score_predictions(perfect, test, train)}
+    assert rows["force"]["model_auc"] == 1.0 and rows["force"]["model_brier"] == 0.0
+    flat = perfect.assign(p_force=0.01, p_threat=0.01)
+    rows2 = {r["level"]: r for r in score_predictions(flat, test, train)}
+    assert rows2["force"]["model_auc"] == 0.5
+    assert isinstance(pd.DataFrame(rows2.values()), pd.DataFrame)
+
+
+def test_focal_dyads_and_roles():
+    from sim.validation.credibility import focal_dyads
+
+    roles = focal_dyads(load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml"))
+    assert roles["USA–CUB"] == "hostile"          # the quarantine
+    assert roles["RUS–CUB"] == "cooperative"      # the missiles are a partnership, not a threat between them
+    for name in roles:
+        assert "–" in name and name.split("–")[0] != name.split("–")[1]
+
+
+def test_events_matter_pairs_the_blockade_against_the_quiet_start():
+    from sim.validation.credibility import events_matter
+
+    sc = load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml")
+    e = events_matter(sc, 40, seed=5, executor="inprocess")
+    row = next(r for r in e["dyads"] if r["dyad"] == "USA–CUB")
+    assert e["runs"] == 40
+    # a scripted blockade is a use of force: the baseline has more new uses of force than the quiet start
+    assert row["force"]["baseline"] > row["force"]["quiet"]
+    assert row["force"]["lo"] > 0 and row["changed"]
+    assert row["peak"]["diff"] > 0
+
+
+def test_face_validity_measures_every_finding_small():
+    from sim.validation.face import face_validity
+
+    found = face_validity(ROOT, runs=12, record_runs=4, seed=1, executor="inprocess")
+    names = [f.finding for f in found]
+    assert not [f for f in found if f.now.startswith("not measured")], [f.now for f in found]
+    for key in ("Quiet great-power world", "Ukraine's top threat", "Russia yields", "South Korea and Japan",
+                "North Korea joins", "Japan–Cuba war", "Nuclear rungs", "Week 27", "Missing data"):
+        assert any(key in n for n in names), key
