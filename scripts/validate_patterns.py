@@ -22,13 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim import __version__  # noqa: E402
+from sim.ensemble.seeds import child_seeds  # noqa: E402
 from sim.model import build_world, run_scenario  # noqa: E402
 from sim.scenario.loader import load_scenario  # noqa: E402
 from sim.validation import dangerous_dyads  # noqa: E402
 
 
 def seeds(n, master=2024):
-    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(master).spawn(n)]
+    return child_seeds(master, n)
 
 
 def wilson(k, n, z=1.96):

@@ -45,14 +45,18 @@ HEADLINE = ("p_any_violence", "p_any_war", "p_any_nuclear", "system_peak_level")
 
 
 def latin_hypercube(samples: int, dims: int, seed: int | np.random.SeedSequence = 0) -> np.ndarray:
-    """Draw a Latin hypercube design on ``[0, 1)^dims``: ``(samples, dims)``, one point per stratum per column."""
+    """Draw a Latin hypercube design on ``[0, 1)^dims``: ``(samples, dims)``, one point per stratum per column.
+
+    SciPy's :class:`scipy.stats.qmc.LatinHypercube` (random positions inside the strata), driven
+    by a generator seeded from ``seed``, so the same seed gives the same design.
+    """
     if samples < 1 or dims < 0:
         raise ValueError("samples must be at least 1 and dims non-negative")
-    rng = np.random.default_rng(seed)
-    out = np.empty((samples, dims))
-    for j in range(dims):
-        out[:, j] = (rng.permutation(samples) + rng.random(samples)) / samples
-    return out
+    if dims == 0:
+        return np.empty((samples, 0))
+    from scipy.stats import qmc
+
+    return qmc.LatinHypercube(d=dims, rng=np.random.default_rng(seed)).random(samples)
 
 
 def with_parameters(scenario: Any, values: dict[str, float]) -> Any:
@@ -97,7 +101,18 @@ def _point_outcomes(res: EnsembleResult) -> dict[str, float]:
 
 
 def _rank(x: np.ndarray) -> np.ndarray:
-    return pd.Series(x).rank(method="average").to_numpy()
+    from scipy.stats import rankdata
+
+    return rankdata(x, method="average")
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rank correlation (:func:`scipy.stats.spearmanr`); NaN for a constant input."""
+    from scipy.stats import spearmanr
+
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan
+    return float(spearmanr(x, y).statistic)
 
 
 def sensitivity_table(points: pd.DataFrame, parameters: Sequence[str], outcomes: Sequence[str]) -> pd.DataFrame:
@@ -119,7 +134,7 @@ def sensitivity_table(points: pd.DataFrame, parameters: Sequence[str], outcomes:
         resid = zy - Z @ beta
         r2 = 1.0 - float(resid @ resid) / float(zy @ zy)
         for j, p in enumerate(parameters):
-            rho = float(np.corrcoef(R[:, j], ry)[0, 1]) if R[:, j].std() > 0 else math.nan
+            rho = _spearman(points[p].to_numpy(dtype=float), y)
             rows.append({"outcome": o, "parameter": p, "spearman": rho, "srrc": float(beta[j]), "r2": r2,
                          "weak": bool(abs(rho) < noise) if not math.isnan(rho) else True})
     df = pd.DataFrame(rows, columns=["outcome", "parameter", "spearman", "srrc", "r2", "weak"])
