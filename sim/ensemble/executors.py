@@ -65,6 +65,13 @@ def _start_method(requested: str | None) -> str:
     return "spawn"
 
 
+def _renewal_method() -> str:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return _start_method(None)
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["sim.model", "sim.ensemble.worker"])
+    return "forkserver"
+
+
 @dataclass
 class ExecutorHandle:
     """An executor ready for use, what it is, and how to close it."""
@@ -78,6 +85,38 @@ class ExecutorHandle:
     _start_method: str | None = None
     _requested_method: str | None = None
     renewals: int = 0
+    #: Seconds the executor may be unable to work (no Dask worker left) before the rest is given up.
+    stall_timeout: float = 60.0
+    _client: Any = None
+    _seen_workers: set = field(default_factory=set)
+
+    def health(self) -> str | None:
+        """Return why the executor cannot run tasks now (``None``: it can), noting lost Dask workers.
+
+        Called by the scheduler while no task finishes. A Dask worker that disappears (killed, its
+        machine gone; a nanny may start a fresh one) is counted in ``description["workers_lost"]``;
+        with no worker left the answer is a message, and after :attr:`stall_timeout` seconds of
+        that the scheduler gives up on the runs not yet finished.
+        """
+        if self._client is None:
+            return None
+        try:
+            now = set(self._client.scheduler_info().get("workers", {}))
+        except Exception as exc:  # noqa: BLE001 — the scheduler itself is gone
+            return f"the Dask scheduler does not answer ({type(exc).__name__}: {exc})"
+        self.note_workers(now)
+        if not now:
+            return f"no Dask worker is left (waited {self.stall_timeout:.0f} s for one to join)"
+        return None
+
+    def note_workers(self, now: set) -> None:
+        """Record the Dask workers present now; any seen before and gone since count as lost."""
+        gone = self._seen_workers - now
+        if gone:
+            self.description["workers_lost"] = int(self.description.get("workers_lost", 0)) + len(gone)
+            self.description.setdefault("workers_lost_names", []).extend(sorted(gone))
+        self._seen_workers = set(now)
+        self.description["workers_now"] = len(now)
 
     @property
     def can_renew(self) -> bool:
@@ -92,8 +131,10 @@ class ExecutorHandle:
             self.executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
         except Exception:  # noqa: BLE001 — it is broken already
             pass
-        # threads run by now (the pool's manager thread, a progress bar): fork only if asked for
-        method = self._requested_method or _start_method(None)
+        # threads run by now (the pool's manager thread, a progress bar): fork only if asked for;
+        # otherwise a fork server that has imported the model, which forks each new pool's workers
+        # in milliseconds and outlives the pools (a bisection after a crash renews several times)
+        method = self._requested_method or _renewal_method()
         self.executor = _process_pool(self.slots, method)
         self.description["start_method_after_renewal"] = method
         self.renewals += 1
@@ -147,7 +188,7 @@ def _is_dask_client(obj: Any) -> bool:
     return mod.startswith("distributed") and type(obj).__name__ == "Client"
 
 
-def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> ExecutorHandle:
+def _dask_handle(client: Any, closers: list, description: dict[str, Any], stall_timeout: float = 60.0) -> ExecutorHandle:
     try:
         nthreads = dict(client.nthreads())
     except Exception:  # noqa: BLE001 — an old or unusual client: assume one slot
@@ -155,7 +196,8 @@ def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> Exe
     slots = max(1, sum(nthreads.values()))
     description.update({"dask_workers": len(nthreads), "workers": slots})
     return ExecutorHandle(kind="dask", executor=client.get_executor(pure=False), slots=slots, owned=False,
-                          description=description, _closers=closers)
+                          description=description, _closers=closers, _client=client,
+                          _seen_workers=set(nthreads), stall_timeout=stall_timeout)
 
 
 def open_executor(executor: str | cf.Executor | Any = "process", workers: int | None = None,

@@ -161,6 +161,9 @@ class SweepResult:
     partial: bool = False
     seconds: float = 0.0
     executor: dict[str, Any] = field(default_factory=dict)
+    #: Runs (over all points) that neither finished nor failed, and whether Ctrl-C stopped the sweep.
+    not_run: int = 0
+    interrupted: bool = False
 
     def drivers(self, outcome: str, k: int = 3) -> pd.DataFrame:
         """Return the parameters that move ``outcome`` most (by |spearman|)."""
@@ -275,4 +278,5 @@ def run_sweep(scenario: Any, samples: int = 50, runs: int = 20, seed: int = 0, v
     return SweepResult(scenario=scenario, variant=variant or "baseline", parameters=names,
                        ranges=[(u.low, u.high) for u in us], seed=int(seed), samples=int(samples), runs=int(runs),
                        seeds=list(r0.seeds), points=points, sensitivity=sens, failures=failures,
-                       partial=any(r.partial for r in results), seconds=r0.report.seconds, executor=r0.report.executor)
+                       partial=any(r.partial for r in results), seconds=r0.report.seconds, executor=r0.report.executor,
+                       not_run=sum(r.report.not_run for r in results), interrupted=r0.report.interrupted)

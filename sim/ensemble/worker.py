@@ -10,6 +10,7 @@ raises never stops the others.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import traceback
@@ -38,6 +39,8 @@ class Task:
     dyad_levels: bool = True
     run_fn: RunFn | None = None
     retry: bool = False
+    #: Run with no other task in flight (a suspect after a worker died).
+    solo: bool = False
 
 
 @dataclass
@@ -207,7 +210,20 @@ def _one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
+#: Fault injection for tests only: a worker that is about to run one of these seeds (a
+#: comma-separated list in this environment variable) kills itself with SIGKILL, as the kernel's
+#: out-of-memory killer would. Read once per process; unset in normal use.
+KILL_SEEDS_ENV = "FLASHPOINT_TEST_KILL_SEEDS"
+_KILL_SEEDS = frozenset(int(x) for x in os.environ.get(KILL_SEEDS_ENV, "").split(",") if x.strip().isdigit())
+
+
+def _fault_injection(task: Task) -> None:
+    if _KILL_SEEDS and any(s in _KILL_SEEDS for _, s in task.items) and hasattr(signal, "SIGKILL"):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _run_task(task: Task, out: BatchResult) -> None:
+    _fault_injection(task)
     if task.run_fn is None:
         size = lanes_for(len(task.scenario.actors))
         for a in range(0, len(task.items), size):

@@ -1,0 +1,77 @@
+"""Faults during ensembles: dead workers, lost Dask workers — reported, retried, never a hang."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.ensemble import child_seeds, run_ensemble
+from sim.ensemble.worker import KILL_SEEDS_ENV, run_one
+from sim.scenario.schema import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+FOUNDING = ROOT / "scenarios" / "korea-russia-2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def short_yaml(tmp_path_factory):
+    data = yaml.safe_load(FOUNDING.read_text(encoding="utf-8"))
+    data["calendar"]["horizon"] = 6
+    p = tmp_path_factory.mktemp("faults") / "short.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+def slow_run(scenario, seed, dyad_levels):
+    time.sleep(0.05)
+    return run_one(scenario, seed, dyad_levels)
+
+
+def test_a_seed_that_kills_its_worker_is_found_by_bisection_and_the_exit_status_says_so(short_yaml):
+    """A test-only hook makes one seed SIGKILL its worker: the CLI names that seed and exits 3."""
+    runs, bad_index = 1200, 777
+    bad = child_seeds(0, runs)[bad_index]
+    env = {**os.environ, KILL_SEEDS_ENV: str(bad)}
+    t0 = time.monotonic()
+    r = subprocess.run([sys.executable, "-m", "sim", "ensemble", str(short_yaml), "-n", str(runs), "-w", "2", "--json"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert time.monotonic() - t0 < 300
+    assert r.returncode == 3, r.stderr
+    js = json.loads(r.stdout)
+    assert js["completed"] == runs - 1 and js["failed"] == 1
+    assert js["failures"][0]["seed"] == bad and js["failures"][0]["index"] == bad_index
+    assert "worker process died" in js["failures"][0]["error"]
+    assert js["executor"]["workers_lost"] >= 1
+    assert str(bad) in r.stderr and "incomplete" in r.stderr
+
+
+def test_a_worker_killed_from_outside_loses_no_run():
+    """SIGKILL of a pool worker mid-ensemble (the OOM killer, an operator): its runs run again."""
+    data = yaml.safe_load(FOUNDING.read_text(encoding="utf-8"))
+    data["calendar"]["horizon"] = 4
+    sc = Scenario.model_validate(data)
+    killed: list[int] = []
+
+    def progress(done, total):
+        if done >= 4 and not killed:
+            kids = multiprocessing.active_children()
+            if kids:
+                killed.append(kids[0].pid)
+                os.kill(kids[0].pid, signal.SIGKILL)
+
+    res = run_ensemble(sc, runs=60, seed=3, executor="process", workers=2, batch_size=3, run_fn=slow_run,
+                       progress=progress)
+    assert killed
+    assert res.completed == 60 and not res.failures and not res.partial
+    assert res.report.executor["workers_lost"] >= 1
+    ref = run_ensemble(sc, runs=60, seed=3, executor="inprocess")
+    assert res.per_run.equals(ref.per_run)
