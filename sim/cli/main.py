@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.cli.text import error_text, plain, safe, text
 from sim.errors import FlashpointError
 
 __all__ = ["app", "main"]
@@ -60,7 +61,7 @@ def load(path: Path):
     try:
         return load_scenario(path)
     except FlashpointError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
 
 
 def apply_variant(scenario, variant: str | None):
@@ -70,9 +71,9 @@ def apply_variant(scenario, variant: str | None):
     try:
         return scenario.with_variant(variant)
     except KeyError as exc:
-        fail(f"error: {exc.args[0]}")
+        fail(f"error: {plain(exc.args[0])}")
     except FlashpointError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
 
 
 @app.command()
@@ -86,13 +87,13 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             sc = load_scenario(f)
             for v in sc.variant_names():
                 sc.with_variant(v)
-            sys.stdout.write(f"{f}: ok — {sc.title} ({len(sc.actors)} actors, {len(sc.events)} events, {len(sc.variants)} variants)\n")
+            sys.stdout.write(f"{plain(f)}: ok — {plain(sc.title)} ({len(sc.actors)} actors, {len(sc.events)} events, {len(sc.variants)} variants)\n")
         except FlashpointError as exc:
             bad += 1
-            eprint(str(exc))
+            eprint(error_text(exc))
         except KeyError as exc:
             bad += 1
-            eprint(f"{f}: {exc.args[0]}")
+            eprint(f"{plain(f)}: {plain(exc.args[0])}")
     if bad:
         raise typer.Exit(1)
 
@@ -107,18 +108,18 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
     try:
         w = build_world(sc)
     except FlashpointError as exc:
-        fail(str(exc))
-    out.rule(f"[bold]{sc.title}[/bold]")
+        fail(error_text(exc))
+    out.rule(text(sc.title, "bold"))
     if sc.briefing.question:
-        out.print(f"[italic]{sc.briefing.question}[/italic]")
-    out.print(f"{sc.calendar.start} + {sc.calendar.horizon} {sc.calendar.step}s · catalog year {sc.data_year}"
-              + (f" · lens: {sc.lens}" if sc.lens else "") + (f" · variant: {sc.variant}" if sc.variant else ""))
+        out.print(text(sc.briefing.question, "italic"))
+    out.print(text(f"{sc.calendar.start} + {sc.calendar.horizon} {sc.calendar.step}s · catalog year {sc.data_year}"
+                   + (f" · lens: {sc.lens}" if sc.lens else "") + (f" · variant: {sc.variant}" if sc.variant else "")))
     t = Table(title="Actors", show_lines=False)
     for c in ("code", "name", "CINC", "polyarchy", "UN ideal pt", "major", "nuclear", "doctrine"):
         t.add_column(c)
     for a in w.actors:
-        t.add_row(a.code, a.name, f"{a.cinc:.4f}", f"{a.polyarchy:.2f}", f"{a.ideal_point:+.2f}", "yes" if a.major_power else "",
-                  "yes" if a.nuclear else "", " ".join((a.doctrine, *a.modifiers)))
+        t.add_row(text(a.code), text(a.name), f"{a.cinc:.4f}", f"{a.polyarchy:.2f}", f"{a.ideal_point:+.2f}",
+                  "yes" if a.major_power else "", "yes" if a.nuclear else "", text(" ".join((a.doctrine, *a.modifiers))))
     out.print(t)
     t = Table(title="Ties at the start")
     for c in ("pair", "defence pledge", "alignment", "rivals", "sanctions (severity)", "rung"):
@@ -129,9 +130,9 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
             sanc = ", ".join(f"{w.codes[a]} on {w.codes[b]} {w.sanctions[a, b]:.1f}"
                              for a, b in ((i, j), (j, i)) if w.sanctions[a, b] > 0)
             if w.pledge[i, j] or w.align[i, j] or w.rival[i, j] or w.level[i, j] or sanc:
-                t.add_row(f"{w.codes[i]}–{w.codes[j]}", f"{w.pledge[i, j]:.2f}" if w.pledge[i, j] else "",
+                t.add_row(text(f"{w.codes[i]}–{w.codes[j]}"), f"{w.pledge[i, j]:.2f}" if w.pledge[i, j] else "",
                           f"{w.align[i, j]:.2f}" if w.align[i, j] else "", "yes" if w.rival[i, j] else "",
-                          sanc, str(int(w.level[i, j])) if w.level[i, j] else "")
+                          text(sanc), str(int(w.level[i, j])) if w.level[i, j] else "")
     out.print(t)
     t = Table(title="Timeline of scheduled events")
     for c in ("step", "date", "id", "type", "actor", "toward / with", "what"):
@@ -141,7 +142,8 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
         ev = sc.events[k]
         step = sc.event_step(ev)
         others = ", ".join([*ev.targets_of(), *ev.near_of(), *ev.partners_of(), *getattr(ev, "parties", ())])
-        t.add_row(str(step), str(sc.calendar.date_of(step)), sc.event_id(k), ev.type, ev.actor, others, ev.description[:80])
+        t.add_row(str(step), str(sc.calendar.date_of(step)), text(sc.event_id(k)), text(ev.type), text(ev.actor),
+                  text(others), text(ev.description[:80]))
     out.print(t)
     if sc.variants:
         t = Table(title="Variants (what-ifs)")
@@ -149,7 +151,7 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
         t.add_column("title")
         t.add_column("what changes", overflow="fold")
         for v in sc.variants:
-            t.add_row(v.name, v.title, v.description)
+            t.add_row(text(v.name), text(v.title), text(v.description))
         out.print(t)
 
 
@@ -170,7 +172,7 @@ def run(
     try:
         res = run_scenario(sc, seed=seed)
     except FlashpointError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
     if out_dir is not None:
         _write_tables(res, out_dir, fmt)
     if as_json:
@@ -180,14 +182,14 @@ def run(
 
     print_run(out, res, explain=explain)
     if out_dir is not None:
-        out.print(f"\nTables written to {out_dir}/ (timeseries.{fmt.value}, events.{fmt.value}, summary.json)")
+        out.print(f"\nTables written to {safe(out_dir)}/ (timeseries.{fmt.value}, events.{fmt.value}, summary.json)")
 
 
 def _write_tables(res, out_dir: Path, fmt: Format) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        fail(f"{out_dir}: cannot create the output folder ({exc.strerror})")
+        fail(f"{plain(out_dir)}: cannot create the output folder ({exc.strerror})")
     ts, ev = res.timeseries_frame(), res.events_frame()
     for name, df in (("timeseries", ts), ("events", ev)):
         path = out_dir / f"{name}.{fmt.value}"
@@ -213,7 +215,7 @@ def list_scenarios() -> None:
     """List the bundled scenarios."""
     from sim.scenario.loader import load_scenario
 
-    t = Table(title=f"Bundled scenarios ({SCENARIO_DIR})")
+    t = Table(title=f"Bundled scenarios ({safe(SCENARIO_DIR)})")
     t.add_column("file", no_wrap=True)
     for c in ("title", "period", "actors", "variants"):
         t.add_column(c, overflow="fold")
@@ -221,9 +223,10 @@ def list_scenarios() -> None:
         try:
             sc = load_scenario(f)
         except FlashpointError:
-            t.add_row(f.name, "[red]invalid — run flashpoint validate[/red]", "", "", "")
+            t.add_row(text(f.name), text("invalid — run flashpoint validate", "red"), "", "", "")
             continue
-        t.add_row(f.name, sc.title, sc.briefing.period, " ".join(sc.codes), " ".join(sc.variant_names()))
+        t.add_row(text(f.name), text(sc.title), text(sc.briefing.period), text(" ".join(sc.codes)),
+                  text(" ".join(sc.variant_names())))
     out.print(t)
 
 
@@ -240,7 +243,7 @@ def main() -> None:
     try:
         app()
     except FlashpointError as exc:  # a last safety net: never a traceback for user errors
-        eprint(str(exc))
+        eprint(error_text(exc))
         sys.exit(1)
     except KeyboardInterrupt:
         eprint("interrupted")
