@@ -38,6 +38,7 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write Parquet/
 FormatOpt = Annotated[str, typer.Option("--format", help="Table format for --out: parquet or csv.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout (schema in docs/cli.md).")]
 TopOpt = Annotated[int, typer.Option("--top", min=1, help="Rows shown in the tables.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Run even when the cost estimate exceeds the limits (memory, CPU hours).")]
 PrecOpt = Annotated[float, typer.Option("--precision", min=0.0001, max=0.5, help="Wanted half-width of a probability's 95% interval (for 'runs needed').")]
 
 
@@ -109,7 +110,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 @contextmanager
-def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iterator[Any]:
+def _executor(executor: str, workers: int | None, scheduler: str | None, runs: int) -> Iterator[Any]:
     """The executor for a command; a local process pool is opened first, before the file is read.
 
     Its workers are forked early and import the model (about a second) while this process reads
@@ -125,9 +126,13 @@ def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iter
         import pandas  # noqa: F401
 
         import sim.scenario.loader  # noqa: F401
+        from sim.ensemble.budget import plan_workers
         from sim.ensemble.executors import open_executor
 
-        handle = open_executor("process", workers, preload=False)
+        n, note = plan_workers(workers, runs)
+        if note:
+            sys.stderr.write(note + "\n")
+        handle = open_executor("process", n, preload=False)
         try:
             yield handle
         except BaseException:
@@ -135,14 +140,24 @@ def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iter
             raise
         handle.close()
     else:
+        if executor == "dask" and not scheduler and workers is not None:
+            from sim.ensemble.budget import plan_workers
+
+            n, note = plan_workers(workers, runs)
+            if note:
+                sys.stderr.write(note + "\n")
         yield "dask" if scheduler else executor
 
 
 @contextmanager
 def _scenario_and_executor(file: Path, executor: str, workers: int | None, scheduler: str | None,
-                           check: Callable[[Any], None]) -> Iterator[tuple[Any, Any]]:
-    """Open the executor, then read and check the scenario (see :func:`_executor`); yields both."""
-    with _executor(executor, workers, scheduler) as ex:
+                           check: Callable[[Any], None], runs: int, out: Path | None) -> Iterator[tuple[Any, Any]]:
+    """Check ``--out``, open the executor, then read and check the scenario (see :func:`_executor`)."""
+    if out is not None:
+        from sim.storage.files import check_destination
+
+        check_destination(out)  # before any work: an unwritable destination is found at once
+    with _executor(executor, workers, scheduler, runs) as ex:
         sc = _load(file)
         check(sc)
         yield sc, ex
@@ -150,7 +165,15 @@ def _scenario_and_executor(file: Path, executor: str, workers: int | None, sched
 
 def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, show: Callable[[list[str]], None]) -> None:
     """Write ``--out`` files, then print the JSON (with the file list) or the readable report."""
-    files = result.to_dir(str(out), format=fmt) if out else []
+    files: list[str] = []
+    error = None
+    if out:
+        from sim.errors import FlashpointError
+
+        try:
+            files = result.to_dir(str(out), format=fmt)
+        except FlashpointError as exc:  # the results are still shown; nothing half-written is left
+            error = exc
     if as_json:
         obj = result.to_json()
         if out:
@@ -158,12 +181,26 @@ def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, sh
         _emit_json(obj)
     else:
         show(files)
+    if error is not None:
+        _fail(f"{error_text(error)} (nothing was written to {plain(out)})")
 
 
 def _load(file: Path):
     from sim.scenario.loader import load_scenario
 
     return load_scenario(str(file))
+
+
+def _check_budget(sc: Any, runs: int, workers: int | None, force: bool, *, keep_runs: bool = False,
+                  dyad_levels: bool = True) -> None:
+    """Refuse (LimitError, exit 1) or note on stderr what the runs will cost (see sim.ensemble.budget)."""
+    from sim.ensemble.budget import check, estimate, plan_workers
+
+    est = estimate(len(sc.actors), sc.calendar.horizon, runs, workers=plan_workers(workers, runs)[0],
+                   keep_runs=keep_runs, dyad_levels=dyad_levels)
+    note = check(est, force=force)
+    if note:
+        sys.stderr.write(note + "\n")
 
 
 def _check_format(fmt: str) -> None:
@@ -251,12 +288,17 @@ def ensemble(
     as_json: JsonOpt = False,
     top: TopOpt = 12,
     precision: PrecOpt = 0.02,
+    force: ForceOpt = False,
 ) -> None:
     """Run seeded replications of a scenario and report outcome probabilities with intervals."""
     _check_format(fmt)
     _check_executor(executor)
     with _guard():
-        with _scenario_and_executor(file, executor, workers, scheduler, lambda sc: _check_variant(sc, variant)) as (sc, ex):
+        def checks(sc: Any) -> None:
+            _check_variant(sc, variant)
+            _check_budget(sc, runs, workers, force, keep_runs=keep_runs)
+
+        with _scenario_and_executor(file, executor, workers, scheduler, checks, runs, out) as (sc, ex):
             from sim.ensemble import run_ensemble  # after the pool is open (see _executor)
 
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} {variant or 'baseline'}") as prog:
@@ -313,6 +355,7 @@ def compare(
     as_json: JsonOpt = False,
     top: TopOpt = 8,
     precision: PrecOpt = 0.02,
+    force: ForceOpt = False,
 ) -> None:
     """Compare the baseline with variants on the same seeds and say, with intervals, what changed."""
     _check_format(fmt)
@@ -327,8 +370,9 @@ def compare(
                 from sim.errors import FlashpointError
 
                 raise FlashpointError(f"scenario '{sc.id}' has no variants to compare")
+            _check_budget(sc, runs * (1 + (len(names) or len(sc.variant_names()))), workers, force)
 
-        with _scenario_and_executor(file, executor, workers, scheduler, has_variants) as (sc, ex):
+        with _scenario_and_executor(file, executor, workers, scheduler, has_variants, runs * 2, out) as (sc, ex):
             # after the pool is open (see _executor)
             from sim.analysis import compare as run_compare
 
@@ -432,12 +476,17 @@ def sweep(
     fmt: FormatOpt = "parquet",
     as_json: JsonOpt = False,
     top: TopOpt = 12,
+    force: ForceOpt = False,
 ) -> None:
     """Sample the scenario's uncertain parameters (Latin hypercube) and rank which ones move the outcomes."""
     _check_format(fmt)
     _check_executor(executor)
     with _guard():
-        with _scenario_and_executor(file, executor, workers, scheduler, lambda sc: _check_variant(sc, variant)) as (sc, ex):
+        def checks(sc: Any) -> None:
+            _check_variant(sc, variant)
+            _check_budget(sc, samples * runs, workers, force, dyad_levels=False)
+
+        with _scenario_and_executor(file, executor, workers, scheduler, checks, samples * runs, out) as (sc, ex):
             from sim.ensemble import run_sweep  # after the pool is open (see _executor)
 
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} sweep") as prog:

@@ -164,11 +164,22 @@ def run(
     fmt: Annotated[Format, typer.Option("--format", help="Table format for --out.")] = Format.csv,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Tell the whole run step by step with causes.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Run even when the cost estimate exceeds the limits.")] = False,
 ) -> None:
     """Run a scenario once and tell what happened and why."""
-    from sim.model import run_scenario
+    from sim.ensemble.budget import check, estimate
 
     sc = apply_variant(load(file), variant)
+    try:
+        note = check(estimate(len(sc.actors), sc.calendar.horizon, 1, single=True), force=force)
+    except FlashpointError as exc:
+        fail(error_text(exc))
+    if note:
+        eprint(note)
+    if out_dir is not None:
+        _check_out(out_dir)
+    from sim.model import run_scenario
+
     try:
         res = run_scenario(sc, seed=seed)
     except FlashpointError as exc:
@@ -185,21 +196,36 @@ def run(
         out.print(f"\nTables written to {safe(out_dir)}/ (timeseries.{fmt.value}, events.{fmt.value}, summary.json)")
 
 
-def _write_tables(res, out_dir: Path, fmt: Format) -> None:
+def _check_out(out_dir: Path) -> None:
+    """Exit 1 before the work if ``out_dir`` cannot receive the tables (see sim.storage.files)."""
+    from sim.storage.files import check_destination
+
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"{plain(out_dir)}: cannot create the output folder ({exc.strerror})")
+        check_destination(out_dir)
+    except FlashpointError as exc:
+        fail(error_text(exc))
+
+
+def _write_tables(res, out_dir: Path, fmt: Format) -> None:
+    """Write the tables into a temporary directory that becomes ``out_dir`` only when all are written."""
+    from sim.storage.files import atomic_dir
+
     ts, ev = res.timeseries_frame(), res.events_frame()
-    for name, df in (("timeseries", ts), ("events", ev)):
-        path = out_dir / f"{name}.{fmt.value}"
-        if fmt is Format.csv:
-            df.to_csv(path, index=False)
-        elif fmt is Format.parquet:
-            df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(path, index=False)
-        else:
-            df.to_json(path, orient="records", indent=1, force_ascii=False)
-    (out_dir / "summary.json").write_text(json.dumps(res.summary(), indent=2, default=str), encoding="utf-8")
+    try:
+        with atomic_dir(out_dir) as tmp:
+            for name, df in (("timeseries", ts), ("events", ev)):
+                path = tmp / f"{name}.{fmt.value}"
+                if fmt is Format.csv:
+                    df.to_csv(path, index=False)
+                elif fmt is Format.parquet:
+                    df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(path, index=False)
+                else:
+                    df.to_json(path, orient="records", indent=1, force_ascii=False)
+            (tmp / "summary.json").write_text(json.dumps(res.summary(), indent=2, default=str), encoding="utf-8")
+    except OSError as exc:
+        fail(f"{plain(out_dir)}: cannot write the tables ({plain(exc.strerror or exc)}); nothing was written")
+    except FlashpointError as exc:
+        fail(error_text(exc))
 
 
 @app.command()

@@ -5,8 +5,9 @@
 ``"inprocess"``
     Runs every replication in the calling process (no start-up cost; one core).
 ``"process"`` (the default)
-    A :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes (default: every
-    core available to this process). The pool gets an explicit multiprocessing *context object*
+    A :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes (default and
+    most: every core available to this process — more would only compete for the cores; a capped
+    request is noted as ``workers_requested`` in the description). The pool gets an explicit multiprocessing *context object*
     — no global ``set_start_method`` — and an initializer that imports the model once per worker.
     The context is ``fork`` on Linux when the calling process has a single Python thread (workers
     inherit the already imported model, so they start in milliseconds; every worker is started
@@ -230,8 +231,9 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
     if executor == "inprocess":
         return ExecutorHandle(kind="inprocess", executor=None, slots=1, owned=True,
                               description={"executor": "inprocess", "workers": 1})
+    capped = workers is not None and int(workers) > default_workers()
     if executor == "process":
-        n = int(workers or default_workers())
+        n = min(int(workers or default_workers()), default_workers())  # more only compete for the cores
         method = _start_method(start_method)
         if preload and method == "fork":
             import sim.model  # noqa: F401 — inherited by the forked workers
@@ -241,6 +243,8 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
         handle = ExecutorHandle(kind="process", executor=_process_pool(n, method), slots=n, owned=True,
                                 description={"executor": "process", "workers": n, "start_method": method},
                                 _start_method=method, _requested_method=start_method)
+        if capped:
+            handle.description["workers_requested"] = int(workers)
         return handle
     # dask
     try:
@@ -256,10 +260,11 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
         closers.append(client.close)
         desc: dict[str, Any] = {"executor": "dask", "scheduler": scheduler}
     else:
-        n = int(workers or default_workers())
+        n = min(int(workers or default_workers()), default_workers())
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR)
         client = Client(cluster)
         closers += [cluster.close, client.close]
-        desc = {"executor": "dask", "scheduler": "local cluster", "workers": n}
+        desc = {"executor": "dask", "scheduler": "local cluster", "workers": n,
+                **({"workers_requested": int(workers)} if capped else {})}
     return _dask_handle(client, closers, desc)
