@@ -31,7 +31,7 @@ from sim.analysis.digest import BAND_RUNGS, Layout
 from sim.analysis.outcomes import outcome_table
 from sim.ensemble.engine import Job, Report, execute
 from sim.ensemble.executors import ExecutorHandle, open_executor
-from sim.ensemble.seeds import child_seeds
+from sim.ensemble.seeds import check_seed, child_seeds
 from sim.ensemble.worker import RunFn
 from sim.errors import FlashpointError
 
@@ -290,10 +290,12 @@ def run_many(scenario: Any, variants: Sequence[str | None], runs: int = 200, see
         scenarios: Instead of variants, ready scenarios to run (e.g. sweep points).
         labels: Names of ``scenarios``.
     """
-    if int(runs) < 1:
+    seed = check_seed(seed)
+    runs = check_seed(runs, "runs")
+    if runs < 1:
         raise FlashpointError(f"runs must be at least 1, got {runs}")
     try:
-        seeds = child_seeds(int(seed), int(runs))
+        seeds = child_seeds(seed, runs)
     except ValueError as exc:
         raise FlashpointError(str(exc)) from None
     if scenarios is None:

@@ -14,9 +14,17 @@ mixing took 0.4 ms per 1,000 but copied numpy's private constants).
 
 from __future__ import annotations
 
+import numbers
+from typing import Any
+
 import numpy as np
 
-__all__ = ["child_seeds", "MAX_RUNS"]
+from sim.errors import FlashpointError
+
+__all__ = ["child_seeds", "check_seed", "MAX_RUNS", "DEFAULT_SEED"]
+
+#: The seed used when none is given (``seed=None``).
+DEFAULT_SEED = 0
 
 #: The largest ensemble accepted (a documented limit; see docs/cli.md).
 MAX_RUNS = 1_000_000
@@ -46,3 +54,22 @@ def child_seeds(seed: int, runs: int) -> list[int]:
     for a in range(0, int(runs), _CHUNK):  # spawn continues where the last call stopped
         out += [int(c.generate_state(1)[0]) for c in parent.spawn(min(_CHUNK, int(runs) - a))]
     return out
+
+
+def check_seed(seed: Any, what: str = "seed") -> int:
+    """Return ``seed`` as an ``int`` if it is a non-negative integer (``None``: :data:`DEFAULT_SEED`).
+
+    Python and numpy integers are accepted; ``True``/``False``, floats (``1.5``, even ``2.0``)
+    and strings are refused rather than converted, so a seed is never silently truncated.
+
+    Raises:
+        FlashpointError: a bool, a float, a string or a negative number.
+    """
+    if seed is None:
+        return DEFAULT_SEED
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
+        raise FlashpointError(f"{what} must be a non-negative integer, got {seed!r} ({type(seed).__name__}); "
+                              "seeds are never rounded or converted")
+    if int(seed) < 0:
+        raise FlashpointError(f"{what} must be a non-negative integer, got {int(seed)}")
+    return int(seed)
