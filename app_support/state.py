@@ -413,7 +413,7 @@ def ensemble(scenario: Scenario, variant: str, seed: int, runs: int):
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scenario: Scenario, _progress: Callable):
-    from sim.analysis.compare import compare
+    from sim.ensemble import compare
 
     return compare(_scenario, variants=list(variants), runs=runs, seed=seed, executor=executor(), progress=_progress,
                    batch_size=task_runs(_scenario, runs))

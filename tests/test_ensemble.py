@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis import compare, compare_results
-from sim.ensemble import child_seeds, latin_hypercube, run_ensemble, run_many, run_sweep
+from sim.analysis import compare_results
+from sim.ensemble import child_seeds, compare, latin_hypercube, run_ensemble, run_many, run_sweep
 from sim.ensemble.sweep import with_parameters
 from sim.ensemble.worker import run_one
 from sim.errors import FlashpointError
@@ -413,9 +413,9 @@ def test_opening_a_pool_imports_nothing_heavy_and_public_names_resolve():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.strip() == "[]"
-    import sim.analysis.compare  # noqa: F401 — the submodule, imported first
-    from sim.analysis import Comparison, compare
-    from sim.ensemble import open_executor, run_ensemble
+    import sim.ensemble.comparison  # noqa: F401 — a submodule, imported first
+    from sim.analysis import Comparison
+    from sim.ensemble import compare, open_executor, run_ensemble
 
-    assert callable(compare) and compare.__module__ == "sim.analysis.compare"
+    assert callable(compare) and compare.__module__ == "sim.ensemble.comparison"
     assert Comparison.__name__ == "Comparison" and callable(run_ensemble) and callable(open_executor)

@@ -2,7 +2,7 @@
 
 These are plain Typer command functions; the main application registers them with
 :func:`register` (``app.command()(ensemble)`` …). They only parse input, call the public API
-(:func:`sim.ensemble.run_ensemble`, :func:`sim.analysis.compare`, :func:`sim.ensemble.run_sweep`)
+(:func:`sim.ensemble.run_ensemble`, :func:`sim.ensemble.compare`, :func:`sim.ensemble.run_sweep`)
 and print. Exit status: 0 success; 1 invalid input (a :class:`~sim.errors.FlashpointError`, printed
 as one message, never a traceback); 2 usage error (bad or conflicting options, from Typer/Click);
 3 incomplete: some runs failed or were not run (reported with their seeds; what finished is
@@ -374,7 +374,7 @@ def compare(
 
         with _scenario_and_executor(file, executor, workers, scheduler, has_variants, runs * 2, out) as (sc, ex):
             # after the pool is open (see _executor)
-            from sim.analysis import compare as run_compare
+            from sim.ensemble import compare as run_compare
 
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} baseline + {len(names) or len(sc.variant_names())} variant(s)") as prog:
                 cmp = run_compare(sc, names or None, runs=runs, seed=seed, executor=ex, workers=workers, progress=prog,

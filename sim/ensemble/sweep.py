@@ -35,8 +35,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from sim.analysis.digest import BAND_RUNGS
+from sim.analysis.outcomes import records
 from sim.ensemble.ensemble import EnsembleResult, run_many
 from sim.errors import FlashpointError
+from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
+from sim.storage.results import write_sweep
 
 __all__ = ["latin_hypercube", "with_parameters", "run_sweep", "SweepResult", "sensitivity_table", "HEADLINE"]
 
@@ -121,8 +124,8 @@ def sensitivity_table(points: pd.DataFrame, parameters: Sequence[str], outcomes:
     rows = []
     if s < 3:
         return pd.DataFrame(columns=["outcome", "parameter", "spearman", "srrc", "r2", "weak"])
-    R = np.column_stack([_rank(points[p].to_numpy()) for p in parameters]) if parameters else np.zeros((s, 0))
-    Z = (R - R.mean(axis=0)) / np.where(R.std(axis=0) > 0, R.std(axis=0), 1.0)
+    ranks = np.column_stack([_rank(points[p].to_numpy()) for p in parameters]) if parameters else np.zeros((s, 0))
+    z_ranks = (ranks - ranks.mean(axis=0)) / np.where(ranks.std(axis=0) > 0, ranks.std(axis=0), 1.0)
     noise = 2.0 / math.sqrt(s)
     for o in outcomes:
         y = points[o].to_numpy(dtype=float)
@@ -130,8 +133,8 @@ def sensitivity_table(points: pd.DataFrame, parameters: Sequence[str], outcomes:
             continue
         ry = _rank(y)
         zy = (ry - ry.mean()) / ry.std()
-        beta, *_ = np.linalg.lstsq(Z, zy, rcond=None)
-        resid = zy - Z @ beta
+        beta, *_ = np.linalg.lstsq(z_ranks, zy, rcond=None)
+        resid = zy - z_ranks @ beta
         r2 = 1.0 - float(resid @ resid) / float(zy @ zy)
         for j, p in enumerate(parameters):
             rho = _spearman(points[p].to_numpy(dtype=float), y)
@@ -196,8 +199,6 @@ class SweepResult:
 
     def manifest(self) -> dict[str, Any]:
         """Describe what produced the sweep (manifest.json)."""
-        from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
-
         return {"schema": MANIFEST_SCHEMA, "kind": "sweep", "scenario": self.scenario.id, "title": self.scenario.title,
                 "scenario_hash": scenario_hash(self.scenario), "variant": self.variant, "seed": self.seed,
                 "samples": self.samples, "runs_per_point": self.runs, "seeds": list(self.seeds),
@@ -208,18 +209,14 @@ class SweepResult:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``--json`` output of ``flashpoint sweep`` (schema in docs/cli.md)."""
-        from sim.ensemble.ensemble import _records
-
         m = self.manifest()
         return {"schema": "flashpoint.sweep/1", **{k: m[k] for k in ("scenario", "title", "scenario_hash", "variant", "seed",
                                                                      "samples", "runs_per_point", "uncertainties", "partial",
                                                                      "failures", "timing")},
-                "points": _records(self.points), "sensitivity": _records(self.sensitivity), "summary": self.summary_text()}
+                "points": records(self.points), "sensitivity": records(self.sensitivity), "summary": self.summary_text()}
 
     def to_dir(self, path: str, format: str = "parquet") -> list[str]:  # noqa: A002
         """Write points, sensitivity and manifest."""
-        from sim.storage.results import write_sweep
-
         return write_sweep(self, path, format=format)
 
 

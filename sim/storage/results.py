@@ -34,6 +34,7 @@ import pandas as pd
 
 from sim.analysis.aggregate import RunTable
 from sim.analysis.digest import BAND_RUNGS, SERIES, Layout
+from sim.analysis.outcomes import outcome_table
 from sim.errors import FlashpointError
 from sim.storage.files import atomic_dir
 from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
@@ -158,7 +159,7 @@ def _write_runs(res: Any, p: Path, format: str) -> list[str]:  # noqa: A002
 
 
 def write_comparison(cmp: Any, path: str | Path, format: str = "parquet") -> list[str]:  # noqa: A002
-    """Write a :class:`~sim.analysis.Comparison`: its table, verdicts, manifest and every ensemble."""
+    """Write a comparison (:class:`~sim.analysis.Comparison` of finished ensembles): its table, verdicts, manifest and every ensemble."""
     return _atomically(path, format, lambda tmp: _write_comparison(cmp, tmp, format))
 
 
@@ -223,8 +224,6 @@ class StoredEnsemble:
     @property
     def outcomes(self) -> pd.DataFrame:
         """Outcome statistics recomputed from the stored per-run indicators."""
-        from sim.analysis.outcomes import outcome_table
-
         st = self.manifest.get("statistics", {})
         return outcome_table(self.table, self.layout, seed=self.seed, resamples=int(st.get("bootstrap_resamples", 2000)),
                              precision=float(st.get("precision", 0.02)))
