@@ -95,7 +95,7 @@ class _Scheduler:
     def __init__(self, jobs: Sequence[Job], handle: ExecutorHandle, progress: Progress | None,
                  batch_size: int | None, run_fn: RunFn | None):
         self.jobs = list(jobs)
-        self.h = handle
+        self.handle = handle
         self.progress = progress
         self.fixed = batch_size
         self.run_fn = run_fn
@@ -123,12 +123,12 @@ class _Scheduler:
             # equal size, so that the workers finish together
             j = min(self.job_at, len(self.jobs) - 1)
             cap = max(1, min(MAX_BATCH, lanes_for(len(self.jobs[j].scenario.actors))))
-            per_slot = math.ceil(self.report.total / self.h.slots)
+            per_slot = math.ceil(self.report.total / self.handle.slots)
             return max(1, math.ceil(per_slot / math.ceil(per_slot / cap)))
         if self.est is None:
             return 1
         size = int(TARGET_TASK_SECONDS / max(self.est, 1e-6))
-        tail = math.ceil(self.remaining() / (2 * self.h.slots))
+        tail = math.ceil(self.remaining() / (2 * self.handle.slots))
         return max(1, min(size, tail, MAX_BATCH))
 
     def next_task(self) -> Task | None:
@@ -230,7 +230,7 @@ class _Scheduler:
 
     def run_pool(self) -> None:
         futures = self.futures
-        slots = self.h.slots
+        slots = self.handle.slots
 
         def admissible() -> Task | None:
             """The next task to submit now, or None (see the module docstring: retries first)."""
@@ -249,7 +249,7 @@ class _Scheduler:
         def top_up() -> None:
             while (task := admissible()) is not None:
                 try:
-                    fut = self.h.executor.submit(run_batch, task)  # type: ignore[union-attr]
+                    fut = self.handle.executor.submit(run_batch, task)  # type: ignore[union-attr]
                 except (cf.BrokenExecutor, RuntimeError) as exc:
                     self._broken(task, futures, exc)
                     continue
@@ -285,14 +285,14 @@ class _Scheduler:
 
     def _watch(self) -> None:
         """While nothing finishes: ask the executor whether it can still work (a hang is an error)."""
-        problem = self.h.health()
+        problem = self.handle.health()
         if problem is None:
             self.stalled_since = None
             return
         now = time.monotonic()
         if self.stalled_since is None:
             self.stalled_since = now
-        if now - self.stalled_since < self.h.stall_timeout:
+        if now - self.stalled_since < self.handle.stall_timeout:
             return
         # give up: whatever is in flight or not yet submitted is not run, with the reason
         self.report.executor["error"] = problem
@@ -319,9 +319,9 @@ class _Scheduler:
         lost = [task] + list(futures.values())
         futures.clear()
         self.report.executor["workers_lost"] = int(self.report.executor.get("workers_lost", 0)) + 1
-        if not self.h.can_renew or self.h.renewals >= MAX_RENEWALS:
-            why = (f"the executor broke ({type(exc).__name__}: {exc})" if not self.h.can_renew
-                   else f"worker processes died {self.h.renewals + 1} times (limit {MAX_RENEWALS})")
+        if not self.handle.can_renew or self.handle.renewals >= MAX_RENEWALS:
+            why = (f"the executor broke ({type(exc).__name__}: {exc})" if not self.handle.can_renew
+                   else f"worker processes died {self.handle.renewals + 1} times (limit {MAX_RENEWALS})")
             for t in lost:
                 self.fail_task(t, f"{why} while running this seed")
             # the executor cannot take more work: whatever was not submitted is not run
@@ -333,7 +333,7 @@ class _Scheduler:
             self.cursor = [len(j.seeds) for j in self.jobs]
             self.report.partial = True
             return
-        self.h.renew()
+        self.handle.renew()
         if len(lost) == 1:  # it ran alone: the dead worker was running this task
             t = lost[0]
             if len(t.items) == 1:
@@ -367,33 +367,33 @@ def execute(jobs: Sequence[Job], handle: ExecutorHandle, *, progress: Progress |
         A :class:`Report`. On ``KeyboardInterrupt`` the finished runs have been delivered and the
         report is marked partial and interrupted (the interrupt is not re-raised).
     """
-    sch = _Scheduler(jobs, handle, progress, batch_size, run_fn)
+    scheduler = _Scheduler(jobs, handle, progress, batch_size, run_fn)
     t0 = time.perf_counter()
     try:
         if handle.kind == "inprocess":
-            sch.run_inprocess()
+            scheduler.run_inprocess()
         else:
-            sch.run_pool()
+            scheduler.run_pool()
     except KeyboardInterrupt:
-        sch.report.interrupted = sch.report.partial = True
-        _drain(sch, handle)
+        scheduler.report.interrupted = scheduler.report.partial = True
+        _drain(scheduler, handle)
     except BaseException:
         # e.g. the progress callback cancelled the work (the app's Cancel button): tasks not yet
         # started are withdrawn, so that a shared pool is free again for the next request
-        for fut in list(sch.futures):
+        for fut in list(scheduler.futures):
             fut.cancel()
         raise
-    sch.report.seconds = time.perf_counter() - t0
-    sch.report.not_run = sch.report.total - sch.report.ok - len(sch.report.failures)
-    if sch.report.not_run:
-        sch.report.partial = True
-    return sch.report
+    scheduler.report.seconds = time.perf_counter() - t0
+    scheduler.report.not_run = scheduler.report.total - scheduler.report.ok - len(scheduler.report.failures)
+    if scheduler.report.not_run:
+        scheduler.report.partial = True
+    return scheduler.report
 
 
-def _drain(sch: _Scheduler, handle: ExecutorHandle) -> None:
+def _drain(scheduler: _Scheduler, handle: ExecutorHandle) -> None:
     """After Ctrl-C: stop the executor, keep every run that finished, in replication order."""
-    pending = dict(sch.futures)
-    sch.futures.clear()
+    pending = dict(scheduler.futures)
+    scheduler.futures.clear()
     for fut in pending:
         fut.cancel()
     try:
@@ -404,9 +404,9 @@ def _drain(sch: _Scheduler, handle: ExecutorHandle) -> None:
     except KeyboardInterrupt:  # a second Ctrl-C: do not wait for running tasks
         if handle.owned and handle.executor is not None:
             handle.executor.shutdown(wait=False, cancel_futures=True)
-    sch.progress = None
+    scheduler.progress = None
     for fut in pending:
         if fut.done() and not fut.cancelled() and fut.exception() is None:
-            sch.deliver(fut.result())
-    for j in range(len(sch.jobs)):
-        sch.flush(j, contiguous=False)
+            scheduler.deliver(fut.result())
+    for j in range(len(scheduler.jobs)):
+        scheduler.flush(j, contiguous=False)
