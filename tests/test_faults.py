@@ -75,3 +75,26 @@ def test_a_worker_killed_from_outside_loses_no_run():
     assert res.report.executor["workers_lost"] >= 1
     ref = run_ensemble(sc, runs=60, seed=3, executor="inprocess")
     assert res.per_run.equals(ref.per_run)
+
+
+def test_a_pool_with_a_dead_worker_is_seen_broken_through_the_public_api():
+    from sim.ensemble.executors import new_process_pool, pool_is_broken
+
+    pool = new_process_pool(1, "spawn")
+    try:
+        assert pool.submit(os.getpid).result(timeout=120) != os.getpid()
+        assert not pool_is_broken(pool)
+        fut = pool.submit(os.kill, pool.submit(os.getpid).result(timeout=60), signal.SIGKILL)
+        with pytest.raises(Exception):  # noqa: B017 — BrokenProcessPool
+            fut.result(timeout=60)
+        assert pool_is_broken(pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    assert pool_is_broken(pool)  # shut down: no more tasks either
+
+
+def test_no_private_attributes_of_the_standard_library_pools_are_read():
+    for rel in ("sim/ensemble/executors.py", "sim/ensemble/engine.py", "app_support/state.py"):
+        src = (ROOT / rel).read_text(encoding="utf-8")
+        for private in ("_max_workers", "_processes", "\"_broken\"", "._broken"):
+            assert private not in src, (rel, private)

@@ -251,7 +251,7 @@ class _Scheduler:
                 try:
                     fut = self.handle.executor.submit(run_batch, task)  # type: ignore[union-attr]
                 except (cf.BrokenExecutor, RuntimeError) as exc:
-                    self._broken(task, futures, exc)
+                    self._worker_lost(task, futures, exc)
                     continue
                 futures[fut] = task
 
@@ -270,7 +270,7 @@ class _Scheduler:
                 try:
                     res = fut.result()
                 except cf.BrokenExecutor as exc:
-                    self._broken(task, futures, exc)
+                    self._worker_lost(task, futures, exc)
                     continue
                 except cf.CancelledError:
                     self.fail_task(task, "cancelled")
@@ -306,7 +306,7 @@ class _Scheduler:
             self.fail_task(t, f"not run: {problem}")
         self.cursor = [len(j.seeds) for j in self.jobs]
 
-    def _broken(self, task: Task, futures: dict[cf.Future, Task], exc: BaseException) -> None:
+    def _worker_lost(self, task: Task, futures: dict[cf.Future, Task], exc: BaseException) -> None:
         """Handle a dead worker: retry the lost runs on a fresh pool, or give up on them.
 
         Every task that was in flight is retried *solo* (with nothing else in flight), so that a

@@ -39,7 +39,7 @@ from typing import Any
 
 from sim.errors import FlashpointError
 
-__all__ = ["ExecutorHandle", "open_executor", "default_workers", "EXECUTOR_NAMES"]
+__all__ = ["ExecutorHandle", "open_executor", "default_workers", "new_process_pool", "pool_is_broken", "EXECUTOR_NAMES"]
 
 #: Executor names accepted as strings.
 EXECUTOR_NAMES = ("process", "inprocess", "dask")
@@ -90,6 +90,7 @@ class ExecutorHandle:
     stall_timeout: float = 60.0
     _client: Any = None
     _seen_workers: set = field(default_factory=set)
+    _workers: list = field(default_factory=list)
 
     def health(self) -> str | None:
         """Return why the executor cannot run tasks now (``None``: it can), noting lost Dask workers.
@@ -137,6 +138,7 @@ class ExecutorHandle:
         # in milliseconds and outlives the pools (a bisection after a crash renews several times)
         method = self._requested_method or _renewal_method()
         self.executor = _process_pool(self.slots, method)
+        self._workers = []  # started on demand; shutdown() stops them
         self.description["start_method_after_renewal"] = method
         self.renewals += 1
 
@@ -149,9 +151,10 @@ class ExecutorHandle:
         if kill and self.owned and isinstance(self.executor, cf.ProcessPoolExecutor):
             if hasattr(self.executor, "terminate_workers"):  # Python ≥ 3.14
                 self.executor.terminate_workers()
-            else:
-                for proc in list(getattr(self.executor, "_processes", {}).values()):
-                    proc.terminate()
+            else:  # the worker processes this handle saw start (multiprocessing's public API)
+                for proc in self._workers:
+                    if proc.is_alive():
+                        proc.terminate()
         if self.owned and self.executor is not None:
             self.executor.shutdown(wait=wait, cancel_futures=cancel)
         for fn in reversed(self._closers):
@@ -164,6 +167,38 @@ class ExecutorHandle:
 
 def _noop() -> None:
     return None
+
+
+def new_process_pool(workers: int | None = None, start_method: str | None = None, *,
+                     preload: tuple[str, ...] = ("sim.model", "sim.ensemble.worker")) -> cf.ProcessPoolExecutor:
+    """A process pool for replications, for a caller that keeps it (e.g. a server for its lifetime).
+
+    Its workers run :func:`~sim.ensemble.worker.init_worker` (model imported, one BLAS thread,
+    catalog read). ``start_method`` defaults to ``forkserver`` where available, with ``preload``
+    imported once by the fork server (safe with threads, fast to start each worker), else
+    ``spawn``. Pass it to :func:`open_executor` (with its ``workers``) or to ``run_ensemble`` as
+    ``executor=``; check it with :func:`pool_is_broken` and replace it when broken.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
+    if method == "forkserver" and preload:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    return _process_pool(int(workers or default_workers()), method)
+
+
+def pool_is_broken(pool: cf.Executor) -> bool:
+    """True when ``pool`` can take no more tasks (a worker process died, or it was shut down).
+
+    Uses only the documented behaviour of :meth:`concurrent.futures.Executor.submit`, which raises
+    ``BrokenExecutor`` (or ``RuntimeError`` after shutdown) for such a pool; a healthy pool runs a
+    no-op task.
+    """
+    try:
+        fut = pool.submit(_noop)
+    except (cf.BrokenExecutor, RuntimeError):
+        return True
+    fut.cancel()
+    return False
 
 
 def _process_pool(workers: int, start_method: str | None) -> cf.ProcessPoolExecutor:
@@ -220,7 +255,7 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
     if scheduler and executor in ("process", None):
         executor = "dask"
     if isinstance(executor, cf.Executor):
-        slots = int(getattr(executor, "_max_workers", 0) or workers or default_workers())
+        slots = int(workers or default_workers())  # a caller's pool: its size as told (default: the cores)
         return ExecutorHandle(kind="executor", executor=executor, slots=slots, owned=False,
                               description={"executor": type(executor).__name__, "workers": slots})
     if _is_dask_client(executor):
@@ -240,7 +275,10 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
             from sim.ensemble.worker import warm_catalog
 
             warm_catalog()  # likewise the catalog tables (once per process)
-        handle = ExecutorHandle(kind="process", executor=_process_pool(n, method), slots=n, owned=True,
+        before = set(multiprocessing.active_children())
+        pool = _process_pool(n, method)  # with fork, every worker has started by now
+        handle = ExecutorHandle(kind="process", executor=pool, slots=n, owned=True,
+                                _workers=[p for p in multiprocessing.active_children() if p not in before],
                                 description={"executor": "process", "workers": n, "start_method": method},
                                 _start_method=method, _requested_method=start_method)
         if capped:
