@@ -131,3 +131,53 @@ def test_worker_memory_stays_flat_over_tasks_of_a_large_world():
     on, off = rss("on"), rss("off")
     assert max(on[1:]) - on[1] < 40, on          # flat after the first task (measured: +3 MB)
     assert off[-1] - off[1] > 3 * max(1.0, max(on[1:]) - on[1]), (on, off)  # what it was: +65 MB per task
+
+
+# ------------------------------------------------------------------ Dask
+def _short_scenario() -> Scenario:
+    data = yaml.safe_load(FOUNDING.read_text(encoding="utf-8"))
+    data["calendar"]["horizon"] = 4
+    return Scenario.model_validate(data)
+
+
+def test_dask_with_no_worker_left_gives_up_with_a_clear_message(short_yaml):
+    distributed = pytest.importorskip("distributed")
+    from sim.ensemble.executors import open_executor
+
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        handle = open_executor(client)
+        handle.stall_timeout = 2.0
+        t0 = time.monotonic()
+        res = run_ensemble(_short_scenario(), runs=4, seed=0, executor=handle)
+        assert time.monotonic() - t0 < 60
+        assert res.partial and res.completed == 0 and res.report.not_run == 4
+        assert "no Dask worker is left" in res.report.executor["error"]
+        # the command line: exit 3 and the reason on standard error, not a wait forever
+        env = {**os.environ, "FLASHPOINT_DASK_WAIT": "2"}
+        r = subprocess.run([sys.executable, "-m", "sim", "ensemble", str(short_yaml), "-n", "3", "--scheduler",
+                            cluster.scheduler_address, "--json"], capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 3, r.stderr
+        assert "no Dask worker is left" in r.stderr and "3 not run" in r.stderr
+
+
+def test_a_lost_dask_worker_is_reported_and_no_run_is_lost():
+    distributed = pytest.importorskip("distributed")
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+        killed: list[int] = []
+
+        def progress(done, total):
+            if done >= 2 and not killed:
+                killed.append(pids[0])
+                os.kill(pids[0], signal.SIGKILL)
+
+        res = run_ensemble(_short_scenario(), runs=40, seed=1, executor=client, batch_size=2, run_fn=slow_run,
+                           progress=progress)
+    assert killed
+    assert res.completed == 40 and not res.partial
+    assert res.report.executor["workers_lost"] >= 1
+    assert res.to_json()["executor"]["workers_lost"] >= 1

@@ -294,16 +294,13 @@ class _Scheduler:
             self.stalled_since = now
         if now - self.stalled_since < self.handle.stall_timeout:
             return
-        # give up: whatever is in flight or not yet submitted is not run, with the reason
-        self.report.executor["error"] = problem
+        # give up: whatever is in flight or not yet submitted is not run (counted in not_run)
+        self.report.executor["error"] = f"gave up after {self.handle.stall_timeout:.0f} s: {problem}"
         self.report.partial = True
         for fut in list(self.futures):
             fut.cancel()
-        lost = list(self.futures.values()) + list(self.retry)
         self.futures.clear()
         self.retry.clear()
-        for t in lost:
-            self.fail_task(t, f"not run: {problem}")
         self.cursor = [len(j.seeds) for j in self.jobs]
 
     def _worker_lost(self, task: Task, futures: dict[cf.Future, Task], exc: BaseException) -> None:
@@ -383,6 +380,10 @@ def execute(jobs: Sequence[Job], handle: ExecutorHandle, *, progress: Progress |
         for fut in list(scheduler.futures):
             fut.cancel()
         raise
+    handle.health()  # a last look: Dask workers lost while tasks kept finishing
+    for key in ("workers_lost", "workers_lost_names", "workers_now"):
+        if key in handle.description:
+            scheduler.report.executor[key] = handle.description[key]
     scheduler.report.seconds = time.perf_counter() - t0
     scheduler.report.not_run = scheduler.report.total - scheduler.report.ok - len(scheduler.report.failures)
     if scheduler.report.not_run:

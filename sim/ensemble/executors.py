@@ -224,7 +224,18 @@ def _is_dask_client(obj: Any) -> bool:
     return mod.startswith("distributed") and type(obj).__name__ == "Client"
 
 
-def _dask_handle(client: Any, closers: list, description: dict[str, Any], stall_timeout: float = 60.0) -> ExecutorHandle:
+#: Environment variable: seconds to wait with no Dask worker before giving up (default 60).
+STALL_ENV = "FLASHPOINT_DASK_WAIT"
+
+
+def _stall_timeout() -> float:
+    try:
+        return max(1.0, float(os.environ.get(STALL_ENV, "60")))
+    except ValueError:
+        return 60.0
+
+
+def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> ExecutorHandle:
     try:
         nthreads = dict(client.nthreads())
     except Exception:  # noqa: BLE001 — an old or unusual client: assume one slot
@@ -233,7 +244,7 @@ def _dask_handle(client: Any, closers: list, description: dict[str, Any], stall_
     description.update({"dask_workers": len(nthreads), "workers": slots})
     return ExecutorHandle(kind="dask", executor=client.get_executor(pure=False), slots=slots, owned=False,
                           description=description, _closers=closers, _client=client,
-                          _seen_workers=set(nthreads), stall_timeout=stall_timeout)
+                          _seen_workers=set(nthreads), stall_timeout=_stall_timeout())
 
 
 def open_executor(executor: str | cf.Executor | Any = "process", workers: int | None = None,
