@@ -214,9 +214,9 @@ def _rows_for(base: Any, var: Any, seed: int, resamples: int, precision: float) 
     kv = np.array([x[2] for x in dm], dtype=int)
     dnames = [x[0] for x in dm]
 
-    def prop(outcome: str, X: np.ndarray, Y: np.ndarray, names: list[str], who: str) -> None:
+    def prop(outcome: str, base_x: np.ndarray, var_y: np.ndarray, names: list[str], who: str) -> None:
         for c, nm in enumerate(names):
-            x, y = X[:, c], Y[:, c]
+            x, y = base_x[:, c], var_y[:, c]
             sx, sy = int(x.sum()), int(y.sum())
             if sx == 0 and sy == 0:
                 continue
@@ -236,27 +236,27 @@ def _rows_for(base: Any, var: Any, seed: int, resamples: int, precision: float) 
                          "se_diff": math.sqrt(var_d / n) if n > 1 else math.nan,
                          "runs_needed": runs_needed(var_d, precision) if n > 1 else 0, "n": n})
 
-    def means(outcome: str, X: np.ndarray, Y: np.ndarray, names: list[str], who: str, purpose: int) -> None:
-        if X.shape[1] == 0:
+    def means(outcome: str, base_x: np.ndarray, var_y: np.ndarray, names: list[str], who: str, purpose: int) -> None:
+        if base_x.shape[1] == 0:
             return
-        X = X.astype(float)
-        Y = Y.astype(float)
-        keep = ~((X == X[:1]).all(axis=0) & (Y == X[:1]).all(axis=0))  # identical constants: nothing to say
+        base_x = base_x.astype(float)
+        var_y = var_y.astype(float)
+        keep = ~((base_x == base_x[:1]).all(axis=0) & (var_y == base_x[:1]).all(axis=0))  # identical constants: nothing to say
         if not keep.any():
             return
-        X, Y = X[:, keep], Y[:, keep]
+        base_x, var_y = base_x[:, keep], var_y[:, keep]
         names = [nm for nm, k in zip(names, keep, strict=True) if k]
         s = bootstrap_seed(seed, purpose)
         sb, sv, sp, su = s.spawn(4)
-        b_est, b_lo, b_hi = bootstrap_means(X, sb, resamples)
-        v_est, v_lo, v_hi = bootstrap_means(Y, sv, resamples)
-        d, dlo, dhi = bootstrap_diff(X, Y, sp, paired=True, resamples=resamples)
-        _, ulo, uhi = bootstrap_diff(X, Y, su, paired=False, resamples=resamples)
-        D = Y - X
+        b_est, b_lo, b_hi = bootstrap_means(base_x, sb, resamples)
+        v_est, v_lo, v_hi = bootstrap_means(var_y, sv, resamples)
+        d, dlo, dhi = bootstrap_diff(base_x, var_y, sp, paired=True, resamples=resamples)
+        _, ulo, uhi = bootstrap_diff(base_x, var_y, su, paired=False, resamples=resamples)
+        diffs = var_y - base_x
         for c, nm in enumerate(names):
-            x, y = X[:, c], Y[:, c]
+            x, y = base_x[:, c], var_y[:, c]
             corr = float(np.corrcoef(x, y)[0, 1]) if (x.std() > 0 and y.std() > 0) else math.nan
-            var_d = float(np.var(D[:, c], ddof=1)) if n > 1 else math.nan
+            var_d = float(np.var(diffs[:, c], ddof=1)) if n > 1 else math.nan
             rows.append({"variant": name, "outcome": outcome, "kind": "mean",
                          "dyad": nm if who == "dyad" else "", "actor": nm if who == "actor" else "",
                          "baseline": float(b_est[c]), "baseline_lo": float(b_lo[c]), "baseline_hi": float(b_hi[c]),

@@ -70,11 +70,11 @@ def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
     n = len(result.codes)
     iu = np.triu_indices(n, 1)
     fc = result.first_cross
-    ip, fp = result.initial_pledge, result.final_pledge
-    if ip is not None and fp is not None:
-        ip2 = np.maximum(ip, ip.T)[iu] >= 0.5
-        fp2 = np.maximum(fp, fp.T)[iu] >= 0.5
-        new, lost = fp2 & ~ip2, ip2 & ~fp2
+    initial, final_pledge = result.initial_pledge, result.final_pledge
+    if initial is not None and final_pledge is not None:
+        pledged_before = np.maximum(initial, initial.T)[iu] >= 0.5
+        pledged_after = np.maximum(final_pledge, final_pledge.T)[iu] >= 0.5
+        new, lost = pledged_after & ~pledged_before, pledged_before & ~pledged_after
     else:
         new = lost = np.zeros(len(iu[0]), dtype=bool)
     s = result.series
@@ -137,8 +137,8 @@ def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> RunB
         model.step()
     w = model.world
     iu = np.triu_indices(w.n, 1)
-    ip = np.maximum(model.initial_pledge, model.initial_pledge.transpose(0, 2, 1))[:, iu[0], iu[1]] >= 0.5
-    fp = np.maximum(w.pledge, w.pledge.transpose(0, 2, 1))[:, iu[0], iu[1]] >= 0.5
+    pledged_before = np.maximum(model.initial_pledge, model.initial_pledge.transpose(0, 2, 1))[:, iu[0], iu[1]] >= 0.5
+    pledged_after = np.maximum(w.pledge, w.pledge.transpose(0, 2, 1))[:, iu[0], iu[1]] >= 0.5
     milex = model.series["milex"]
     start = np.where(milex[0] != 0, milex[0], 1.0)
 
@@ -151,8 +151,8 @@ def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> RunB
         peak=model.peak[:, iu[0], iu[1]].astype(np.int8),
         final=w.level[:, iu[0], iu[1]].astype(np.int8),
         first=runs_first(np.stack([model.first_cross[b][:, iu[0], iu[1]] for b in (5, 7, 9)]), 1, np.int16),
-        alliance_new=fp & ~ip,
-        alliance_lost=ip & ~fp,
+        alliance_new=pledged_after & ~pledged_before,
+        alliance_lost=pledged_before & ~pledged_after,
         milex_change=(milex[-1] / start - 1.0).astype(np.float32),
         series=runs_first(np.stack([model.series[k] for k in ("milex", "capability", "max_threat")]), 2, np.float32),
         actor_level=runs_first(model.series["max_level"], 1, np.int8),
