@@ -107,6 +107,13 @@ def test_run_out_to_a_read_only_directory_fails_before_the_run(tmp_path):
         ro.chmod(0o755)
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc, which no one may write to")
+def test_run_out_where_nothing_can_be_written_fails_before_the_run():
+    res, out = invoke("run", FOUNDING, "--out", "/proc/flashpoint-out/sub")
+    assert res.exit_code == 1 and "not writable" in res.stderr
+    assert "What the scheduled events did" not in res.stdout
+
+
 def test_a_full_disk_is_found_before_the_work(short_file, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**9, 10**9 - 10**6, 10**6))
     res, out = invoke("ensemble", short_file, "-n", 3, "-e", "inprocess", "--out", tmp_path / "o")

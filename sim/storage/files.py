@@ -49,6 +49,12 @@ def check_destination(path: str | os.PathLike[str], expected_bytes: int = 0) -> 
         raise FlashpointError(f"{p}: cannot create the output directory: {base} is not a directory")
     if not os.access(base, os.W_OK | os.X_OK):
         raise FlashpointError(f"{p}: cannot write the output directory: {base} is not writable")
+    try:  # a real probe: permissions are not the whole story (read-only mounts, ACLs, root)
+        with tempfile.TemporaryFile(dir=base, prefix=".flashpoint-probe-"):
+            pass
+    except OSError as exc:
+        raise FlashpointError(f"{p}: cannot write the output directory: {base} is not writable "
+                              f"({exc.strerror or exc})") from None
     need = max(int(expected_bytes), MIN_FREE_BYTES)
     try:
         free = shutil.disk_usage(base).free
