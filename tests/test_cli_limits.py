@@ -154,3 +154,7 @@ def test_a_failed_write_leaves_nothing_half_written_ensemble(short_file, tmp_pat
     monkeypatch.undo()
     res, out = invoke("ensemble", short_file, "-n", 3, "-e", "inprocess", "--out", tmp_path / "o", "--format", "csv")
     assert res.exit_code == 0 and (tmp_path / "o" / "manifest.json").exists()
+    res, out = invoke("ensemble", short_file, "-n", 3, "-e", "inprocess", "--out", tmp_path / "new", "--format", "csv")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o777 & ~umask  # not the temporary directory's 0700

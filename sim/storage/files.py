@@ -81,6 +81,9 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result gets the usual mode
     except OSError as exc:
         raise FlashpointError(f"cannot create the output directory {dest}: {exc.strerror or exc}") from None
     try:
