@@ -30,6 +30,7 @@ def hostile_file(tmp_path_factory):
     d = yaml.safe_load(FOUNDING.read_text(encoding="utf-8"))
     d["title"] = "T " + HOSTILE
     d["briefing"]["question"] = "Q " + HOSTILE
+    d["actors"][0].setdefault("overrides", {})["name"] = "[/b]\x1b"
     for ev in d["events"]:
         ev["description"] = "D " + HOSTILE
     v = d["variants"][0]
@@ -67,7 +68,9 @@ def test_single_run_commands_print_hostile_text_as_text(hostile_file, command):
     assert res.exit_code == 0, out
     if command[0] != "validate":
         assert "[/bold][red]Pwn[/red]" in out  # the brackets are shown, not applied
-    assert "\\x1b" in out or command[0] == "validate" and "\\x1b" in out
+    if command[0] == "describe":
+        assert "[/b]\\x1b" in out  # the actor's name: brackets shown, ESC made visible
+    assert "\\x1b" in out  # the escapes are visible
 
 
 def test_ensemble_and_compare_print_hostile_text_as_text(hostile_file):
