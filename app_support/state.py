@@ -318,17 +318,11 @@ def executor() -> cf.Executor:
     """
     global _POOL
     with _POOL_LOCK:
-        if _POOL is None or getattr(_POOL, "_broken", False):
-            from sim.ensemble.executors import default_workers
-            from sim.ensemble.worker import init_worker
+        from sim.ensemble.executors import default_workers, new_process_pool, pool_is_broken
 
-            methods = multiprocessing.get_all_start_methods()
-            method = "forkserver" if "forkserver" in methods else "spawn"
-            ctx = multiprocessing.get_context(method)
-            if method == "forkserver":
-                ctx.set_forkserver_preload(["sim.model", "sim.ensemble.worker"])
+        if _POOL is None or pool_is_broken(_POOL):
             n = default_workers()
-            _POOL = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker)
+            _POOL = new_process_pool(n)  # forkserver with the model preloaded, else spawn
             from app_support.workers import warm
 
             list(_POOL.map(warm, range(n)))  # start and warm the workers now, not on the first click
@@ -413,7 +407,7 @@ def ensemble(scenario: Scenario, variant: str, seed: int, runs: int):
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scenario: Scenario, _progress: Callable):
-    from sim.analysis.compare import compare
+    from sim.ensemble import compare
 
     return compare(_scenario, variants=list(variants), runs=runs, seed=seed, executor=executor(), progress=_progress,
                    batch_size=task_runs(_scenario, runs))

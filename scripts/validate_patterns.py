@@ -23,13 +23,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from sim import __version__  # noqa: E402
+from sim.ensemble.seeds import child_seeds  # noqa: E402
 from sim.model import build_world, run_scenario  # noqa: E402
 from sim.scenario.loader import load_scenario  # noqa: E402
 from sim.validation import dangerous_dyads  # noqa: E402
 
 
 def seeds(n, master=2024):
-    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(master).spawn(n)]
+    return child_seeds(master, n)
 
 
 def wilson(k, n, z=1.96):

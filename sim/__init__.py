@@ -2,10 +2,11 @@
 
 The public API, used alike by the command line, the Streamlit app and notebooks:
 
-- :func:`load_scenario` / :func:`parse_scenario` — YAML → a validated, frozen :class:`Scenario`
-  (errors are located: ``FILE:LINE:COL: field: what is wrong``);
+- :func:`load_scenario` (a path) / :func:`parse_scenario` (YAML text or bytes) — YAML → a
+  validated, frozen :class:`Scenario` (errors are located: ``FILE:LINE:COL: field: what is
+  wrong``; the wrong kind of argument is a clear :class:`FlashpointError`, see :mod:`sim.api`);
 - :func:`run_scenario` — one seeded run → :class:`RunResult` (event log with causes, tidy tables,
-  narrative);
+  narrative); ``seed`` is a non-negative integer (``None``: 0), never rounded;
 - :mod:`sim.ensemble` and :mod:`sim.analysis` — Monte Carlo ensembles and paired comparisons.
 
 Layers (dependencies flow one way): front ends (``sim.cli``, ``app.py``) → ensemble/analysis →
@@ -22,9 +23,9 @@ __version__ = "0.1.0"
 # and ``import sim.errors`` start fast.
 _LAZY = {
     "RunResult": "sim.model",
-    "run_scenario": "sim.model",
-    "load_scenario": "sim.scenario.loader",
-    "parse_scenario": "sim.scenario.loader",
+    "run_scenario": "sim.api",
+    "load_scenario": "sim.api",
+    "parse_scenario": "sim.api",
     "Scenario": "sim.scenario.schema",
 }
 

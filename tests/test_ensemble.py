@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis import compare, compare_results
-from sim.ensemble import child_seeds, latin_hypercube, run_ensemble, run_many, run_sweep
+from sim.analysis import compare_results
+from sim.ensemble import child_seeds, compare, latin_hypercube, run_ensemble, run_many, run_sweep
 from sim.ensemble.sweep import with_parameters
 from sim.ensemble.worker import run_one
 from sim.errors import FlashpointError
@@ -55,11 +55,19 @@ def test_child_seeds_are_the_documented_spawn_and_prefix_stable():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 12345, 2**32 - 1, 2**32, 2**63 + 11, 2**130 + 3, 10**40])
-def test_vectorised_child_seeds_equal_numpys_seedsequence(seed):
-    """The vectorised derivation gives exactly numpy's SeedSequence(seed).spawn(k).generate_state(1)."""
+def test_child_seeds_equal_numpys_seedsequence_across_spawn_chunks(seed, monkeypatch):
+    """Spawning in chunks gives exactly numpy's SeedSequence(seed).spawn(k).generate_state(1)."""
+    import sim.ensemble.seeds as S
+
+    monkeypatch.setattr(S, "_CHUNK", 64)  # several chunks for 700 seeds
     ref = [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(700)]
     assert child_seeds(seed, 700) == ref
     assert child_seeds(seed, 0) == []
+
+
+def test_seeds_module_copies_no_numpy_internals():
+    src = (Path(__file__).resolve().parent.parent / "sim" / "ensemble" / "seeds.py").read_text()
+    assert "0x43B0D7E5" not in src.upper() and ".spawn(" in src
 
 
 # ------------------------------------------------------------------ determinism
@@ -265,6 +273,22 @@ def test_latin_hypercube_uses_each_stratum_once():
     np.testing.assert_array_equal(d, latin_hypercube(10, 3, seed=1))
 
 
+def test_sensitivity_spearman_is_scipys_with_ties():
+    from scipy.stats import spearmanr
+
+    from sim.ensemble.sweep import sensitivity_table
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 4, 30).astype(float)  # ties
+    y = x + rng.normal(0, 1, 30)
+    z = rng.random(30)
+    pts = pd.DataFrame({"a": x, "b": z, "out": np.round(y)})
+    t = sensitivity_table(pts, ["a", "b"], ["out"]).set_index("parameter")
+    assert t.loc["a", "spearman"] == pytest.approx(spearmanr(x, np.round(y)).statistic, abs=1e-12)
+    assert t.loc["b", "spearman"] == pytest.approx(spearmanr(z, np.round(y)).statistic, abs=1e-12)
+    assert abs(t.loc["a", "spearman"]) > 0.5
+
+
 def test_sweep_reports_sensitivity(sc):
     sw = run_sweep(sc, samples=6, runs=2, seed=0, executor="inprocess")
     assert len(sw.points) == 6 and set(sw.parameters) <= set(sw.points.columns)
@@ -389,9 +413,9 @@ def test_opening_a_pool_imports_nothing_heavy_and_public_names_resolve():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.strip() == "[]"
-    import sim.analysis.compare  # noqa: F401 — the submodule, imported first
-    from sim.analysis import Comparison, compare
-    from sim.ensemble import open_executor, run_ensemble
+    import sim.ensemble.comparison  # noqa: F401 — a submodule, imported first
+    from sim.analysis import Comparison
+    from sim.ensemble import compare, open_executor, run_ensemble
 
-    assert callable(compare) and compare.__module__ == "sim.analysis.compare"
+    assert callable(compare) and compare.__module__ == "sim.ensemble.comparison"
     assert Comparison.__name__ == "Comparison" and callable(run_ensemble) and callable(open_executor)

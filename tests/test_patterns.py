@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.ensemble.seeds import child_seeds
 from sim.model import CrisisModel, build_world, run_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def seeds(n: int, master: int = 2024) -> list[int]:
-    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(master).spawn(n)]
+    return child_seeds(master, n)
 
 
 # ---------------------------------------------------------------- dangerous dyads

@@ -4,21 +4,20 @@ Key parts: :class:`EnsembleAggregator` (per-run indicators plus bounded fan-char
 :mod:`sim.analysis.aggregate`), the quantile estimators (:mod:`sim.analysis.quantiles`), interval
 estimates (:mod:`sim.analysis.stats`: Wilson, Newcombe, bootstrap, runs needed), outcome tables
 (:mod:`sim.analysis.outcomes`) and paired comparisons with verdicts in words
-(:func:`compare`, :class:`Comparison`, :mod:`sim.analysis.compare`). Analysis works on results,
-never on the model: only :func:`compare`, a convenience, runs ensembles first.
+(:func:`compare_results`, :class:`Comparison`, :mod:`sim.analysis.compare`). Analysis works on
+results, never on the model, and imports neither :mod:`sim.ensemble` nor :mod:`sim.storage`:
+running the baseline and the variants first is :func:`sim.ensemble.compare`.
 """
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sim.analysis.aggregate import EnsembleAggregator, RunTable
-    from sim.analysis.compare import Comparison, compare, compare_results
+    from sim.analysis.compare import Comparison, compare_results
     from sim.analysis.digest import Layout, RunBatch, RunDigest
     from sim.analysis.outcomes import outcome_table
     from sim.analysis.stats import (
@@ -33,31 +32,14 @@ if TYPE_CHECKING:
 #: Where each public name lives; imported on first use (PEP 562), so that a worker process, which
 #: needs only :mod:`sim.analysis.digest` (numpy), never imports pandas for the statistics.
 _HOME = {
-    "EnsembleAggregator": "aggregate", "RunTable": "aggregate", "Comparison": "compare", "compare": "compare",
-    "compare_results": "compare", "Layout": "digest", "RunBatch": "digest", "RunDigest": "digest",
+    "EnsembleAggregator": "aggregate", "RunTable": "aggregate", "Comparison": "compare", "compare_results": "compare",
+    "Layout": "digest", "RunBatch": "digest", "RunDigest": "digest",
     "outcome_table": "outcomes", "bootstrap_ci": "stats", "bootstrap_diff": "stats", "bootstrap_means": "stats",
     "newcombe": "stats", "runs_needed": "stats", "wilson": "stats",
 }
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _HOME)
-
-
-class _Package(types.ModuleType):
-    """This package's module type, which keeps the function :func:`compare` in place.
-
-    The import system sets a package's attribute to each submodule it imports, so importing
-    :mod:`sim.analysis.compare` would replace the function of the same name (an eager
-    ``from … import compare`` used to undo that).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _HOME.get(name) == name:
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
@@ -70,7 +52,6 @@ __all__ = [
     "bootstrap_ci",
     "bootstrap_diff",
     "bootstrap_means",
-    "compare",
     "compare_results",
     "newcombe",
     "outcome_table",

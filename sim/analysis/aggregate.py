@@ -120,13 +120,19 @@ class RunTable:
         return {k: self[k] for k in self._spec}
 
 
-#: Bytes a streaming-quantile buffer may hold: quantiles are exact until it is full, then P².
+#: Bytes a streaming-quantile buffer may hold: quantiles are exact until it is full, then come
+#: from fixed bins that take at most as many bytes.
 EXACT_BUFFER_BYTES = 32_000_000
 
 
 def _exact_runs(cells: int) -> int:
     """Runs whose values a buffer of :data:`EXACT_BUFFER_BYTES` holds for ``cells`` float32 cells."""
     return int(np.clip(EXACT_BUFFER_BYTES // (4 * max(1, cells)), 16, 2048))
+
+
+def _bins(cells: int) -> int:
+    """Bins per cell whose uint32 counts fit in :data:`EXACT_BUFFER_BYTES` (16 to 1,024)."""
+    return int(np.clip(EXACT_BUFFER_BYTES // (4 * max(1, cells)) - 2, 16, 1024))
 
 
 class EnsembleAggregator:
@@ -155,13 +161,13 @@ class EnsembleAggregator:
         self.dyad_hist = CountHistogram((h1, d)) if dyad_levels and d else None
         self.actor_hist = CountHistogram((h1, n))
         self.system_hist = CountHistogram((h1,))
-        self.series = StreamingQuantiles((3, h1, n), buffer_runs=buffer_runs)
-        self.system = StreamingQuantiles((3, h1), buffer_runs=buffer_runs)
+        self.series = StreamingQuantiles((3, h1, n), buffer_runs=buffer_runs, bins=_bins(cells))
+        self.system = StreamingQuantiles((3, h1), buffer_runs=buffer_runs, bins=_bins(cells))
         self.dyad_tension = None
         if dyad_levels and d:
             # its own buffer, sized like the others' from its own cell count
             tbuf = min(_exact_runs(h1 * d), buffer_runs)
-            self.dyad_tension = StreamingQuantiles((h1, d), buffer_runs=tbuf)
+            self.dyad_tension = StreamingQuantiles((h1, d), buffer_runs=tbuf, bins=_bins(h1 * d))
         self.keep_runs = keep_runs
         self.runs: list[RunDigest] = []
         self.failed: list[dict] = []
@@ -245,7 +251,8 @@ class EnsembleAggregator:
         each other, 0–1) need a ``dyad``; ``milex``, ``capability`` and ``max_threat`` an ``actor``;
         ``max_level`` an actor or nothing (the system); ``mean_threat``, ``dyads_violent`` and
         ``dyads_war`` nothing. Rungs are exact (count histograms); continuous metrics are exact up
-        to the buffer size and P² estimates beyond it.
+        to the buffer size and binned beyond it, within a stated error bound (see
+        :class:`~sim.analysis.quantiles.StreamingQuantiles`).
 
         Raises:
             KeyError: unknown metric, dyad or actor.

@@ -8,14 +8,15 @@ correlation the pairing achieved, and the variance reduction it bought
 (``(var(X) + var(Y)) / var(Y − X)``). A difference whose paired interval excludes zero and which
 is not negligible (:data:`NEGLIGIBLE`) is *changed*, and gets a verdict in words.
 
-Analysis never re-runs the model: :func:`compare_results` works on finished (or stored and
-reloaded) ensembles; :func:`compare` is the convenience that runs them first.
+Analysis never runs the model: :func:`compare_results` works on finished (or stored and
+reloaded) ensembles. Running the baseline and the variants first is the ensemble layer's job
+(:func:`sim.ensemble.compare`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ from sim.analysis.stats import (
     wilson,
 )
 
-__all__ = ["Comparison", "compare", "compare_results", "COMPARISON_COLUMNS", "NEGLIGIBLE"]
+__all__ = ["Comparison", "compare_results", "COMPARISON_COLUMNS", "NEGLIGIBLE"]
 
 #: Differences smaller than these are not called changes even when detectable (documented in
 #: docs/cli.md): half a percentage point for probabilities, 0.05 rung for mean peaks, 0.1 point of
@@ -157,37 +158,6 @@ class Comparison:
     def _verdict(self, r: pd.Series) -> str:
         return _verdict_text(r, self.titles.get(r["variant"], r["variant"]))
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the ``--json`` output of ``flashpoint compare`` (schema in docs/cli.md)."""
-        from sim.ensemble.ensemble import _records
-        from sim.storage.manifest import scenario_hash
-
-        b = self.baseline
-        return {
-            "schema": "flashpoint.comparison/1",
-            "scenario": b.scenario.id,
-            "title": b.scenario.title,
-            "scenario_hash": scenario_hash(b.base_scenario),
-            "seed": b.seed,
-            "runs": self.runs,
-            "seeds": list(b.seeds),
-            "partial": self.partial,
-            "variants": [{"name": v.variant, "title": self.titles.get(v.variant, v.variant), "completed": v.completed,
-                          "failed": len(v.failures), "failures": v.failures,
-                          **self.correlation_summary().get(v.variant, {})} for v in self.variants],
-            "baseline": {"completed": b.completed, "failed": len(b.failures), "failures": b.failures},
-            "verdicts": list(self.verdicts),
-            "comparisons": _records(self.table),
-            "timing": {"wall_seconds": round(b.report.seconds, 4)},
-            "executor": b.report.executor,
-        }
-
-    def to_dir(self, path: str, format: str = "parquet") -> list[str]:  # noqa: A002
-        """Write the comparison table, every ensemble's tables and a manifest."""
-        from sim.storage.results import write_comparison
-
-        return write_comparison(self, path, format=format)
-
 
 def _verdict_text(r: pd.Series, title: str) -> str:
     up = r["diff"] > 0
@@ -244,9 +214,9 @@ def _rows_for(base: Any, var: Any, seed: int, resamples: int, precision: float) 
     kv = np.array([x[2] for x in dm], dtype=int)
     dnames = [x[0] for x in dm]
 
-    def prop(outcome: str, X: np.ndarray, Y: np.ndarray, names: list[str], who: str) -> None:
+    def prop(outcome: str, base_x: np.ndarray, var_y: np.ndarray, names: list[str], who: str) -> None:
         for c, nm in enumerate(names):
-            x, y = X[:, c], Y[:, c]
+            x, y = base_x[:, c], var_y[:, c]
             sx, sy = int(x.sum()), int(y.sum())
             if sx == 0 and sy == 0:
                 continue
@@ -266,27 +236,27 @@ def _rows_for(base: Any, var: Any, seed: int, resamples: int, precision: float) 
                          "se_diff": math.sqrt(var_d / n) if n > 1 else math.nan,
                          "runs_needed": runs_needed(var_d, precision) if n > 1 else 0, "n": n})
 
-    def means(outcome: str, X: np.ndarray, Y: np.ndarray, names: list[str], who: str, purpose: int) -> None:
-        if X.shape[1] == 0:
+    def means(outcome: str, base_x: np.ndarray, var_y: np.ndarray, names: list[str], who: str, purpose: int) -> None:
+        if base_x.shape[1] == 0:
             return
-        X = X.astype(float)
-        Y = Y.astype(float)
-        keep = ~((X == X[:1]).all(axis=0) & (Y == X[:1]).all(axis=0))  # identical constants: nothing to say
+        base_x = base_x.astype(float)
+        var_y = var_y.astype(float)
+        keep = ~((base_x == base_x[:1]).all(axis=0) & (var_y == base_x[:1]).all(axis=0))  # identical constants: nothing to say
         if not keep.any():
             return
-        X, Y = X[:, keep], Y[:, keep]
+        base_x, var_y = base_x[:, keep], var_y[:, keep]
         names = [nm for nm, k in zip(names, keep, strict=True) if k]
         s = bootstrap_seed(seed, purpose)
         sb, sv, sp, su = s.spawn(4)
-        b_est, b_lo, b_hi = bootstrap_means(X, sb, resamples)
-        v_est, v_lo, v_hi = bootstrap_means(Y, sv, resamples)
-        d, dlo, dhi = bootstrap_diff(X, Y, sp, paired=True, resamples=resamples)
-        _, ulo, uhi = bootstrap_diff(X, Y, su, paired=False, resamples=resamples)
-        D = Y - X
+        b_est, b_lo, b_hi = bootstrap_means(base_x, sb, resamples)
+        v_est, v_lo, v_hi = bootstrap_means(var_y, sv, resamples)
+        d, dlo, dhi = bootstrap_diff(base_x, var_y, sp, paired=True, resamples=resamples)
+        _, ulo, uhi = bootstrap_diff(base_x, var_y, su, paired=False, resamples=resamples)
+        diffs = var_y - base_x
         for c, nm in enumerate(names):
-            x, y = X[:, c], Y[:, c]
+            x, y = base_x[:, c], var_y[:, c]
             corr = float(np.corrcoef(x, y)[0, 1]) if (x.std() > 0 and y.std() > 0) else math.nan
-            var_d = float(np.var(D[:, c], ddof=1)) if n > 1 else math.nan
+            var_d = float(np.var(diffs[:, c], ddof=1)) if n > 1 else math.nan
             rows.append({"variant": name, "outcome": outcome, "kind": "mean",
                          "dyad": nm if who == "dyad" else "", "actor": nm if who == "actor" else "",
                          "baseline": float(b_est[c]), "baseline_lo": float(b_lo[c]), "baseline_hi": float(b_hi[c]),
@@ -362,45 +332,3 @@ def compare_results(baseline: Any, variants: Sequence[Any], *, titles: dict[str,
     verdicts = [_verdict_text(r, titles.get(r["variant"], r["variant"])) for _, r in df[df["changed"]].iterrows()]
     return Comparison(baseline=baseline, variants=list(variants), table=df, verdicts=verdicts, titles=titles,
                       precision=precision)
-
-
-def compare(scenario: Any, variants: Sequence[str] | None = None, runs: int = 200, seed: int = 0,
-            executor: Any = "process", workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-            *, scheduler: str | None = None, keep_runs: bool = False, precision: float = 0.02,
-            resamples: int = BOOTSTRAP, **kwargs: Any) -> Comparison:
-    """Run the baseline and each variant with the same seeds (common random numbers) and compare.
-
-    Args:
-        scenario: The scenario.
-        variants: Variant names (default: all of the scenario's variants).
-        runs: Paired replications per ensemble.
-        seed: Master seed (the same child seeds for every ensemble).
-        executor: As :func:`sim.ensemble.run_ensemble`; one executor serves every ensemble.
-        workers: Worker processes.
-        progress: ``progress(done, total)``, counting the runs of all ensembles.
-        scheduler: Dask scheduler address.
-        keep_runs: Keep every run's digest.
-        precision: Wanted half-width of a difference's interval (for ``runs_needed``).
-        resamples: Bootstrap resamples.
-        kwargs: Passed to :func:`sim.ensemble.run_many` (``batch_size``, ``run_fn``, …).
-
-    Raises:
-        FlashpointError: no variants, unknown variant, bad runs or executor.
-    """
-    from sim.ensemble.ensemble import run_many
-    from sim.errors import FlashpointError
-
-    names = list(variants) if variants else scenario.variant_names()
-    if not names:
-        raise FlashpointError(f"scenario '{scenario.id}' has no variants to compare")
-    known = scenario.variant_names()
-    unknown = [v for v in names if v not in known]
-    if unknown:
-        raise FlashpointError(f"no variant {', '.join(repr(u) for u in unknown)} in scenario '{scenario.id}' "
-                              f"(known: {', '.join(known) or 'none'})")
-    results = run_many(scenario, [None, *names], runs, seed, executor=executor, workers=workers, keep_runs=keep_runs,
-                       progress=progress, scheduler=scheduler, precision=precision, resamples=resamples, **kwargs)
-    titles = {v.name: (v.title or v.name) for v in scenario.variants}
-    return compare_results(results[0], results[1:], titles=titles, resamples=resamples, precision=precision)
-
-

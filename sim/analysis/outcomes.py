@@ -27,6 +27,7 @@ for a 95 % interval of half-width ``precision`` (probabilities only). With more 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,7 @@ from sim.analysis.stats import (
     wilson,
 )
 
-__all__ = ["outcome_table", "OUTCOME_COLUMNS", "ALL_DYADS_LIMIT", "bootstrap_seed", "describe", "step_unit"]
+__all__ = ["outcome_table", "OUTCOME_COLUMNS", "ALL_DYADS_LIMIT", "bootstrap_seed", "describe", "records", "step_unit"]
 
 OUTCOME_COLUMNS = ["outcome", "kind", "dyad", "actor", "estimate", "lo", "hi", "n", "se", "runs_needed", "label"]
 #: Above this many dyads, dyad rows that are zero in every run are omitted.
@@ -167,3 +168,18 @@ def outcome_table(table: RunTable, layout: Layout, *, seed: int = 0, resamples: 
     return df[OUTCOME_COLUMNS]
 
 
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``df`` as JSON-ready dicts: numpy scalars as Python numbers, NaN as ``None``, floats to 6 places."""
+    out = []
+    for rec in df.to_dict(orient="records"):
+        clean = {}
+        for k, v in rec.items():
+            if isinstance(v, (np.integer,)):
+                v = int(v)
+            elif isinstance(v, (np.floating, float)):
+                v = None if math.isnan(float(v)) else round(float(v), 6)
+            elif isinstance(v, np.bool_):
+                v = bool(v)
+            clean[k] = v
+        out.append(clean)
+    return out

@@ -12,8 +12,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
+from sim.cli.text import text
 from sim.model.world import RIVALRY_BITS, World
 
 __all__ = ["describe_data", "print_describe", "step_label"]
@@ -83,18 +83,18 @@ def describe_data(sc, w: World) -> dict[str, Any]:
 def print_describe(out: Console, sc, w: World) -> None:
     """Print the scenario as tables (user text never read as markup)."""
     d = describe_data(sc, w)
-    out.rule(Text(sc.title, style="bold"))
+    out.rule(text(sc.title, "bold"))
     if sc.briefing.question:
-        out.print(Text(sc.briefing.question, style="italic"))
+        out.print(text(sc.briefing.question, "italic"))
     cal = sc.calendar
-    out.print(Text(f"{cal.start} + {cal.horizon} {cal.step}s · catalog year {sc.data_year}"
+    out.print(text(f"{cal.start} + {cal.horizon} {cal.step}s · catalog year {sc.data_year}"
                    + (f" · lens: {sc.lens}" if sc.lens else "") + (f" · variant: {sc.variant}" if sc.variant else "")))
     t = Table(title="Actors")
     for c in ("code", "name", *(f[1] for f in ACTOR_FIELDS), "major", "nuclear", "doctrine"):
         t.add_column(c, overflow="fold")
     for a in w.actors:
-        t.add_row(Text(a.code), Text(a.name), *(Text(a.display(f, fmt, sc_, short=True)) for f, _, fmt, sc_ in ACTOR_FIELDS),
-                  "yes" if a.major_power else "", "yes" if a.nuclear else "", Text(" ".join((a.doctrine, *a.modifiers))))
+        t.add_row(text(a.code), text(a.name), *(text(a.display(f, fmt, sc_, short=True)) for f, _, fmt, sc_ in ACTOR_FIELDS),
+                  "yes" if a.major_power else "", "yes" if a.nuclear else "", text(" ".join((a.doctrine, *a.modifiers))))
     out.print(t)
     t = Table(title="Ties at the start (ATOP ties: since when; status with currency weight; rivalry types: "
                     "spa spatial, pos positional, ide ideological, int interventionary)")
@@ -121,18 +121,18 @@ def print_describe(out: Console, sc, w: World) -> None:
         out.print("Ties that count for little or nothing (currency rule: docs/data.md):")
         for x in weak:
             note = x["note"] if x["note"].startswith(x["status"].split(" ")[0]) else f"{x['status']}: {x['note']}"
-            out.print(Text(f"  {x['pair'][0]}–{x['pair'][1]} {note}"))
+            out.print(text(f"  {x['pair'][0]}–{x['pair'][1]} {note}"))
     missing = [(a["code"], k, how) for a in d["actors"] for k, how in a["missing"].items()]
     if missing:
         out.print("Values missing in the catalog (imputed or defaulted; rules in docs/data.md):")
         for code, k, how in missing:
-            out.print(Text(f"  {code} {k}: {how}"))
+            out.print(text(f"  {code} {k}: {how}"))
     t = Table(title="Timeline of scheduled events")
     for c in (cal.step, "date", "id", "type", "actor", "toward / with", "what"):
         t.add_column(c, overflow="fold", no_wrap=c in ("id", "date"))
     for e in d["events"]:
-        t.add_row(str(e["step"] + 1), e["date"], Text(e["id"]), e["type"], e["actor"], ", ".join(e["with"]),
-                  Text(e["description"][:80]))
+        t.add_row(str(e["step"] + 1), e["date"], text(e["id"]), e["type"], e["actor"], ", ".join(e["with"]),
+                  text(e["description"][:80]))
     out.print(t)
     if sc.variants:
         t = Table(title="Variants (what-ifs)")
@@ -140,5 +140,5 @@ def print_describe(out: Console, sc, w: World) -> None:
         t.add_column("title")
         t.add_column("what changes", overflow="fold")
         for v in sc.variants:
-            t.add_row(Text(v.name), Text(v.title), Text(v.description))
+            t.add_row(text(v.name), text(v.title), text(v.description))
         out.print(t)

@@ -2,10 +2,12 @@
 
 These are plain Typer command functions; the main application registers them with
 :func:`register` (``app.command()(ensemble)`` …). They only parse input, call the public API
-(:func:`sim.ensemble.run_ensemble`, :func:`sim.analysis.compare`, :func:`sim.ensemble.run_sweep`)
+(:func:`sim.ensemble.run_ensemble`, :func:`sim.ensemble.compare`, :func:`sim.ensemble.run_sweep`)
 and print. Exit status: 0 success; 1 invalid input (a :class:`~sim.errors.FlashpointError`, printed
 as one message, never a traceback); 2 usage error (bad or conflicting options, from Typer/Click);
-130 interrupted by Ctrl-C (what finished is still printed and written, marked PARTIAL).
+3 incomplete: some runs failed or were not run (reported with their seeds; what finished is
+printed and written); 130 interrupted by Ctrl-C (what finished is still printed and written,
+marked PARTIAL).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from typing import Annotated, Any
 
 import typer
 
+from sim.cli.text import error_text, plain, safe, text
+
 __all__ = ["ensemble", "compare", "sweep", "register"]
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Replications (per ensemble).")]
@@ -34,6 +38,7 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write Parquet/
 FormatOpt = Annotated[str, typer.Option("--format", help="Table format for --out: parquet or csv.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout (schema in docs/cli.md).")]
 TopOpt = Annotated[int, typer.Option("--top", min=1, help="Rows shown in the tables.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Run even when the cost estimate exceeds the limits (memory, CPU hours).")]
 PrecOpt = Annotated[float, typer.Option("--precision", min=0.0001, max=0.5, help="Wanted half-width of a probability's 95% interval (for 'runs needed').")]
 
 
@@ -62,12 +67,12 @@ def _guard() -> Iterator[None]:
     except typer.Exit:
         raise
     except FlashpointError as exc:
-        _fail(str(exc))
+        _fail(error_text(exc))
     except KeyboardInterrupt:
         _console(stderr=True).print("interrupted.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:  # noqa: BLE001 — an internal error must not show a traceback either
-        _fail(f"internal error (please report it): {type(exc).__name__}: {exc}")
+        _fail(f"internal error (please report it): {type(exc).__name__}: {plain(exc)}")
 
 
 @contextmanager
@@ -94,7 +99,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
                          TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                          console=_console(stderr=True), transient=True)
             p.start()
-            state["p"], state["t"] = p, p.add_task(label, total=total)
+            state["p"], state["t"] = p, p.add_task(safe(label), total=total)
         state["p"].update(state["t"], completed=done, total=total)
 
     try:
@@ -105,7 +110,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 @contextmanager
-def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iterator[Any]:
+def _executor(executor: str, workers: int | None, scheduler: str | None, runs: int) -> Iterator[Any]:
     """The executor for a command; a local process pool is opened first, before the file is read.
 
     Its workers are forked early and import the model (about a second) while this process reads
@@ -121,9 +126,13 @@ def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iter
         import pandas  # noqa: F401
 
         import sim.scenario.loader  # noqa: F401
+        from sim.ensemble.budget import plan_workers
         from sim.ensemble.executors import open_executor
 
-        handle = open_executor("process", workers, preload=False)
+        n, note = plan_workers(workers, runs)
+        if note:
+            sys.stderr.write(note + "\n")
+        handle = open_executor("process", n, preload=False)
         try:
             yield handle
         except BaseException:
@@ -131,14 +140,24 @@ def _executor(executor: str, workers: int | None, scheduler: str | None) -> Iter
             raise
         handle.close()
     else:
+        if executor == "dask" and not scheduler and workers is not None:
+            from sim.ensemble.budget import plan_workers
+
+            n, note = plan_workers(workers, runs)
+            if note:
+                sys.stderr.write(note + "\n")
         yield "dask" if scheduler else executor
 
 
 @contextmanager
 def _scenario_and_executor(file: Path, executor: str, workers: int | None, scheduler: str | None,
-                           check: Callable[[Any], None]) -> Iterator[tuple[Any, Any]]:
-    """Open the executor, then read and check the scenario (see :func:`_executor`); yields both."""
-    with _executor(executor, workers, scheduler) as ex:
+                           check: Callable[[Any], None], runs: int, out: Path | None) -> Iterator[tuple[Any, Any]]:
+    """Check ``--out``, open the executor, then read and check the scenario (see :func:`_executor`)."""
+    if out is not None:
+        from sim.storage.files import check_destination
+
+        check_destination(out)  # before any work: an unwritable destination is found at once
+    with _executor(executor, workers, scheduler, runs) as ex:
         sc = _load(file)
         check(sc)
         yield sc, ex
@@ -146,7 +165,15 @@ def _scenario_and_executor(file: Path, executor: str, workers: int | None, sched
 
 def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, show: Callable[[list[str]], None]) -> None:
     """Write ``--out`` files, then print the JSON (with the file list) or the readable report."""
-    files = result.to_dir(str(out), format=fmt) if out else []
+    files: list[str] = []
+    error = None
+    if out:
+        from sim.errors import FlashpointError
+
+        try:
+            files = result.to_dir(str(out), format=fmt)
+        except FlashpointError as exc:  # the results are still shown; nothing half-written is left
+            error = exc
     if as_json:
         obj = result.to_json()
         if out:
@@ -154,12 +181,26 @@ def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, sh
         _emit_json(obj)
     else:
         show(files)
+    if error is not None:
+        _fail(f"{error_text(error)} (nothing was written to {plain(out)})")
 
 
 def _load(file: Path):
     from sim.scenario.loader import load_scenario
 
     return load_scenario(str(file))
+
+
+def _check_budget(sc: Any, runs: int, workers: int | None, force: bool, *, keep_runs: bool = False,
+                  dyad_levels: bool = True) -> None:
+    """Refuse (LimitError, exit 1) or note on stderr what the runs will cost (see sim.ensemble.budget)."""
+    from sim.ensemble.budget import check, estimate, plan_workers
+
+    est = estimate(len(sc.actors), sc.calendar.horizon, runs, workers=plan_workers(workers, runs)[0],
+                   keep_runs=keep_runs, dyad_levels=dyad_levels)
+    note = check(est, force=force)
+    if note:
+        sys.stderr.write(note + "\n")
 
 
 def _check_format(fmt: str) -> None:
@@ -203,13 +244,30 @@ def _fmt(kind: str, outcome: str, x: float) -> str:
     return f"{x:.2f}" if kind == "mean" else f"{x:.0f}"
 
 
+def _exit_status(results: list[Any]) -> None:
+    """Exit 130 after Ctrl-C, 3 (with a line on stderr) when runs failed or were not run."""
+    _exit_for(any(r.report.interrupted for r in results), [f for r in results for f in r.failures],
+              sum(r.runs - r.completed - len(r.failures) for r in results), results[0].report.executor.get("error"))
+
+
+def _exit_for(interrupted: bool, failures: list[dict[str, Any]], missing: int, problem: str | None) -> None:
+    if interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if failures or missing:
+        seeds = sorted({int(f["seed"]) for f in failures})
+        shown = ", ".join(str(x) for x in seeds[:10]) + (" …" if len(seeds) > 10 else "")
+        sys.stderr.write(f"incomplete: {len(failures):,} run(s) failed" + (f" (seeds {shown})" if seeds else "")
+                         + f", {missing:,} not run" + (f" — {plain(problem)}" if problem else "") + "\n")
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
 def _status_lines(res: Any) -> list[str]:
     out = []
     if res.failures:
         seeds = ", ".join(str(f["seed"]) for f in res.failures[:10])
         more = f" … ({len(res.failures)} in all)" if len(res.failures) > 10 else ""
         out.append(f"[yellow]{len(res.failures)} run(s) failed[/] — replay with `flashpoint run FILE --seed SEED`: {seeds}{more}")
-        out.append(f"  first error: {res.failures[0]['error']}")
+        out.append(f"  first error: {safe(res.failures[0]['error'])}")
     if res.partial:
         out.append(f"[bold yellow]PARTIAL[/]: {res.completed} of {res.runs} runs finished; the figures cover those.")
     return out
@@ -230,20 +288,24 @@ def ensemble(
     as_json: JsonOpt = False,
     top: TopOpt = 12,
     precision: PrecOpt = 0.02,
+    force: ForceOpt = False,
 ) -> None:
     """Run seeded replications of a scenario and report outcome probabilities with intervals."""
     _check_format(fmt)
     _check_executor(executor)
     with _guard():
-        with _scenario_and_executor(file, executor, workers, scheduler, lambda sc: _check_variant(sc, variant)) as (sc, ex):
+        def checks(sc: Any) -> None:
+            _check_variant(sc, variant)
+            _check_budget(sc, runs, workers, force, keep_runs=keep_runs)
+
+        with _scenario_and_executor(file, executor, workers, scheduler, checks, runs, out) as (sc, ex):
             from sim.ensemble import run_ensemble  # after the pool is open (see _executor)
 
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} {variant or 'baseline'}") as prog:
                 res = run_ensemble(sc, runs=runs, seed=seed, variant=variant, executor=ex, workers=workers,
                                    keep_runs=keep_runs, progress=prog, scheduler=scheduler, precision=precision)
         _write_and_report(res, out, fmt, as_json, lambda files: _print_ensemble(res, top, files))
-        if res.report.interrupted:
-            raise typer.Exit(EXIT_INTERRUPTED)
+        _exit_status([res])
 
 
 def _print_ensemble(res: Any, top: int, files: list[str]) -> None:
@@ -252,7 +314,7 @@ def _print_ensemble(res: Any, top: int, files: list[str]) -> None:
     con = _console()
     rep = res.report
     rate = res.completed / rep.seconds if rep.seconds else float("nan")
-    con.print(f"[bold]{res.scenario.title}[/] — {res.variant}")
+    con.print(f"[bold]{safe(res.scenario.title)}[/] — {safe(res.variant)}")
     con.print(f"{res.completed:,} of {res.runs:,} runs in {rep.seconds:.1f} s ({rate:,.0f} runs/s, "
               f"{rep.executor.get('executor')} × {rep.executor.get('workers')}), seed {res.seed}")
     for line in _status_lines(res):
@@ -262,7 +324,7 @@ def _print_ensemble(res: Any, top: int, files: list[str]) -> None:
     for c in ("Outcome", "Estimate", "95% CI", "± MC error", f"runs for ±{100 * res.precision:.0f} pts"):
         t.add_column(c, justify="left" if c == "Outcome" else "right")
     for _, r in res.top_outcomes(top).iterrows():
-        t.add_row(r["label"], _pct(r["estimate"]), f"{_pct(r['lo'])}–{_pct(r['hi'])}", _pct(r["se"]), f"{int(r['runs_needed']):,}")
+        t.add_row(text(r["label"]), _pct(r["estimate"]), f"{_pct(r['lo'])}–{_pct(r['hi'])}", _pct(r["se"]), f"{int(r['runs_needed']):,}")
     con.print(t)
     m = o[o["outcome"].isin(["peak_level", "milex_change", "system_peak_level", "alliances_formed"])]
     m = m.assign(_a=m["estimate"].abs()).sort_values("_a", ascending=False).head(top)
@@ -271,11 +333,11 @@ def _print_ensemble(res: Any, top: int, files: list[str]) -> None:
         for c in ("Outcome", "Mean", "95% CI"):
             t2.add_column(c, justify="left" if c == "Outcome" else "right")
         for _, r in m.iterrows():
-            t2.add_row(r["label"], _fmt("mean", r["outcome"], r["estimate"]),
+            t2.add_row(text(r["label"]), _fmt("mean", r["outcome"], r["estimate"]),
                        f"{_fmt('mean', r['outcome'], r['lo'])} to {_fmt('mean', r['outcome'], r['hi'])}")
         con.print(t2)
     if files:
-        con.print(f"Wrote {len(files)} files to {Path(files[0]).parent}")
+        con.print(f"Wrote {len(files)} files to {safe(Path(files[0]).parent)}")
 
 
 # ====================================================================== compare
@@ -293,6 +355,7 @@ def compare(
     as_json: JsonOpt = False,
     top: TopOpt = 8,
     precision: PrecOpt = 0.02,
+    force: ForceOpt = False,
 ) -> None:
     """Compare the baseline with variants on the same seeds and say, with intervals, what changed."""
     _check_format(fmt)
@@ -307,17 +370,17 @@ def compare(
                 from sim.errors import FlashpointError
 
                 raise FlashpointError(f"scenario '{sc.id}' has no variants to compare")
+            _check_budget(sc, runs * (1 + (len(names) or len(sc.variant_names()))), workers, force)
 
-        with _scenario_and_executor(file, executor, workers, scheduler, has_variants) as (sc, ex):
+        with _scenario_and_executor(file, executor, workers, scheduler, has_variants, runs * 2, out) as (sc, ex):
             # after the pool is open (see _executor)
-            from sim.analysis import compare as run_compare
+            from sim.ensemble import compare as run_compare
 
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} baseline + {len(names) or len(sc.variant_names())} variant(s)") as prog:
                 cmp = run_compare(sc, names or None, runs=runs, seed=seed, executor=ex, workers=workers, progress=prog,
                                   scheduler=scheduler, precision=precision)
         _write_and_report(cmp, out, fmt, as_json, lambda files: _print_comparison(cmp, top, files))
-        if cmp.baseline.report.interrupted:
-            raise typer.Exit(EXIT_INTERRUPTED)
+        _exit_status([cmp.baseline, *cmp.variants])
 
 
 _SHORT = {"p_violence": "armed clash", "p_war": "war", "p_nuclear": "nuclear use", "p_any_violence": "any armed clash",
@@ -363,27 +426,27 @@ def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
     b = cmp.baseline
     rep = b.report
     total = sum(e.completed for e in [b, *cmp.variants])
-    con.print(f"[bold]{b.scenario.title}[/]")
+    con.print(f"[bold]{safe(b.scenario.title)}[/]")
     con.print(f"baseline + {len(cmp.variants)} variant(s) × {cmp.runs:,} paired runs: {total:,} runs in {rep.seconds:.1f} s "
               f"({rep.executor.get('executor')} × {rep.executor.get('workers')}), seed {b.seed}")
     con.print("Probabilities in %, changes in percentage points (spending: points of % change); "
               "[a–b] is a 95% interval; r is the paired correlation.", markup=False)
     for e in [b, *cmp.variants]:
         for line in _status_lines(e):
-            con.print(f"{e.variant}: {line}")
+            con.print(f"{safe(e.variant)}: {line}")
     corr = cmp.correlation_summary()
     for v in cmp.variants:
         rows = cmp.changed(v.variant, top)
         title = cmp.titles.get(v.variant, v.variant)
         c = corr.get(v.variant, {})
         if not len(rows):
-            con.print(f"[bold]{title} ({v.variant})[/]: no outcome changed detectably at {cmp.runs:,} runs.")
+            con.print(f"[bold]{safe(title)} ({safe(v.variant)})[/]: no outcome changed detectably at {cmp.runs:,} runs.")
         else:
-            t = Table(title=f"{title} ({v.variant}): what changed most", title_justify="left")
+            t = Table(title=text(f"{title} ({v.variant}): what changed most"), title_justify="left")
             for col in ("Outcome", "Baseline", "Variant", "Change", "paired CI", "unpaired CI", "r"):
                 t.add_column(col, justify="left" if col == "Outcome" else "right")
             for _, r in rows.iterrows():
-                t.add_row(_short(r), _with_ci(r, "baseline", "baseline_lo", "baseline_hi"),
+                t.add_row(text(_short(r)), _with_ci(r, "baseline", "baseline_lo", "baseline_hi"),
                           _with_ci(r, "variant_value", "lo", "hi"), _delta(r, "diff"),
                           f"{_delta(r, 'diff_lo')}…{_delta(r, 'diff_hi')}", f"{_delta(r, 'unpaired_lo')}…{_delta(r, 'unpaired_hi')}",
                           "–" if math.isnan(r["correlation"]) else f"{r['correlation']:.2f}")
@@ -392,9 +455,10 @@ def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
             con.print(f"  pairing: median r {c['median_correlation']:.2f}; common random numbers cut the "
                       f"variance of differences {c['median_variance_reduction']:.1f}×")
     con.print()
-    con.print(cmp.summary_text(per_variant=top))
+    for line in cmp.summary_text(per_variant=top).split("\n"):
+        con.print(plain(line), markup=False)
     if files:
-        con.print(f"Wrote {len(files)} files to {Path(files[0]).parent}")
+        con.print(f"Wrote {len(files)} files to {safe(Path(files[0]).parent)}")
 
 
 # ====================================================================== sweep
@@ -412,34 +476,41 @@ def sweep(
     fmt: FormatOpt = "parquet",
     as_json: JsonOpt = False,
     top: TopOpt = 12,
+    force: ForceOpt = False,
 ) -> None:
     """Sample the scenario's uncertain parameters (Latin hypercube) and rank which ones move the outcomes."""
     _check_format(fmt)
     _check_executor(executor)
     with _guard():
-        with _scenario_and_executor(file, executor, workers, scheduler, lambda sc: _check_variant(sc, variant)) as (sc, ex):
+        def checks(sc: Any) -> None:
+            _check_variant(sc, variant)
+            _check_budget(sc, samples * runs, workers, force, dyad_levels=False)
+
+        with _scenario_and_executor(file, executor, workers, scheduler, checks, samples * runs, out) as (sc, ex):
             from sim.ensemble import run_sweep  # after the pool is open (see _executor)
 
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} sweep") as prog:
                 sw = run_sweep(sc, samples=samples, runs=runs, seed=seed, variant=variant, executor=ex, workers=workers,
                                progress=prog, scheduler=scheduler, parameters=param or None)
         _write_and_report(sw, out, fmt, as_json, lambda files: _print_sweep(sw, top, files))
+        _exit_for(sw.interrupted, sw.failures, sw.not_run, sw.executor.get("error"))
 
 
 def _print_sweep(sw: Any, top: int, files: list[str]) -> None:
     from rich.table import Table
 
     con = _console()
-    con.print(sw.summary_text())
+    for line in sw.summary_text().split("\n"):
+        con.print(plain(line), markup=False)
     t = Table(title="Strongest parameter–outcome links (rank measures)", title_justify="left")
     for c in ("Outcome", "Parameter", "Spearman ρ", "SRRC", "R² (ranks)", ""):
         t.add_column(c, justify="left" if c in ("Outcome", "Parameter", "") else "right")
     for _, r in sw.top(top).iterrows():
-        t.add_row(r["outcome"], r["parameter"], f"{r['spearman']:+.2f}", f"{r['srrc']:+.2f}", f"{r['r2']:.2f}",
+        t.add_row(text(r["outcome"]), text(r["parameter"]), f"{r['spearman']:+.2f}", f"{r['srrc']:+.2f}", f"{r['r2']:.2f}",
                   "weak" if r["weak"] else "")
     con.print(t)
     if files:
-        con.print(f"Wrote {len(files)} files to {Path(files[0]).parent}")
+        con.print(f"Wrote {len(files)} files to {safe(Path(files[0]).parent)}")
 
 
 def register(app: typer.Typer) -> None:

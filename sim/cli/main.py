@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.cli.text import error_text, plain, safe, text
 from sim.errors import FlashpointError
 from sim.resources import scenarios_dir
 
@@ -62,7 +63,7 @@ def load(path: Path):
     try:
         return load_scenario(path)
     except FlashpointError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
 
 
 def apply_variant(scenario, variant: str | None):
@@ -72,9 +73,9 @@ def apply_variant(scenario, variant: str | None):
     try:
         return scenario.with_variant(variant)
     except KeyError as exc:
-        fail(f"error: {exc.args[0]}")
+        fail(f"error: {plain(exc.args[0])}")
     except FlashpointError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
 
 
 @app.command()
@@ -88,13 +89,13 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             sc = load_scenario(f)
             for v in sc.variant_names():
                 sc.with_variant(v)
-            sys.stdout.write(f"{f}: ok — {sc.title} ({len(sc.actors)} actors, {len(sc.events)} events, {len(sc.variants)} variants)\n")
+            sys.stdout.write(f"{plain(f)}: ok — {plain(sc.title)} ({len(sc.actors)} actors, {len(sc.events)} events, {len(sc.variants)} variants)\n")
         except FlashpointError as exc:
             bad += 1
-            eprint(str(exc))
+            eprint(error_text(exc))
         except KeyError as exc:
             bad += 1
-            eprint(f"{f}: {exc.args[0]}")
+            eprint(f"{plain(f)}: {plain(exc.args[0])}")
     if bad:
         raise typer.Exit(1)
 
@@ -111,7 +112,7 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
     try:
         w = build_world(sc)
     except FlashpointError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
     if as_json:
         sys.stdout.write(json.dumps(describe_data(sc, w), indent=2, ensure_ascii=False) + "\n")
         return
@@ -127,15 +128,26 @@ def run(
     fmt: Annotated[Format, typer.Option("--format", help="Table format for --out.")] = Format.csv,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Tell the whole run step by step with causes.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Run even when the cost estimate exceeds the limits.")] = False,
 ) -> None:
     """Run a scenario once and tell what happened and why."""
-    from sim.model import run_scenario
+    from sim.ensemble.budget import check, estimate
 
     sc = apply_variant(load(file), variant)
     try:
+        note = check(estimate(len(sc.actors), sc.calendar.horizon, 1, single=True), force=force)
+    except FlashpointError as exc:
+        fail(error_text(exc))
+    if note:
+        eprint(note)
+    if out_dir is not None:
+        _check_out(out_dir)
+    from sim.model import run_scenario
+
+    try:
         res = run_scenario(sc, seed=seed)
     except FlashpointError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
     if out_dir is not None:
         _write_tables(res, out_dir, fmt)
     if as_json:
@@ -145,24 +157,39 @@ def run(
 
     print_run(out, res, explain=explain)
     if out_dir is not None:
-        out.print(f"\nTables written to {out_dir}/ (timeseries.{fmt.value}, events.{fmt.value}, summary.json)")
+        out.print(f"\nTables written to {safe(out_dir)}/ (timeseries.{fmt.value}, events.{fmt.value}, summary.json)")
+
+
+def _check_out(out_dir: Path) -> None:
+    """Exit 1 before the work if ``out_dir`` cannot receive the tables (see sim.storage.files)."""
+    from sim.storage.files import check_destination
+
+    try:
+        check_destination(out_dir)
+    except FlashpointError as exc:
+        fail(error_text(exc))
 
 
 def _write_tables(res, out_dir: Path, fmt: Format) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"{out_dir}: cannot create the output folder ({exc.strerror})")
+    """Write the tables into a temporary directory that becomes ``out_dir`` only when all are written."""
+    from sim.storage.files import atomic_dir
+
     ts, ev = res.timeseries_frame(), res.events_frame()
-    for name, df in (("timeseries", ts), ("events", ev)):
-        path = out_dir / f"{name}.{fmt.value}"
-        if fmt is Format.csv:
-            df.to_csv(path, index=False)
-        elif fmt is Format.parquet:
-            df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(path, index=False)
-        else:
-            df.to_json(path, orient="records", indent=1, force_ascii=False)
-    (out_dir / "summary.json").write_text(json.dumps(res.summary(), indent=2, default=str), encoding="utf-8")
+    try:
+        with atomic_dir(out_dir) as tmp:
+            for name, df in (("timeseries", ts), ("events", ev)):
+                path = tmp / f"{name}.{fmt.value}"
+                if fmt is Format.csv:
+                    df.to_csv(path, index=False)
+                elif fmt is Format.parquet:
+                    df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(path, index=False)
+                else:
+                    df.to_json(path, orient="records", indent=1, force_ascii=False)
+            (tmp / "summary.json").write_text(json.dumps(res.summary(), indent=2, default=str), encoding="utf-8")
+    except OSError as exc:
+        fail(f"{plain(out_dir)}: cannot write the tables ({plain(exc.strerror or exc)}); nothing was written")
+    except FlashpointError as exc:
+        fail(error_text(exc))
 
 
 @app.command()
@@ -178,7 +205,7 @@ def list_scenarios() -> None:
     """List the bundled scenarios."""
     from sim.scenario.loader import load_scenario
 
-    t = Table(title=f"Bundled scenarios ({SCENARIO_DIR})")
+    t = Table(title=f"Bundled scenarios ({safe(SCENARIO_DIR)})")
     t.add_column("file", no_wrap=True)
     for c in ("title", "period", "actors", "variants"):
         t.add_column(c, overflow="fold")
@@ -186,9 +213,10 @@ def list_scenarios() -> None:
         try:
             sc = load_scenario(f)
         except FlashpointError:
-            t.add_row(f.name, "[red]invalid — run flashpoint validate[/red]", "", "", "")
+            t.add_row(text(f.name), text("invalid — run flashpoint validate", "red"), "", "", "")
             continue
-        t.add_row(f.name, sc.title, sc.briefing.period, " ".join(sc.codes), " ".join(sc.variant_names()))
+        t.add_row(text(f.name), text(sc.title), text(sc.briefing.period), text(" ".join(sc.codes)),
+                  text(" ".join(sc.variant_names())))
     out.print(t)
 
 
@@ -212,7 +240,7 @@ def main() -> None:
     try:
         app()
     except FlashpointError as exc:  # a last safety net: never a traceback for user errors
-        eprint(str(exc))
+        eprint(error_text(exc))
         sys.exit(1)
     except KeyboardInterrupt:
         eprint("interrupted")

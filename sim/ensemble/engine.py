@@ -45,7 +45,9 @@ TARGET_TASK_SECONDS = 0.5
 #: Largest batch of runs in one task.
 MAX_BATCH = 256
 #: How many times a broken local pool is replaced before the rest is given up.
-MAX_RENEWALS = 8
+MAX_RENEWALS = 24
+#: How often (seconds) the scheduler looks at the executor's health while no task finishes.
+POLL_SECONDS = 1.0
 
 Sink = Callable[[int, int, RunDigest | None, str | None], None]
 BatchSink = Callable[[list[int], RunBatch], None]
@@ -93,7 +95,7 @@ class _Scheduler:
     def __init__(self, jobs: Sequence[Job], handle: ExecutorHandle, progress: Progress | None,
                  batch_size: int | None, run_fn: RunFn | None):
         self.jobs = list(jobs)
-        self.h = handle
+        self.handle = handle
         self.progress = progress
         self.fixed = batch_size
         self.run_fn = run_fn
@@ -106,6 +108,7 @@ class _Scheduler:
         self.est: float | None = None               # seconds per run (moving average)
         self.done = 0
         self.futures: dict[cf.Future, Task] = {}
+        self.stalled_since: float | None = None
 
     # ---------------------------------------------------------------- batching
     def remaining(self) -> int:
@@ -120,12 +123,12 @@ class _Scheduler:
             # equal size, so that the workers finish together
             j = min(self.job_at, len(self.jobs) - 1)
             cap = max(1, min(MAX_BATCH, lanes_for(len(self.jobs[j].scenario.actors))))
-            per_slot = math.ceil(self.report.total / self.h.slots)
+            per_slot = math.ceil(self.report.total / self.handle.slots)
             return max(1, math.ceil(per_slot / math.ceil(per_slot / cap)))
         if self.est is None:
             return 1
         size = int(TARGET_TASK_SECONDS / max(self.est, 1e-6))
-        tail = math.ceil(self.remaining() / (2 * self.h.slots))
+        tail = math.ceil(self.remaining() / (2 * self.handle.slots))
         return max(1, min(size, tail, MAX_BATCH))
 
     def next_task(self) -> Task | None:
@@ -227,28 +230,39 @@ class _Scheduler:
 
     def run_pool(self) -> None:
         futures = self.futures
-        slots = self.h.slots
+        slots = self.handle.slots
+
+        def admissible() -> Task | None:
+            """The next task to submit now, or None (see the module docstring: retries first)."""
+            if len(futures) >= 2 * slots or any(t.solo for t in futures.values()):
+                return None
+            if self.retry:
+                if self.retry[0].solo and futures:
+                    return None  # a suspect runs alone, so that a dead worker names it
+                return self.retry.popleft()
+            # new work; a result waiting for an earlier replication holds memory, so the number of
+            # tasks in flight is bounded by what waits — but never to zero, which would stall
+            if futures and len(futures) + self.waiting() // max(1, self.batch_size()) >= 4 * slots:
+                return None
+            return self.next_task()
 
         def top_up() -> None:
-            limit = 1 if self.retry else 2 * slots
-            while len(futures) < limit and len(futures) + self.waiting() // max(1, self.batch_size()) < 4 * slots:
-                task = self.next_task()
-                if task is None:
-                    return
+            while (task := admissible()) is not None:
                 try:
-                    fut = self.h.executor.submit(run_batch, task)  # type: ignore[union-attr]
+                    fut = self.handle.executor.submit(run_batch, task)  # type: ignore[union-attr]
                 except (cf.BrokenExecutor, RuntimeError) as exc:
-                    self._broken(task, futures, exc)
-                    return
+                    self._worker_lost(task, futures, exc)
+                    continue
                 futures[fut] = task
-                if self.retry:
-                    return
 
         top_up()
         if self.progress is not None:
             self.progress(0, self.report.total)
         while futures:
-            done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+            done, _ = cf.wait(list(futures), timeout=POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
+            if not done:
+                self._watch()
+                continue
             for fut in done:
                 task = futures.pop(fut, None)
                 if task is None:
@@ -256,7 +270,7 @@ class _Scheduler:
                 try:
                     res = fut.result()
                 except cf.BrokenExecutor as exc:
-                    self._broken(task, futures, exc)
+                    self._worker_lost(task, futures, exc)
                     continue
                 except cf.CancelledError:
                     self.fail_task(task, "cancelled")
@@ -269,27 +283,69 @@ class _Scheduler:
         for j in range(len(self.jobs)):
             self.flush(j, contiguous=False)
 
-    def _broken(self, task: Task, futures: dict[cf.Future, Task], exc: BaseException) -> None:
-        """Handle a dead worker: retry the lost runs one by one on a fresh pool, or give up on them."""
+    def _watch(self) -> None:
+        """While nothing finishes: ask the executor whether it can still work (a hang is an error)."""
+        problem = self.handle.health()
+        if problem is None:
+            self.stalled_since = None
+            return
+        now = time.monotonic()
+        if self.stalled_since is None:
+            self.stalled_since = now
+        if now - self.stalled_since < self.handle.stall_timeout:
+            return
+        # give up: whatever is in flight or not yet submitted is not run (counted in not_run)
+        self.report.executor["error"] = f"gave up after {self.handle.stall_timeout:.0f} s: {problem}"
+        self.report.partial = True
+        for fut in list(self.futures):
+            fut.cancel()
+        self.futures.clear()
+        self.retry.clear()
+        self.cursor = [len(j.seeds) for j in self.jobs]
+
+    def _worker_lost(self, task: Task, futures: dict[cf.Future, Task], exc: BaseException) -> None:
+        """Handle a dead worker: retry the lost runs on a fresh pool, or give up on them.
+
+        Every task that was in flight is retried *solo* (with nothing else in flight), so that a
+        worker that dies next names its task. A task that killed its worker alone is cut in halves,
+        each retried solo, until the run is found, which is reported as failed with its seed
+        (bisection: about ``log2(batch)`` extra breaks, each a pool renewal, at most
+        :data:`MAX_RENEWALS` in all). Runs lost to a one-off kill (the OOM killer, an operator)
+        just run again.
+        """
         lost = [task] + list(futures.values())
         futures.clear()
-        if not self.h.can_renew or self.h.renewals >= MAX_RENEWALS:
+        self.report.executor["workers_lost"] = int(self.report.executor.get("workers_lost", 0)) + 1
+        if not self.handle.can_renew or self.handle.renewals >= MAX_RENEWALS:
+            why = (f"the executor broke ({type(exc).__name__}: {exc})" if not self.handle.can_renew
+                   else f"worker processes died {self.handle.renewals + 1} times (limit {MAX_RENEWALS})")
             for t in lost:
-                self.fail_task(t, f"the executor broke while running this seed: {type(exc).__name__}: {exc}")
+                self.fail_task(t, f"{why} while running this seed")
             # the executor cannot take more work: whatever was not submitted is not run
-            self.report.not_run += self.remaining() + sum(len(t.items) for t in self.retry)
+            for t in self.retry:
+                self.fail_task(t, f"not run: {why}")
             self.retry.clear()
+            self.report.executor["error"] = f"gave up: {why}"
+            self.report.not_run += self.remaining()
             self.cursor = [len(j.seeds) for j in self.jobs]
             self.report.partial = True
             return
-        self.h.renew()
-        for t in lost:
-            if t.retry:  # it ran alone: this run killed its worker
+        self.handle.renew()
+        if len(lost) == 1:  # it ran alone: the dead worker was running this task
+            t = lost[0]
+            if len(t.items) == 1:
                 self.fail_task(t, "the worker process died while running this seed (a crash or out of memory)")
-            else:
-                for item in t.items:
-                    self.retry.append(Task(job=t.job, scenario=t.scenario, items=[item], dyad_levels=t.dyad_levels,
-                                           run_fn=t.run_fn, retry=True))
+                return
+            half = len(t.items) // 2  # bisect, each half alone, until the seed is found
+            self.retry.extendleft([_solo(t, t.items[half:]), _solo(t, t.items[:half])])
+            return
+        # any of them may have killed the worker: each runs again, alone (in submission order)
+        self.retry.extendleft(reversed([_solo(t, t.items) for t in lost]))
+
+
+def _solo(t: Task, items: list[tuple[int, int]]) -> Task:
+    return Task(job=t.job, scenario=t.scenario, items=list(items), dyad_levels=t.dyad_levels, run_fn=t.run_fn,
+                retry=True, solo=True)
 
 
 def execute(jobs: Sequence[Job], handle: ExecutorHandle, *, progress: Progress | None = None,
@@ -308,33 +364,37 @@ def execute(jobs: Sequence[Job], handle: ExecutorHandle, *, progress: Progress |
         A :class:`Report`. On ``KeyboardInterrupt`` the finished runs have been delivered and the
         report is marked partial and interrupted (the interrupt is not re-raised).
     """
-    sch = _Scheduler(jobs, handle, progress, batch_size, run_fn)
+    scheduler = _Scheduler(jobs, handle, progress, batch_size, run_fn)
     t0 = time.perf_counter()
     try:
         if handle.kind == "inprocess":
-            sch.run_inprocess()
+            scheduler.run_inprocess()
         else:
-            sch.run_pool()
+            scheduler.run_pool()
     except KeyboardInterrupt:
-        sch.report.interrupted = sch.report.partial = True
-        _drain(sch, handle)
+        scheduler.report.interrupted = scheduler.report.partial = True
+        _drain(scheduler, handle)
     except BaseException:
         # e.g. the progress callback cancelled the work (the app's Cancel button): tasks not yet
         # started are withdrawn, so that a shared pool is free again for the next request
-        for fut in list(sch.futures):
+        for fut in list(scheduler.futures):
             fut.cancel()
         raise
-    sch.report.seconds = time.perf_counter() - t0
-    sch.report.not_run = sch.report.total - sch.report.ok - len(sch.report.failures)
-    if sch.report.not_run:
-        sch.report.partial = True
-    return sch.report
+    handle.health()  # a last look: Dask workers lost while tasks kept finishing
+    for key in ("workers_lost", "workers_lost_names", "workers_now"):
+        if key in handle.description:
+            scheduler.report.executor[key] = handle.description[key]
+    scheduler.report.seconds = time.perf_counter() - t0
+    scheduler.report.not_run = scheduler.report.total - scheduler.report.ok - len(scheduler.report.failures)
+    if scheduler.report.not_run:
+        scheduler.report.partial = True
+    return scheduler.report
 
 
-def _drain(sch: _Scheduler, handle: ExecutorHandle) -> None:
+def _drain(scheduler: _Scheduler, handle: ExecutorHandle) -> None:
     """After Ctrl-C: stop the executor, keep every run that finished, in replication order."""
-    pending = dict(sch.futures)
-    sch.futures.clear()
+    pending = dict(scheduler.futures)
+    scheduler.futures.clear()
     for fut in pending:
         fut.cancel()
     try:
@@ -345,9 +405,9 @@ def _drain(sch: _Scheduler, handle: ExecutorHandle) -> None:
     except KeyboardInterrupt:  # a second Ctrl-C: do not wait for running tasks
         if handle.owned and handle.executor is not None:
             handle.executor.shutdown(wait=False, cancel_futures=True)
-    sch.progress = None
+    scheduler.progress = None
     for fut in pending:
         if fut.done() and not fut.cancelled() and fut.exception() is None:
-            sch.deliver(fut.result())
-    for j in range(len(sch.jobs)):
-        sch.flush(j, contiguous=False)
+            scheduler.deliver(fut.result())
+    for j in range(len(scheduler.jobs)):
+        scheduler.flush(j, contiguous=False)

@@ -28,12 +28,14 @@ import pandas as pd
 
 from sim.analysis.aggregate import EnsembleAggregator
 from sim.analysis.digest import BAND_RUNGS, Layout
-from sim.analysis.outcomes import outcome_table
+from sim.analysis.outcomes import outcome_table, records
 from sim.ensemble.engine import Job, Report, execute
 from sim.ensemble.executors import ExecutorHandle, open_executor
-from sim.ensemble.seeds import child_seeds
+from sim.ensemble.seeds import check_seed, child_seeds
 from sim.ensemble.worker import RunFn
 from sim.errors import FlashpointError
+from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
+from sim.storage.results import write_ensemble
 
 __all__ = ["run_ensemble", "run_many", "EnsembleResult", "DYAD_LEVELS_LIMIT", "layout_of"]
 
@@ -174,8 +176,6 @@ class EnsembleResult:
     # ---------------------------------------------------------------- output
     def manifest(self) -> dict[str, Any]:
         """Describe what produced these results (written as manifest.json)."""
-        from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
-
         rep = self.report
         return {
             "schema": MANIFEST_SCHEMA,
@@ -214,13 +214,11 @@ class EnsembleResult:
         out.update({k: m[k] for k in ("scenario", "title", "scenario_hash", "variant", "variant_title", "seed", "runs",
                                       "completed", "failed", "partial", "failures", "executor", "timing")})
         out["seeds"] = list(self.seeds)
-        out["outcomes"] = _records(self.outcomes)
+        out["outcomes"] = records(self.outcomes)
         return out
 
     def to_dir(self, path: str, format: str = "parquet") -> list[str]:  # noqa: A002 — the documented name
         """Write tables and manifest.json to ``path``; returns the files written."""
-        from sim.storage.results import write_ensemble
-
         return write_ensemble(self, path, format=format)
 
     def summary_text(self) -> str:
@@ -238,22 +236,6 @@ def _pct(x: float) -> str:
         return "n/a"
     v = 100 * x
     return f"{v:.0f}%" if v >= 10 or v == 0 else f"{v:.1f}%"
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for rec in df.to_dict(orient="records"):
-        clean = {}
-        for k, v in rec.items():
-            if isinstance(v, (np.integer,)):
-                v = int(v)
-            elif isinstance(v, (np.floating, float)):
-                v = None if math.isnan(float(v)) else round(float(v), 6)
-            elif isinstance(v, np.bool_):
-                v = bool(v)
-            clean[k] = v
-        out.append(clean)
-    return out
 
 
 def _apply_variant(scenario: Any, variant: str | None) -> Any:
@@ -290,10 +272,12 @@ def run_many(scenario: Any, variants: Sequence[str | None], runs: int = 200, see
         scenarios: Instead of variants, ready scenarios to run (e.g. sweep points).
         labels: Names of ``scenarios``.
     """
-    if int(runs) < 1:
+    seed = check_seed(seed)
+    runs = check_seed(runs, "runs")
+    if runs < 1:
         raise FlashpointError(f"runs must be at least 1, got {runs}")
     try:
-        seeds = child_seeds(int(seed), int(runs))
+        seeds = child_seeds(seed, runs)
     except ValueError as exc:
         raise FlashpointError(str(exc)) from None
     if scenarios is None:

@@ -5,8 +5,9 @@
 ``"inprocess"``
     Runs every replication in the calling process (no start-up cost; one core).
 ``"process"`` (the default)
-    A :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes (default: every
-    core available to this process). The pool gets an explicit multiprocessing *context object*
+    A :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes (default and
+    most: every core available to this process — more would only compete for the cores; a capped
+    request is noted as ``workers_requested`` in the description). The pool gets an explicit multiprocessing *context object*
     — no global ``set_start_method`` — and an initializer that imports the model once per worker.
     The context is ``fork`` on Linux when the calling process has a single Python thread (workers
     inherit the already imported model, so they start in milliseconds; every worker is started
@@ -38,7 +39,7 @@ from typing import Any
 
 from sim.errors import FlashpointError
 
-__all__ = ["ExecutorHandle", "open_executor", "default_workers", "EXECUTOR_NAMES"]
+__all__ = ["ExecutorHandle", "open_executor", "default_workers", "new_process_pool", "pool_is_broken", "EXECUTOR_NAMES"]
 
 #: Executor names accepted as strings.
 EXECUTOR_NAMES = ("process", "inprocess", "dask")
@@ -65,6 +66,13 @@ def _start_method(requested: str | None) -> str:
     return "spawn"
 
 
+def _renewal_method() -> str:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return _start_method(None)
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["sim.model", "sim.ensemble.worker"])
+    return "forkserver"
+
+
 @dataclass
 class ExecutorHandle:
     """An executor ready for use, what it is, and how to close it."""
@@ -78,6 +86,39 @@ class ExecutorHandle:
     _start_method: str | None = None
     _requested_method: str | None = None
     renewals: int = 0
+    #: Seconds the executor may be unable to work (no Dask worker left) before the rest is given up.
+    stall_timeout: float = 60.0
+    _client: Any = None
+    _seen_workers: set = field(default_factory=set)
+    _workers: list = field(default_factory=list)
+
+    def health(self) -> str | None:
+        """Return why the executor cannot run tasks now (``None``: it can), noting lost Dask workers.
+
+        Called by the scheduler while no task finishes. A Dask worker that disappears (killed, its
+        machine gone; a nanny may start a fresh one) is counted in ``description["workers_lost"]``;
+        with no worker left the answer is a message, and after :attr:`stall_timeout` seconds of
+        that the scheduler gives up on the runs not yet finished.
+        """
+        if self._client is None:
+            return None
+        try:
+            now = set(self._client.scheduler_info().get("workers", {}))
+        except Exception as exc:  # noqa: BLE001 — the scheduler itself is gone
+            return f"the Dask scheduler does not answer ({type(exc).__name__}: {exc})"
+        self.note_workers(now)
+        if not now:
+            return f"no Dask worker is left (waited {self.stall_timeout:.0f} s for one to join)"
+        return None
+
+    def note_workers(self, now: set) -> None:
+        """Record the Dask workers present now; any seen before and gone since count as lost."""
+        gone = self._seen_workers - now
+        if gone:
+            self.description["workers_lost"] = int(self.description.get("workers_lost", 0)) + len(gone)
+            self.description.setdefault("workers_lost_names", []).extend(sorted(gone))
+        self._seen_workers = set(now)
+        self.description["workers_now"] = len(now)
 
     @property
     def can_renew(self) -> bool:
@@ -92,9 +133,12 @@ class ExecutorHandle:
             self.executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
         except Exception:  # noqa: BLE001 — it is broken already
             pass
-        # threads run by now (the pool's manager thread, a progress bar): fork only if asked for
-        method = self._requested_method or _start_method(None)
+        # threads run by now (the pool's manager thread, a progress bar): fork only if asked for;
+        # otherwise a fork server that has imported the model, which forks each new pool's workers
+        # in milliseconds and outlives the pools (a bisection after a crash renews several times)
+        method = self._requested_method or _renewal_method()
         self.executor = _process_pool(self.slots, method)
+        self._workers = []  # started on demand; shutdown() stops them
         self.description["start_method_after_renewal"] = method
         self.renewals += 1
 
@@ -107,9 +151,10 @@ class ExecutorHandle:
         if kill and self.owned and isinstance(self.executor, cf.ProcessPoolExecutor):
             if hasattr(self.executor, "terminate_workers"):  # Python ≥ 3.14
                 self.executor.terminate_workers()
-            else:
-                for proc in list(getattr(self.executor, "_processes", {}).values()):
-                    proc.terminate()
+            else:  # the worker processes this handle saw start (multiprocessing's public API)
+                for proc in self._workers:
+                    if proc.is_alive():
+                        proc.terminate()
         if self.owned and self.executor is not None:
             self.executor.shutdown(wait=wait, cancel_futures=cancel)
         for fn in reversed(self._closers):
@@ -122,6 +167,38 @@ class ExecutorHandle:
 
 def _noop() -> None:
     return None
+
+
+def new_process_pool(workers: int | None = None, start_method: str | None = None, *,
+                     preload: tuple[str, ...] = ("sim.model", "sim.ensemble.worker")) -> cf.ProcessPoolExecutor:
+    """A process pool for replications, for a caller that keeps it (e.g. a server for its lifetime).
+
+    Its workers run :func:`~sim.ensemble.worker.init_worker` (model imported, one BLAS thread,
+    catalog read). ``start_method`` defaults to ``forkserver`` where available, with ``preload``
+    imported once by the fork server (safe with threads, fast to start each worker), else
+    ``spawn``. Pass it to :func:`open_executor` (with its ``workers``) or to ``run_ensemble`` as
+    ``executor=``; check it with :func:`pool_is_broken` and replace it when broken.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
+    if method == "forkserver" and preload:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    return _process_pool(int(workers or default_workers()), method)
+
+
+def pool_is_broken(pool: cf.Executor) -> bool:
+    """True when ``pool`` can take no more tasks (a worker process died, or it was shut down).
+
+    Uses only the documented behaviour of :meth:`concurrent.futures.Executor.submit`, which raises
+    ``BrokenExecutor`` (or ``RuntimeError`` after shutdown) for such a pool; a healthy pool runs a
+    no-op task.
+    """
+    try:
+        fut = pool.submit(_noop)
+    except (cf.BrokenExecutor, RuntimeError):
+        return True
+    fut.cancel()
+    return False
 
 
 def _process_pool(workers: int, start_method: str | None) -> cf.ProcessPoolExecutor:
@@ -147,6 +224,17 @@ def _is_dask_client(obj: Any) -> bool:
     return mod.startswith("distributed") and type(obj).__name__ == "Client"
 
 
+#: Environment variable: seconds to wait with no Dask worker before giving up (default 60).
+STALL_ENV = "FLASHPOINT_DASK_WAIT"
+
+
+def _stall_timeout() -> float:
+    try:
+        return max(1.0, float(os.environ.get(STALL_ENV, "60")))
+    except ValueError:
+        return 60.0
+
+
 def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> ExecutorHandle:
     try:
         nthreads = dict(client.nthreads())
@@ -155,7 +243,8 @@ def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> Exe
     slots = max(1, sum(nthreads.values()))
     description.update({"dask_workers": len(nthreads), "workers": slots})
     return ExecutorHandle(kind="dask", executor=client.get_executor(pure=False), slots=slots, owned=False,
-                          description=description, _closers=closers)
+                          description=description, _closers=closers, _client=client,
+                          _seen_workers=set(nthreads), stall_timeout=_stall_timeout())
 
 
 def open_executor(executor: str | cf.Executor | Any = "process", workers: int | None = None,
@@ -177,7 +266,7 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
     if scheduler and executor in ("process", None):
         executor = "dask"
     if isinstance(executor, cf.Executor):
-        slots = int(getattr(executor, "_max_workers", 0) or workers or default_workers())
+        slots = int(workers or default_workers())  # a caller's pool: its size as told (default: the cores)
         return ExecutorHandle(kind="executor", executor=executor, slots=slots, owned=False,
                               description={"executor": type(executor).__name__, "workers": slots})
     if _is_dask_client(executor):
@@ -188,17 +277,23 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
     if executor == "inprocess":
         return ExecutorHandle(kind="inprocess", executor=None, slots=1, owned=True,
                               description={"executor": "inprocess", "workers": 1})
+    capped = workers is not None and int(workers) > default_workers()
     if executor == "process":
-        n = int(workers or default_workers())
+        n = min(int(workers or default_workers()), default_workers())  # more only compete for the cores
         method = _start_method(start_method)
         if preload and method == "fork":
             import sim.model  # noqa: F401 — inherited by the forked workers
             from sim.ensemble.worker import warm_catalog
 
             warm_catalog()  # likewise the catalog tables (once per process)
-        handle = ExecutorHandle(kind="process", executor=_process_pool(n, method), slots=n, owned=True,
+        before = set(multiprocessing.active_children())
+        pool = _process_pool(n, method)  # with fork, every worker has started by now
+        handle = ExecutorHandle(kind="process", executor=pool, slots=n, owned=True,
+                                _workers=[p for p in multiprocessing.active_children() if p not in before],
                                 description={"executor": "process", "workers": n, "start_method": method},
                                 _start_method=method, _requested_method=start_method)
+        if capped:
+            handle.description["workers_requested"] = int(workers)
         return handle
     # dask
     try:
@@ -214,10 +309,11 @@ def open_executor(executor: str | cf.Executor | Any = "process", workers: int | 
         closers.append(client.close)
         desc: dict[str, Any] = {"executor": "dask", "scheduler": scheduler}
     else:
-        n = int(workers or default_workers())
+        n = min(int(workers or default_workers()), default_workers())
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR)
         client = Client(cluster)
         closers += [cluster.close, client.close]
-        desc = {"executor": "dask", "scheduler": "local cluster", "workers": n}
+        desc = {"executor": "dask", "scheduler": "local cluster", "workers": n,
+                **({"workers_requested": int(workers)} if capped else {})}
     return _dask_handle(client, closers, desc)

@@ -35,8 +35,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from sim.analysis.digest import BAND_RUNGS
+from sim.analysis.outcomes import records
 from sim.ensemble.ensemble import EnsembleResult, run_many
 from sim.errors import FlashpointError
+from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
+from sim.storage.results import write_sweep
 
 __all__ = ["latin_hypercube", "with_parameters", "run_sweep", "SweepResult", "sensitivity_table", "HEADLINE"]
 
@@ -45,14 +48,18 @@ HEADLINE = ("p_any_violence", "p_any_war", "p_any_nuclear", "system_peak_level")
 
 
 def latin_hypercube(samples: int, dims: int, seed: int | np.random.SeedSequence = 0) -> np.ndarray:
-    """Draw a Latin hypercube design on ``[0, 1)^dims``: ``(samples, dims)``, one point per stratum per column."""
+    """Draw a Latin hypercube design on ``[0, 1)^dims``: ``(samples, dims)``, one point per stratum per column.
+
+    SciPy's :class:`scipy.stats.qmc.LatinHypercube` (random positions inside the strata), driven
+    by a generator seeded from ``seed``, so the same seed gives the same design.
+    """
     if samples < 1 or dims < 0:
         raise ValueError("samples must be at least 1 and dims non-negative")
-    rng = np.random.default_rng(seed)
-    out = np.empty((samples, dims))
-    for j in range(dims):
-        out[:, j] = (rng.permutation(samples) + rng.random(samples)) / samples
-    return out
+    if dims == 0:
+        return np.empty((samples, 0))
+    from scipy.stats import qmc
+
+    return qmc.LatinHypercube(d=dims, rng=np.random.default_rng(seed)).random(samples)
 
 
 def with_parameters(scenario: Any, values: dict[str, float]) -> Any:
@@ -97,7 +104,18 @@ def _point_outcomes(res: EnsembleResult) -> dict[str, float]:
 
 
 def _rank(x: np.ndarray) -> np.ndarray:
-    return pd.Series(x).rank(method="average").to_numpy()
+    from scipy.stats import rankdata
+
+    return rankdata(x, method="average")
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rank correlation (:func:`scipy.stats.spearmanr`); NaN for a constant input."""
+    from scipy.stats import spearmanr
+
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan
+    return float(spearmanr(x, y).statistic)
 
 
 def sensitivity_table(points: pd.DataFrame, parameters: Sequence[str], outcomes: Sequence[str]) -> pd.DataFrame:
@@ -106,8 +124,8 @@ def sensitivity_table(points: pd.DataFrame, parameters: Sequence[str], outcomes:
     rows = []
     if s < 3:
         return pd.DataFrame(columns=["outcome", "parameter", "spearman", "srrc", "r2", "weak"])
-    R = np.column_stack([_rank(points[p].to_numpy()) for p in parameters]) if parameters else np.zeros((s, 0))
-    Z = (R - R.mean(axis=0)) / np.where(R.std(axis=0) > 0, R.std(axis=0), 1.0)
+    ranks = np.column_stack([_rank(points[p].to_numpy()) for p in parameters]) if parameters else np.zeros((s, 0))
+    z_ranks = (ranks - ranks.mean(axis=0)) / np.where(ranks.std(axis=0) > 0, ranks.std(axis=0), 1.0)
     noise = 2.0 / math.sqrt(s)
     for o in outcomes:
         y = points[o].to_numpy(dtype=float)
@@ -115,11 +133,11 @@ def sensitivity_table(points: pd.DataFrame, parameters: Sequence[str], outcomes:
             continue
         ry = _rank(y)
         zy = (ry - ry.mean()) / ry.std()
-        beta, *_ = np.linalg.lstsq(Z, zy, rcond=None)
-        resid = zy - Z @ beta
+        beta, *_ = np.linalg.lstsq(z_ranks, zy, rcond=None)
+        resid = zy - z_ranks @ beta
         r2 = 1.0 - float(resid @ resid) / float(zy @ zy)
         for j, p in enumerate(parameters):
-            rho = float(np.corrcoef(R[:, j], ry)[0, 1]) if R[:, j].std() > 0 else math.nan
+            rho = _spearman(points[p].to_numpy(dtype=float), y)
             rows.append({"outcome": o, "parameter": p, "spearman": rho, "srrc": float(beta[j]), "r2": r2,
                          "weak": bool(abs(rho) < noise) if not math.isnan(rho) else True})
     df = pd.DataFrame(rows, columns=["outcome", "parameter", "spearman", "srrc", "r2", "weak"])
@@ -146,6 +164,9 @@ class SweepResult:
     partial: bool = False
     seconds: float = 0.0
     executor: dict[str, Any] = field(default_factory=dict)
+    #: Runs (over all points) that neither finished nor failed, and whether Ctrl-C stopped the sweep.
+    not_run: int = 0
+    interrupted: bool = False
 
     def drivers(self, outcome: str, k: int = 3) -> pd.DataFrame:
         """Return the parameters that move ``outcome`` most (by |spearman|)."""
@@ -178,8 +199,6 @@ class SweepResult:
 
     def manifest(self) -> dict[str, Any]:
         """Describe what produced the sweep (manifest.json)."""
-        from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
-
         return {"schema": MANIFEST_SCHEMA, "kind": "sweep", "scenario": self.scenario.id, "title": self.scenario.title,
                 "scenario_hash": scenario_hash(self.scenario), "variant": self.variant, "seed": self.seed,
                 "samples": self.samples, "runs_per_point": self.runs, "seeds": list(self.seeds),
@@ -190,18 +209,14 @@ class SweepResult:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``--json`` output of ``flashpoint sweep`` (schema in docs/cli.md)."""
-        from sim.ensemble.ensemble import _records
-
         m = self.manifest()
         return {"schema": "flashpoint.sweep/1", **{k: m[k] for k in ("scenario", "title", "scenario_hash", "variant", "seed",
                                                                      "samples", "runs_per_point", "uncertainties", "partial",
                                                                      "failures", "timing")},
-                "points": _records(self.points), "sensitivity": _records(self.sensitivity), "summary": self.summary_text()}
+                "points": records(self.points), "sensitivity": records(self.sensitivity), "summary": self.summary_text()}
 
     def to_dir(self, path: str, format: str = "parquet") -> list[str]:  # noqa: A002
         """Write points, sensitivity and manifest."""
-        from sim.storage.results import write_sweep
-
         return write_sweep(self, path, format=format)
 
 
@@ -260,4 +275,5 @@ def run_sweep(scenario: Any, samples: int = 50, runs: int = 20, seed: int = 0, v
     return SweepResult(scenario=scenario, variant=variant or "baseline", parameters=names,
                        ranges=[(u.low, u.high) for u in us], seed=int(seed), samples=int(samples), runs=int(runs),
                        seeds=list(r0.seeds), points=points, sensitivity=sens, failures=failures,
-                       partial=any(r.partial for r in results), seconds=r0.report.seconds, executor=r0.report.executor)
+                       partial=any(r.partial for r in results), seconds=r0.report.seconds, executor=r0.report.executor,
+                       not_run=sum(r.report.not_run for r in results), interrupted=r0.report.interrupted)

@@ -34,7 +34,10 @@ import pandas as pd
 
 from sim.analysis.aggregate import RunTable
 from sim.analysis.digest import BAND_RUNGS, SERIES, Layout
+from sim.analysis.outcomes import outcome_table
 from sim.errors import FlashpointError
+from sim.storage.files import atomic_dir
+from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
 
 __all__ = ["write_table", "read_table", "write_ensemble", "write_comparison", "write_sweep", "load_ensemble",
            "StoredEnsemble", "FORMATS"]
@@ -57,15 +60,18 @@ def json_default(o: Any) -> Any:
     return str(o)
 
 
-def _prepare(path: str | Path, format: str) -> Path:  # noqa: A002
+def _check_format(format: str) -> None:  # noqa: A002
     if format not in FORMATS:
         raise FlashpointError(f"unknown format '{format}' (choose {' or '.join(FORMATS)})")
-    p = Path(path)
-    try:
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FlashpointError(f"cannot create the output directory {p}: {exc.strerror or exc}") from None
-    return p
+
+
+def _atomically(path: str | Path, format: str, write: Any) -> list[str]:  # noqa: A002
+    """Run ``write(tmp_dir)`` in a temporary directory that becomes ``path`` only if it succeeds."""
+    _check_format(format)
+    dest = Path(path)
+    with atomic_dir(dest) as tmp:
+        files = write(tmp)
+    return [str(dest / Path(f).relative_to(tmp)) for f in files]
 
 
 def write_table(df: pd.DataFrame, path: Path, name: str, format: str = "parquet") -> str:  # noqa: A002
@@ -101,8 +107,16 @@ def write_json(obj: Any, f: Path) -> str:
 
 
 def write_ensemble(res: Any, path: str | Path, format: str = "parquet") -> list[str]:  # noqa: A002
-    """Write an :class:`~sim.ensemble.EnsembleResult` to ``path`` (see the module docstring)."""
-    p = _prepare(path, format)
+    """Write an :class:`~sim.ensemble.EnsembleResult` to ``path`` (see the module docstring).
+
+    The files are written to a temporary directory and moved into ``path`` when all were written
+    (:func:`~sim.storage.files.atomic_dir`): a failure leaves ``path`` as it was.
+    """
+    return _atomically(path, format, lambda tmp: _write_ensemble(res, tmp, format))
+
+
+def _write_ensemble(res: Any, p: Path, format: str) -> list[str]:  # noqa: A002
+    p.mkdir(exist_ok=True)
     files = [
         write_table(res.outcomes, p, "outcomes", format),
         write_table(res.per_run, p, "per_run", format),
@@ -145,10 +159,11 @@ def _write_runs(res: Any, p: Path, format: str) -> list[str]:  # noqa: A002
 
 
 def write_comparison(cmp: Any, path: str | Path, format: str = "parquet") -> list[str]:  # noqa: A002
-    """Write a :class:`~sim.analysis.Comparison`: its table, verdicts, manifest and every ensemble."""
-    from sim.storage.manifest import MANIFEST_SCHEMA, environment, scenario_hash
+    """Write a comparison (:class:`~sim.analysis.Comparison` of finished ensembles): its table, verdicts, manifest and every ensemble."""
+    return _atomically(path, format, lambda tmp: _write_comparison(cmp, tmp, format))
 
-    p = _prepare(path, format)
+
+def _write_comparison(cmp: Any, p: Path, format: str) -> list[str]:  # noqa: A002
     files = [write_table(cmp.table, p, "comparison", format)]
     try:
         (p / "verdicts.txt").write_text(cmp.summary_text() + "\n", encoding="utf-8")
@@ -156,7 +171,7 @@ def write_comparison(cmp: Any, path: str | Path, format: str = "parquet") -> lis
         raise FlashpointError(f"cannot write {p / 'verdicts.txt'}: {exc.strerror or exc}") from None
     files.append(str(p / "verdicts.txt"))
     for e in [cmp.baseline, *cmp.variants]:
-        files += write_ensemble(e, p / e.variant, format)
+        files += _write_ensemble(e, p / e.variant, format)
     b = cmp.baseline
     manifest = {
         "schema": MANIFEST_SCHEMA, "kind": "comparison", "scenario": b.scenario.id, "title": b.scenario.title,
@@ -173,10 +188,11 @@ def write_comparison(cmp: Any, path: str | Path, format: str = "parquet") -> lis
 
 def write_sweep(sw: Any, path: str | Path, format: str = "parquet") -> list[str]:  # noqa: A002
     """Write a :class:`~sim.ensemble.SweepResult`: points, sensitivity and manifest."""
-    p = _prepare(path, format)
-    files = [write_table(sw.points, p, "points", format), write_table(sw.sensitivity, p, "sensitivity", format)]
-    files.append(write_json(sw.manifest(), p / "manifest.json"))
-    return files
+    def write(p: Path) -> list[str]:
+        files = [write_table(sw.points, p, "points", format), write_table(sw.sensitivity, p, "sensitivity", format)]
+        return [*files, write_json(sw.manifest(), p / "manifest.json")]
+
+    return _atomically(path, format, write)
 
 
 @dataclass
@@ -208,8 +224,6 @@ class StoredEnsemble:
     @property
     def outcomes(self) -> pd.DataFrame:
         """Outcome statistics recomputed from the stored per-run indicators."""
-        from sim.analysis.outcomes import outcome_table
-
         st = self.manifest.get("statistics", {})
         return outcome_table(self.table, self.layout, seed=self.seed, resamples=int(st.get("bootstrap_resamples", 2000)),
                              precision=float(st.get("precision", 0.02)))

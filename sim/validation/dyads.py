@@ -17,6 +17,8 @@ from importlib import resources
 
 import numpy as np
 
+from sim.ensemble.seeds import child_seeds
+
 __all__ = ["REAL_RATES", "CATEGORIES", "dyad_categories", "dangerous_dyads"]
 
 
@@ -101,7 +103,7 @@ def dangerous_dyads(runs: int = 10, seed: int = 0, year: int = 2010, horizon: in
     years = horizon * sc.calendar.step_days / 365.25
     disputes = np.zeros(len(iu[0]))
     force = np.zeros(len(iu[0]))
-    seeds = [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(runs)]
+    seeds = child_seeds(seed, runs)
     size = lanes_for(n)  # replications stepped together (each depends on its own seed only)
     for a in range(0, runs, size):
         model = CrisisModel(sc, seeds=seeds[a:a + size], record="summary").run()
