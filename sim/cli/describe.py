@@ -91,7 +91,7 @@ def print_describe(out: Console, sc, w: World) -> None:
                    + (f" · lens: {sc.lens}" if sc.lens else "") + (f" · variant: {sc.variant}" if sc.variant else "")))
     t = Table(title="Actors")
     for c in ("code", "name", *(f[1] for f in ACTOR_FIELDS), "major", "nuclear", "doctrine"):
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", min_width=12 if c == "name" else None)
     for a in w.actors:
         t.add_row(text(a.code), text(a.name), *(text(a.display(f, fmt, sc_, short=True)) for f, _, fmt, sc_ in ACTOR_FIELDS),
                   "yes" if a.major_power else "", "yes" if a.nuclear else "", text(" ".join((a.doctrine, *a.modifiers))))
