@@ -407,3 +407,83 @@ def test_make_variant_rejects_unknown_ids_and_bad_values():
         whatif.make_variant(sc, whatif.WhatIf(name="no-pact"))
     with pytest.raises(ScenarioError, match="less than or equal to 3"):
         whatif.add_variants(sc, [whatif.make_variant(sc, whatif.WhatIf(parameters={"threat.power_exponent": 99}))])
+
+
+# ------------------------------------------------------------------------------------- What-if builder: events
+def _form_button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_add_an_event_through_the_generated_form_without_yaml():
+    """South Korea sends arms to Ukraine: picked by state names, checked by the loader, saved as a variant."""
+    at = goto(app(runs=20), "compare")
+    ok(at)
+    at.text_input(key=_key(at, "wi_name_")).set_value("rok-arms-ukraine")
+    at.selectbox(key=_key(at, "ev_type_")).set_value("arms_transfer").run()
+    actor = at.selectbox(key=_key(at, "ev_actor_"))
+    assert "South Korea (ROK)" in actor.options  # names, not only codes
+    actor.set_value("ROK")
+    at.multiselect(key=_key(at, "ev_partners_")).set_value(["UKR"])
+    at.multiselect(key=_key(at, "ev_near_")).set_value(["RUS"])
+    _form_button(at, "Add this event to the what-if").click().run()
+    ok(at)
+    assert "Added: Arms transfer by South Korea" in "\n".join(s.value for s in at.success)
+    at.button(key="wi_save").click().run()
+    ok(at)
+    saved = "\n".join(s.value for s in at.success)
+    assert "Adds added-1: arms transfer by ROK (UKR, RUS)" in saved
+    v = next(iter(at.session_state["fp_whatifs"].values()))["rok-arms-ukraine"]
+    ev = v.add_events[0]
+    assert (ev.type, ev.actor, ev.partners, ev.near) == ("arms_transfer", "ROK", ("UKR",), ("RUS",))
+
+
+def test_an_invalid_event_is_reported_on_its_form_field():
+    at = goto(app(), "compare")
+    at.selectbox(key=_key(at, "ev_type_")).set_value("sanctions").run()
+    at.selectbox(key=_key(at, "ev_actor_")).set_value("ROK")
+    # no target: the loader's own rule (at least one) is reported under the 'targets' field
+    at.number_input(key=_key(at, "ev_severity_")).set_value(1.5)
+    _form_button(at, "Add this event to the what-if").click().run()
+    ok(at)
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("**targets**") and "required" in e for e in errors), errors
+    assert any(e.startswith("**severity**") and "less than or equal to 1" in e for e in errors), errors
+    assert not at.success
+
+
+def test_change_an_event_add_a_state_an_alliance_and_sanctions():
+    from app_support import eventform
+
+    sc = load_scenario(FOUNDING)
+    w = whatif.WhatIf(name="many", change=[{"id": "pact", "set": {"strength": 0.3, "parties": ["PRK", "CHN"]}}],
+                      add_actors=[{"code": "GMY", "doctrine": "liberal"}],
+                      alliances=[{"members": ["ROK", "UKR"], "type": "defense", "strength": 0.5},
+                                 {"members": ["RUS", "PRK"], "type": "none", "strength": 0.0}],
+                      add_events=[eventform.event_data("sanctions", "GMY", "2024-07-01", {"targets": ["RUS"]}),
+                                  eventform.event_data("sanctions_relief", "USA", "2024-08-01", {"targets": ["CUB"]})])
+    applied = whatif.add_variants(sc, [whatif.make_variant(sc, w)]).with_variant("many")
+    assert "GMY" in applied.codes
+    pact = next(e for e in applied.events if e.id == "pact")
+    assert pact.strength == 0.3 and pact.parties == ("PRK", "CHN")
+    assert {e.type for e in applied.events} >= {"sanctions", "sanctions_relief"}
+    types = {frozenset(a.members): a.type for a in applied.relations.alliances}
+    assert types[frozenset({"ROK", "UKR"})] == "defense" and types[frozenset({"RUS", "PRK"})] == "none"
+    # a change the loader rejects is located on its field
+    bad = whatif.WhatIf(name="bad", change=[{"id": "pact", "set": {"strength": 3}}])
+    with pytest.raises(ScenarioError) as exc:
+        whatif.add_variants(sc, [whatif.make_variant(sc, bad)])
+    assert any("strength" in i.path or "strength" in i.message for i in exc.value.issues)
+
+
+def test_every_event_type_has_a_generated_form():
+    from app_support import eventform
+    from sim.scenario.events import EVENT_TYPES
+
+    assert list(eventform.event_classes()) == list(EVENT_TYPES)
+    for t in EVENT_TYPES:
+        for f in eventform.fields_of(t):
+            assert f.kind in {"states", "choice", "number", "integer", "bool", "date"}
+    arms = {f.name: f for f in eventform.fields_of("arms_transfer")}
+    assert arms["partners"].min_items == 1 and arms["amount"].exclusive_min and arms["amount"].maximum == 1
+    assert eventform.field_of_issue("variants[5].add_events[0].targets[1]", "sanctions") == "targets"
+    assert eventform.field_of_issue("what-if.add_events.0.sanctions.severity", "sanctions") == "severity"
