@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_support import glossary, state, views
+from app_support.text import md, paragraphs
 
 BANDS = {"armed clash (rung ≥ 5)": "violence", "war (rung ≥ 7)": "war", "nuclear use (rung ≥ 9)": "nuclear"}
 
@@ -11,17 +12,17 @@ terms = glossary.load()
 if base is not None:
     variant, seed, runs = state.variant_name(), int(st.session_state[state.SEED]), int(st.session_state[state.RUNS])
     b = base.briefing
-    st.title(f"Classroom: {base.title}")
+    st.title(f"Classroom: {md(base.title)}")
     left, right = st.columns([2, 3])
     with left:
         if b.question:
-            st.info(f"**The question.** {b.question}")
+            st.info(f"**The question.** {md(b.question)}")
         with st.expander("Briefing", expanded=False):
-            st.markdown(b.summary)
+            st.markdown(paragraphs(b.summary))
         st.subheader("Learning objectives")
-        st.markdown("\n".join(f"1. {glossary.link_terms(o, terms)}" for o in b.learning_objectives) or "_None given._")
+        st.markdown("\n".join(f"1. {glossary.link_terms(md(o), terms)}" for o in b.learning_objectives) or "_None given._")
         st.subheader("Discussion questions")
-        st.markdown("\n".join(f"1. {glossary.link_terms(q, terms)}" for q in b.discussion_questions) or "_None given._")
+        st.markdown("\n".join(f"1. {glossary.link_terms(md(q), terms)}" for q in b.discussion_questions) or "_None given._")
     with right:
         st.subheader("Predict, then run")
         st.write(f"Before you look: in how many of {runs} runs of **{variant}** will the chosen pair of states "
@@ -59,7 +60,7 @@ if base is not None:
                     st.markdown(f"The model gives **{est:.1%}** ({lo:.1%} – {hi:.1%}) for {pred['dyad']} reaching "
                                 f"{pred['band']}. Your {pred['guess']} % is "
                                 + ("**inside** that interval." if inside else "**outside** that interval.")
-                                + (f" You wrote: “{pred['why']}”" if pred["why"] else ""))
+                                + (f" You wrote: “{md(pred['why'])}”" if pred["why"] else ""))
                     views.level_fan(res, pred["dyad"])
 st.header("Glossary")
 st.caption("The IR concepts the model uses. Terms in the stories, objectives and questions link here.")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_support import builder, library, state, views, whatif
+from app_support.text import md
 from app_support.whatif import ACTOR_FIELDS, WhatIf
 from sim.errors import FlashpointError
 from sim.scenario.parameters import parameter_table
@@ -11,7 +12,7 @@ from sim.scenario.schema import DOCTRINES, MODIFIERS
 base = state.current_scenario(with_whatifs=False)
 if base is not None:
     k = library.scenario_key(base)
-    st.title(f"What-if builder: {base.title}")
+    st.title(f"What-if builder: {md(base.title)}")
     st.write("Change the scenario the way an analyst would ask “what if…?”, save it, and compare it with the "
              "baseline and the file's own variants on the same seeds.")
     ids = [base.event_id(i) for i in range(len(base.events))]
@@ -84,14 +85,14 @@ if base is not None:
                 state.show_error(exc, "This what-if is not valid")
             else:
                 state.save_whatif(base, v)
-                st.success(f"Saved “{v.name}”: " + " ".join(whatif.describe(v)))
+                st.success(md(f"Saved “{v.name}”: " + " ".join(whatif.describe(v))))
 
     mine = state.whatifs(base)
     if mine:
         st.subheader("Your what-ifs (this browser session)")
         for v in mine:
             c1, c2 = st.columns([6, 1])
-            c1.markdown(f"**{v.name}** {('— ' + v.title) if v.title else ''}: " + " ".join(whatif.describe(v)))
+            c1.markdown(f"**{md(v.name)}** {('— ' + md(v.title)) if v.title else ''}: " + md(" ".join(whatif.describe(v))))
             c2.button("Delete", key=f"wi_del_{v.name}", on_click=state.delete_whatif, args=(base, v.name))
         try:
             combined = state.scenario_with_whatifs(base)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_support import library, state
+from app_support.text import md
 from sim.errors import FlashpointError, ScenarioError
 
 EDIT, TEXT, FROM = "fp_editor", "fp_editor_text", "fp_editor_from"  # widget key, kept copy, source
@@ -20,8 +21,7 @@ def use(then_run: bool) -> None:
         sc = library.parse_text(text, "editor.yaml")
     except FlashpointError:
         return  # the page shows the errors
-    st.session_state[state.SCENARIO] = state.add_user_scenario("edited", "editor.yaml", text, sc)
-    st.session_state[state.VARIANT] = "baseline"
+    state.select_scenario(state.add_user_scenario("edited", "editor.yaml", text, sc))
     st.session_state["fp_editor_go"] = "run" if then_run else "scenario"
 
 
@@ -34,7 +34,7 @@ st.write("Edit the YAML below; it is checked every time you click outside the bo
          "Problems are shown with their line and column. The format is described in docs/scenario-format.md.")
 cur = state.current()
 if cur is not None and st.session_state.get(FROM) != cur.key:
-    st.button(f"Load “{cur.scenario.title if cur.scenario else cur.filename}” into the editor (replaces the text)",
+    st.button(md(f"Load “{cur.scenario.title if cur.scenario else cur.filename}” into the editor (replaces the text)"),
               on_click=load_current, key="editor_load")
 text = st.text_area("Scenario YAML", key=EDIT, height=560, max_chars=library.MAX_UPLOAD_BYTES)
 st.session_state[TEXT] = text
@@ -51,8 +51,8 @@ except FlashpointError as exc:
     sc = None
     state.show_error(exc, "Not valid yet")
 else:
-    st.success(f"Valid: “{sc.title}” — {len(sc.actors)} actors, {len(sc.events)} events, "
-               f"{len(sc.variants)} variants, {sc.calendar.horizon} {sc.calendar.step}s.")
+    st.success(md(f"Valid: “{sc.title}” — {len(sc.actors)} actors, {len(sc.events)} events, "
+                  f"{len(sc.variants)} variants, {sc.calendar.horizon} {sc.calendar.step}s."))
 c1, c2, c3 = st.columns(3)
 c1.button("Use this scenario", on_click=use, args=(False,), disabled=sc is None, key="editor_use")
 c2.button("Run it", on_click=use, args=(True,), disabled=sc is None, type="primary", key="editor_run")

@@ -33,6 +33,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from app_support import library
+from app_support.text import md
 from sim.errors import FlashpointError, ScenarioError
 from sim.scenario.schema import Scenario, Variant
 
@@ -40,12 +41,15 @@ __all__ = [
     "SCENARIO", "VARIANT", "SEED", "RUNS", "MAX_RUNS", "PAGES",
     "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
     "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
+    "error_lines",
     "world", "single_run", "ensemble", "comparison", "executor", "warm_executor", "Cancelled", "task_runs",
 ]
 
 SCENARIO, VARIANT, SEED, RUNS = "fp_scenario", "fp_variant", "fp_seed", "fp_runs"
 USER = "fp_user_scenarios"
 WHATIFS = "fp_whatifs"
+#: Prefix of the plain (non-widget) copies of the sidebar's values, which survive page switches.
+KEEP = "keep_"
 MAX_RUNS = 2000
 DEFAULT_RUNS = 200
 #: The scenario shown first (the founding case), when it is in the library.
@@ -89,8 +93,8 @@ def add_user_scenario(kind: str, filename: str, text: str, scenario: Scenario) -
 
 def select_scenario(key: str, variant: str = "baseline") -> None:
     """Make ``key`` the current scenario (use as a widget callback, before the sidebar is drawn)."""
-    st.session_state[SCENARIO] = key
-    st.session_state[VARIANT] = variant
+    st.session_state[SCENARIO] = st.session_state[KEEP + SCENARIO] = key
+    st.session_state[VARIANT] = st.session_state[KEEP + VARIANT] = variant
 
 
 # --------------------------------------------------------------------------------------------- URL
@@ -125,6 +129,17 @@ def init_session() -> str | None:
     variant = qp.get("variant", "baseline")
     sc = ents[ss[SCENARIO]].scenario if ss[SCENARIO] in ents else None
     names = ["baseline", *(sc.variant_names() if sc else [])]
+    token = qp.get("whatif")
+    if token and sc is not None:
+        from app_support import permalink
+
+        try:
+            v = permalink.decode(token, sc)
+        except FlashpointError as exc:
+            problems.append(f"the what-if in the link could not be used: {exc}")
+        else:
+            save_whatif(sc, v)
+            names.append(v.name)
     if variant not in names:
         problems.append(f"the link names the variant '{variant}', which this scenario does not have")
         variant = "baseline"
@@ -149,21 +164,30 @@ def _default(ents: dict[str, library.Entry]) -> str | None:
 def share_query() -> dict[str, str]:
     """The query parameters that reproduce the current view."""
     ss = st.session_state
-    return {"scenario": str(ss.get(SCENARIO) or ""), "variant": str(ss.get(VARIANT) or "baseline"),
-            "seed": str(ss.get(SEED, 0)), "runs": str(ss.get(RUNS, DEFAULT_RUNS))}
+    out = {"scenario": str(ss.get(SCENARIO) or ""), "variant": str(ss.get(VARIANT) or "baseline"),
+           "seed": str(ss.get(SEED, 0)), "runs": str(ss.get(RUNS, DEFAULT_RUNS))}
+    e = entries().get(ss.get(SCENARIO))
+    mine = {v.name: v for v in whatifs(e.scenario)} if e is not None and e.scenario is not None else {}
+    if out["variant"] in mine:  # the user's own what-if travels in the link
+        from app_support import permalink
+
+        out["whatif"] = permalink.encode(mine[out["variant"]])
+    return out
 
 
 def write_url() -> None:
     """Put the current scenario, variant, seed and runs in the address bar (only what changed)."""
     want = share_query()
-    have = {k: st.query_params.get(k) for k in want}
-    if have != want or "page" in st.query_params:
+    if {k: st.query_params.get(k) for k in st.query_params} != want:
         st.query_params.from_dict(want)
 
 
 def sidebar() -> None:
     """The controls every page shares: scenario, variant, seed, runs; and the link to this view."""
     ss = st.session_state
+    for k in (SCENARIO, VARIANT, SEED, RUNS):  # a page switch may drop the widgets' own state: restore it
+        if k not in ss and KEEP + k in ss:
+            ss[k] = ss[KEEP + k]
     ents = entries()
     if ss.get(SCENARIO) not in ents:
         ss[SCENARIO] = _default(ents)
@@ -186,8 +210,11 @@ def sidebar() -> None:
         st.number_input("Runs in an ensemble", min_value=1, max_value=MAX_RUNS, step=50, key=RUNS,
                         help=f"Replications for ensembles and comparisons (1–{MAX_RUNS}).")
         for p in ss.pop("fp_url_problems", []):
-            st.warning(p)
-        st.caption("The address bar holds the page, scenario, variant, seed and runs: copy it to share this view.")
+            st.warning(md(p))  # the link's text is data: never Markdown
+        st.caption("The address bar holds the page, scenario, variant, seed and runs (and your what-if): copy it "
+                   "to share this view.")
+    for k in (SCENARIO, VARIANT, SEED, RUNS):
+        ss[KEEP + k] = ss[k]
 
 
 def _title(e: library.Entry | None) -> str:
@@ -215,7 +242,7 @@ def current_scenario(show: bool = True, with_whatifs: bool = True) -> Scenario |
         return None
     if e.scenario is None:
         if show:
-            st.error(f"This scenario file has problems:\n\n```\n{e.error}\n```")
+            error_lines("This scenario file has problems", str(e.error).splitlines())
         return None
     if with_whatifs and whatifs(e.scenario):
         try:
@@ -236,7 +263,7 @@ def applied(scenario: Scenario) -> Scenario | None:
     try:
         return scenario.with_variant(variant_name())
     except (KeyError, ValueError) as exc:
-        st.error(f"The variant '{variant_name()}' cannot be applied: {exc}")
+        st.error(md(f"The variant '{variant_name()}' cannot be applied: {exc}"))
         return None
 
 
@@ -268,15 +295,25 @@ def scenario_with_whatifs(scenario: Scenario) -> Scenario:
 def show_error(exc: BaseException, what: str = "") -> None:
     """Show a user's error as located lines; anything else as a short message (never a traceback)."""
     if isinstance(exc, ScenarioError):
-        lines = "\n".join(str(i) for i in exc.issues)
-        st.error(f"{what or 'The scenario has problems'} ({len(exc.issues)}):\n\n```\n{lines}\n```")
+        error_lines(f"{what or 'The scenario has problems'} ({len(exc.issues)})", [str(i) for i in exc.issues])
     elif isinstance(exc, FlashpointError):
-        st.error(f"{what + ': ' if what else ''}{exc}")
+        error_lines(what, str(exc).splitlines())
     else:
         where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
         loc = f" (at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" if where else ""
-        st.error(f"{what + ': ' if what else ''}an internal error stopped this: {type(exc).__name__}: {exc}{loc}. "
-                 "Please report it with the scenario and seed.")
+        st.error(md(f"{what + ': ' if what else ''}an internal error stopped this: {type(exc).__name__}: {exc}{loc}. "
+                    "Please report it with the scenario and seed."))
+
+
+def error_lines(title: str, lines: list[str]) -> None:
+    """One error box: a title, then every line in full (wrapped, never cut), each shown literally.
+
+    Messages quote the user's own text (keys, names, values): each line is escaped (:func:`md`), so a
+    code fence, a link or an image in them shows as the characters it is.
+    """
+    body = [md(x) for x in lines if x.strip()]
+    head = [md(title) + (":" if body else "")] if title else []
+    st.error("  \n".join(head + body))
 
 
 # --------------------------------------------------------------------------------------------- cached calls

@@ -14,6 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from app_support import charts, glossary, library, state
+from app_support.text import html as esc
+from app_support.text import md
 from sim.scenario.schema import Scenario
 
 __all__ = ["story_markdown", "outcome_table", "ensemble_section", "show_ensemble", "fan_frames",
@@ -26,7 +28,7 @@ def story_markdown(lines: Sequence[str], terms: list[glossary.Term]) -> str:
     """The story as a Markdown list, each glossary term linked once to its entry on the page."""
     if not lines:
         return "_Nobody answered anybody in this run: the events did not move any state past its threshold._"
-    text = "\n".join(f"- {line}" for line in lines)
+    text = "\n".join(f"- {md(line)}" for line in lines)
     return glossary.link_terms(text.replace("→", "\u2192"), terms)
 
 
@@ -81,7 +83,7 @@ def level_fan(res, dyad: str, key: str = "fan_one") -> None:
 
 def html_of(figs: Sequence, title: str) -> str:
     """Several plotly figures in one self-contained HTML page (plotly.js embedded: opens offline)."""
-    parts = [f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"]
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(title)}</title></head><body><h1>{esc(title)}</h1>"]
     for k, f in enumerate(figs):
         parts.append(f.to_html(full_html=False, include_plotlyjs=(k == 0)))
     parts.append("</body></html>")
@@ -266,7 +268,7 @@ def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, r
                f"shown in {time.perf_counter() - t0:.1f} s")
     st.subheader("What changed, in words")
     if cmp.verdicts:
-        st.markdown("\n".join(f"- {v}" for v in cmp.verdicts[:12]))
+        st.markdown("\n".join(f"- {md(v)}" for v in cmp.verdicts[:12]))
         if len(cmp.verdicts) > 12:
             st.caption(f"… and {len(cmp.verdicts) - 12} more changed outcomes in the table below.")
     else:

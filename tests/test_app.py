@@ -52,11 +52,16 @@ def ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def plain(text: str) -> str:
+    """A value shown through Markdown with its escapes removed (user text is escaped: it must show literally)."""
+    return re.sub(r"\\([\\`*_{}\[\]()<>!|~$&#:.\-+=])", r"\1", str(text))
+
+
 def text_of(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [e.value for e in at.warning]
-    parts += [e.value for e in at.success] + [e.value for e in at.info] + [e.value for e in at.caption]
-    parts += [h.value for h in at.title] + [h.value for h in at.subheader] + [h.value for h in at.header]
-    return "\n".join(str(p) for p in parts)
+    parts = [plain(m.value) for m in at.markdown] + [plain(e.value) for e in at.error] + [plain(e.value) for e in at.warning]
+    parts += [plain(e.value) for e in at.success] + [plain(e.value) for e in at.info] + [e.value for e in at.caption]
+    parts += [plain(h.value) for h in at.title] + [plain(h.value) for h in at.subheader] + [h.value for h in at.header]
+    return "\n".join(plain(p) for p in parts)
 
 
 def frame(at: AppTest, column: str):
@@ -72,7 +77,7 @@ def charts_of(at: AppTest) -> list:
 def test_library_shows_cards_and_puts_the_view_in_the_url():
     at = app()
     ok(at)
-    assert at.title[0].value == "Scenario library"
+    assert plain(at.title[0].value) == "Scenario library"
     body = text_of(at)
     founding = load_scenario(FOUNDING)
     assert founding.title in body and founding.briefing.question in body
@@ -84,7 +89,7 @@ def test_open_button_goes_to_the_scenario():
     at = app()
     at.button(key="open_korea-russia-2024").click().run()
     ok(at)
-    assert at.title[0].value == load_scenario(FOUNDING).title
+    assert plain(at.title[0].value) == load_scenario(FOUNDING).title
 
 
 def test_upload_a_valid_scenario_and_open_it():
@@ -96,7 +101,7 @@ def test_upload_a_valid_scenario_and_open_it():
     at.button[-1].click().run()  # "Open it"
     ok(at)
     assert at.session_state["fp_scenario"] == "upload:my-copy"
-    assert at.title[0].value == load_scenario(FOUNDING).title
+    assert plain(at.title[0].value) == load_scenario(FOUNDING).title
 
 
 def test_bad_upload_shows_located_errors_and_nothing_crashes():
@@ -104,7 +109,7 @@ def test_bad_upload_shows_located_errors_and_nothing_crashes():
     bad = FOUNDING.read_text().replace("horizon: 52", "horizon: fifty").replace("code: CUB", "code: XXX")
     at.file_uploader(key="upload").set_value(("bad.yaml", bad.encode(), "application/x-yaml")).run()
     ok(at)
-    errors = "\n".join(e.value for e in at.error)
+    errors = "\n".join(plain(e.value) for e in at.error)
     line = FOUNDING.read_text().splitlines().index("  horizon: 52") + 1
     assert f"bad.yaml:{line}:12: calendar.horizon" in errors
     assert "Loaded" not in text_of(at)
@@ -115,7 +120,7 @@ def test_upload_that_is_not_yaml_or_too_big_is_refused():
     at = app()
     at.file_uploader(key="upload").set_value(("x.yaml", b"\xff\xfe\x00binary", "application/x-yaml")).run()
     ok(at)
-    assert at.error and "x.yaml" in at.error[0].value
+    assert at.error and "x.yaml" in plain(at.error[0].value)
     with pytest.raises(LimitError, match="1 MiB"):
         library.parse_upload("big.yaml", b"#" * (library.MAX_UPLOAD_BYTES + 1))
 
@@ -133,7 +138,7 @@ def test_a_shared_link_reproduces_page_scenario_variant_seed_and_runs():
 def test_a_bad_link_falls_back_with_warnings():
     at = app(scenario="../../etc/passwd", variant="nope", seed="-3", runs="9999999")
     ok(at)
-    warn = "\n".join(w.value for w in at.warning)
+    warn = "\n".join(plain(w.value) for w in at.warning)
     assert "not in the library" in warn and "run count" in warn and "seed" in warn
     assert at.session_state["fp_scenario"] == "korea-russia-2024"
     assert at.session_state["fp_runs"] == 200
@@ -223,7 +228,7 @@ def test_build_a_what_if_then_compare_it_with_a_named_variant():
     at.number_input(key=_key(at, "wi_param_")).set_value(1.5)
     at.button(key="wi_save").click().run()
     ok(at)
-    saved = "\n".join(s.value for s in at.success)
+    saved = "\n".join(plain(s.value) for s in at.success)
     assert "Saved “late-pact”" in saved and "moved to 2024-07-31" in saved and "threat.power_exponent = 1.5" in saved
     cmp = at.multiselect(key=_key(at, "cmp_"))
     assert "late-pact (yours)" in cmp.options and "no-pact" in cmp.options
@@ -250,13 +255,13 @@ def test_an_invalid_what_if_is_explained_not_saved():
     at.text_input(key=_key(at, "wi_name_")).set_value("Bad Name!")
     at.button(key="wi_save").click().run()
     ok(at)
-    assert "not a valid name" in "\n".join(e.value for e in at.error)
+    assert "not a valid name" in "\n".join(plain(e.value) for e in at.error)
     at.text_input(key=_key(at, "wi_name_")).set_value("too-late")
     at.multiselect(key=_key(at, "wi_move_")).set_value(["havana-visit"])
     at.number_input(key=_key(at, "wi_shift_")).set_value(52)
     at.button(key="wi_save").click().run()
     ok(at)
-    assert "outside the horizon" in "\n".join(e.value for e in at.error)
+    assert "outside the horizon" in "\n".join(plain(e.value) for e in at.error)
     assert not at.success
 
 
@@ -286,24 +291,24 @@ def test_exported_what_if_yaml_runs_unchanged_in_flashpoint(tmp_path):
 def test_editor_validates_as_you_go_and_runs_the_edit():
     at = goto(app(), "editor")
     ok(at)
-    assert "Valid:" in "\n".join(s.value for s in at.success)
+    assert "Valid:" in "\n".join(plain(s.value) for s in at.success)
     text = at.text_area(key="fp_editor").value
     at.text_area(key="fp_editor").set_value(text.replace("horizon: 52", "horizon: -1")).run()
     ok(at)
-    err = "\n".join(e.value for e in at.error)
+    err = "\n".join(plain(e.value) for e in at.error)
     line = text.splitlines().index("  horizon: 52") + 1
     assert f"editor.yaml:{line}:12: calendar.horizon" in err
     assert at.code and f"{line} |" in at.code[0].value
     assert at.button(key="editor_run").disabled
     at.text_area(key="fp_editor").set_value("id: x\ntitle: [unclosed\n").run()
     ok(at)
-    assert LOCATED.search("\n".join(e.value for e in at.error))
+    assert LOCATED.search("\n".join(plain(e.value) for e in at.error))
     at.text_area(key="fp_editor").set_value(text.replace("horizon: 52", "horizon: 12").replace(
         "id: korea-russia-2024", "id: short-run")).run()
     at.button(key="editor_run").click().run()
     ok(at)
     assert at.session_state["fp_scenario"] == "edited:short-run"
-    assert at.title[0].value.startswith("Run:")
+    assert plain(at.title[0].value).startswith("Run:")
 
 
 # ------------------------------------------------------------------------------------------- Classroom, About
@@ -346,7 +351,7 @@ def test_a_broken_bundled_scenario_never_crashes_a_page(tmp_path, monkeypatch):
     monkeypatch.setattr(library, "SCENARIO_DIR", tmp_path)
     at = app()
     ok(at)
-    assert LOCATED.search("\n".join(e.value for e in at.error))
+    assert LOCATED.search("\n".join(plain(e.value) for e in at.error))
     for key in ("a-broken", "b-unknown-actor"):
         at.session_state["fp_scenario"] = key
         for page in ("scenario", "run", "compare", "editor", "classroom", "about"):
@@ -427,10 +432,10 @@ def test_add_an_event_through_the_generated_form_without_yaml():
     at.multiselect(key=_key(at, "ev_near_")).set_value(["RUS"])
     _form_button(at, "Add this event to the what-if").click().run()
     ok(at)
-    assert "Added: Arms transfer by South Korea" in "\n".join(s.value for s in at.success)
+    assert "Added: Arms transfer by South Korea" in "\n".join(plain(s.value) for s in at.success)
     at.button(key="wi_save").click().run()
     ok(at)
-    saved = "\n".join(s.value for s in at.success)
+    saved = "\n".join(plain(s.value) for s in at.success)
     assert "Adds added-1: arms transfer by ROK (UKR, RUS)" in saved
     v = next(iter(at.session_state["fp_whatifs"].values()))["rok-arms-ukraine"]
     ev = v.add_events[0]
@@ -445,7 +450,7 @@ def test_an_invalid_event_is_reported_on_its_form_field():
     at.number_input(key=_key(at, "ev_severity_")).set_value(1.5)
     _form_button(at, "Add this event to the what-if").click().run()
     ok(at)
-    errors = [e.value for e in at.error]
+    errors = [plain(e.value) for e in at.error]
     assert any(e.startswith("**targets**") and "required" in e for e in errors), errors
     assert any(e.startswith("**severity**") and "less than or equal to 1" in e for e in errors), errors
     assert not at.success
@@ -487,3 +492,125 @@ def test_every_event_type_has_a_generated_form():
     assert arms["partners"].min_items == 1 and arms["amount"].exclusive_min and arms["amount"].maximum == 1
     assert eventform.field_of_issue("variants[5].add_events[0].targets[1]", "sanctions") == "targets"
     assert eventform.field_of_issue("what-if.add_events.0.sanctions.severity", "sanctions") == "severity"
+
+
+# ------------------------------------------------------------------------------------- What-ifs in the link
+def _rok_arms(sc):
+    from app_support import eventform
+
+    w = whatif.WhatIf(name="rok-arms-ukraine", title="South Korea sends arms to Ukraine", add_events=[
+        eventform.event_data("arms_transfer", "ROK", "2024-07-01", {"partners": ["UKR"], "near": ["RUS"]},
+                             event_id="added-1", description="Seoul ships artillery shells to Kyiv")])
+    return whatif.make_variant(sc, w)
+
+
+def test_permalink_round_trips_a_what_if_and_stays_short():
+    from app_support import permalink
+
+    sc = load_scenario(FOUNDING)
+    v = _rok_arms(sc)
+    token = permalink.encode(v)
+    assert token.startswith("1.") and re.fullmatch(r"1\.[A-Za-z0-9_-]+", token)
+    assert len(token) < 400  # a typical one-event what-if: about 250 characters
+    assert permalink.decode(token, sc) == v
+
+
+@pytest.mark.parametrize("token, says", [
+    ("2.abc", "unknown what-if encoding"),
+    ("1.!!!notbase64", "damaged"),
+    ("1." + "A" * 9000, "limit"),
+])
+def test_a_damaged_or_foreign_permalink_is_refused_with_a_message(token, says):
+    from app_support import permalink
+    from sim.errors import FlashpointError
+
+    with pytest.raises(FlashpointError, match=says):
+        permalink.decode(token, load_scenario(FOUNDING))
+
+
+def test_a_permalink_is_validated_like_an_upload_zip_bomb_and_bad_variant():
+    import base64
+    import zlib
+
+    from app_support import permalink
+
+    sc = load_scenario(FOUNDING)
+    bomb = "1." + base64.urlsafe_b64encode(zlib.compress(b'{"name":"x","title":"' + b"a" * 1_000_000 + b'"}', 9)).decode()
+    assert len(bomb) < permalink.MAX_LINK_CHARS
+    with pytest.raises(LimitError, match="unpacks to more than"):
+        permalink.decode(bomb, sc)
+
+    def enc(data) -> str:
+        return "1." + base64.urlsafe_b64encode(zlib.compress(json.dumps(data).encode())).decode()
+
+    with pytest.raises(ScenarioError) as exc:  # unknown actor and a date outside the horizon: both located
+        permalink.decode(enc({"name": "evil", "add_events": [{"type": "sanctions", "actor": "ZZZ", "date": "2031-01-01",
+                                                              "targets": ["RUS"]}]}), sc)
+    msgs = "\n".join(str(i) for i in exc.value.issues)
+    assert "unknown actor ZZZ" in msgs and "outside the horizon" in msgs
+    with pytest.raises(ScenarioError, match="scenario's own variants"):
+        permalink.decode(enc({"name": "no-pact"}), sc)
+
+
+def test_a_saved_what_if_travels_in_the_link_to_a_fresh_session():
+    at = goto(app(runs=30, seed=7), "compare")
+    sc = load_scenario(FOUNDING)
+    from app_support import state as app_state
+
+    at.session_state[app_state.WHATIFS] = {library.scenario_key(sc): {"rok-arms-ukraine": _rok_arms(sc)}}
+    at.run()
+    at.selectbox(key="fp_variant").set_value("rok-arms-ukraine").run()
+    ok(at)
+    qp = dict(at.query_params)
+    assert qp["variant"] == "rok-arms-ukraine" and qp["whatif"].startswith("1.") and qp["runs"] == "30"
+    fresh = app(**qp, page="compare")  # another browser: nothing in its session but the link
+    ok(fresh)
+    assert fresh.session_state["fp_variant"] == "rok-arms-ukraine"
+    assert fresh.session_state["fp_seed"] == 7 and fresh.session_state["fp_runs"] == 30
+    mine = next(iter(fresh.session_state["fp_whatifs"].values()))
+    assert mine["rok-arms-ukraine"] == _rok_arms(sc)
+    assert not fresh.warning
+
+
+def test_a_crafted_link_shows_its_text_literally_in_the_sidebar_warning():
+    at = app(variant="[click](http://evil.example) ![x](http://evil.example/i.png) :red[boom]",
+             whatif="1.```**bold**```")
+    ok(at)
+    warn = "\n".join(w.value for w in at.sidebar.warning)
+    assert "evil.example" in warn
+    assert "](" not in warn.replace("\\](", "") and "\\[click\\]" in warn and "\\!\\[x\\]" in warn
+    assert "```" not in warn.replace("\\`", "")
+
+
+# ------------------------------------------------------------------------------------- Rough edges
+@pytest.mark.parametrize("how", ["library-open", "editor-use"])
+def test_the_run_count_survives_open_and_use_this_scenario(how):
+    """Before: the address bar said runs=1 after Open (the sidebar's widget state was dropped on the switch)."""
+    at = app(runs=200)
+    if how == "library-open":
+        at.button(key="open_korea-russia-2024").click().run()
+    else:
+        goto(at, "editor")
+        at.button(key="editor_use").click().run()
+    ok(at)
+    assert at.session_state["fp_runs"] == 200
+    assert dict(at.query_params)["runs"] == "200"
+
+
+def test_charts_html_download_escapes_the_scenario_title():
+    import plotly.graph_objects as go
+
+    from app_support.views import html_of
+
+    page = html_of([go.Figure(layout={"title": "</script><script>alert(1)</script>"})], "<script>alert(2)</script> & co")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(2)&lt;/script&gt; &amp; co" in page
+
+
+def test_a_key_with_a_code_fence_cannot_break_out_of_the_error_box():
+    at = app()
+    bad = FOUNDING.read_text("utf-8").replace("data_year:", "\"```\\n[x](http://evil.example)\": 1\ndata_year:", 1)
+    goto(at, "editor")
+    at.text_area(key="fp_editor").set_value(bad).run()
+    ok(at)
+    err = "\n".join(e.value for e in at.error)
+    assert "evil.example" in err and "```" not in err.replace("\\`", "") and "](" not in err.replace("\\](", "")
