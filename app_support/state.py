@@ -42,7 +42,7 @@ __all__ = [
     "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
     "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
     "error_lines",
-    "world", "single_run", "ensemble", "comparison", "executor", "warm_executor", "Cancelled", "task_runs",
+    "world", "single_run", "ensemble", "comparison", "explanations", "executor", "warm_executor", "Cancelled", "task_runs",
 ]
 
 SCENARIO, VARIANT, SEED, RUNS = "fp_scenario", "fp_variant", "fp_seed", "fp_runs"
@@ -460,3 +460,16 @@ def comparison(scenario: Scenario, variants: list[str], seed: int, runs: int):
     """Baseline against ``variants`` on common seeds, with a progress bar (cached)."""
     return run_with_progress(f"Comparing baseline and {len(variants)} variant(s), {runs} runs each", _comparison,
                              library.scenario_key(scenario), tuple(variants), int(seed), int(runs), scenario)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _explanations(key: str, variants: tuple[str, ...], seed: int, runs: int, sample: int, _cmp, _progress: Callable):
+    from sim.ensemble.explain import explain_comparison
+
+    return explain_comparison(_cmp, sample=sample, top=3, progress=_progress, executor=executor())
+
+
+def explanations(scenario: Scenario, variants: list[str], seed: int, runs: int, cmp, sample: int):
+    """Why a comparison's largest differences happened: cause chains on ``sample`` paired seeds (cached)."""
+    return run_with_progress(f"Replaying {sample} paired seeds with their explanation records", _explanations,
+                             library.scenario_key(scenario), tuple(variants), int(seed), int(runs), int(sample), cmp)

@@ -19,7 +19,7 @@ from app_support.text import md
 from sim.scenario.schema import Scenario
 
 __all__ = ["story_markdown", "outcome_table", "ensemble_section", "show_ensemble", "fan_frames",
-           "html_of", "ENSEMBLE_SHOWN", "outcome_row", "level_fan", "comparison_section"]
+           "html_of", "ENSEMBLE_SHOWN", "outcome_row", "level_fan", "comparison_section", "explain_section"]
 
 ENSEMBLE_SHOWN = "fp_ensemble_shown"
 
@@ -296,12 +296,42 @@ def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, r
             frames.update({v.variant: f[dyad] for v in cmp.variants if (f := fan_frames(v, [dyad], "tension"))})
             st.plotly_chart(charts.fan(frames, f"Tension of {dyad}: baseline and variants (median, 25–75 % and "
                                        "5–95 % of runs)", charts.TENSION_AXIS, (0, 1)), key="cmp_fan_tension")
+    explain_section(scenario, variants, seed, runs, cmp)
     c1, c2 = st.columns(2)
     c1.download_button("Comparison table (CSV)", data=lambda: t.to_csv(index=False), file_name="comparison.csv",
                        mime="text/csv", key="dl_cmp_csv")
     c2.download_button("Summary (text)", data=lambda: cmp.summary_text(), file_name="comparison.txt",
                        mime="text/plain", key="dl_cmp_txt")
     return cmp
+
+
+def explain_section(scenario: Scenario, variants: Sequence[str], seed: int, runs: int, cmp) -> None:
+    """Why did it change: the cause chains behind the largest differences, on demand (replays a sample of seeds)."""
+    st.subheader("Why did it change?")
+    st.caption("For the largest differences, the same seeds are replayed with their explanation records, and each run "
+               "where the outcome happens is traced back along its causes (event → perception → decision → outcome). "
+               "The chains that became more or less frequent say why.")
+    c1, c2 = st.columns([3, 1])
+    sample = c1.slider("Paired seeds to replay", 10, min(200, max(10, runs)), min(30, max(10, runs)), step=10,
+                       key="cmp_explain_n", help="More seeds: firmer counts, longer wait (about 0.1 s per run and variant).")
+    ekey = ("explain", library.scenario_key(scenario), tuple(variants), seed, runs, sample)
+    if c2.button("Explain", key="cmp_explain", type="primary"):
+        st.session_state["fp_explain_shown"] = ekey
+    if st.session_state.get("fp_explain_shown") != ekey:
+        return
+    try:
+        exps = state.explanations(scenario, list(variants), seed, runs, cmp, sample)
+    except Exception as exc:  # a user's error or a bug: shown, never a crash
+        state.show_error(exc, "The explanation could not run")
+        return
+    if not exps:
+        st.info("No pair of states' chance of an armed clash, a war or nuclear use differs: nothing to explain.")
+    for k, e in enumerate(exps):
+        with st.container(border=True, key=f"explain_{k}"):
+            lines = e.sentences()
+            st.markdown(f"**{md(lines[0])}**")
+            for line in lines[1:]:
+                st.markdown(md(line))
 
 
 def _has_levels(res) -> bool:

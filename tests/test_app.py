@@ -614,3 +614,26 @@ def test_a_key_with_a_code_fence_cannot_break_out_of_the_error_box():
     ok(at)
     err = "\n".join(e.value for e in at.error)
     assert "evil.example" in err and "```" not in err.replace("\\`", "") and "](" not in err.replace("\\](", "")
+
+
+# ------------------------------------------------------------------------------------- Why did it change
+def test_compare_page_explains_the_largest_difference_by_cause_chains():
+    from app_support import eventform
+    from app_support import state as app_state
+
+    sc = load_scenario(FOUNDING)
+    v = whatif.make_variant(sc, whatif.WhatIf(name="rok-strikes", add_events=[eventform.event_data(
+        "armed_clash", "ROK", "2024-06-24", {"targets": ["PRK"]}, event_id="strike")]))
+    at = goto(app(runs=20), "compare")
+    at.session_state[app_state.WHATIFS] = {library.scenario_key(sc): {"rok-strikes": v}}
+    at.run()
+    at.multiselect(key=_key(at, "cmp_")).set_value(["rok-strikes"]).run()
+    at.button(key="cmp_run").click().run()
+    ok(at)
+    at.button(key="cmp_explain").click().run()
+    ok(at)
+    body = text_of(at)
+    assert "Why did it change?" in body
+    assert "North Korea–South Korea armed clash" in body
+    assert "armed clash by South Korea (added by the what-if)" in body and "(0 → " in body
+    assert "Replaying the first 20 seeds" in body  # the default sample: min(30, runs)
