@@ -85,7 +85,14 @@ if base is not None:
                 state.show_error(exc, "This what-if is not valid")
             else:
                 state.save_whatif(base, v)
-                st.success(md(f"Saved “{v.name}”: " + " ".join(whatif.describe(v))))
+                st.session_state["fp_saved_msg"] = f"Saved “{v.name}”: " + " ".join(whatif.describe(v))
+                st.session_state[state.PENDING_VARIANT] = v.name  # the current variant: the address bar carries it
+                st.session_state[f"wi_draft_{k}"] = {kind: [] for kind in builder.EMPTY}
+                st.session_state[f"cmp_{k}"] = [v.name]  # ready to compare with the baseline
+                st.rerun()
+        if "fp_saved_msg" in st.session_state:
+            st.success(md(st.session_state.pop("fp_saved_msg")) + " It is now the current variant: the address bar "
+                       "holds it, so the link opens this what-if in any browser.")
 
     mine = state.whatifs(base)
     if mine:

@@ -50,6 +50,8 @@ USER = "fp_user_scenarios"
 WHATIFS = "fp_whatifs"
 #: Prefix of the plain (non-widget) copies of the sidebar's values, which survive page switches.
 KEEP = "keep_"
+#: A variant to select on the next run (set by a page; the sidebar adopts it before drawing its widget).
+PENDING_VARIANT = "fp_pending_variant"
 MAX_RUNS = 2000
 DEFAULT_RUNS = 200
 #: The scenario shown first (the founding case), when it is in the library.
@@ -188,6 +190,8 @@ def sidebar() -> None:
     for k in (SCENARIO, VARIANT, SEED, RUNS):  # a page switch may drop the widgets' own state: restore it
         if k not in ss and KEEP + k in ss:
             ss[k] = ss[KEEP + k]
+    if PENDING_VARIANT in ss:  # a page asked for another variant (e.g. a what-if just saved) before the widget exists
+        ss[VARIANT] = ss.pop(PENDING_VARIANT)
     ents = entries()
     if ss.get(SCENARIO) not in ents:
         ss[SCENARIO] = _default(ents)

@@ -43,11 +43,14 @@ def test_outcome_chain_follows_causes_from_the_first_record_at_the_rung_to_its_r
 
 def test_headline_changes_keep_each_variants_largest_change():
     rows = [{"variant": v, "outcome": "p_violence", "kind": "probability", "dyad": d, "actor": "", "diff": x,
-             "changed": c, "baseline": 0.2, "variant_value": 0.2 + x}
+             "diff_lo": x - 0.05, "diff_hi": x + 0.05, "changed": c, "baseline": 0.2, "variant_value": 0.2 + x}
             for v, d, x, c in [("a", "RUS–UKR", 0.30, True), ("a", "USA–CHN", 0.20, True), ("a", "PRK–ROK", 0.15, True),
                                ("b", "RUS–UKR", 0.01, False)]]
+    # a rung difference is ranked by its own interval: +3 rungs ± 10 is weaker than +0.15 ± 0.05
     rows.append({"variant": "a", "outcome": "peak_level", "kind": "mean", "dyad": "RUS–UKR", "actor": "", "diff": 3.0,
-                 "changed": True, "baseline": 1, "variant_value": 4})
+                 "diff_lo": -7.0, "diff_hi": 13.0, "changed": True, "baseline": 1, "variant_value": 4})
+    rows.append({"variant": "a", "outcome": "milex_change", "kind": "mean", "dyad": "", "actor": "USA", "diff": 9.0,
+                 "diff_lo": 8.9, "diff_hi": 9.1, "changed": True, "baseline": 1, "variant_value": 10})
     h = headline_changes(pd.DataFrame(rows), top=3)
     assert list(zip(h["variant"], h["dyad"], strict=True)) == [("a", "RUS–UKR"), ("a", "USA–CHN"), ("b", "RUS–UKR")]
 

@@ -29,8 +29,9 @@ __all__ = ["BAND_RUNGS", "OUTCOME_WORDS", "ChainCount", "Explanation", "headline
 
 #: The dyad outcomes explained, and the rung that marks each (the ladder's band thresholds).
 BAND_RUNGS = {"p_violence": 5, "p_war": 7, "p_nuclear": 9}
-#: The outcomes in words.
-OUTCOME_WORDS = {"p_violence": "armed clash", "p_war": "war", "p_nuclear": "nuclear use"}
+#: The outcomes in words (``peak_level``: a dyad's highest rung in a run, explained by what put it there).
+OUTCOME_WORDS = {"p_violence": "armed clash", "p_war": "war", "p_nuclear": "nuclear use",
+                 "peak_level": "highest rung"}
 
 _ACTIONS = {"show_force": "show of force", "clash": "armed clash", "join_war": "joins the war", "war": "war",
             "nuclear_signal": "nuclear threat", "nuclear_use": "nuclear use", "sanction": "sanctions",
@@ -96,12 +97,18 @@ class Explanation:
 
     def sentences(self, k: int = 3) -> list[str]:
         """The explanation in a few sentences, with the numbers."""
-        head = (f"Under “{self.title or self.variant}”, {self.label}: {self.baseline_p:.0%} → {self.variant_p:.0%} "
-                f"({100 * (self.variant_p - self.baseline_p):+.1f} points over {self.runs} paired runs).")
+        if self.outcome == "peak_level":
+            head = (f"Under “{self.title or self.variant}”, {self.label}: {self.baseline_p:.2f} → {self.variant_p:.2f} "
+                    f"({self.variant_p - self.baseline_p:+.2f} rungs over {self.runs} paired runs).")
+        else:
+            head = (f"Under “{self.title or self.variant}”, {self.label}: {self.baseline_p:.0%} → {self.variant_p:.0%} "
+                    f"({100 * (self.variant_p - self.baseline_p):+.1f} points over {self.runs} paired runs).")
+        what = "it climbed above rung 0 (each run's peak traced to what put it there)" \
+            if self.outcome == "peak_level" else "it happened"
         if self.at_start:
             return [head, "The pair is at this rung already when the run starts (a war under way), so no chain "
                           "leads to it: the change is in how long it lasts, not whether it happens."]
-        out = [head, f"Replaying the first {self.sample} seeds with their explanation records, it happened in "
+        out = [head, f"Replaying the first {self.sample} seeds with their explanation records, {what} in "
                      f"{self.baseline_runs} baseline runs and {self.variant_runs} variant runs "
                      f"(on the same seeds: {self.gained} gained, {self.lost} lost)."]
         more, fewer = self.more(k), self.fewer(k)
@@ -110,8 +117,10 @@ class Explanation:
         if fewer:
             out.append("Less frequent: " + "; ".join(f"“{c.chain}” ({c.baseline} → {c.variant} runs)" for c in fewer) + ".")
         if not more and not fewer:
-            out.append("The same chains lead to it as often in both: the sample is too small to show why, or the "
-                       "difference lies in runs beyond it.")
+            same = sorted(self.chains, key=lambda c: (-c.variant, c.chain))[:k]
+            out.append("The same chains lead to it as often in both"
+                       + (": " + "; ".join(f"“{c.chain}” ({c.baseline} → {c.variant} runs)" for c in same) if same else "")
+                       + ". The sample is too small to show why, or the difference lies in runs beyond it.")
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -130,12 +139,19 @@ class Explanation:
 def headline_changes(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """The dyad outcomes to explain: the largest paired differences, detectable ones first.
 
+    A dyad's chance of an armed clash, war or nuclear use (``p_*``) and its mean highest rung
+    (``peak_level``) qualify; they are ranked by the difference over the half-width of its paired
+    interval, so that rungs and probabilities compare.
+
     At most ``top`` rows, and at least the largest of each variant (so a weak variant is not dropped).
     """
-    t = table[(table["kind"] == "probability") & table["outcome"].isin(list(BAND_RUNGS)) & (table["dyad"] != "")]
+    t = table[table["outcome"].isin(list(OUTCOME_WORDS)) & (table["dyad"] != "")]
     if t.empty:
         return t
-    t = t.assign(_abs=t["diff"].abs(), _ch=t["changed"].astype(bool))
+    half = ((t["diff_hi"] - t["diff_lo"]) / 2).where(lambda x: x > 0) if "diff_hi" in t else None
+    size = (t["diff"].abs() / half).fillna(t["diff"].abs() * 1e6) if half is not None else t["diff"].abs()
+    # ranked by the difference in units of its own interval's half-width: rungs and probabilities compare
+    t = t.assign(_abs=size.where(t["diff"].abs() > 0, 0.0), _ch=t["changed"].astype(bool))
     t = t[t["_abs"] > 0].sort_values(["_ch", "_abs"], ascending=[False, False])
     best = t.groupby("variant", sort=False).head(1)
     rest = t.drop(best.index).head(max(top - len(best), 0))
@@ -203,12 +219,15 @@ def _replay(scenario: Any, who: str | None, seed: int, wanted: list[tuple[str, s
     names = dict(zip(r.codes, r.names, strict=True))
     out: dict[tuple[str, str], str | None] = {}
     for outcome, dyad in wanted:
-        rung = BAND_RUNGS[outcome]
         a, b = dyad.split("–")
         if a not in r.codes or b not in r.codes:
             out[(outcome, dyad)] = None
             continue
         i, j = r.codes.index(a), r.codes.index(b)
+        rung = BAND_RUNGS.get(outcome) or max(int(r.peak[i, j]), int(r.peak[j, i]))  # peak_level: this run's peak
+        if rung <= 0:
+            out[(outcome, dyad)] = None
+            continue
         if r.level_hist is not None and max(r.level_hist[0][i, j], r.level_hist[0][j, i]) >= rung:
             out[(outcome, dyad)] = "start"
         elif max(r.peak[i, j], r.peak[j, i]) >= rung:
@@ -269,6 +288,8 @@ def explain_comparison(cmp: Any, *, sample: int = 30, top: int = 3,
         key = (row.outcome, row.dyad)
         a, b = row.dyad.split("–")
         label = f"{_name(names, a)}–{_name(names, b)} {OUTCOME_WORDS[row.outcome]}"
+        if row.outcome == "peak_level":
+            label = f"the mean highest rung of {_name(names, a)}–{_name(names, b)}"
         ex = Explanation(variant=row.variant, outcome=row.outcome, dyad=row.dyad, label=label,
                          baseline_p=float(row.baseline), variant_p=float(row.variant_value), runs=int(cmp.runs),
                          sample=0, title=str(getattr(cmp, "titles", {}).get(row.variant) or row.variant))
