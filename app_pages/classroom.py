@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from app_support import glossary, state, views
+from app_support import builder, glossary, state, views
+from app_support.plainwords import plain_dyad
 from app_support.text import md, paragraphs
 
 BANDS = {"armed clash (rung ≥ 5)": "violence", "war (rung ≥ 7)": "war", "nuclear use (rung ≥ 9)": "nuclear"}
@@ -32,18 +33,25 @@ if base is not None:
                   for a, c in base.relations.rivalries]
         first = pairs.index(rivals[0]) if rivals and rivals[0] in pairs else 0
         with st.form("predict"):
-            dyad = st.selectbox("Pair of states (the first rivalry is preselected)", pairs, index=first, key="pr_dyad")
+            names = builder.state_names(base)
+            dyad = st.selectbox("Pair of states (the first rivalry is preselected)", pairs, index=first, key="pr_dyad",
+                                format_func=lambda d: d if state.details() else plain_dyad(d, names))
             band = st.selectbox("Reaches", list(BANDS), key="pr_band")
             guess = st.slider("My prediction (% of runs)", 0, 100, 30, key="pr_guess")
             why = st.text_area("Why? (one or two sentences, for the discussion)", key="pr_why", max_chars=1000)
             locked = st.form_submit_button("Lock in my prediction and run", type="primary")
         if locked:
             st.session_state["fp_prediction"] = {"dyad": dyad, "band": band, "guess": guess, "why": why,
-                                                 "key": (base.id, variant, seed, runs)}
+                                                 "variant": variant, "key": (base.id, seed, runs)}
         pred = st.session_state.get("fp_prediction")
-        if pred and pred["key"] == (base.id, variant, seed, runs):
+        # the result stays for the variant it was predicted for, even when another variant is chosen since
+        if pred and pred["key"] == (base.id, seed, runs) and pred.get("variant", variant) in ["baseline", *base.variant_names()]:
+            pv = pred.get("variant", variant)
+            if pv != variant:
+                st.info(md(f"This result is for “{pv}”, the variant you predicted for; you have since chosen “{variant}”. "
+                           "Lock in a new prediction to run that one."))
             try:
-                res = state.ensemble(base, variant, seed, runs)
+                res = state.ensemble(base, pv, seed, runs)
             except Exception as exc:  # a user's error or a bug: shown, never a crash
                 state.show_error(exc, "The ensemble could not run")
                 res = None
@@ -62,6 +70,11 @@ if base is not None:
                                 + ("**inside** that interval." if inside else "**outside** that interval.")
                                 + (f" You wrote: “{md(pred['why'])}”" if pred["why"] else ""))
                     views.level_fan(res, pred["dyad"])
+                    st.caption("Two different questions: the figure above counts the runs in which the pair reached "
+                               "the rung **at least once**, at any time. The fan chart shows, **week by week**, the "
+                               "rung the pair is at: its median and the middle 50 % and 90 % of runs. A pair can reach "
+                               "a clash in many runs (each briefly, at different times) while the fan's median stays "
+                               "low all along — the two agree.")
 st.header("Glossary")
 st.caption("The IR concepts the model uses. Terms in the stories, objectives and questions link here.")
 for t in terms:

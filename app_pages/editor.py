@@ -43,10 +43,16 @@ try:
 except ScenarioError as exc:
     sc = None
     state.show_error(exc, "Not valid yet")
+    if not any("unknown actor" in i.message or "outside the horizon" in i.message for i in exc.issues):
+        st.caption("Checks across fields (unknown actors, dates outside the horizon, duplicate ids) run once these "
+                   "problems are fixed: more may follow.")
     lines = text.splitlines()
-    shown = sorted({i.line for i in exc.issues if 0 < i.line <= len(lines)})[:8]
+    shown = sorted({i.line for i in exc.issues if 0 < i.line <= len(lines)})[:50]
     if shown:
-        st.code("\n".join(f"{n:>4} | {lines[n - 1]}" for n in shown), language=None)
+        st.markdown("**The lines with problems**")
+        st.code("\n".join(f"{n:>4} | {lines[n - 1]}" for n in shown), language=None, wrap_lines=True)
+    with st.expander("The whole text with line numbers"):
+        st.code(text, language="yaml", line_numbers=True, wrap_lines=True)
 except FlashpointError as exc:
     sc = None
     state.show_error(exc, "Not valid yet")

@@ -25,8 +25,8 @@ if sc is not None:
                    "glossary at the bottom of the page.")
         start = r.starting_point()
         if start:
-            st.markdown("**Where it starts.** " + md("; ".join(start)) + ".")
-        story = r.story(max_lines=40)
+            st.markdown("**Where it starts.** " + md(state.words("; ".join(start), sc)) + ".")
+        story = [state.words(x, sc) for x in r.story(max_lines=40)]
         st.markdown(story_markdown(story[:10], terms))
         if len(story) > 10:
             with st.expander(f"The rest of the story ({len(story) - 10} more answers)"):
@@ -47,7 +47,8 @@ if sc is not None:
                                              title="Escalation ladder of the dyads that climbed highest"), key="ladder")
             lines = r.narrative(explain=True, steps=(t, t))
             with st.expander(f"Everything that happened in this {sc.calendar.step} ({max(len(lines) - 1, 0)} records)"):
-                st.markdown("\n".join(f"- {md(x.strip().removeprefix('- '))}" for x in lines[1:]) or "Nothing happened.")
+                st.markdown("\n".join(f"- {md(state.words(x.strip().removeprefix('- '), sc))}" for x in lines[1:])
+                            or "Nothing happened.")
 
         step_view()
         peaks = r.peak_table(top=10)

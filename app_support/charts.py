@@ -274,12 +274,20 @@ def heatmap(df: pd.DataFrame, dates: Sequence[str] | None = None,
     return fig
 
 
-def differences(table: pd.DataFrame, title: str = "Variant minus baseline (paired, 95 % interval)") -> go.Figure:
-    """Dot-and-whisker chart of paired differences from a comparison table."""
+def differences(table: pd.DataFrame, title: str = "Variant minus baseline (paired, 95 % interval)",
+                xtitle: str = "difference", scale: float = 1.0) -> go.Figure:
+    """Dot-and-whisker chart of paired differences from a comparison table (one unit per chart).
+
+    ``xtitle`` names the unit (``percentage points``, ``rungs``); ``scale`` multiplies the values
+    (100 turns probabilities into points). Every variant in the table gets its own colour.
+    """
     fig = go.Figure()
     if table.empty:
         return fig
     t = table.copy()
+    for col in ("diff", "diff_lo", "diff_hi"):
+        if col in t:
+            t[col] = t[col] * scale
     t["label"] = t["outcome"].astype(str) + (" " + t["dyad"].astype(str)).where(t.get("dyad", "").astype(str) != "", "")
     for k, (variant, grp) in enumerate(t.groupby("variant", sort=False)):
         err_hi = (grp["diff_hi"] - grp["diff"]).clip(lower=0) if "diff_hi" in grp else None
@@ -289,7 +297,7 @@ def differences(table: pd.DataFrame, title: str = "Variant minus baseline (paire
             marker={"size": 10, "color": PALETTE[k % len(PALETTE)]},
             error_x={"type": "data", "array": err_hi, "arrayminus": err_lo, "visible": err_hi is not None}))
     fig.add_vline(x=0, line={"color": "#555", "dash": "dot"})
-    fig.update_layout(title=title, height=max(300, 80 + 26 * t["label"].nunique()), xaxis_title="difference",
+    fig.update_layout(title=title, height=max(300, 80 + 26 * t["label"].nunique()), xaxis_title=xtitle,
                       yaxis={"title": "", "autorange": "reversed"}, legend={"title": "variant"}, margin={"t": 50})
     return fig
 

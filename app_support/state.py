@@ -41,7 +41,7 @@ __all__ = [
     "SCENARIO", "VARIANT", "SEED", "RUNS", "MAX_RUNS", "PAGES",
     "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
     "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
-    "error_lines",
+    "error_lines", "details", "words", "DETAILS",
     "world", "single_run", "ensemble", "comparison", "explanations", "executor", "warm_executor", "Cancelled", "task_runs",
 ]
 
@@ -50,6 +50,8 @@ USER = "fp_user_scenarios"
 WHATIFS = "fp_whatifs"
 #: Prefix of the plain (non-widget) copies of the sidebar's values, which survive page switches.
 KEEP = "keep_"
+#: Widget key of the sidebar's "details for analysts" toggle (off: plain words and state names).
+DETAILS = "fp_details"
 #: A variant to select on the next run (set by a page; the sidebar adopts it before drawing its widget).
 PENDING_VARIANT = "fp_pending_variant"
 MAX_RUNS = 2000
@@ -187,7 +189,7 @@ def write_url() -> None:
 def sidebar() -> None:
     """The controls every page shares: scenario, variant, seed, runs; and the link to this view."""
     ss = st.session_state
-    for k in (SCENARIO, VARIANT, SEED, RUNS):  # a page switch may drop the widgets' own state: restore it
+    for k in (SCENARIO, VARIANT, SEED, RUNS, DETAILS):  # a page switch may drop the widgets' own state: restore it
         if k not in ss and KEEP + k in ss:
             ss[k] = ss[KEEP + k]
     if PENDING_VARIANT in ss:  # a page asked for another variant (e.g. a what-if just saved) before the widget exists
@@ -213,12 +215,30 @@ def sidebar() -> None:
                         help="The same scenario, variant and seed always give the same run.")
         st.number_input("Runs in an ensemble", min_value=1, max_value=MAX_RUNS, step=50, key=RUNS,
                         help=f"Replications for ensembles and comparisons (1–{MAX_RUNS}).")
+        st.toggle("Details for analysts", key=DETAILS,
+                  help="Show record ids, CAMEO codes and Goldstein weights, pairing statistics and state codes. "
+                       "Off: plain words and state names.")
         for p in ss.pop("fp_url_problems", []):
             st.warning(md(p))  # the link's text is data: never Markdown
         st.caption("The address bar holds the page, scenario, variant, seed and runs (and your what-if): copy it "
                    "to share this view.")
-    for k in (SCENARIO, VARIANT, SEED, RUNS):
-        ss[KEEP + k] = ss[k]
+    for k in (SCENARIO, VARIANT, SEED, RUNS, DETAILS):
+        ss[KEEP + k] = ss.get(k, False)
+
+
+def details() -> bool:
+    """True when the user asked for the analysts' details (record ids, CAMEO codes, state codes)."""
+    return bool(st.session_state.get(DETAILS, False))
+
+
+def words(text: str, scenario: Scenario | None) -> str:
+    """``text`` as the user asked: as written with *Details* on, else in plain words with state names."""
+    if details() or scenario is None:
+        return text
+    from app_support.builder import state_names
+    from app_support.plainwords import plain
+
+    return plain(text, state_names(scenario))
 
 
 def _title(e: library.Entry | None) -> str:

@@ -42,8 +42,18 @@ def _fmt(kind: str, outcome: str, v: float) -> str:
     return f"{v:.2f}"
 
 
-def outcome_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The outcomes an ensemble reports, in words, each with its 95 % interval; probabilities first."""
+#: The rung that marks each band outcome (``p_violence`` …; ``p_any_*`` for any pair).
+BAND_RUNG = {"violence": 5, "war": 7, "nuclear": 9}
+
+
+def outcome_table(df: pd.DataFrame, names: dict[str, str] | None = None,
+                  start: dict[frozenset[str], int] | None = None) -> pd.DataFrame:
+    """The outcomes an ensemble reports, in words, each with its 95 % interval; probabilities first.
+
+    Rows that are certain only because the pair starts at that rung (a war under way: ``start``,
+    see :func:`app_support.plainwords.start_rungs`) say so and go to the end of the probabilities, so
+    that the table leads with what the run decides. With ``names``, states are shown by name.
+    """
     if df is None or df.empty:
         return pd.DataFrame(columns=["outcome", "estimate (95 % interval)", "runs"])
     d = df.copy()
@@ -59,7 +69,27 @@ def outcome_table(df: pd.DataFrame) -> pd.DataFrame:
         "estimate": d["estimate"],
         "code": d["outcome"],
     })
-    order = kind.map({"probability": 0, "median": 2}).fillna(1)
+    start = start or {}
+    top = max(start.values(), default=0)
+
+    def already(o: str, dyad: str) -> bool:
+        for band, rung in BAND_RUNG.items():
+            if o == f"p_{band}":
+                return start.get(frozenset(str(dyad).split("–")), 0) >= rung
+            if o == f"p_any_{band}":
+                return top >= rung
+        return False
+
+    dy = d["dyad"] if "dyad" in d else pd.Series("", index=d.index)
+    at = pd.Series([already(o, x) for o, x in zip(d["outcome"], dy, strict=True)], index=d.index)
+    if at.any():
+        out.loc[at, "outcome"] = out.loc[at, "outcome"].astype(str) + " — under way at the start"
+    if names:
+        from app_support.plainwords import plain, plain_dyad
+
+        out["dyad / actor"] = [plain_dyad(x, names) if "–" in str(x) else names.get(str(x), x) for x in out["dyad / actor"]]
+        out["outcome"] = [plain(x, names) for x in out["outcome"]]
+    order = kind.map({"probability": 0, "median": 3}).fillna(2) + at.astype(float).values
     return out.assign(_o=order.values).sort_values(["_o", "estimate"], ascending=[True, False]).drop(columns="_o")
 
 
@@ -140,13 +170,19 @@ EnsembleKey = tuple[str, str, int, int]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _summary(key: EnsembleKey, _res) -> tuple[pd.DataFrame, list[str], list[str] | None, bool]:
+def _summary(key: EnsembleKey, details: bool, _res) -> tuple[pd.DataFrame, list[str], list[str] | None, bool]:
     """The outcome table in words, the dyads, the dates and whether per-dyad rungs exist (per ensemble).
 
     Kept as objects (``cache_resource``: nothing is copied): a rerun of the page, a change of the fan
     charts' dyads or a second session with the same ensemble reuses them instead of recomputing.
     """
-    return outcome_table(_res.outcomes), _dyads_of(_res), _dates(_res), _has_levels(_res)
+    from app_support.builder import state_names
+    from app_support.plainwords import start_rungs
+
+    sc = getattr(_res, "scenario", None)
+    names = state_names(sc) if sc is not None and not details else None
+    start = start_rungs(sc) if sc is not None else {}
+    return outcome_table(_res.outcomes, names, start), _dyads_of(_res), _dates(_res), _has_levels(_res)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -184,7 +220,7 @@ def show_ensemble(res, base: Scenario, variant: str, seed: int, runs: int, top_d
     secs = st.session_state.get("fp_last_ensemble_seconds")
     st.caption(f"{runs} replications (master seed {seed})" + (f" · shown in {secs:.1f} s" if secs is not None else ""))
     st.subheader("How likely is each outcome?")
-    table, dyads, dates, has_levels = _summary(key, res)
+    table, dyads, dates, has_levels = _summary(key, state.details(), res)
     st.dataframe(table.drop(columns=["estimate", "code"]), hide_index=True, key="outcomes", height=320)
     default = [d for d in top_dyads if d in dyads][:3] or dyads[:3]
     chosen = st.multiselect("Dyads for the fan charts", dyads, default=default, key="fan_dyads", max_selections=6)
@@ -267,19 +303,33 @@ def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, r
     st.caption(f"Baseline and {len(variants)} variant(s), {runs} paired runs each (master seed {seed}) · "
                f"shown in {time.perf_counter() - t0:.1f} s")
     st.subheader("What changed, in words")
-    if cmp.verdicts:
-        st.markdown("\n".join(f"- {md(v)}" for v in cmp.verdicts[:12]))
-        if len(cmp.verdicts) > 12:
-            st.caption(f"… and {len(cmp.verdicts) - 12} more changed outcomes in the table below.")
-    else:
-        st.info(f"No outcome changed detectably at {runs} runs: the differences' 95 % intervals all include zero. "
-                "More runs narrow them.")
-    with st.expander("The full summary"):
-        st.text(cmp.summary_text())
     t = cmp.table
-    show = t[t["changed"]] if t["changed"].any() else t[t["kind"] == "probability"]
-    show = show.reindex(show["diff"].abs().sort_values(ascending=False).index).head(15)
-    st.plotly_chart(charts.differences(show.assign(outcome=show.get("label", show["outcome"]), dyad="")), key="cmp_diff")
+    for v in cmp.variants:  # every variant gets its verdicts, even the one that changed least
+        title = cmp.titles.get(v.variant, v.variant)
+        rows = cmp.changed(v.variant)
+        if len(rows):
+            st.markdown("\n".join(f"- {md(state.words(cmp._verdict(r), scenario))}" for _, r in rows.head(PER_VARIANT).iterrows()))
+            if len(rows) > PER_VARIANT:
+                st.caption(md(f"… and {len(rows) - PER_VARIANT} more changed outcomes of {title} in the table below."))
+        else:
+            st.info(md(f"Under “{title}”, no outcome changed detectably at {runs} runs: the differences' 95 % intervals "
+                       "all include zero. More runs narrow them."))
+    with st.expander("The full summary"):
+        st.text(state.words(cmp.summary_text(), scenario))
+    show = _chart_rows(t)
+    for key, unit, scale, title, rows in (
+        ("cmp_diff", "percentage points", 100.0, "Chances: variant minus baseline, in percentage points (paired, 95 % interval)",
+         show[show["kind"] == "probability"]),
+        ("cmp_diff_rung", "rungs of the escalation ladder", 1.0, "Highest rung: variant minus baseline (paired, 95 % interval)",
+         show[show["outcome"].isin(["peak_level", "system_peak_level"])]),
+        ("cmp_diff_other", "difference (spending: share of its start; pledges: count)", 1.0,
+         "Other measures: variant minus baseline (paired, 95 % interval)",
+         show[(show["kind"] != "probability") & ~show["outcome"].isin(["peak_level", "system_peak_level"])]),
+    ):
+        if len(rows):
+            labels = [state.words(str(x), scenario) for x in rows.get("label", rows["outcome"])]
+            st.plotly_chart(charts.differences(rows.assign(outcome=labels, dyad=""), title=title, xtitle=unit, scale=scale),
+                            key=key)
     st.dataframe(comparison_table(t), hide_index=True, key="cmp_table", height=320)
     dyads = list(cmp.baseline.heatmap().index) if _has_levels(cmp.baseline) else []
     if dyads:
@@ -303,6 +353,19 @@ def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, r
     c2.download_button("Summary (text)", data=lambda: cmp.summary_text(), file_name="comparison.txt",
                        mime="text/plain", key="dl_cmp_txt")
     return cmp
+
+
+#: Verdicts shown per variant, and rows per variant in each difference chart.
+PER_VARIANT = 6
+
+
+def _chart_rows(t: pd.DataFrame) -> pd.DataFrame:
+    """The rows the difference charts show: per variant its largest changes (all variants appear)."""
+    parts = []
+    for _, g in t.groupby("variant", sort=False):
+        g = g[g["changed"]] if g["changed"].any() else g[g["kind"] == "probability"]
+        parts.append(g.reindex(g["diff"].abs().sort_values(ascending=False).index).head(PER_VARIANT))
+    return pd.concat(parts) if parts else t.head(0)
 
 
 def explain_section(scenario: Scenario, variants: Sequence[str], seed: int, runs: int, cmp) -> None:

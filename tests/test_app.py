@@ -180,7 +180,8 @@ def test_run_page_tells_the_story_follows_the_slider_and_runs_an_ensemble():
     ok(at)
     body = text_of(at)
     assert "One run, told as a story" in body
-    assert "Where it starts." in body and "at war: RUS–UKR" in body and "USA on RUS, PRK, CUB" in body
+    assert "Where it starts." in body and "at war: Russia–Ukraine" in body
+    assert "United States of America on Russia, North Korea, Cuba" in body
     assert re.search(r"\]\(#[a-z-]+\)", body)  # explanations link to the glossary entries below them
     assert "Concepts used on this page" in body
     assert len(charts_of(at)) == 2  # network at a step + ladder
@@ -240,7 +241,8 @@ def test_build_a_what_if_then_compare_it_with_a_named_variant():
     table = frame(at, "difference, paired (95 %)")
     assert set(table["variant"]) == {"no-pact", "late-pact"}
     assert table["difference, paired (95 %)"].str.contains(r"\(.*…").all()
-    assert {"cmp_diff", "cmp_fan", "cmp_fan_tension"} <= {c.key for c in charts_of(at)}
+    keys = {c.key for c in charts_of(at)}
+    assert {"cmp_fan", "cmp_fan_tension"} <= keys and keys & {"cmp_diff", "cmp_diff_rung", "cmp_diff_other"}
     assert "Download the scenario with your what-ifs (YAML)" in {b.label for b in at.get("download_button")}
     # the saved what-if is a variant like the file's own: choose it in the sidebar and run it
     at.selectbox(key="fp_variant").set_value("late-pact").run()
@@ -637,3 +639,87 @@ def test_compare_page_explains_the_largest_difference_by_cause_chains():
     assert "North Korea–South Korea armed clash" in body
     assert "armed clash by South Korea (added by the what-if)" in body and "(0 → " in body
     assert "Replaying the first 20 seeds" in body  # the default sample: min(30, runs)
+
+
+# ------------------------------------------------------------------------------------- Rough edges (issue 13)
+def _specs(at: AppTest) -> dict[str, dict]:
+    return {c.key: json.loads(c.proto.spec) for c in charts_of(at)}
+
+
+def test_compare_chart_keeps_every_variant_and_one_unit_per_axis():
+    """Before: one axis 'difference' mixed rungs and points, and the weakest of three variants disappeared."""
+    at = goto(app(runs=20), "compare")
+    at.multiselect(key=_key(at, "cmp_")).set_value(["no-pact", "forceful-us", "china-backs"]).run()
+    at.button(key="cmp_run").click().run()
+    ok(at)
+    specs = {k: v for k, v in _specs(at).items() if k.startswith("cmp_diff")}
+    assert specs
+    units = {"cmp_diff": "percentage points", "cmp_diff_rung": "rungs", "cmp_diff_other": "difference"}
+    for k, spec in specs.items():
+        assert units[k] in spec["layout"]["xaxis"]["title"]["text"]
+    shown = {tr["name"] for spec in specs.values() for tr in spec["data"]}
+    assert {"no-pact", "forceful-us", "china-backs"} <= shown
+    body = text_of(at)
+    sc = load_scenario(FOUNDING)
+    for name in ("no-pact", "forceful-us", "china-backs"):
+        title = next(v.title for v in sc.variants if v.name == name)
+        assert f"Under “{title}”" in body  # each variant has its verdicts (or says nothing changed)
+
+
+def test_editor_reports_every_error_with_line_numbers_in_full():
+    at = goto(app(), "editor")
+    text = FOUNDING.read_text("utf-8").replace("data_year: 2022", "data_year: 3000").replace("horizon: 52", "horizon: -5")
+    at.text_area(key="fp_editor").set_value(text).run()
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "editor.yaml:7:12: data_year" in err and "editor.yaml:58:12: calendar.horizon" in err
+    codes = [c for c in at.code]
+    excerpt = next(c.value for c in codes if "   7 | " in c.value)
+    assert "  58 | " in excerpt
+    assert any(c.proto.show_line_numbers and c.value.strip() == text.strip() for c in codes)  # the whole text, numbered
+    assert "Checks across fields" in text_of(at)
+    long = FOUNDING.read_text("utf-8").replace("actor: RUS", "actor: XXXX", 1)
+    at.text_area(key="fp_editor").set_value(long).run()
+    err = plain("\n".join(e.value for e in at.error))
+    assert "unknown actor XXXX (the scenario's actors: CHN, CUB, JPN, PRK, ROK, RUS, UKR, USA)" in err  # not cut
+
+
+def test_outcome_table_leads_with_what_the_run_decides_not_a_war_under_way():
+    at = app(page="run", runs=20)
+    at.button(key="run_ensemble").click().run()
+    ok(at)
+    out = frame(at, "estimate (95 % interval)")
+    assert "under way at the start" not in out["outcome"].iloc[0]
+    marked = out[out["outcome"].str.contains("under way at the start")]
+    assert len(marked) >= 2 and marked["dyad / actor"].str.contains("Russia–Ukraine").any()
+    assert set(marked["estimate (95 % interval)"].str[:6]) == {"100.0%"}
+    probs = out[out["outcome"].str.startswith("chance")]
+    first_marked = list(probs.index).index(marked.index[0])
+    assert all("under way" in x for x in probs["outcome"].iloc[first_marked:])  # they come last among chances
+
+
+def test_classroom_result_stays_when_the_variant_changes_and_says_what_each_figure_shows():
+    at = goto(app(runs=20), "classroom")
+    at.selectbox(key="pr_dyad").set_value("RUS–USA")
+    at.button[-1].click()
+    at.run()
+    assert len(at.metric) == 2
+    at.selectbox(key="fp_variant").set_value("no-pact").run()
+    ok(at)
+    assert len(at.metric) == 2  # before: the result vanished
+    body = text_of(at)
+    assert "This result is for “baseline”" in body
+    assert "at least once" in body and "week by week" in body
+
+
+def test_students_see_state_names_and_no_record_ids_or_cameo_codes_unless_details_are_on():
+    at = app(page="run", runs=20)
+    ok(at)
+    story = "\n".join(plain(m.value) for m in at.markdown if m.value.startswith(("- Week", "**Where")))
+    assert not re.search(r"\(r\d+\)|\[r\d+", story) and "CAMEO" not in story and "Goldstein" not in story
+    assert "North Korea" in story and not re.search(r"\bPRK\b", story)
+    at.toggle(key="fp_details").set_value(True).run()
+    ok(at)
+    story = "\n".join(plain(m.value) for m in at.markdown if m.value.startswith(("- Week", "**Where")))
+    assert "CAMEO" in story and re.search(r"\bPRK\b", story)
+    assert dict(at.query_params)["runs"] == "20"
