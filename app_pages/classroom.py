@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_support import builder, glossary, state, views
+from app_support import builder, glossary, handout, state, views
 from app_support.plainwords import plain_dyad
 from app_support.text import md, paragraphs
 
@@ -75,6 +75,26 @@ if base is not None:
                                "rung the pair is at: its median and the middle 50 % and 90 % of runs. A pair can reach "
                                "a clash in many runs (each briefly, at different times) while the fan's median stays "
                                "low all along — the two agree.")
+if base is not None:
+    st.header("Printable handout")
+    st.write("The briefing, the objectives, the questions (with room to answer) and the current results with their "
+             "intervals, on one or two printed pages. Open the file in the browser and print it, or save it as PDF.")
+    hkey = (base.id, variant, seed, runs)
+    if st.button(f"Make the handout ({runs} runs of {variant})", key="handout_make"):
+        st.session_state["fp_handout"] = hkey
+    if st.session_state.get("fp_handout") == hkey:
+        try:
+            hres = state.ensemble(base, variant, seed, runs)
+        except Exception as exc:  # a user's error or a bug: shown, never a crash
+            state.show_error(exc, "The ensemble could not run")
+            hres = None
+        if hres is not None:
+            from urllib.parse import urlencode
+
+            page = handout.handout_html(base.with_variant(variant), variant, seed, runs, hres.outcomes,
+                                        builder.state_names(base), "?" + urlencode(state.share_query()))
+            st.download_button("Download the handout (HTML, print it)", data=page, mime="text/html",
+                               file_name=f"{base.id}-{variant}-handout.html", key="handout_download", type="primary")
 st.header("Glossary")
 st.caption("The IR concepts the model uses. Terms in the stories, objectives and questions link here.")
 for t in terms:

@@ -29,6 +29,8 @@ __all__ = [
     "heatmap",
     "differences",
     "rgba",
+    "outcome_bars",
+    "for_projector",
 ]
 
 #: Okabe–Ito colours (black last); readable by colour-blind viewers.
@@ -301,3 +303,44 @@ def differences(table: pd.DataFrame, title: str = "Variant minus baseline (paire
                       yaxis={"title": "", "autorange": "reversed"}, legend={"title": "variant"}, margin={"t": 50})
     return fig
 
+
+
+def outcome_bars(rows: Sequence[Mapping], title: str) -> go.Figure:
+    """Horizontal bars of chances with their 95 % intervals (rows: ``label``, ``estimate``, ``lo``, ``hi``, 0–1)."""
+    labels = [str(r["label"]) for r in rows]
+    est = [100 * float(r["estimate"]) for r in rows]
+    fig = go.Figure(go.Bar(x=est, y=labels, orientation="h", marker={"color": PALETTE[0]}, name="chance",
+                           text=[f"{e:.0f} %" for e in est], textposition="inside", insidetextanchor="start",
+                           textfont={"color": "white"}, cliponaxis=False,
+                           error_x={"type": "data", "array": [100 * float(r["hi"]) - e for r, e in zip(rows, est, strict=True)],
+                                    "arrayminus": [e - 100 * float(r["lo"]) for r, e in zip(rows, est, strict=True)],
+                                    "color": "#333"}))
+    fig.update_layout(title=title, xaxis={"title": "chance in % of runs (bar: estimate; whisker: 95 % interval)",
+                                          "range": [0, 105]},
+                      yaxis={"autorange": "reversed"}, showlegend=False, margin={"t": 60, "l": 10})
+    return fig
+
+
+def for_projector(fig: go.Figure, height: int = 500, legend_items: int = 4) -> go.Figure:
+    """``fig`` readable on a 1280×720 projector: large type, at most ``legend_items`` legend entries.
+
+    Interval bands keep their shading but leave the legend (the caption says what they are), so the
+    legend names only the lines.
+    """
+    shown = 0
+    for tr in fig.data:
+        name = str(getattr(tr, "name", "") or "")
+        if "of runs" in name or tr.showlegend is False:
+            tr.showlegend = False
+            continue
+        shown += 1
+        tr.showlegend = shown <= legend_items
+    fig.update_layout(font={"size": 20}, title_font={"size": 26}, height=height,
+                      legend={"orientation": "h", "y": -0.18, "font": {"size": 20}, "title": {"font": {"size": 20}}},
+                      margin={"t": 70, "b": 40})
+    for tr in fig.data:
+        if "textfont" in tr:
+            tr.textfont.size = 18
+    fig.update_xaxes(title_font={"size": 20}, tickfont={"size": 18})
+    fig.update_yaxes(title_font={"size": 20}, tickfont={"size": 18})
+    return fig

@@ -59,7 +59,7 @@ DEFAULT_RUNS = 200
 #: The scenario shown first (the founding case), when it is in the library.
 DEFAULT_SCENARIO = "korea-russia-2024"
 #: url_path of every page (``?page=`` accepts these).
-PAGES = ("library", "scenario", "run", "compare", "editor", "classroom", "about")
+PAGES = ("library", "scenario", "run", "compare", "editor", "classroom", "present", "about")
 
 
 #: Most runs one pool task carries. The model steps a task's runs together, so a few large tasks

@@ -323,7 +323,7 @@ def test_classroom_predict_then_run_and_glossary():
     assert sc.briefing.discussion_questions[0][:20] in body
     at.selectbox(key="pr_dyad").set_value("RUS–USA")
     at.slider(key="pr_guess").set_value(40)
-    at.button[-1].click()  # the form's submit button
+    _form_button(at, "Lock in my prediction and run").click()
     at.run()
     ok(at)
     vals = [m.value for m in at.metric]
@@ -701,7 +701,7 @@ def test_outcome_table_leads_with_what_the_run_decides_not_a_war_under_way():
 def test_classroom_result_stays_when_the_variant_changes_and_says_what_each_figure_shows():
     at = goto(app(runs=20), "classroom")
     at.selectbox(key="pr_dyad").set_value("RUS–USA")
-    at.button[-1].click()
+    _form_button(at, "Lock in my prediction and run").click()
     at.run()
     assert len(at.metric) == 2
     at.selectbox(key="fp_variant").set_value("no-pact").run()
@@ -723,3 +723,42 @@ def test_students_see_state_names_and_no_record_ids_or_cameo_codes_unless_detail
     story = "\n".join(plain(m.value) for m in at.markdown if m.value.startswith(("- Week", "**Where")))
     assert "CAMEO" in story and re.search(r"\bPRK\b", story)
     assert dict(at.query_params)["runs"] == "20"
+
+
+# ------------------------------------------------------------------------------------- In the room
+def test_presentation_mode_shows_one_large_chart_at_a_time_with_few_legend_entries():
+    at = app(page="present", runs=20, variant="no-pact")
+    ok(at)
+    assert "North Korea–Russia pact" in plain(at.title[0].value)
+    for slide, key in (("How likely?", "present_bars"), ("Over time", "present_fan"),
+                       ("Compared with the baseline", "present_diff")):
+        at.radio(key="present_slide").set_value(slide).run()
+        ok(at)
+        specs = _specs(at)
+        assert list(specs) == [key]  # one chart at a time
+        lay = specs[key]["layout"]
+        assert lay["font"]["size"] >= 20 and lay["title"]["font"]["size"] >= 24
+        assert sum(1 for tr in specs[key]["data"] if tr.get("showlegend", True) and tr.get("name")) <= 4
+    at.radio(key="present_slide").set_value("How likely?").run()
+    labels = _specs(at)["present_bars"]["data"][0]["y"]
+    assert labels and not any("Russia–Ukraine" in y for y in labels)  # the war under way is not news
+
+
+def test_handout_prints_briefing_questions_and_results_with_intervals_escaped():
+    from app_support import builder, handout
+    from sim.ensemble import run_ensemble
+
+    sc = load_scenario(FOUNDING)
+    res = run_ensemble(sc, runs=20, seed=0, executor="inprocess")
+    evil = sc.model_copy(update={"title": "<script>alert(1)</script> & co"})
+    page = handout.handout_html(evil, "baseline", 0, 20, res.outcomes, builder.state_names(sc), "?scenario=x&runs=20")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    assert "@page" in page and "Discussion questions" in page and "Learning objectives" in page
+    assert sc.briefing.discussion_questions[0][:30].replace("'", "&#x27;") in page
+    rows = handout.result_rows(res.outcomes, sc, builder.state_names(sc))
+    assert rows and rows[0]["note"] == "" and "–" in rows[0]["interval"]
+    assert rows[-1]["note"] == "under way at the start" or all(r["note"] == "" for r in rows)
+    at = goto(app(runs=20), "classroom")
+    at.button(key="handout_make").click().run()
+    ok(at)
+    assert "Download the handout (HTML, print it)" in {b.label for b in at.get("download_button")}
