@@ -762,3 +762,47 @@ def test_handout_prints_briefing_questions_and_results_with_intervals_escaped():
     at.button(key="handout_make").click().run()
     ok(at)
     assert "Download the handout (HTML, print it)" in {b.label for b in at.get("download_button")}
+
+
+# ------------------------------------------------------------------------------------- Authoring help
+def test_new_scenario_wizard_writes_valid_yaml_into_the_editor():
+    at = goto(app(), "editor")
+    at.text_input(key="wz_title").set_value("Arms for Kyiv <b>2024</b>")
+    ms = at.multiselect(key="wz_actors")
+    assert "South Korea (ROK)" in ms.options  # states by name
+    ms.set_value(["ROK", "UKR", "RUS"]).run()
+    at.selectbox(key="wz_ev_type_0").set_value("arms_transfer").run()
+    at.selectbox(key="wz_ev_actor_0").set_value("ROK")
+    at.multiselect(key="wz_ev_on_0").set_value(["UKR"])
+    at.button(key="wz_go").click().run()
+    ok(at)
+    text = at.text_area(key="fp_editor").value
+    sc = library.parse_text(text, "w.yaml")  # the loader accepts it unchanged
+    assert sc.codes == ["ROK", "UKR", "RUS"] and sc.events[0].type == "arms_transfer"
+    assert sc.events[0].partners == ("UKR",) and sc.title == "Arms for Kyiv <b>2024</b>"
+    assert any("Valid:" in plain(s.value) for s in at.success)
+
+
+def test_editor_pickers_give_yaml_for_a_state_by_name_and_any_event_type():
+    from app_support import authoring
+    from sim.scenario.events import EVENT_TYPES
+
+    at = goto(app(), "editor")
+    at.selectbox(key="ed_pick_actor").set_value("ROK")
+    at.selectbox(key="ed_pick_event").set_value("settlement_offer").run()
+    ok(at)
+    snippets = [c.value for c in at.code]
+    assert any("code: ROK  # South Korea" in c for c in snippets)
+    assert any("type: settlement_offer" in c and "generosity: 0.5" in c for c in snippets)
+    base = yaml_of_founding()
+    for t in EVENT_TYPES:  # every snippet is a valid event of the founding scenario once pasted
+        snippet = authoring.event_snippet(t, "RUS", __import__("datetime").date(2024, 7, 1), ["USA"])
+        if t in ("naval_deployment", "troop_deployment", "military_exercise", "missile_test", "mobilization", "alert"):
+            snippet = snippet.replace("    near: []", "    near: [USA]")
+        pasted = base.replace("\nevents:\n", "\nevents:\n" + snippet, 1)
+        assert pasted != base
+        assert len(library.parse_text(pasted, "x.yaml").events) == len(library.parse_text(base, "y.yaml").events) + 1
+
+
+def yaml_of_founding() -> str:
+    return FOUNDING.read_text("utf-8")
