@@ -11,10 +11,12 @@ modules of ``app_support`` are plain Python.
   ``runs`` (and ``page``) are read into the sidebar; after that the sidebar's values are written
   back on every run, so the address bar always reproduces what is on screen.
 * **Caching.** Results are cached under a content hash of the scenario plus variant, seed and runs;
-  equal inputs share results across sessions, different ones never do. Ensembles and comparisons
-  use ``st.cache_resource``: the app only reads them, and a copy per rerun would cost a pickle of
-  about 25 MB (0.06–0.1 s) when stored and 0.02 s on every hit; their statistics are computed before
-  they are cached.
+  equal inputs share results across sessions, different ones never do. Single runs, ensembles,
+  comparisons and explanations live in two caches bounded by memory, not by count
+  (:func:`lru`, :mod:`app_support.memcache`; ``$FLASHPOINT_APP_CACHE_MB``, default 1 GiB): the
+  least recently used go first, and a scenario whose one run would not fit is refused up front with
+  its cost (:func:`check_run_cost`). Objects are kept, not copied: the app only reads them (a copy per
+  rerun would cost a pickle of about 25 MB, 0.06–0.1 s, for a 200-run ensemble).
 * **Progress.** Ensembles run in a worker thread while the script thread draws a progress bar; a
   click on *Cancel*, *Stop* or any other widget interrupts the script, which tells the worker to
   stop at its next progress report. Nothing partial is cached.
@@ -32,7 +34,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from app_support import library
+from app_support import library, memcache
 from app_support.text import md
 from sim.errors import FlashpointError, ScenarioError
 from sim.scenario.schema import Scenario, Variant
@@ -41,7 +43,7 @@ __all__ = [
     "SCENARIO", "VARIANT", "SEED", "RUNS", "MAX_RUNS", "PAGES",
     "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
     "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
-    "error_lines", "details", "words", "DETAILS",
+    "error_lines", "details", "words", "DETAILS", "lru", "check_run_cost",
     "world", "single_run", "ensemble", "comparison", "explanations", "executor", "warm_executor", "Cancelled", "task_runs",
 ]
 
@@ -353,16 +355,62 @@ def world(scenario: Scenario):
     return _world(library.scenario_key(scenario), scenario)
 
 
-@st.cache_data(max_entries=64, show_spinner="Running the scenario once…")
-def _single(key: str, variant: str, seed: int, _scenario: Scenario):
-    from sim.model import run_scenario
+@st.cache_resource(show_spinner=False)
+def lru(name: str) -> memcache.MemoryLRU:
+    """One of the server's result caches, bounded by memory (``$FLASHPOINT_APP_CACHE_MB``, default 1 GiB).
 
-    return run_scenario(_scenario, seed, variant=None if variant == "baseline" else variant, record="full")
+    ``runs`` (single runs with full histories) gets a quarter, ``results`` (ensembles, comparisons,
+    explanations) the rest. The least recently used results go first.
+    """
+    total = memcache.budget_bytes()
+    return memcache.MemoryLRU(total // 4 if name == "runs" else total - total // 4)
+
+
+def check_run_cost(scenario: Scenario) -> None:
+    """Refuse, with the figures, a scenario whose single run would not fit the app's memory for runs.
+
+    Raises:
+        LimitError: the estimate (states, steps, bytes) and the limit, with what to do instead.
+    """
+    from sim.errors import LimitError
+
+    n, steps = len(scenario.actors), scenario.calendar.horizon
+    need = memcache.run_bytes(n, steps, len(scenario.events))
+    limit = lru("runs").budget // 2
+    if need > limit:
+        raise LimitError(f"this scenario has {n} states and {steps} steps: one run with its full histories needs about "
+                         f"{memcache.human(need)}, more than this app allows ({memcache.human(limit)}). Run it with "
+                         "`flashpoint run` or `flashpoint ensemble` on your own machine, or shorten the horizon or "
+                         "the list of states.")
 
 
 def single_run(scenario: Scenario, variant: str, seed: int):
-    """One seeded run with full histories (cached per scenario, variant and seed)."""
-    return _single(library.scenario_key(scenario), variant, int(seed), scenario)
+    """One seeded run with full histories (cached per scenario, variant and seed, within the memory budget).
+
+    Raises:
+        LimitError: the run would need more memory than the app allows (see :func:`check_run_cost`).
+    """
+    from sim.model import run_scenario
+
+    check_run_cost(scenario)
+    key = ("run", library.scenario_key(scenario), variant, int(seed))
+    hit = lru("runs").get(key)
+    if hit is not None:
+        return hit
+    with st.spinner("Running the scenario once…"):
+        res = run_scenario(scenario, int(seed), variant=None if variant == "baseline" else variant, record="full")
+    lru("runs").put(key, res)
+    return res
+
+
+def _cached(key: tuple, label: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args, progress)`` with a progress bar, kept in the ``results`` cache under ``key``."""
+    hit = lru("results").get(key)
+    if hit is not None:
+        return hit
+    value = run_with_progress(label, fn, *args)
+    lru("results").put(key, value)
+    return value
 
 
 _POOL: cf.ProcessPoolExecutor | None = None
@@ -456,7 +504,6 @@ def task_runs(scenario: Scenario, runs: int) -> int:
     return max(1, min(int(runs), TASK_RUNS, lanes_for(len(scenario.actors))))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def _ensemble(key: str, variant: str, seed: int, runs: int, _scenario: Scenario, _progress: Callable):
     from sim.ensemble import run_ensemble
 
@@ -468,11 +515,11 @@ def _ensemble(key: str, variant: str, seed: int, runs: int, _scenario: Scenario,
 
 def ensemble(scenario: Scenario, variant: str, seed: int, runs: int):
     """An ensemble with a progress bar (cached per scenario, variant, seed and runs)."""
-    return run_with_progress(f"Ensemble of {runs} runs", _ensemble, library.scenario_key(scenario), variant,
-                             int(seed), int(runs), scenario)
+    skey = library.scenario_key(scenario)
+    return _cached(("ensemble", skey, variant, int(seed), int(runs)), f"Ensemble of {runs} runs", _ensemble, skey,
+                   variant, int(seed), int(runs), scenario)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
 def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scenario: Scenario, _progress: Callable):
     from sim.analysis.compare import compare
 
@@ -482,11 +529,12 @@ def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scen
 
 def comparison(scenario: Scenario, variants: list[str], seed: int, runs: int):
     """Baseline against ``variants`` on common seeds, with a progress bar (cached)."""
-    return run_with_progress(f"Comparing baseline and {len(variants)} variant(s), {runs} runs each", _comparison,
-                             library.scenario_key(scenario), tuple(variants), int(seed), int(runs), scenario)
+    skey = library.scenario_key(scenario)
+    return _cached(("comparison", skey, tuple(variants), int(seed), int(runs)),
+                   f"Comparing baseline and {len(variants)} variant(s), {runs} runs each", _comparison, skey,
+                   tuple(variants), int(seed), int(runs), scenario)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
 def _explanations(key: str, variants: tuple[str, ...], seed: int, runs: int, sample: int, _cmp, _progress: Callable):
     from sim.ensemble.explain import explain_comparison
 
@@ -495,5 +543,7 @@ def _explanations(key: str, variants: tuple[str, ...], seed: int, runs: int, sam
 
 def explanations(scenario: Scenario, variants: list[str], seed: int, runs: int, cmp, sample: int):
     """Why a comparison's largest differences happened: cause chains on ``sample`` paired seeds (cached)."""
-    return run_with_progress(f"Replaying {sample} paired seeds with their explanation records", _explanations,
-                             library.scenario_key(scenario), tuple(variants), int(seed), int(runs), int(sample), cmp)
+    skey = library.scenario_key(scenario)
+    return _cached(("explain", skey, tuple(variants), int(seed), int(runs), int(sample)),
+                   f"Replaying {sample} paired seeds with their explanation records", _explanations, skey,
+                   tuple(variants), int(seed), int(runs), int(sample), cmp)

@@ -806,3 +806,43 @@ def test_editor_pickers_give_yaml_for_a_state_by_name_and_any_event_type():
 
 def yaml_of_founding() -> str:
     return FOUNDING.read_text("utf-8")
+
+
+# ------------------------------------------------------------------------------------- Memory
+def test_result_cache_is_bounded_by_bytes_not_entries():
+    import numpy as np
+
+    from app_support.memcache import MemoryLRU, size_of
+
+    c = MemoryLRU(budget=10_000_000)
+    for k in range(5):
+        c.put(k, np.zeros(3_000_000, dtype=np.uint8))  # 3 MB each
+    assert len(c) == 3 and c.used <= c.budget and 0 not in c and 4 in c
+    c.get(2)  # recently used: kept when the next one comes
+    c.put(5, np.zeros(3_000_000, dtype=np.uint8))
+    assert 2 in c and 3 not in c
+    assert not c.put("huge", np.zeros(20_000_000, dtype=np.uint8)) and "huge" not in c
+    run = {"hist": np.zeros((53, 8, 8), dtype=np.int8), "records": [{"why": "x" * 100 + str(i)} for i in range(400)]}
+    assert 400 * 100 < size_of(run) < 400 * 1_000
+
+
+def test_a_scenario_too_big_for_the_app_is_refused_with_its_cost(monkeypatch):
+    import yaml
+
+    from sim.catalog import load_catalog
+
+    monkeypatch.setenv("FLASHPOINT_APP_CACHE_MB", "16")
+    data = yaml.safe_load(FOUNDING.read_text("utf-8"))
+    codes = [c for c in load_catalog().codes(2022)][:60]
+    data["actors"] = [{"code": c} for c in codes]
+    data["relations"] = {}
+    data["events"], data["variants"], data["calendar"]["horizon"] = [], [], 200
+    at = app()
+    at.session_state["fp_user_scenarios"] = {"upload:big": library.Entry(
+        "upload:big", "big.yaml", "", library.parse_text(yaml.safe_dump(data), "big.yaml"))}
+    at.run()
+    at.selectbox(key="fp_scenario").set_value("upload:big").run()
+    goto(at, "run")
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "60 states and 200 steps" in err and "more than this app allows" in err and "flashpoint run" in err
