@@ -50,11 +50,7 @@ if base is not None:
             if pv != variant:
                 st.info(md(f"This result is for “{pv}”, the variant you predicted for; you have since chosen “{variant}”. "
                            "Lock in a new prediction to run that one."))
-            try:
-                res = state.ensemble(base, pv, seed, runs)
-            except Exception as exc:  # a user's error or a bug: shown, never a crash
-                state.show_error(exc, "The ensemble could not run")
-                res = None
+            res = state.ensemble_or_error(base, pv, seed, runs)
             if res is not None:
                 row = views.outcome_row(res, BANDS[pred["band"]], pred["dyad"])
                 if row is None:
@@ -83,11 +79,7 @@ if base is not None:
     if st.button(f"Make the handout ({runs} runs of {variant})", key="handout_make"):
         st.session_state["fp_handout"] = hkey
     if st.session_state.get("fp_handout") == hkey:
-        try:
-            hres = state.ensemble(base, variant, seed, runs)
-        except Exception as exc:  # a user's error or a bug: shown, never a crash
-            state.show_error(exc, "The ensemble could not run")
-            hres = None
+        hres = state.ensemble_or_error(base, variant, seed, runs)
         if hres is not None:
             from urllib.parse import urlencode
 

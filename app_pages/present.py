@@ -41,11 +41,7 @@ if base is not None:
         if start:
             st.markdown(md("Where it starts: " + "; ".join(start) + "."))
     else:
-        try:
-            res = state.ensemble(base, variant, seed, runs)
-        except Exception as exc:  # a user's error or a bug: shown, never a crash
-            state.show_error(exc, "The ensemble could not run")
-            res = None
+        res = state.ensemble_or_error(base, variant, seed, runs)
         if res is not None:
             out = res.outcomes
             start = start_rungs(sc)

@@ -63,6 +63,25 @@ def _errors(slots: dict[str, Any], errs: dict[str, list[str]], general) -> None:
         (slots.get(fld) or general).error(f"**{md(fld or 'event')}**: " + "; ".join(md(m) for m in msgs))
 
 
+def _next_id(base: Scenario, d: dict) -> str:
+    """``added-N``: an id no event of the scenario or the draft has."""
+    ids = {base.event_id(i) for i in range(len(base.events))} | {e.get("id") for e in d["add_events"]}
+    n = len(d["add_events"]) + 1
+    while f"added-{n}" in ids:
+        n += 1
+    return f"added-{n}"
+
+
+def _add_checked(base: Scenario, d: dict, data: dict, slots: dict, general, what: str) -> None:
+    """Check ``data`` with the loader's validation; add it to the draft, or show each problem under its field."""
+    errs = whatif.check_event(base, data, d["add_actors"])
+    if errs:
+        _errors(slots, errs, general)
+    else:
+        d["add_events"].append(data)
+        st.success(f"Added: {md(what)}. Save the what-if below.")
+
+
 def _widget(f: eventform.FieldSpec, codes: list[str], label, key: str, current: Any = None) -> Any:
     value = f.default if current is None else current
     text = f.label + (" (required)" if f.required or f.min_items else "")
@@ -112,17 +131,8 @@ def event_form(base: Scenario, k: str) -> None:
         general = st.empty()
         add = st.form_submit_button("Add this event to the what-if", type="primary")
     if add:
-        n = len(d["add_events"]) + 1
-        ids = {base.event_id(i) for i in range(len(base.events))} | {e.get("id") for e in d["add_events"]}
-        while f"added-{n}" in ids:
-            n += 1
-        data = eventform.event_data(tp, actor, when, values, event_id=f"added-{n}", description=desc)
-        errs = whatif.check_event(base, data, d["add_actors"])
-        if errs:
-            _errors(slots, errs, general)
-        else:
-            d["add_events"].append(data)
-            st.success(f"Added: {md(eventform.type_title(tp))} by {md(names.get(actor, actor))}. Save the what-if below.")
+        data = eventform.event_data(tp, actor, when, values, event_id=_next_id(base, d), description=desc)
+        _add_checked(base, d, data, slots, general, f"{eventform.type_title(tp)} by {names.get(actor, actor)}")
 
 
 def change_form(base: Scenario, k: str) -> None:
@@ -234,14 +244,8 @@ def sanctions_form(base: Scenario, k: str) -> None:
         go = st.form_submit_button("Add to the what-if", type="primary")
     if go:
         tp = "sanctions" if what == "start" else "sanctions_relief"
-        n = len(d["add_events"]) + 1
-        data = eventform.event_data(tp, by, when, {"targets": targets, "severity": sev}, event_id=f"added-{n}")
-        errs = whatif.check_event(base, data, d["add_actors"])
-        if errs:
-            _errors(slots, errs, general)
-        else:
-            d["add_events"].append(data)
-            st.success(f"Added: sanctions {what} by {md(names.get(by, by))}. Save the what-if below.")
+        data = eventform.event_data(tp, by, when, {"targets": targets, "severity": sev}, event_id=_next_id(base, d))
+        _add_checked(base, d, data, slots, general, f"sanctions {what} by {names.get(by, by)}")
 
 
 def draft_section(base: Scenario, k: str) -> None:

@@ -44,7 +44,7 @@ __all__ = [
     "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
     "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
     "error_lines", "details", "words", "DETAILS", "lru", "check_run_cost",
-    "world", "single_run", "ensemble", "comparison", "explanations", "executor", "warm_executor", "Cancelled", "task_runs",
+    "world", "single_run", "ensemble", "comparison", "explanations", "ensemble_or_error", "executor", "warm_executor", "Cancelled", "task_runs",
 ]
 
 SCENARIO, VARIANT, SEED, RUNS = "fp_scenario", "fp_variant", "fp_seed", "fp_runs"
@@ -511,6 +511,15 @@ def _ensemble(key: str, variant: str, seed: int, runs: int, _scenario: Scenario,
                        executor=executor(), progress=_progress, batch_size=task_runs(_scenario, runs))
     res.outcomes  # noqa: B018 — the bootstrap intervals, computed once and cached with the result
     return res
+
+
+def ensemble_or_error(scenario: Scenario, variant: str, seed: int, runs: int):
+    """:func:`ensemble`, or ``None`` after showing what stopped it (never a crash)."""
+    try:
+        return ensemble(scenario, variant, seed, runs)
+    except Exception as exc:  # a user's error or a bug: shown, never a crash
+        show_error(exc, "The ensemble could not run")
+        return None
 
 
 def ensemble(scenario: Scenario, variant: str, seed: int, runs: int):
