@@ -32,7 +32,7 @@ def widget_key(page: Page, prefix: str) -> str:
 def compare_and_explain(page: Page) -> tuple[list[str], str]:
     click_and_wait(page, page.get_by_role("button", name=re.compile(rf"^Compare \({RUNS} runs each")))
     expect(page.get_by_role("heading", name="What changed, in words")).to_be_visible(timeout=120_000)
-    expect(page.locator(".st-key-cmp_diff g.trace.scatter, .st-key-cmp_diff_prob g.trace.scatter").first).to_be_attached(timeout=30_000)
+    expect(page.locator("[class*='st-key-cmp_diff'] g.trace.scatter").first).to_be_attached(timeout=30_000)
     click_and_wait(page, page.get_by_role("button", name="Explain", exact=True))
     first = page.locator(".st-key-explain_0")
     expect(first).to_contain_text(re.compile(r"Replaying the first \d+ seeds"), timeout=120_000)
