@@ -25,6 +25,7 @@ PAGES = {
     "compare": st.Page("app_pages/compare.py", title="What-if & Compare", url_path="compare"),
     "editor": st.Page("app_pages/editor.py", title="Editor", url_path="editor"),
     "classroom": st.Page("app_pages/classroom.py", title="Classroom", url_path="classroom"),
+    "present": st.Page("app_pages/present.py", title="Presentation", url_path="present"),
     "about": st.Page("app_pages/about.py", title="About", url_path="about"),
 }
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_support import library, state
+from app_support.text import md
 from sim.errors import FlashpointError
 
 st.title("Scenario library")
@@ -14,14 +15,14 @@ cols = st.columns(2)
 for k, (key, entry) in enumerate(ents.items()):
     with cols[k % 2].container(border=True):
         if entry.scenario is None:
-            st.subheader(entry.filename)
-            st.error(f"This file has problems:\n\n```\n{entry.error}\n```")
+            st.subheader(md(entry.filename))
+            state.error_lines("This file has problems", str(entry.error).splitlines())
             continue
         c = library.card(entry.scenario)
-        st.subheader(c["title"])
-        st.markdown(f"**{c['period']}** · {c['horizon']} · actors: {c['actors']}")
-        st.markdown(f"*{c['question']}*")
-        st.caption(f"Variants: {c['variants']} · file: {entry.filename}")
+        st.subheader(md(c["title"]))
+        st.markdown(f"**{md(c['period'])}** · {md(c['horizon'])} · actors: {md(c['actors'])}")
+        st.markdown(f"*{md(c['question'])}*")
+        st.caption(md(f"Variants: {c['variants']} · file: {entry.filename}"))
         if st.button("Open", key=f"open_{key}", on_click=state.select_scenario, args=(key,), type="primary"):
             st.switch_page("app_pages/scenario.py")
 
@@ -38,6 +39,6 @@ if up is not None:
         state.show_error(exc, f"{library.safe_name(up.name)} was not loaded")
     else:
         key = state.add_user_scenario("upload", up.name, data.decode("utf-8"), sc)
-        st.success(f"Loaded “{sc.title}” ({len(sc.actors)} actors, {len(sc.events)} events).")
+        st.success(md(f"Loaded “{sc.title}” ({len(sc.actors)} actors, {len(sc.events)} events)."))
         if st.button("Open it", on_click=state.select_scenario, args=(key,), type="primary"):
             st.switch_page("app_pages/scenario.py")

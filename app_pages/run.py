@@ -4,14 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from app_support import charts, glossary, library, state
+from app_support.text import md
 from app_support.views import ensemble_section, story_markdown
 
 base = state.current_scenario()
 sc = state.applied(base) if base is not None else None
 if sc is not None:
     variant, seed = state.variant_name(), int(st.session_state[state.SEED])
-    st.title(f"Run: {sc.title}")
-    st.caption(f"Variant **{variant}** · seed **{seed}** · change them in the sidebar; the address bar keeps them.")
+    st.title(f"Run: {md(sc.title)}")
+    st.caption(f"Variant **{md(variant)}** · seed **{seed}** · change them in the sidebar; the address bar keeps them.")
     terms = glossary.load()
     try:
         r = state.single_run(base, variant, seed)
@@ -24,8 +25,8 @@ if sc is not None:
                    "glossary at the bottom of the page.")
         start = r.starting_point()
         if start:
-            st.markdown("**Where it starts.** " + "; ".join(start) + ".")
-        story = r.story(max_lines=40)
+            st.markdown("**Where it starts.** " + md(state.words("; ".join(start), sc)) + ".")
+        story = [state.words(x, sc) for x in r.story(max_lines=40)]
         st.markdown(story_markdown(story[:10], terms))
         if len(story) > 10:
             with st.expander(f"The rest of the story ({len(story) - 10} more answers)"):
@@ -46,7 +47,8 @@ if sc is not None:
                                              title="Escalation ladder of the dyads that climbed highest"), key="ladder")
             lines = r.narrative(explain=True, steps=(t, t))
             with st.expander(f"Everything that happened in this {sc.calendar.step} ({max(len(lines) - 1, 0)} records)"):
-                st.markdown("\n".join(lines[1:]) or "Nothing happened.")
+                st.markdown("\n".join(f"- {md(state.words(x.strip().removeprefix('- '), sc))}" for x in lines[1:])
+                            or "Nothing happened.")
 
         step_view()
         peaks = r.peak_table(top=10)

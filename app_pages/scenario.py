@@ -4,25 +4,25 @@ import pandas as pd
 import streamlit as st
 
 from app_support import charts, state
+from app_support.text import md, paragraphs, source_line
 
 base = state.current_scenario()
 sc = state.applied(base) if base is not None else None
 if sc is not None:
-    st.title(sc.title)
+    st.title(md(sc.title))
     if sc.variant:
         v = next(x for x in base.variants if x.name == sc.variant)
-        st.warning(f"Showing the variant **{v.name}** — {v.title}. Choose “baseline” in the sidebar for the file as written.")
+        st.warning(f"Showing the variant **{md(v.name)}** — {md(v.title)}. Choose “baseline” in the sidebar for the file as written.")
     b = sc.briefing
-    st.caption(f"{b.period or ''} · starts {sc.calendar.start} · {sc.calendar.horizon} {sc.calendar.step}s · "
-               f"catalog year {sc.data_year}" + (f" · lens: {sc.lens}" if sc.lens else ""))
+    st.caption(md(f"{b.period or ''} · starts {sc.calendar.start} · {sc.calendar.horizon} {sc.calendar.step}s · "
+                  f"catalog year {sc.data_year}" + (f" · lens: {sc.lens}" if sc.lens else "")))
     if b.question:
-        st.info(f"**The question.** {b.question}")
+        st.info(f"**The question.** {md(b.question)}")
     with st.expander("Briefing", expanded=True):
-        st.markdown(b.summary)
+        st.markdown(paragraphs(b.summary))
     if b.sources:
         st.subheader("Sources")
-        st.markdown("\n".join(f"- [{s.title}]({s.url})" + (f" — {s.note}" if s.note else "") if s.url
-                              else f"- {s.title}" + (f" — {s.note}" if s.note else "") for s in b.sources))
+        st.markdown("\n".join("- " + source_line(s.title, s.url, s.note) for s in b.sources))
     try:
         w = state.world(sc)
     except Exception as exc:  # a user's error or a bug: shown, never a crash
@@ -85,4 +85,4 @@ if sc is not None:
     if base.variants:
         st.subheader("Named what-ifs (the file's, then yours from this session)")
         for v in base.variants:
-            st.markdown(f"- **{v.name}** — {v.title}: {v.description}")
+            st.markdown(f"- **{md(v.name)}** — {md(v.title)}: {md(v.description)}")

@@ -29,6 +29,8 @@ __all__ = [
     "heatmap",
     "differences",
     "rgba",
+    "outcome_bars",
+    "for_projector",
 ]
 
 #: Okabe–Ito colours (black last); readable by colour-blind viewers.
@@ -274,12 +276,20 @@ def heatmap(df: pd.DataFrame, dates: Sequence[str] | None = None,
     return fig
 
 
-def differences(table: pd.DataFrame, title: str = "Variant minus baseline (paired, 95 % interval)") -> go.Figure:
-    """Dot-and-whisker chart of paired differences from a comparison table."""
+def differences(table: pd.DataFrame, title: str = "Variant minus baseline (paired, 95 % interval)",
+                xtitle: str = "difference", scale: float = 1.0) -> go.Figure:
+    """Dot-and-whisker chart of paired differences from a comparison table (one unit per chart).
+
+    ``xtitle`` names the unit (``percentage points``, ``rungs``); ``scale`` multiplies the values
+    (100 turns probabilities into points). Every variant in the table gets its own colour.
+    """
     fig = go.Figure()
     if table.empty:
         return fig
     t = table.copy()
+    for col in ("diff", "diff_lo", "diff_hi"):
+        if col in t:
+            t[col] = t[col] * scale
     t["label"] = t["outcome"].astype(str) + (" " + t["dyad"].astype(str)).where(t.get("dyad", "").astype(str) != "", "")
     for k, (variant, grp) in enumerate(t.groupby("variant", sort=False)):
         err_hi = (grp["diff_hi"] - grp["diff"]).clip(lower=0) if "diff_hi" in grp else None
@@ -289,7 +299,48 @@ def differences(table: pd.DataFrame, title: str = "Variant minus baseline (paire
             marker={"size": 10, "color": PALETTE[k % len(PALETTE)]},
             error_x={"type": "data", "array": err_hi, "arrayminus": err_lo, "visible": err_hi is not None}))
     fig.add_vline(x=0, line={"color": "#555", "dash": "dot"})
-    fig.update_layout(title=title, height=max(300, 80 + 26 * t["label"].nunique()), xaxis_title="difference",
+    fig.update_layout(title=title, height=max(300, 80 + 26 * t["label"].nunique()), xaxis_title=xtitle,
                       yaxis={"title": "", "autorange": "reversed"}, legend={"title": "variant"}, margin={"t": 50})
     return fig
 
+
+
+def outcome_bars(rows: Sequence[Mapping], title: str) -> go.Figure:
+    """Horizontal bars of chances with their 95 % intervals (rows: ``label``, ``estimate``, ``lo``, ``hi``, 0–1)."""
+    labels = [str(r["label"]) for r in rows]
+    est = [100 * float(r["estimate"]) for r in rows]
+    fig = go.Figure(go.Bar(x=est, y=labels, orientation="h", marker={"color": PALETTE[0]}, name="chance",
+                           text=[f"{e:.0f} %" for e in est], textposition="inside", insidetextanchor="start",
+                           textfont={"color": "white"}, cliponaxis=False,
+                           error_x={"type": "data", "array": [100 * float(r["hi"]) - e for r, e in zip(rows, est, strict=True)],
+                                    "arrayminus": [e - 100 * float(r["lo"]) for r, e in zip(rows, est, strict=True)],
+                                    "color": "#333"}))
+    fig.update_layout(title=title, xaxis={"title": "chance in % of runs (bar: estimate; whisker: 95 % interval)",
+                                          "range": [0, 105]},
+                      yaxis={"autorange": "reversed"}, showlegend=False, margin={"t": 60, "l": 10})
+    return fig
+
+
+def for_projector(fig: go.Figure, height: int = 500, legend_items: int = 4) -> go.Figure:
+    """``fig`` readable on a 1280×720 projector: large type, at most ``legend_items`` legend entries.
+
+    Interval bands keep their shading but leave the legend (the caption says what they are), so the
+    legend names only the lines.
+    """
+    shown = 0
+    for tr in fig.data:
+        name = str(getattr(tr, "name", "") or "")
+        if "of runs" in name or tr.showlegend is False:
+            tr.showlegend = False
+            continue
+        shown += 1
+        tr.showlegend = shown <= legend_items
+    fig.update_layout(font={"size": 20}, title_font={"size": 26}, height=height,
+                      legend={"orientation": "h", "y": -0.18, "font": {"size": 20}, "title": {"font": {"size": 20}}},
+                      margin={"t": 70, "b": 40})
+    for tr in fig.data:
+        if "textfont" in tr:
+            tr.textfont.size = 18
+    fig.update_xaxes(title_font={"size": 20}, tickfont={"size": 18})
+    fig.update_yaxes(title_font={"size": 20}, tickfont={"size": 18})
+    return fig

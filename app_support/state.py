@@ -11,10 +11,12 @@ modules of ``app_support`` are plain Python.
   ``runs`` (and ``page``) are read into the sidebar; after that the sidebar's values are written
   back on every run, so the address bar always reproduces what is on screen.
 * **Caching.** Results are cached under a content hash of the scenario plus variant, seed and runs;
-  equal inputs share results across sessions, different ones never do. Ensembles and comparisons
-  use ``st.cache_resource``: the app only reads them, and a copy per rerun would cost a pickle of
-  about 25 MB (0.06–0.1 s) when stored and 0.02 s on every hit; their statistics are computed before
-  they are cached.
+  equal inputs share results across sessions, different ones never do. Single runs, ensembles,
+  comparisons and explanations live in two caches bounded by memory, not by count
+  (:func:`lru`, :mod:`app_support.memcache`; ``$FLASHPOINT_APP_CACHE_MB``, default 1 GiB): the
+  least recently used go first, and a scenario whose one run would not fit is refused up front with
+  its cost (:func:`check_run_cost`). Objects are kept, not copied: the app only reads them (a copy per
+  rerun would cost a pickle of about 25 MB, 0.06–0.1 s, for a 200-run ensemble).
 * **Progress.** Ensembles run in a worker thread while the script thread draws a progress bar; a
   click on *Cancel*, *Stop* or any other widget interrupts the script, which tells the worker to
   stop at its next progress report. Nothing partial is cached.
@@ -32,7 +34,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from app_support import library
+from app_support import library, memcache
+from app_support.text import md
 from sim.errors import FlashpointError, ScenarioError
 from sim.scenario.schema import Scenario, Variant
 
@@ -40,18 +43,25 @@ __all__ = [
     "SCENARIO", "VARIANT", "SEED", "RUNS", "MAX_RUNS", "PAGES",
     "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
     "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
-    "world", "single_run", "ensemble", "comparison", "executor", "warm_executor", "Cancelled", "task_runs",
+    "error_lines", "details", "words", "DETAILS", "lru", "check_run_cost",
+    "world", "single_run", "ensemble", "comparison", "explanations", "ensemble_or_error", "executor", "warm_executor", "Cancelled", "task_runs",
 ]
 
 SCENARIO, VARIANT, SEED, RUNS = "fp_scenario", "fp_variant", "fp_seed", "fp_runs"
 USER = "fp_user_scenarios"
 WHATIFS = "fp_whatifs"
+#: Prefix of the plain (non-widget) copies of the sidebar's values, which survive page switches.
+KEEP = "keep_"
+#: Widget key of the sidebar's "details for analysts" toggle (off: plain words and state names).
+DETAILS = "fp_details"
+#: A variant to select on the next run (set by a page; the sidebar adopts it before drawing its widget).
+PENDING_VARIANT = "fp_pending_variant"
 MAX_RUNS = 2000
 DEFAULT_RUNS = 200
 #: The scenario shown first (the founding case), when it is in the library.
 DEFAULT_SCENARIO = "korea-russia-2024"
 #: url_path of every page (``?page=`` accepts these).
-PAGES = ("library", "scenario", "run", "compare", "editor", "classroom", "about")
+PAGES = ("library", "scenario", "run", "compare", "editor", "classroom", "present", "about")
 
 
 #: Most runs one pool task carries. The model steps a task's runs together, so a few large tasks
@@ -89,8 +99,8 @@ def add_user_scenario(kind: str, filename: str, text: str, scenario: Scenario) -
 
 def select_scenario(key: str, variant: str = "baseline") -> None:
     """Make ``key`` the current scenario (use as a widget callback, before the sidebar is drawn)."""
-    st.session_state[SCENARIO] = key
-    st.session_state[VARIANT] = variant
+    st.session_state[SCENARIO] = st.session_state[KEEP + SCENARIO] = key
+    st.session_state[VARIANT] = st.session_state[KEEP + VARIANT] = variant
 
 
 # --------------------------------------------------------------------------------------------- URL
@@ -125,6 +135,17 @@ def init_session() -> str | None:
     variant = qp.get("variant", "baseline")
     sc = ents[ss[SCENARIO]].scenario if ss[SCENARIO] in ents else None
     names = ["baseline", *(sc.variant_names() if sc else [])]
+    token = qp.get("whatif")
+    if token and sc is not None:
+        from app_support import permalink
+
+        try:
+            v = permalink.decode(token, sc)
+        except FlashpointError as exc:
+            problems.append(f"the what-if in the link could not be used: {exc}")
+        else:
+            save_whatif(sc, v)
+            names.append(v.name)
     if variant not in names:
         problems.append(f"the link names the variant '{variant}', which this scenario does not have")
         variant = "baseline"
@@ -149,21 +170,32 @@ def _default(ents: dict[str, library.Entry]) -> str | None:
 def share_query() -> dict[str, str]:
     """The query parameters that reproduce the current view."""
     ss = st.session_state
-    return {"scenario": str(ss.get(SCENARIO) or ""), "variant": str(ss.get(VARIANT) or "baseline"),
-            "seed": str(ss.get(SEED, 0)), "runs": str(ss.get(RUNS, DEFAULT_RUNS))}
+    out = {"scenario": str(ss.get(SCENARIO) or ""), "variant": str(ss.get(VARIANT) or "baseline"),
+           "seed": str(ss.get(SEED, 0)), "runs": str(ss.get(RUNS, DEFAULT_RUNS))}
+    e = entries().get(ss.get(SCENARIO))
+    mine = {v.name: v for v in whatifs(e.scenario)} if e is not None and e.scenario is not None else {}
+    if out["variant"] in mine:  # the user's own what-if travels in the link
+        from app_support import permalink
+
+        out["whatif"] = permalink.encode(mine[out["variant"]])
+    return out
 
 
 def write_url() -> None:
     """Put the current scenario, variant, seed and runs in the address bar (only what changed)."""
     want = share_query()
-    have = {k: st.query_params.get(k) for k in want}
-    if have != want or "page" in st.query_params:
+    if {k: st.query_params.get(k) for k in st.query_params} != want:
         st.query_params.from_dict(want)
 
 
 def sidebar() -> None:
     """The controls every page shares: scenario, variant, seed, runs; and the link to this view."""
     ss = st.session_state
+    for k in (SCENARIO, VARIANT, SEED, RUNS, DETAILS):  # a page switch may drop the widgets' own state: restore it
+        if k not in ss and KEEP + k in ss:
+            ss[k] = ss[KEEP + k]
+    if PENDING_VARIANT in ss:  # a page asked for another variant (e.g. a what-if just saved) before the widget exists
+        ss[VARIANT] = ss.pop(PENDING_VARIANT)
     ents = entries()
     if ss.get(SCENARIO) not in ents:
         ss[SCENARIO] = _default(ents)
@@ -185,9 +217,30 @@ def sidebar() -> None:
                         help="The same scenario, variant and seed always give the same run.")
         st.number_input("Runs in an ensemble", min_value=1, max_value=MAX_RUNS, step=50, key=RUNS,
                         help=f"Replications for ensembles and comparisons (1–{MAX_RUNS}).")
+        st.toggle("Details for analysts", key=DETAILS,
+                  help="Show record ids, CAMEO codes and Goldstein weights, pairing statistics and state codes. "
+                       "Off: plain words and state names.")
         for p in ss.pop("fp_url_problems", []):
-            st.warning(p)
-        st.caption("The address bar holds the page, scenario, variant, seed and runs: copy it to share this view.")
+            st.warning(md(p))  # the link's text is data: never Markdown
+        st.caption("The address bar holds the page, scenario, variant, seed and runs (and your what-if): copy it "
+                   "to share this view.")
+    for k in (SCENARIO, VARIANT, SEED, RUNS, DETAILS):
+        ss[KEEP + k] = ss.get(k, False)
+
+
+def details() -> bool:
+    """True when the user asked for the analysts' details (record ids, CAMEO codes, state codes)."""
+    return bool(st.session_state.get(DETAILS, False))
+
+
+def words(text: str, scenario: Scenario | None) -> str:
+    """``text`` as the user asked: as written with *Details* on, else in plain words with state names."""
+    if details() or scenario is None:
+        return text
+    from app_support.builder import state_names
+    from app_support.plainwords import plain
+
+    return plain(text, state_names(scenario))
 
 
 def _title(e: library.Entry | None) -> str:
@@ -215,7 +268,7 @@ def current_scenario(show: bool = True, with_whatifs: bool = True) -> Scenario |
         return None
     if e.scenario is None:
         if show:
-            st.error(f"This scenario file has problems:\n\n```\n{e.error}\n```")
+            error_lines("This scenario file has problems", str(e.error).splitlines())
         return None
     if with_whatifs and whatifs(e.scenario):
         try:
@@ -236,7 +289,7 @@ def applied(scenario: Scenario) -> Scenario | None:
     try:
         return scenario.with_variant(variant_name())
     except (KeyError, ValueError) as exc:
-        st.error(f"The variant '{variant_name()}' cannot be applied: {exc}")
+        st.error(md(f"The variant '{variant_name()}' cannot be applied: {exc}"))
         return None
 
 
@@ -268,15 +321,25 @@ def scenario_with_whatifs(scenario: Scenario) -> Scenario:
 def show_error(exc: BaseException, what: str = "") -> None:
     """Show a user's error as located lines; anything else as a short message (never a traceback)."""
     if isinstance(exc, ScenarioError):
-        lines = "\n".join(str(i) for i in exc.issues)
-        st.error(f"{what or 'The scenario has problems'} ({len(exc.issues)}):\n\n```\n{lines}\n```")
+        error_lines(f"{what or 'The scenario has problems'} ({len(exc.issues)})", [str(i) for i in exc.issues])
     elif isinstance(exc, FlashpointError):
-        st.error(f"{what + ': ' if what else ''}{exc}")
+        error_lines(what, str(exc).splitlines())
     else:
         where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
         loc = f" (at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" if where else ""
-        st.error(f"{what + ': ' if what else ''}an internal error stopped this: {type(exc).__name__}: {exc}{loc}. "
-                 "Please report it with the scenario and seed.")
+        st.error(md(f"{what + ': ' if what else ''}an internal error stopped this: {type(exc).__name__}: {exc}{loc}. "
+                    "Please report it with the scenario and seed."))
+
+
+def error_lines(title: str, lines: list[str]) -> None:
+    """One error box: a title, then every line in full (wrapped, never cut), each shown literally.
+
+    Messages quote the user's own text (keys, names, values): each line is escaped (:func:`md`), so a
+    code fence, a link or an image in them shows as the characters it is.
+    """
+    body = [md(x) for x in lines if x.strip()]
+    head = [md(title) + (":" if body else "")] if title else []
+    st.error("  \n".join(head + body))
 
 
 # --------------------------------------------------------------------------------------------- cached calls
@@ -292,16 +355,62 @@ def world(scenario: Scenario):
     return _world(library.scenario_key(scenario), scenario)
 
 
-@st.cache_data(max_entries=64, show_spinner="Running the scenario once…")
-def _single(key: str, variant: str, seed: int, _scenario: Scenario):
-    from sim.model import run_scenario
+@st.cache_resource(show_spinner=False)
+def lru(name: str) -> memcache.MemoryLRU:
+    """One of the server's result caches, bounded by memory (``$FLASHPOINT_APP_CACHE_MB``, default 1 GiB).
 
-    return run_scenario(_scenario, seed, variant=None if variant == "baseline" else variant, record="full")
+    ``runs`` (single runs with full histories) gets a quarter, ``results`` (ensembles, comparisons,
+    explanations) the rest. The least recently used results go first.
+    """
+    total = memcache.budget_bytes()
+    return memcache.MemoryLRU(total // 4 if name == "runs" else total - total // 4)
+
+
+def check_run_cost(scenario: Scenario) -> None:
+    """Refuse, with the figures, a scenario whose single run would not fit the app's memory for runs.
+
+    Raises:
+        LimitError: the estimate (states, steps, bytes) and the limit, with what to do instead.
+    """
+    from sim.errors import LimitError
+
+    n, steps = len(scenario.actors), scenario.calendar.horizon
+    need = memcache.run_bytes(n, steps, len(scenario.events))
+    limit = lru("runs").budget // 2
+    if need > limit:
+        raise LimitError(f"this scenario has {n} states and {steps} steps: one run with its full histories needs about "
+                         f"{memcache.human(need)}, more than this app allows ({memcache.human(limit)}). Run it with "
+                         "`flashpoint run` or `flashpoint ensemble` on your own machine, or shorten the horizon or "
+                         "the list of states.")
 
 
 def single_run(scenario: Scenario, variant: str, seed: int):
-    """One seeded run with full histories (cached per scenario, variant and seed)."""
-    return _single(library.scenario_key(scenario), variant, int(seed), scenario)
+    """One seeded run with full histories (cached per scenario, variant and seed, within the memory budget).
+
+    Raises:
+        LimitError: the run would need more memory than the app allows (see :func:`check_run_cost`).
+    """
+    from sim.model import run_scenario
+
+    check_run_cost(scenario)
+    key = ("run", library.scenario_key(scenario), variant, int(seed))
+    hit = lru("runs").get(key)
+    if hit is not None:
+        return hit
+    with st.spinner("Running the scenario once…"):
+        res = run_scenario(scenario, int(seed), variant=None if variant == "baseline" else variant, record="full")
+    lru("runs").put(key, res)
+    return res
+
+
+def _cached(key: tuple, label: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args, progress)`` with a progress bar, kept in the ``results`` cache under ``key``."""
+    hit = lru("results").get(key)
+    if hit is not None:
+        return hit
+    value = run_with_progress(label, fn, *args)
+    lru("results").put(key, value)
+    return value
 
 
 _POOL: cf.ProcessPoolExecutor | None = None
@@ -389,7 +498,6 @@ def task_runs(scenario: Scenario, runs: int) -> int:
     return max(1, min(int(runs), TASK_RUNS, lanes_for(len(scenario.actors))))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def _ensemble(key: str, variant: str, seed: int, runs: int, _scenario: Scenario, _progress: Callable):
     from sim.ensemble import run_ensemble
 
@@ -399,13 +507,22 @@ def _ensemble(key: str, variant: str, seed: int, runs: int, _scenario: Scenario,
     return res
 
 
+def ensemble_or_error(scenario: Scenario, variant: str, seed: int, runs: int):
+    """:func:`ensemble`, or ``None`` after showing what stopped it (never a crash)."""
+    try:
+        return ensemble(scenario, variant, seed, runs)
+    except Exception as exc:  # a user's error or a bug: shown, never a crash
+        show_error(exc, "The ensemble could not run")
+        return None
+
+
 def ensemble(scenario: Scenario, variant: str, seed: int, runs: int):
     """An ensemble with a progress bar (cached per scenario, variant, seed and runs)."""
-    return run_with_progress(f"Ensemble of {runs} runs", _ensemble, library.scenario_key(scenario), variant,
-                             int(seed), int(runs), scenario)
+    skey = library.scenario_key(scenario)
+    return _cached(("ensemble", skey, variant, int(seed), int(runs)), f"Ensemble of {runs} runs", _ensemble, skey,
+                   variant, int(seed), int(runs), scenario)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
 def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scenario: Scenario, _progress: Callable):
     from sim.ensemble import compare
 
@@ -415,5 +532,21 @@ def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scen
 
 def comparison(scenario: Scenario, variants: list[str], seed: int, runs: int):
     """Baseline against ``variants`` on common seeds, with a progress bar (cached)."""
-    return run_with_progress(f"Comparing baseline and {len(variants)} variant(s), {runs} runs each", _comparison,
-                             library.scenario_key(scenario), tuple(variants), int(seed), int(runs), scenario)
+    skey = library.scenario_key(scenario)
+    return _cached(("comparison", skey, tuple(variants), int(seed), int(runs)),
+                   f"Comparing baseline and {len(variants)} variant(s), {runs} runs each", _comparison, skey,
+                   tuple(variants), int(seed), int(runs), scenario)
+
+
+def _explanations(key: str, variants: tuple[str, ...], seed: int, runs: int, sample: int, _cmp, _progress: Callable):
+    from sim.ensemble.explain import explain_comparison
+
+    return explain_comparison(_cmp, sample=sample, top=3, progress=_progress, executor=executor())
+
+
+def explanations(scenario: Scenario, variants: list[str], seed: int, runs: int, cmp, sample: int):
+    """Why a comparison's largest differences happened: cause chains on ``sample`` paired seeds (cached)."""
+    skey = library.scenario_key(scenario)
+    return _cached(("explain", skey, tuple(variants), int(seed), int(runs), int(sample)),
+                   f"Replaying {sample} paired seeds with their explanation records", _explanations, skey,
+                   tuple(variants), int(seed), int(runs), int(sample), cmp)

@@ -14,10 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from app_support import charts, glossary, library, state
+from app_support.text import html as esc
+from app_support.text import md
 from sim.scenario.schema import Scenario
 
 __all__ = ["story_markdown", "outcome_table", "ensemble_section", "show_ensemble", "fan_frames",
-           "html_of", "ENSEMBLE_SHOWN", "outcome_row", "level_fan", "comparison_section"]
+           "html_of", "ENSEMBLE_SHOWN", "outcome_row", "level_fan", "comparison_section", "explain_section"]
 
 ENSEMBLE_SHOWN = "fp_ensemble_shown"
 
@@ -26,7 +28,7 @@ def story_markdown(lines: Sequence[str], terms: list[glossary.Term]) -> str:
     """The story as a Markdown list, each glossary term linked once to its entry on the page."""
     if not lines:
         return "_Nobody answered anybody in this run: the events did not move any state past its threshold._"
-    text = "\n".join(f"- {line}" for line in lines)
+    text = "\n".join(f"- {md(line)}" for line in lines)
     return glossary.link_terms(text.replace("→", "\u2192"), terms)
 
 
@@ -40,8 +42,18 @@ def _fmt(kind: str, outcome: str, v: float) -> str:
     return f"{v:.2f}"
 
 
-def outcome_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The outcomes an ensemble reports, in words, each with its 95 % interval; probabilities first."""
+#: The rung that marks each band outcome (``p_violence`` …; ``p_any_*`` for any pair).
+BAND_RUNG = {"violence": 5, "war": 7, "nuclear": 9}
+
+
+def outcome_table(df: pd.DataFrame, names: dict[str, str] | None = None,
+                  start: dict[frozenset[str], int] | None = None) -> pd.DataFrame:
+    """The outcomes an ensemble reports, in words, each with its 95 % interval; probabilities first.
+
+    Rows that are certain only because the pair starts at that rung (a war under way: ``start``,
+    see :func:`app_support.plainwords.start_rungs`) say so and go to the end of the probabilities, so
+    that the table leads with what the run decides. With ``names``, states are shown by name.
+    """
     if df is None or df.empty:
         return pd.DataFrame(columns=["outcome", "estimate (95 % interval)", "runs"])
     d = df.copy()
@@ -57,7 +69,27 @@ def outcome_table(df: pd.DataFrame) -> pd.DataFrame:
         "estimate": d["estimate"],
         "code": d["outcome"],
     })
-    order = kind.map({"probability": 0, "median": 2}).fillna(1)
+    start = start or {}
+    top = max(start.values(), default=0)
+
+    def already(o: str, dyad: str) -> bool:
+        for band, rung in BAND_RUNG.items():
+            if o == f"p_{band}":
+                return start.get(frozenset(str(dyad).split("–")), 0) >= rung
+            if o == f"p_any_{band}":
+                return top >= rung
+        return False
+
+    dy = d["dyad"] if "dyad" in d else pd.Series("", index=d.index)
+    at = pd.Series([already(o, x) for o, x in zip(d["outcome"], dy, strict=True)], index=d.index)
+    if at.any():
+        out.loc[at, "outcome"] = out.loc[at, "outcome"].astype(str) + " — under way at the start"
+    if names:
+        from app_support.plainwords import plain, plain_dyad
+
+        out["dyad / actor"] = [plain_dyad(x, names) if "–" in str(x) else names.get(str(x), x) for x in out["dyad / actor"]]
+        out["outcome"] = [plain(x, names) for x in out["outcome"]]
+    order = kind.map({"probability": 0, "median": 3}).fillna(2) + at.astype(float).values
     return out.assign(_o=order.values).sort_values(["_o", "estimate"], ascending=[True, False]).drop(columns="_o")
 
 
@@ -81,7 +113,7 @@ def level_fan(res, dyad: str, key: str = "fan_one") -> None:
 
 def html_of(figs: Sequence, title: str) -> str:
     """Several plotly figures in one self-contained HTML page (plotly.js embedded: opens offline)."""
-    parts = [f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"]
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(title)}</title></head><body><h1>{esc(title)}</h1>"]
     for k, f in enumerate(figs):
         parts.append(f.to_html(full_html=False, include_plotlyjs=(k == 0)))
     parts.append("</body></html>")
@@ -138,13 +170,19 @@ EnsembleKey = tuple[str, str, int, int]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _summary(key: EnsembleKey, _res) -> tuple[pd.DataFrame, list[str], list[str] | None, bool]:
+def _summary(key: EnsembleKey, details: bool, _res) -> tuple[pd.DataFrame, list[str], list[str] | None, bool]:
     """The outcome table in words, the dyads, the dates and whether per-dyad rungs exist (per ensemble).
 
     Kept as objects (``cache_resource``: nothing is copied): a rerun of the page, a change of the fan
     charts' dyads or a second session with the same ensemble reuses them instead of recomputing.
     """
-    return outcome_table(_res.outcomes), _dyads_of(_res), _dates(_res), _has_levels(_res)
+    from app_support.builder import state_names
+    from app_support.plainwords import start_rungs
+
+    sc = getattr(_res, "scenario", None)
+    names = state_names(sc) if sc is not None and not details else None
+    start = start_rungs(sc) if sc is not None else {}
+    return outcome_table(_res.outcomes, names, start), _dyads_of(_res), _dates(_res), _has_levels(_res)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -182,7 +220,7 @@ def show_ensemble(res, base: Scenario, variant: str, seed: int, runs: int, top_d
     secs = st.session_state.get("fp_last_ensemble_seconds")
     st.caption(f"{runs} replications (master seed {seed})" + (f" · shown in {secs:.1f} s" if secs is not None else ""))
     st.subheader("How likely is each outcome?")
-    table, dyads, dates, has_levels = _summary(key, res)
+    table, dyads, dates, has_levels = _summary(key, state.details(), res)
     st.dataframe(table.drop(columns=["estimate", "code"]), hide_index=True, key="outcomes", height=320)
     default = [d for d in top_dyads if d in dyads][:3] or dyads[:3]
     chosen = st.multiselect("Dyads for the fan charts", dyads, default=default, key="fan_dyads", max_selections=6)
@@ -265,19 +303,33 @@ def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, r
     st.caption(f"Baseline and {len(variants)} variant(s), {runs} paired runs each (master seed {seed}) · "
                f"shown in {time.perf_counter() - t0:.1f} s")
     st.subheader("What changed, in words")
-    if cmp.verdicts:
-        st.markdown("\n".join(f"- {v}" for v in cmp.verdicts[:12]))
-        if len(cmp.verdicts) > 12:
-            st.caption(f"… and {len(cmp.verdicts) - 12} more changed outcomes in the table below.")
-    else:
-        st.info(f"No outcome changed detectably at {runs} runs: the differences' 95 % intervals all include zero. "
-                "More runs narrow them.")
-    with st.expander("The full summary"):
-        st.text(cmp.summary_text())
     t = cmp.table
-    show = t[t["changed"]] if t["changed"].any() else t[t["kind"] == "probability"]
-    show = show.reindex(show["diff"].abs().sort_values(ascending=False).index).head(15)
-    st.plotly_chart(charts.differences(show.assign(outcome=show.get("label", show["outcome"]), dyad="")), key="cmp_diff")
+    for v in cmp.variants:  # every variant gets its verdicts, even the one that changed least
+        title = cmp.titles.get(v.variant, v.variant)
+        rows = cmp.changed(v.variant)
+        if len(rows):
+            st.markdown("\n".join(f"- {md(state.words(cmp._verdict(r), scenario))}" for _, r in rows.head(PER_VARIANT).iterrows()))
+            if len(rows) > PER_VARIANT:
+                st.caption(md(f"… and {len(rows) - PER_VARIANT} more changed outcomes of {title} in the table below."))
+        else:
+            st.info(md(f"Under “{title}”, no outcome changed detectably at {runs} runs: the differences' 95 % intervals "
+                       "all include zero. More runs narrow them."))
+    with st.expander("The full summary"):
+        st.text(state.words(cmp.summary_text(), scenario))
+    show = _chart_rows(t)
+    for key, unit, scale, title, rows in (
+        ("cmp_diff", "percentage points", 100.0, "Chances: variant minus baseline, in percentage points (paired, 95 % interval)",
+         show[show["kind"] == "probability"]),
+        ("cmp_diff_rung", "rungs of the escalation ladder", 1.0, "Highest rung: variant minus baseline (paired, 95 % interval)",
+         show[show["outcome"].isin(["peak_level", "system_peak_level"])]),
+        ("cmp_diff_other", "difference (spending: share of its start; pledges: count)", 1.0,
+         "Other measures: variant minus baseline (paired, 95 % interval)",
+         show[(show["kind"] != "probability") & ~show["outcome"].isin(["peak_level", "system_peak_level"])]),
+    ):
+        if len(rows):
+            labels = [state.words(str(x), scenario) for x in rows.get("label", rows["outcome"])]
+            st.plotly_chart(charts.differences(rows.assign(outcome=labels, dyad=""), title=title, xtitle=unit, scale=scale),
+                            key=key)
     st.dataframe(comparison_table(t), hide_index=True, key="cmp_table", height=320)
     dyads = list(cmp.baseline.heatmap().index) if _has_levels(cmp.baseline) else []
     if dyads:
@@ -294,12 +346,55 @@ def comparison_section(scenario: Scenario, variants: Sequence[str], seed: int, r
             frames.update({v.variant: f[dyad] for v in cmp.variants if (f := fan_frames(v, [dyad], "tension"))})
             st.plotly_chart(charts.fan(frames, f"Tension of {dyad}: baseline and variants (median, 25–75 % and "
                                        "5–95 % of runs)", charts.TENSION_AXIS, (0, 1)), key="cmp_fan_tension")
+    explain_section(scenario, variants, seed, runs, cmp)
     c1, c2 = st.columns(2)
     c1.download_button("Comparison table (CSV)", data=lambda: t.to_csv(index=False), file_name="comparison.csv",
                        mime="text/csv", key="dl_cmp_csv")
     c2.download_button("Summary (text)", data=lambda: cmp.summary_text(), file_name="comparison.txt",
                        mime="text/plain", key="dl_cmp_txt")
     return cmp
+
+
+#: Verdicts shown per variant, and rows per variant in each difference chart.
+PER_VARIANT = 6
+
+
+def _chart_rows(t: pd.DataFrame) -> pd.DataFrame:
+    """The rows the difference charts show: per variant its largest changes (all variants appear)."""
+    parts = []
+    for _, g in t.groupby("variant", sort=False):
+        g = g[g["changed"]] if g["changed"].any() else g[g["kind"] == "probability"]
+        parts.append(g.reindex(g["diff"].abs().sort_values(ascending=False).index).head(PER_VARIANT))
+    return pd.concat(parts) if parts else t.head(0)
+
+
+def explain_section(scenario: Scenario, variants: Sequence[str], seed: int, runs: int, cmp) -> None:
+    """Why did it change: the cause chains behind the largest differences, on demand (replays a sample of seeds)."""
+    st.subheader("Why did it change?")
+    st.caption("For the largest differences, the same seeds are replayed with their explanation records, and each run "
+               "where the outcome happens is traced back along its causes (event → perception → decision → outcome). "
+               "The chains that became more or less frequent say why.")
+    c1, c2 = st.columns([3, 1])
+    sample = c1.slider("Paired seeds to replay", 10, min(200, max(10, runs)), min(30, max(10, runs)), step=10,
+                       key="cmp_explain_n", help="More seeds: firmer counts, longer wait (about 0.1 s per run and variant).")
+    ekey = ("explain", library.scenario_key(scenario), tuple(variants), seed, runs, sample)
+    if c2.button("Explain", key="cmp_explain", type="primary"):
+        st.session_state["fp_explain_shown"] = ekey
+    if st.session_state.get("fp_explain_shown") != ekey:
+        return
+    try:
+        exps = state.explanations(scenario, list(variants), seed, runs, cmp, sample)
+    except Exception as exc:  # a user's error or a bug: shown, never a crash
+        state.show_error(exc, "The explanation could not run")
+        return
+    if not exps:
+        st.info("No pair of states' chance of an armed clash, a war or nuclear use differs: nothing to explain.")
+    for k, e in enumerate(exps):
+        with st.container(border=True, key=f"explain_{k}"):
+            lines = e.sentences()
+            st.markdown(f"**{md(lines[0])}**")
+            for line in lines[1:]:
+                st.markdown(md(line))
 
 
 def _has_levels(res) -> bool:

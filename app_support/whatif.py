@@ -19,10 +19,18 @@ from pydantic import ValidationError
 
 from sim.errors import Issue, ScenarioError
 from sim.scenario.parameters import parameter_table
-from sim.scenario.schema import ActorChange, ActorOverrides, EventChange, Scenario, Variant
+from sim.scenario.schema import (
+    Actor,
+    ActorChange,
+    ActorOverrides,
+    Alliance,
+    EventChange,
+    Scenario,
+    Variant,
+)
 
 __all__ = ["ACTOR_FIELDS", "WhatIf", "event_label", "make_variant", "add_variants", "parameter_value",
-           "describe"]
+           "describe", "check_event"]
 
 #: Actor attributes the builder lets a user override, with a label and the unit shown.
 ACTOR_FIELDS = {
@@ -47,6 +55,12 @@ class WhatIf:
             :data:`ACTOR_FIELDS` (a number).
         lens: One theory lens for every actor, or ``None`` to keep the scenario's.
         parameters: ``group.name`` → new value.
+        add_events: Events to add, each the plain data of an event (``type``, ``actor``, ``date`` …;
+            see :func:`app_support.eventform.event_data`) — sanctions started or lifted are events too.
+        change: Changes to existing events: ``{"id": …, "date": … (optional), "set": {field: value}}``.
+        add_actors: States from the catalog to add: ``{"code": …, "doctrine": …}``.
+        alliances: Alliances to add or end: ``{"members": [a, b], "type": …, "strength": …}``
+            (type ``none`` ends the pair's alliance).
     """
 
     name: str = "my-what-if"
@@ -58,6 +72,10 @@ class WhatIf:
     actors: dict[str, dict[str, Any]] = field(default_factory=dict)
     lens: str | None = None
     parameters: dict[str, float] = field(default_factory=dict)
+    add_events: list[dict[str, Any]] = field(default_factory=list)
+    change: list[dict[str, Any]] = field(default_factory=list)
+    add_actors: list[dict[str, Any]] = field(default_factory=list)
+    alliances: list[dict[str, Any]] = field(default_factory=list)
 
 
 def event_label(scenario: Scenario, k: int) -> str:
@@ -143,6 +161,16 @@ def make_variant(scenario: Scenario, w: WhatIf) -> Variant:
             continue
         group, name = path.split(".", 1)
         params.setdefault(group, {})[name] = float(value)
+    for c in w.change:
+        if c.get("id") not in ids:
+            issues.append(Issue("what-if", 0, 0, "change_events.id", f"no event with id '{c.get('id')}'"))
+        elif c["id"] in w.remove:
+            issues.append(Issue("what-if", 0, 0, f"change_events.{c['id']}", "this event is also left out"))
+    moved = {c["id"] for c in changes}
+    for c in w.change:
+        if c.get("id") in moved:
+            issues.append(Issue("what-if", 0, 0, f"change_events.{c['id']}", "this event is both moved and changed: "
+                                "change its date in one place"))
     if issues:
         raise ScenarioError(issues)
     try:
@@ -151,7 +179,11 @@ def make_variant(scenario: Scenario, w: WhatIf) -> Variant:
             title=w.title.strip()[:200],
             description=w.description.strip()[:5000],
             remove_events=tuple(w.remove),
-            change_events=tuple(EventChange(**c) for c in changes),
+            change_events=tuple(EventChange(**c) for c in [*changes, *w.change]),
+            add_events=tuple(dict(e) for e in w.add_events),
+            add_actors=tuple(Actor(code=a["code"], doctrine=a.get("doctrine") or "realist") for a in w.add_actors),
+            alliances=tuple(Alliance(members=tuple(al["members"]), type=al.get("type", "defense"),
+                                     strength=float(al.get("strength", 0.8))) for al in w.alliances),
             actors={c: ActorChange(doctrine=e.get("doctrine"), modifiers=e.get("modifiers"),
                                    overrides=ActorOverrides(**e.get("overrides", {}))) for c, e in actors.items()},
             parameters=params,
@@ -202,7 +234,12 @@ def describe(variant: Variant) -> list[str]:
         sets = ", ".join(f"{k} = {v}" for k, v in c.set.items())
         out.append(f"Changes {c.id}" + (f": moved to {when}" if when else "") + (f"; sets {sets}" if sets else "") + ".")
     for e in variant.add_events:
-        out.append(f"Adds {e.id or 'an event'}: {e.type.replace('_', ' ')} by {e.actor}.")
+        others = [*e.targets_of(), *e.partners_of(), *e.near_of(), *getattr(e, "parties", ())]
+        when = e.date.isoformat() if e.date is not None else f"step {e.step}"
+        out.append(f"Adds {e.id or 'an event'}: {e.type.replace('_', ' ')} by {e.actor}"
+                   + (f" ({', '.join(others)})" if others else "") + f" on {when}.")
+    for a in variant.add_actors:
+        out.append(f"Adds the state {a.code} ({a.doctrine}).")
     for code, ch in variant.actors.items():
         bits = []
         if ch.doctrine:
@@ -220,3 +257,23 @@ def describe(variant: Variant) -> list[str]:
     if variant.lens:
         out.append(f"Every state reasons through the {variant.lens} lens.")
     return out or ["No changes: this is the baseline."]
+
+
+def check_event(scenario: Scenario, data: dict[str, Any], add_actors: list[dict[str, Any]] | None = None) -> dict[str, list[str]]:
+    """Check one event the builder's form made, exactly as the loader would; problems per form field.
+
+    The event is put in a throw-away variant (with the draft's added states, which it may name) and
+    validated by :func:`make_variant` and :func:`add_variants`. Returns ``{field: [messages]}``,
+    ``""`` for problems of the event as a whole; empty when the event is valid.
+    """
+    from app_support.eventform import field_of_issue
+
+    w = WhatIf(name="checking-this-event", add_events=[data], add_actors=list(add_actors or []))
+    try:
+        add_variants(scenario, [make_variant(scenario, w)])
+    except ScenarioError as exc:
+        out: dict[str, list[str]] = {}
+        for i in exc.issues:
+            out.setdefault(field_of_issue(i.path, str(data.get("type", ""))), []).append(i.message)
+        return out
+    return {}

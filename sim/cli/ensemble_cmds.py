@@ -163,8 +163,9 @@ def _scenario_and_executor(file: Path, executor: str, workers: int | None, sched
         yield sc, ex
 
 
-def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, show: Callable[[list[str]], None]) -> None:
-    """Write ``--out`` files, then print the JSON (with the file list) or the readable report."""
+def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, show: Callable[[list[str]], None],
+                      extra: dict | None = None) -> None:
+    """Write ``--out`` files, then print the JSON (with the file list and ``extra`` keys) or the readable report."""
     files: list[str] = []
     error = None
     if out:
@@ -175,7 +176,7 @@ def _write_and_report(result: Any, out: Path | None, fmt: str, as_json: bool, sh
         except FlashpointError as exc:  # the results are still shown; nothing half-written is left
             error = exc
     if as_json:
-        obj = result.to_json()
+        obj = {**result.to_json(), **(extra or {})}
         if out:
             obj["files"] = files
         _emit_json(obj)
@@ -356,8 +357,10 @@ def compare(
     top: TopOpt = 8,
     precision: PrecOpt = 0.02,
     force: ForceOpt = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why the largest differences happened: which cause chains (event → perception → decision → outcome) became more or less frequent on a sample of the same seeds.")] = False,
+    explain_runs: Annotated[int, typer.Option("--explain-runs", min=1, max=1000, help="Paired seeds that --explain replays with explanation records.")] = 40,
 ) -> None:
-    """Compare the baseline with variants on the same seeds and say, with intervals, what changed."""
+    """Compare the baseline with variants on the same seeds and say, with intervals, what changed (and why, with --explain)."""
     _check_format(fmt)
     _check_executor(executor)
     if variant and all_variants:
@@ -379,7 +382,15 @@ def compare(
             with _progress(not as_json or sys.stderr.isatty(), f"{sc.id} baseline + {len(names) or len(sc.variant_names())} variant(s)") as prog:
                 cmp = run_compare(sc, names or None, runs=runs, seed=seed, executor=ex, workers=workers, progress=prog,
                                   scheduler=scheduler, precision=precision)
-        _write_and_report(cmp, out, fmt, as_json, lambda files: _print_comparison(cmp, top, files))
+            exps = None
+            if explain:
+                from sim.ensemble.explain import explain_comparison
+
+                with _progress(not as_json or sys.stderr.isatty(), "explaining the largest differences") as prog:
+                    exps = explain_comparison(cmp, sample=explain_runs, progress=prog,
+                                              executor=ex if executor == "process" else None)
+        _write_and_report(cmp, out, fmt, as_json, lambda files: _print_comparison(cmp, top, files, exps),
+                          extra=None if exps is None else {"explanations": [e.to_json() for e in exps]})
         _exit_status([cmp.baseline, *cmp.variants])
 
 
@@ -419,7 +430,7 @@ def _delta(r: Any, key: str) -> str:
     return f"{x:+.2f}".replace("-", "−")
 
 
-def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
+def _print_comparison(cmp: Any, top: int, files: list[str], explanations: list | None = None) -> None:
     from rich.table import Table
 
     con = _console()
@@ -457,6 +468,15 @@ def _print_comparison(cmp: Any, top: int, files: list[str]) -> None:
     con.print()
     for line in cmp.summary_text(per_variant=top).split("\n"):
         con.print(plain(line), markup=False)
+    if explanations is not None:
+        con.print()
+        con.print("Why did it change? (cause chains on a sample of the same seeds)", markup=False)
+        for e in explanations:
+            con.print()
+            for line in e.sentences():
+                con.print("  " + plain(line), markup=False, highlight=False)
+        if not explanations:
+            con.print("  No dyad's chance of an armed clash, war or nuclear use differs: nothing to explain.", markup=False)
     if files:
         con.print(f"Wrote {len(files)} files to {safe(Path(files[0]).parent)}")
 
