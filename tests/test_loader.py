@@ -387,7 +387,7 @@ def test_alias_bomb_rejected_fast() -> None:
     start = time.perf_counter()
     with pytest.raises(ScenarioLimitError) as exc:
         load_broken("alias_bomb.yaml")
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < 10.0  # a hang guard, not a speed test (the machine may be loaded)
     assert isinstance(exc.value, LimitError) and isinstance(exc.value, ScenarioError)
     (issue,) = issues_of(exc)
     assert issue.file == os.path.relpath(BROKEN / "alias_bomb.yaml")
@@ -414,7 +414,7 @@ def test_enormous_file_refused_before_reading(tmp_path: Path) -> None:
     start = time.perf_counter()
     with pytest.raises(ScenarioLimitError, match="file is too large: 8,589,934,592 bytes"):
         load_scenario(sparse, model=StandIn)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 10.0  # a hang guard, not a speed test (the machine may be loaded)
 
 
 def test_size_limit_applies_to_text_and_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -438,7 +438,7 @@ def test_deep_nesting_refused(tmp_path: Path, flow: bool) -> None:
     start = time.perf_counter()
     with pytest.raises(ScenarioLimitError) as exc:
         load_scenario(path, model=StandIn)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 10.0  # a hang guard, not a speed test (the machine may be loaded)
     (issue,) = issues_of(exc)
     assert issue.file == str(path) and issue.line >= 1
     assert f"more than {yaml_source.MAX_DEPTH} levels" in issue.message

@@ -57,7 +57,7 @@ def world(year: Annotated[int, typer.Option("--year", "-y", help="Catalog year (
             from sim.errors import FlashpointError
 
             raise FlashpointError(f"--out {out}: exists and is not a directory")
-        with _executor(executor, workers, scheduler) as ex, _progress(not as_json, f"world {year}") as prog:
+        with _executor(executor, workers, scheduler, runs) as ex, _progress(not as_json, f"world {year}") as prog:
             pred = world_predictions(year, runs, seed, executor=ex, workers=workers, progress=prog)
         files: list[str] = []
         if out is not None:
