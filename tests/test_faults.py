@@ -60,10 +60,12 @@ def test_a_worker_killed_from_outside_loses_no_run():
     data["calendar"]["horizon"] = 4
     sc = Scenario.model_validate(data)
     killed: list[int] = []
+    # only this ensemble's workers: other tests in this process may have left children running
+    before = {p.pid for p in multiprocessing.active_children()}
 
     def progress(done, total):
         if done >= 4 and not killed:
-            kids = multiprocessing.active_children()
+            kids = [p for p in multiprocessing.active_children() if p.pid not in before]
             if kids:
                 killed.append(kids[0].pid)
                 os.kill(kids[0].pid, signal.SIGKILL)
