@@ -269,3 +269,25 @@ def test_several_games_run_at_once(founding, engine):
     la = engine._model(engine.store.game(a.game_id)).model
     lb = engine._model(engine.store.game(b.game_id)).model
     assert not np.array_equal(la.world.hostility, lb.world.hostility)
+
+
+def test_debrief_reports_the_class_against_the_ensemble(founding, engine):
+    from sim.game.debrief import build_debrief, to_csv, to_html
+
+    c = engine.create_game(founding, seed=5)
+    who = engine.instructor(c.code, c.instructor_key)
+    usa, _ = engine.join(c.code, "USA", "<script>alert(1)</script>")
+    engine.predict(c.code, "=cmd()", 6, "<img src=x onerror=alert(1)>")
+    engine.submit(usa, "show_force", "CHN", "=HYPERLINK(\"http://x\")<b>bold</b>")
+    engine.submit(usa, "threaten", "CHN", "more")
+    d = build_debrief(engine, who, runs=20, dyad="USA–CHN")
+    assert d.runs == 20 and len(d.class_levels) == 3 and d.class_peak == max(d.class_levels)
+    assert 0 <= d.share_reaching <= 1 and d.peak_shares[0] == 1.0
+    assert [r["action"] for r in d.decisions] == ["show_force", "threaten"]
+    assert all(r["model_action"] for r in d.decisions)
+    page = to_html(d)
+    assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
+    assert "<b>bold</b>" not in page
+    text = to_csv(d)
+    assert "'=HYPERLINK" in text and "\n=" not in text
+    assert f"rung {d.class_peak}" in d.headline
