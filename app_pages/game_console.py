@@ -35,8 +35,7 @@ if who is None:
     st.stop()
 
 g = eng.store.game(who.game_id)
-view = eng.projector(who.code)
-pub = view["game"]
+pub = eng.status(who.code)
 st.title("Instructor console")
 st.text(g.title)
 st.subheader("Links")
@@ -45,18 +44,17 @@ st.code(game.link("game-team", game=who.code), language=None)
 st.code(game.link("game-projector", game=who.code), language=None)
 st.code(game.link("game-debrief", game=who.code, key=game._param("key")), language=None)
 
-game.watch(who.code)
 
 
-@st.fragment(run_every=1.0)
-def status() -> None:
-    p = eng.projector(who.code)["game"]
-    st.text(game.status_line(p))
+def teams(p) -> None:
     rows = [{"state": t["state"], "team": t["name"], "submitted this turn": t["submitted"]} for t in p["teams"]]
     st.dataframe(pd.DataFrame(rows, columns=["state", "team", "submitted this turn"]), hide_index=True, key="teams_table")
+    st.subheader("Last turn's news")
+    st.dataframe(game.news_frame(eng.projector(who.code)["news"] if not p["reveal"] else eng.reveal_all(who)["news"]),
+                 hide_index=True, key="news")
 
 
-status()
+game.watch(who.code, show=teams, rerun=False)  # the controls below keep what the instructor is typing
 
 c1, c2, c3, c4 = st.columns(4)
 if pub["status"] == "paused":
@@ -102,12 +100,9 @@ with st.expander("Override a state's decision for this turn"):
         else:
             st.rerun()
 
+everything = eng.reveal_all(who)
 with st.expander("Reveal all: every state's perceptions, this turn's decisions, the model's recommendations"):
-    everything = eng.reveal_all(who)
     st.dataframe(pd.DataFrame(everything["pending"]), hide_index=True, key="rv_pending")
     st.dataframe(pd.DataFrame(everything["recommendations"]), hide_index=True, key="rv_recs")
     st.dataframe(pd.DataFrame(everything["perceptions"]), hide_index=True, key="rv_perc")
     st.dataframe(game.news_frame(everything["news"]), hide_index=True, key="rv_news")
-
-st.subheader("Last turn's news")
-st.dataframe(game.news_frame(eng.reveal_all(who)["news"]), hide_index=True, key="news")

@@ -25,11 +25,13 @@ team = game.team_from_url()
 if team is None:
     st.title("Join the game")
     st.text(g.title)
-    free = eng.unclaimed(code)
+    free = set(eng.unclaimed(code))
+    states = eng.scenario(g).codes  # all of them: a state taken meanwhile is refused, never swapped for another
     st.write("Choose the state your team will play. Teammates: once one of you has joined, use **that team's "
              "link** (shown after joining) instead of joining again.")
     with st.form("join"):
-        state = st.selectbox("State", free, key="j_state")
+        state = st.selectbox("State", states, key="j_state", index=next((k for k, c in enumerate(states) if c in free), 0),
+                             format_func=lambda c: c if c in free else f"{c} (taken)")
         name = st.text_input("Team name", max_chars=MAX_NAME, key="j_name")
         go = st.form_submit_button("Join", type="primary")
     if go:
@@ -42,20 +44,13 @@ if team is None:
             st.rerun()
     st.stop()
 
-game.watch(code)
 view = eng.team_view(team)
 pub = view["game"]
 st.title(f"You are {team.state}")
 st.text(f"Team: {team.name}")
 st.caption("Your teammates join with this page's address (it holds your team's key: keep it in the team).")
 
-
-@st.fragment(run_every=1.0)
-def clock() -> None:
-    st.text(game.status_line(eng.projector(code)["game"]))
-
-
-clock()
+game.watch(code)
 with st.expander("Briefing", expanded=pub["turn"] == 1):
     if view["question"]:
         st.info(view["question"])

@@ -118,16 +118,25 @@ def renew(key: str) -> None:
     st.session_state[f"rid_{key}"] = uuid.uuid4().hex
 
 
-def watch(code: str, every: float = 1.0) -> None:
-    """Rerun the page when the game changes (polled every ``every`` seconds)."""
+def watch(code: str, every: float = 1.0, show=None, rerun: bool = True) -> None:
+    """Show the game's status line, polled every ``every`` s; rerun the page when a turn resolves.
+
+    ``show(public)`` draws more of the game's status inside the same polling fragment. Only a new
+    turn (or a paused, resumed or finished game) reruns the whole page, so that another team's
+    submission does not disturb a student who is typing.
+    """
 
     @st.fragment(run_every=every)
     def _poll() -> None:
-        version = engine().poll(code)[0]
+        pub = engine().status(code)
+        now = (pub["turn"], pub["step"], pub["status"])
         seen = st.session_state.get(f"seen_{code}")
-        st.session_state[f"seen_{code}"] = version
-        if seen is not None and seen != version:
+        st.session_state[f"seen_{code}"] = now
+        if rerun and seen is not None and seen != now:
             st.rerun()
+        st.text(status_line(pub))
+        if show is not None:
+            show(pub)
 
     _poll()
 

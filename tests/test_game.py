@@ -291,3 +291,31 @@ def test_debrief_reports_the_class_against_the_ensemble(founding, engine):
     text = to_csv(d)
     assert "'=HYPERLINK" in text and "\n=" not in text
     assert f"rung {d.class_peak}" in d.headline
+
+
+def test_reading_while_turns_resolve_sees_a_consistent_world(founding, engine):
+    c = engine.create_game(founding, seed=12)
+    who = engine.instructor(c.code, c.instructor_key)
+    usa, _ = engine.join(c.code, "USA", "u")
+    stop = threading.Event()
+    errors = []
+
+    def read():
+        while not stop.is_set():
+            try:
+                engine.projector(c.code)
+                engine.team_view(usa)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    for _ in range(6):
+        engine.submit(usa, "hold", None)
+        engine.advance(who) if engine.store.game(c.game_id).turn % 2 else None
+    stop.set()
+    for t in readers:
+        t.join()
+    assert not errors, errors[:1]
+    assert engine.store.game(c.game_id).step >= 6

@@ -223,7 +223,10 @@ class GameEngine:
         return (g.turn, g.attempt, g.step, len(self.store.injects(g.id)))
 
     def _model(self, g: GameRow) -> _Live:
-        """The live model of a game at its stored state: cached, or rebuilt by replaying the stored turns."""
+        """The live model of a game at its stored state: cached, or rebuilt by replaying the stored turns.
+
+        The caller holds the game's lock and has read ``g`` under it (turns resolve under that lock).
+        """
         v = self._version(g)
         live = self._live.get(g.id)
         if live is not None and live.version == v:
@@ -246,6 +249,7 @@ class GameEngine:
     def recommendations(self, g: GameRow) -> dict[str, Decision]:
         """What the model would choose for every state at the next step, and why."""
         with self._lock(g.id):
+            g = self.store.game(g.id)  # as it is now (another thread may have resolved a turn)
             live = self._model(g)
             if live.peek is None:
                 live.peek = live.model.peek_decisions() if g.step < g.horizon else {}
@@ -259,6 +263,7 @@ class GameEngine:
         """
         g = self.store.game(team.game_id)
         with self._lock(g.id):
+            g = self.store.game(g.id)  # as it is now (another thread may have resolved a turn)
             live = self._model(g)
             m = live.model
             w = m.world
@@ -316,6 +321,7 @@ class GameEngine:
         """
         g = self.game(code)
         with self._lock(g.id):
+            g = self.store.game(g.id)  # as it is now (another thread may have resolved a turn)
             live = self._model(g)
             w = live.model.world
             n = len(w.codes)
@@ -325,6 +331,10 @@ class GameEngine:
             news = self._news(g, live, viewer=None if g.reveal else "")
             peak = int(live.model.system["max_level"][: g.step + 1, 0].max())
         return {"game": self._public(g), "rungs": rungs, "news": news, "peak": peak}
+
+    def status(self, code: str) -> dict[str, Any]:
+        """The game's public status: turn, step, timer, teams and who has submitted (no world needed)."""
+        return self._public(self.game(code))
 
     def poll(self, code: str) -> tuple[int, str, float | None]:
         """(version, status, deadline) of a game: cheap, for clients that refresh when it changes."""
@@ -554,6 +564,7 @@ class GameEngine:
         """Everything: every state's perceptions, this turn's decisions so far, the model's recommendations."""
         g = self.store.game(who.game_id)
         with self._lock(g.id):
+            g = self.store.game(g.id)  # as it is now (another thread may have resolved a turn)
             live = self._model(g)
             w = live.model.world
             n = len(w.codes)
@@ -570,9 +581,8 @@ class GameEngine:
 
     def model_of(self, who: Instructor) -> CrisisModel:
         """The game's model at its current state (for the debrief; do not step it)."""
-        g = self.store.game(who.game_id)
-        with self._lock(g.id):
-            return self._model(g).model
+        with self._lock(who.game_id):
+            return self._model(self.store.game(who.game_id)).model
 
 
 class Clock:
