@@ -129,12 +129,12 @@ def watch(code: str, every: float = 1.0, show=None, rerun: bool = True) -> None:
     @st.fragment(run_every=every)
     def _poll() -> None:
         pub = engine().status(code)
+        st.text(status_line(pub))  # first: the new turn shows at once, before the page reruns
         now = (pub["turn"], pub["step"], pub["status"])
         seen = st.session_state.get(f"seen_{code}")
         st.session_state[f"seen_{code}"] = now
         if rerun and seen is not None and seen != now:
             st.rerun()
-        st.text(status_line(pub))
         if show is not None:
             show(pub)
 

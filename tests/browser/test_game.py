@@ -190,7 +190,7 @@ def _play(server, ctx, inst, rok, prk, timing) -> None:
     choose(prk, "d_target", "ROK")
     t0 = time.perf_counter()
     click(prk, prk.get_by_role("button", name="Submit decision"))
-    expect(text(rok, r"^Turn 2 ")).to_be_visible(timeout=10_000)  # the other team sees the new turn
+    expect(text(rok, r"^Turn 2 ")).to_be_visible(timeout=20_000)  # the other team sees the new turn
     timing["submit_to_other_team_sees_turn_2_s"] = time.perf_counter() - t0
     expect(text(prk, r"^Turn 2 ")).to_be_visible(timeout=10_000)
     expect(text(inst, r"^Turn 2 ")).to_be_visible(timeout=10_000)
@@ -230,9 +230,9 @@ def _play(server, ctx, inst, rok, prk, timing) -> None:
     inst.locator(".st-key-t_timer input").fill("3")
     click(inst, inst.get_by_role("button", name="Set"))
     t0 = time.perf_counter()
-    expect(text(rok, r"^Turn 3 ")).to_be_visible(timeout=20_000)
+    expect(text(rok, r"^Turn ([3-9]|\d\d) ")).to_be_visible(timeout=20_000)  # the timer resolved turn 2 (and on)
     timing["timer_3s_to_team_sees_turn_3_s"] = time.perf_counter() - t0
-    expect(text(prk, r"^Turn 3 ")).to_be_visible(timeout=10_000)
+    expect(text(prk, r"^Turn ([3-9]|\d\d) ")).to_be_visible(timeout=10_000)
     click(inst, inst.get_by_role("button", name="Pause"))  # the timer stops
     expect(text(inst, r" · paused")).to_be_visible()
     turn = re.match(r"Turn (\d+)", text(inst, r" · paused").inner_text()).group(1)
@@ -250,6 +250,7 @@ def _play(server, ctx, inst, rok, prk, timing) -> None:
     other.goto(f"{server.url}/game-console")
     idle(other)
     click(other, other.get_by_role("button", name="Start the game"))
+    expect(other.get_by_role("heading", name="Instructor console")).to_be_visible()
     other_code = parse_qs(urlparse(other.url).query)["game"][0]
     other.goto(f"{server.url}/game-team?game={other_code}&team={rok_token}")
     idle(other)
