@@ -319,3 +319,14 @@ def test_reading_while_turns_resolve_sees_a_consistent_world(founding, engine):
         t.join()
     assert not errors, errors[:1]
     assert engine.store.game(c.game_id).step >= 6
+
+
+def test_a_timer_that_fires_after_a_pause_does_not_resolve(founding, engine):
+    c = engine.create_game(founding, timer_seconds=1)
+    who = engine.instructor(c.code, c.instructor_key)
+    g = engine.store.game(c.game_id)
+    time.sleep(1.05)
+    engine.pause(who)  # the clock read the game before the pause and resolves after it
+    assert engine._resolve(c.game_id, "timer", expect=(g.turn, g.attempt)) == 0
+    g = engine.store.game(c.game_id)
+    assert (g.status, g.turn) == ("paused", 0)

@@ -435,8 +435,8 @@ class GameEngine:
         t0 = time.perf_counter()
         with self._lock(game_id):
             g = self.store.game(game_id)
-            if g.status == "finished" or (expect is not None and (g.turn, g.attempt) != expect):
-                return 0  # resolved meanwhile, or undone
+            if g.status != "running" or (expect is not None and (g.turn, g.attempt) != expect):
+                return 0  # paused or finished meanwhile, or the turn was resolved or undone meanwhile
             live = self._model(g)
             recs = self.recommendations(g)
             stored = {d.state: d for d in self.store.decisions(g.id, g.turn, g.attempt)}

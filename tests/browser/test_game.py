@@ -155,6 +155,7 @@ def _play(server, ctx, inst, rok, prk, timing) -> None:
     choose(inst, "ng_scenario", FOUNDING_TITLE)
     click(inst, inst.get_by_role("button", name="Start the game"))
     expect(inst.get_by_role("heading", name="Instructor console")).to_be_visible()
+    inst.wait_for_url(re.compile(r"[?&]key="))
     q = parse_qs(urlparse(inst.url).query)
     code, key = q["game"][0], q["key"][0]
     assert len(code) >= 16 and len(key) >= 24
@@ -174,6 +175,7 @@ def _play(server, ctx, inst, rok, prk, timing) -> None:
     choose(rok, "j_state", "ROK")
     click(rok, rok.get_by_role("button", name="Join"))
     expect(rok.get_by_role("heading", name="You are ROK")).to_be_visible()
+    rok.wait_for_url(re.compile(r"[?&]team="))
     rok_token = parse_qs(urlparse(rok.url).query)["team"][0]
 
     # ---- turn 1: ROK asks the model, then both decide; the turn resolves at the last submission
@@ -251,6 +253,7 @@ def _play(server, ctx, inst, rok, prk, timing) -> None:
     idle(other)
     click(other, other.get_by_role("button", name="Start the game"))
     expect(other.get_by_role("heading", name="Instructor console")).to_be_visible()
+    other.wait_for_url(re.compile(r"[?&]game="))
     other_code = parse_qs(urlparse(other.url).query)["game"][0]
     other.goto(f"{server.url}/game-team?game={other_code}&team={rok_token}")
     idle(other)
