@@ -176,7 +176,7 @@ def test_timer_defaults_to_the_model_choice(founding, engine):
     rec = engine.recommend(jpn)
     assert engine.tick(c.code) == 0  # not yet
     time.sleep(1.05)
-    assert engine.tick(c.code) == 1
+    assert engine.tick() == 1  # what the clock thread calls: every game whose timer ran out
     t = engine.store.turns(c.game_id)[0]
     assert t.how == "timer"
     by_state = {d.state: d for d in engine.store.decisions(c.game_id)}
@@ -330,3 +330,17 @@ def test_a_timer_that_fires_after_a_pause_does_not_resolve(founding, engine):
     assert engine._resolve(c.game_id, "timer", expect=(g.turn, g.attempt)) == 0
     g = engine.store.game(c.game_id)
     assert (g.status, g.turn) == ("paused", 0)
+
+
+def test_the_clock_resolves_timed_out_turns(founding, engine):
+    from sim.game import Clock
+
+    c = engine.create_game(founding, timer_seconds=1)
+    clock = Clock(engine, interval=0.1).start()
+    try:
+        deadline = time.time() + 10
+        while engine.store.game(c.game_id).turn == 0 and time.time() < deadline:
+            time.sleep(0.1)
+    finally:
+        clock.stop()
+    assert engine.store.turns(c.game_id)[0].how == "timer"

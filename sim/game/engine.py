@@ -422,9 +422,9 @@ class GameEngine:
 
     def tick(self, code: str | None = None) -> int:
         """Resolve every running turn whose timer ran out (all games, or one); returns how many."""
-        games = [self.game(code)] if code else [g for g in self.store.games() if g.status == "running"]
-        n = 0
         now = time.time()
+        games = [self.game(code)] if code else self.store.due(now)
+        n = 0
         for g in games:
             if g.status == "running" and g.deadline is not None and now >= g.deadline:
                 n += self._resolve(g.id, "timer", expect=(g.turn, g.attempt))

@@ -247,6 +247,12 @@ class GameStore:
         with self.session() as s:
             return list(s.scalars(select(GameRow).order_by(GameRow.id.desc())))
 
+    def due(self, now: float) -> list[GameRow]:
+        """Running games whose turn timer has run out at ``now``."""
+        with self.session() as s:
+            return list(s.scalars(select(GameRow).where(GameRow.status == "running", GameRow.deadline.is_not(None),
+                                                        GameRow.deadline <= now)))
+
     def teams(self, game_id: int) -> list[TeamRow]:
         """The game's teams in the order they joined."""
         with self.session() as s:
