@@ -73,28 +73,26 @@ def code_from_url() -> str:
     return _param("game")
 
 
-def instructor_from_url():
-    """The instructor of the game in the address (``game`` and ``key``), or None with the reason shown."""
-    code, key = code_from_url(), _param("key")
-    if not code or not key:
+def _access(secret: str, check):
+    """``check(code, secret)`` for the address's game and secret; None without them; refused: shown, then stop."""
+    code, value = code_from_url(), _param(secret)
+    if not code or not value:
         return None
     try:
-        return engine().instructor(code, key)
+        return check(code, value)
     except AccessDenied as exc:
         st.error(f"Refused: {exc}.")
         st.stop()
+
+
+def instructor_from_url():
+    """The instructor of the game in the address (``game`` and ``key``), or None."""
+    return _access("key", engine().instructor)
 
 
 def team_from_url():
-    """The team of the address (``game`` and ``team``), or None with the reason shown."""
-    code, token = code_from_url(), _param("team")
-    if not code or not token:
-        return None
-    try:
-        return engine().team(code, token)
-    except AccessDenied as exc:
-        st.error(f"Refused: {exc}.")
-        st.stop()
+    """The team of the address (``game`` and ``team``), or None."""
+    return _access("team", engine().team)
 
 
 def link(url_path: str, **params: str) -> str:
