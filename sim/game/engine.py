@@ -138,6 +138,8 @@ class GameEngine:
             raise GameError(f"a turn covers 1 to {sc.calendar.horizon} steps, not {steps_per_turn}")
         if not 0 <= int(timer_seconds) <= 3600:
             raise GameError("the timer is 0 (none) to 3600 seconds")
+        if not 0 <= int(seed) < 2**31:
+            raise GameError(f"the seed is a whole number from 0 to {2**31 - 1}")
         code, key = secrets.token_urlsafe(12), secrets.token_urlsafe(18)
         now = time.time()
         row = GameRow(code=code, key_hash=_hash(key), title=_clean(title, 200) or sc.title,
