@@ -4,8 +4,9 @@ Three browser contexts (instructor, team ROK, team PRK) against `streamlit run` 
 of the test's own: a refused claim of another team's state, a decision with the model's advice, an
 inject, a server restart in the middle (the game resumes, the submitted decision is kept), a turn
 that the timer resolves with the model's choice, the debrief and its HTML and CSV export, and a
-team link tried on another game (refused). Screenshots go to docs/img/ (used by docs/classroom.md);
-the measured times to test-results/game-timing.json.
+team link tried on another game (refused). Screenshots go to test-results/screenshots/ and, with
+FLASHPOINT_DOC_SHOTS=1, to docs/img/ (the figures of docs/classroom.md); the measured times to
+test-results/game-timing.json.
 """
 
 from __future__ import annotations
@@ -119,8 +120,11 @@ def no_exceptions(page: Page) -> None:
 
 
 def shot(page: Page, name: str) -> None:
-    IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMG / f"game-{name}.png"))
+    """A screenshot in test-results/screenshots/; with FLASHPOINT_DOC_SHOTS=1 also docs/img/ (the docs' figures)."""
+    dirs = [ROOT / "test-results" / "screenshots"] + ([IMG] if os.environ.get("FLASHPOINT_DOC_SHOTS") == "1" else [])
+    for d in dirs:
+        d.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(d / f"game-{name}.png"))
 
 
 def test_a_short_game_with_an_instructor_and_two_teams(browser, server, tmp_path):
