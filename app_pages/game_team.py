@@ -71,6 +71,9 @@ if pub["status"] == "finished":
 if view["submitted"]:
     s = view["submitted"]
     st.text(f"Submitted: {game.action_text(s['action'], s['target'])} (you can change it until the turn resolves)")
+if st.session_state.get("d_turn") != pub["turn"]:  # a new turn: a fresh rationale
+    st.session_state["d_turn"] = pub["turn"]
+    st.session_state["d_why"] = ""
 codes = [p["state"] for p in view["perceptions"]] + [team.state]
 action, target = game.decision_widgets("d", sorted(codes), team.state)
 why = st.text_area("Why? (your rationale, for the debrief)", max_chars=MAX_RATIONALE, key="d_why")

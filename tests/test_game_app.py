@@ -132,3 +132,17 @@ def test_projector_shows_the_game():
     at = page("game_projector", game=c.code)
     ok(at)
     assert [m.value for m in at.metric][0] == "1"
+
+
+def test_the_rationale_starts_empty_each_turn():
+    c = eng().create_game(FOUNDING, seed=3)
+    team, token = eng().join(c.code, "JPN", "Tokyo")
+    eng().join(c.code, "CHN", "Beijing")
+    at = page("game_team", game=c.code, team=token)
+    at.text_area(key="d_why").set_value("first thoughts")
+    at.button(key="d_submit").click().run()
+    assert at.text_area(key="d_why").value == "first thoughts"  # kept while the turn is open
+    eng().advance(eng().instructor(c.code, c.instructor_key))
+    at.run()
+    assert at.text_area(key="d_why").value == ""
+    assert eng().store.decisions(c.game_id)[0].rationale == "first thoughts"
