@@ -27,12 +27,19 @@ PAGES = {
     "classroom": st.Page("app_pages/classroom.py", title="Classroom", url_path="classroom"),
     "present": st.Page("app_pages/present.py", title="Presentation", url_path="present"),
     "about": st.Page("app_pages/about.py", title="About", url_path="about"),
+    # the classroom game (issue 12): its pages keep their own address (game code, team or key)
+    "game-console": st.Page("app_pages/game_console.py", title="Game: instructor", url_path="game-console"),
+    "game-team": st.Page("app_pages/game_team.py", title="Game: team", url_path="game-team"),
+    "game-projector": st.Page("app_pages/game_projector.py", title="Game: projector", url_path="game-projector"),
+    "game-debrief": st.Page("app_pages/game_debrief.py", title="Game: debrief", url_path="game-debrief"),
 }
+GAME_PAGES = {"game-console", "game-team", "game-projector", "game-debrief"}
 
 asked = state.init_session()
 page = st.navigation(list(PAGES.values()))
 if asked and PAGES[asked].url_path != page.url_path:
     st.switch_page(PAGES[asked], query_params=state.share_query())
-state.sidebar()
-state.write_url()
+if page.url_path not in GAME_PAGES:
+    state.sidebar()
+    state.write_url()
 page.run()

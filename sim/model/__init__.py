@@ -6,8 +6,8 @@ Key parts: :class:`CrisisModel` (a ``mesa.Model`` whose ``step()`` is the docume
 """
 
 from sim.model.agents import StateAgent
-from sim.model.model import CrisisModel
+from sim.model.model import ACTION_MENU, CrisisModel, Decision
 from sim.model.result import BANDS, RunResult, run_scenario
 from sim.model.world import LADDER, World, build_world
 
-__all__ = ["BANDS", "CrisisModel", "LADDER", "RunResult", "StateAgent", "World", "build_world", "run_scenario"]
+__all__ = ["ACTION_MENU", "BANDS", "CrisisModel", "Decision", "LADDER", "RunResult", "StateAgent", "World", "build_world", "run_scenario"]

@@ -32,8 +32,11 @@ outcome with the record that caused it. Batches (``R > 1``) keep outcomes only.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -49,7 +52,7 @@ from sim.model.world import LADDER, World, build_world
 from sim.scenario.events import ACTION_SPECS
 from sim.scenario.schema import Scenario
 
-__all__ = ["CrisisModel", "stream_key"]
+__all__ = ["ACTION_MENU", "CrisisModel", "Decision", "stream_key"]
 
 _SQRT2 = math.sqrt(2.0)
 _SLOTS3 = np.arange(3, dtype=np.uint64)[None, None, :]
@@ -62,6 +65,26 @@ _IS_HOSTILE = np.array([a in HOSTILE for a in ACTIONS])
 _IS_OFFENSIVE = np.array([a in _OFFENSIVE for a in ACTIONS])
 _MAGNITUDE = np.array([0.5 if a == "protest" else 1.0 for a in ACTIONS])
 assert (_GOLD[_IS_HOSTILE] < 0).all(), "every hostile action reads as hostile (Goldstein < 0)"
+
+
+# ====================================================================== game hook (issue 12) ==
+# The interface the classroom game (sim/game) uses: a state's decision, the action menu, a peek
+# at the next step's decisions and overrides in step(). Kept in this delimited block.
+@dataclass(frozen=True)
+class Decision:
+    """One state's decision for a step: an action of :data:`ACTION_MENU`, its target, and why."""
+
+    actor: str
+    action: str
+    target: str | None = None
+    why: str = ""
+
+
+#: The actions the model's agents choose among: (name, label, takes a target state).
+ACTION_MENU: list[tuple[str, str, bool]] = [
+    (a, "Hold (do nothing new)" if a == "hold" else ACTION_SPECS[a].label, a not in ("hold", "arm")) for a in ACTIONS
+]
+# ============================================================================ end game hook ==
 
 
 def erfc(x: np.ndarray) -> np.ndarray:
@@ -96,6 +119,10 @@ class CrisisModel(mesa.Model):
         if record == "full" and len(seeds) > 1:
             raise ValueError("record='full' keeps one run's histories; batches use 'summary' or 'dyads'")
         super().__init__(rng=seeds[0])
+        # game hook (issue 12): Mesa wraps step() without arguments; pass overrides through
+        self._overrides: Mapping[str, Sequence[Decision]] | None = None
+        self._mesa_step = self.step
+        self.step = self._step_with_overrides
         self.spec = scenario
         self.seeds = seeds
         self.seed = seeds[0]
@@ -209,12 +236,20 @@ class CrisisModel(mesa.Model):
         self.record()
 
     # ================================================================== the schedule
-    def step(self) -> None:
-        """Advance one step: the submodels of docs/model.md §3, in order."""
+    def step(self, overrides: Mapping[str, Sequence[Decision]] | None = None) -> None:
+        """Advance one step: the submodels of docs/model.md §3, in order.
+
+        Args:
+            overrides: For these actor codes, this step's decisions are exactly the given ones
+                (the first one's action and target; a game's teams). Others decide as usual.
+        """
+        overrides = overrides if overrides is not None else self._overrides
         self.apply_events()
         self.perceive_threat()
         self.update_beliefs()
         self.decide()
+        if overrides:
+            self._override(overrides)
         self.act()
         self.alliance_politics()
         self.bargain()
@@ -222,6 +257,64 @@ class CrisisModel(mesa.Model):
         self.arms_dynamics()
         self.steps_done += 1
         self.record()
+
+    # ---------------------------------------------------------------- game hook (issue 12)
+    def peek_decisions(self) -> dict[str, list[Decision]]:
+        """What each state would choose in the next step, and why, without changing this model (R == 1)."""
+        if self.R != 1:
+            raise ValueError("peek_decisions needs a single run (R == 1)")
+        m = copy.deepcopy(self)
+        m.apply_events()
+        m.perceive_threat()
+        m.update_beliefs()
+        m.decide()
+        was = m.explain
+        m.explain = m.logging = True
+        rids = m._log_decisions()
+        m.explain = was
+        out: dict[str, list[Decision]] = {}
+        for i, code in enumerate(m.world.codes):
+            a = ACTIONS[int(m.choice[0, i])]
+            k = int(m.focal[0, i])
+            if a == "hold":
+                why = (f"{code} holds: it is not yet attending to the crisis this step."
+                       if not m.attending[0, i] else
+                       f"{code} holds: under its {m.by_index[i].doctrine_name} doctrine nothing else scores "
+                       f"higher against {m.world.codes[k]} (threat {float(m.world.threat[0, i, k]):.2f}).")
+                out[code] = [Decision(code, a, None, why)]
+                continue
+            rec = m.log.get(rids[i]) or {}
+            why = rec.get("why", "")
+            per = m.log.get(rec.get("cause", ""))
+            if per is not None:
+                why = f"{why.rstrip('.')} — because {per['why']}"
+            target = None if a == "arm" else (rec.get("target") or m.world.codes[k])
+            out[code] = [Decision(code, a, target, why)]
+        return out
+
+    def _step_with_overrides(self, overrides: Mapping[str, Sequence[Decision]] | None = None) -> None:
+        """Mesa's step (time advances) with this step's overrides."""
+        self._overrides = overrides
+        try:
+            self._mesa_step()
+        finally:
+            self._overrides = None
+
+    def _override(self, overrides: Mapping[str, Sequence[Decision]]) -> None:
+        """Replace the chosen actions of the given states (balance: the target is the partner)."""
+        for code, decisions in overrides.items():
+            if not decisions:
+                continue
+            d = decisions[0]
+            i = self.idx[code]
+            self.choice[:, i] = A[d.action]
+            if d.target is None or d.action in ("hold", "arm"):
+                continue
+            j = self.idx[d.target]
+            if d.action == "balance":
+                self.partner[:, i] = j
+            else:
+                self.focal[:, i] = j
 
     def run(self) -> CrisisModel:
         """Run to the scenario's horizon."""
