@@ -78,7 +78,9 @@ def test_run_it_opens_the_crisis_on_the_run_page():
     ok(at)
     assert at.session_state["fp_scenario"] == f"icb:{pick}"
     title = crises.load(pick, crises.load_index()).scenario.title
-    assert at.title[0].value == f"Run: {title}"
+    from app_support.text import md
+
+    assert at.title[0].value == f"Run: {md(title)}"  # the title is escaped Markdown: shown literally
 
 
 def test_helpers_search_and_refuse_paths_outside_the_collection(tmp_path):
