@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_support import game
+from app_support.text import md
 from sim.game import GameError
 
 eng = game.engine()
@@ -28,7 +29,7 @@ if who is None:
             created = eng.create_game(scs[key], variant=None if variant == "baseline" else variant, seed=int(seed),
                                       steps_per_turn=int(steps), timer_seconds=int(timer))
         except (GameError, KeyError) as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             st.query_params.from_dict({"game": created.code, "key": created.instructor_key})
             st.rerun()
@@ -96,7 +97,7 @@ with st.expander("Override a state's decision for this turn"):
         try:
             eng.override(who, state, action, target, why)
         except GameError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             st.rerun()
 

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_support import game, state
+from app_support.text import md
 from sim.game.debrief import build_debrief, default_dyad, to_csv, to_html
 
 eng = game.engine()
@@ -30,7 +31,7 @@ if st.button("Build the debrief", type="primary", key="db_go") or st.session_sta
                                                                        executor=state.executor(), progress=progress))
         st.session_state["db_key"] = key
     d = st.session_state["db"]
-    st.subheader(d.headline)
+    st.subheader(md(d.headline))
     fan = pd.DataFrame(d.fan)
     fig = go.Figure([
         go.Scatter(x=fan["step"], y=fan["q95"], line={"width": 0}, showlegend=False, hoverinfo="skip"),

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_support import game
+from app_support.text import md
 from sim.game import AccessDenied
 
 eng = game.engine()
@@ -13,7 +14,7 @@ if not code:
 try:
     eng.game(code)
 except AccessDenied as exc:
-    st.error(f"Refused: {exc}.")
+    st.error(f"Refused: {md(exc)}.")
     st.stop()
 
 st.html("<style>[data-testid='stMetricValue']{font-size:4rem}[data-testid='stText']{font-size:1.6rem}"

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_support import game
+from app_support.text import md
 from sim.game import MAX_NAME, MAX_RATIONALE, AccessDenied, GameError
 
 eng = game.engine()
@@ -18,7 +19,7 @@ if not code:
 try:
     g = eng.game(code)
 except AccessDenied as exc:
-    st.error(f"Refused: {exc}.")
+    st.error(f"Refused: {md(exc)}.")
     st.stop()
 
 team = game.team_from_url()
@@ -38,7 +39,7 @@ if team is None:
         try:
             team, token = eng.join(code, state, name)
         except GameError as exc:
-            st.error(f"Refused: {exc}.")
+            st.error(f"Refused: {md(exc)}.")
         else:
             st.query_params.from_dict({"game": code, "team": token})
             st.rerun()
@@ -46,15 +47,15 @@ if team is None:
 
 view = eng.team_view(team)
 pub = view["game"]
-st.title(f"You are {team.state}")
+st.title(f"You are {md(team.state)}")
 st.text(f"Team: {team.name}")
 st.caption("Your teammates join with this page's address (it holds your team's key: keep it in the team).")
 
 game.watch(code)
 with st.expander("Briefing", expanded=pub["turn"] == 1):
     if view["question"]:
-        st.info(view["question"])
-    st.markdown(view["briefing"])
+        st.info(md(view["question"]))
+    st.text(view["briefing"])
 
 st.subheader("What your state perceives")
 st.caption("Threat (0–1) your state feels from each state, its belief that the state is greedy, the commitments between "
@@ -82,7 +83,7 @@ if c1.button("Submit decision", type="primary", key="d_submit"):
     try:
         eng.submit(team, action, target, why or "", request_id=game.request_id("decision"), turn=pub["turn"])
     except GameError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     else:
         game.renew("decision")
         st.rerun()

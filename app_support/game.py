@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_support import library
+from app_support.text import md
 from sim.game import (
     AccessDenied,
     Clock,
@@ -81,7 +82,7 @@ def _access(secret: str, check):
     try:
         return check(code, value)
     except AccessDenied as exc:
-        st.error(f"Refused: {exc}.")
+        st.error(f"Refused: {md(exc)}.")
         st.stop()
 
 
@@ -198,9 +199,9 @@ def inject_form(who, codes: list[str]) -> None:
         else:
             values[f.name] = st.text_input(f.label, value=f.default or "", max_chars=300, key=k)
         if f.name in errors:
-            st.error(f"{f.name}: {errors[f.name]}", icon="⚠️")
+            st.error(f"{f.name}: {md(errors[f.name])}", icon="⚠️")
     if "" in errors:
-        st.error(errors[""], icon="⚠️")
+        st.error(md(errors[""]), icon="⚠️")
     if st.button("Inject at the next step", key="inj_go"):
         try:
             ev = eng.inject(who, etype, values, request_id=request_id("inject"))
@@ -208,7 +209,7 @@ def inject_form(who, codes: list[str]) -> None:
             st.session_state["inj_errors"], st.session_state["inj_errors_for"] = exc.errors, etype
             st.rerun()
         except GameError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             renew("inject")
             st.session_state.pop("inj_errors", None)
