@@ -208,3 +208,38 @@ def test_sanctions_in_force_are_checked_against_the_actors():
         with pytest.raises(FlashpointError) as exc:
             parse_scenario(yaml.safe_dump(data), "t.yaml")
         assert message in str(exc.value) and "sanctions" in str(exc.value)
+
+
+# ---------------------------------------------------------------- decisions as values (the game's interface)
+def test_peek_decisions_leaves_the_model_unchanged_and_overrides_with_them_change_nothing(founding):
+    from sim.model import ACTION_MENU, Decision
+
+    plain = CrisisModel(founding, 5)
+    played = CrisisModel(founding, 5)
+    names = {row["action"] for row in ACTION_MENU}
+    for _ in range(12):
+        peek = played.peek_decisions()
+        assert set(peek) == set(played.world.codes)
+        for code, ds in peek.items():
+            assert len(ds) == 1 and isinstance(ds[0], Decision) and ds[0].actor == code and ds[0].action in names
+            assert ds[0].why.startswith(code)
+        assert played.peek_decisions() == peek, "peeking does not change the model"
+        plain.step()
+        played.step(overrides=peek)
+        assert np.array_equal(plain.world.level, played.world.level)
+        assert np.array_equal(plain.world.threat, played.world.threat)
+    assert plain.log.records == played.log.records
+
+
+def test_an_override_is_what_the_state_does(founding):
+    from sim.model import Decision
+
+    m = CrisisModel(founding, 0)
+    m.step(overrides={"USA": [Decision("USA", "threaten", "PRK")], "PRK": []})
+    mine = [r for r in m.log.records if r["kind"] == "decision" and r["mechanism"] == "decide"]
+    assert any(r["actor"] == "USA" and r["type"] == "threaten" and r["target"] == "PRK" for r in mine)
+    assert not any(r["actor"] == "PRK" for r in mine)
+    for bad in ({"USA": [Decision("USA", "clash", "ROK")]}, {"XXX": []}, {"USA": [Decision("USA", "fly", "PRK")]},
+                {"USA": [Decision("USA", "hold"), Decision("USA", "arm")]}):
+        with pytest.raises(ValueError):
+            CrisisModel(founding, 0).step(overrides=bad)

@@ -111,8 +111,8 @@ def test_richardson_stable_pair_settles_to_equilibrium():
         model.arms_dynamics()
     x_star = (a * h + n * g) / (m * n - a * b)
     y_star = (b * g + m * h) / (m * n - a * b)
-    assert model.world.x[0, 0] == pytest.approx(x_star, rel=1e-3)
-    assert model.world.x[0, 1] == pytest.approx(y_star, rel=1e-3)
+    assert model.world.spending[0, 0] == pytest.approx(x_star, rel=1e-3)
+    assert model.world.spending[0, 1] == pytest.approx(y_star, rel=1e-3)
 
 
 def test_richardson_unstable_pair_runs_away():
@@ -123,7 +123,7 @@ def test_richardson_unstable_pair_runs_away():
     for t in range(52 * 40):
         model.arms_dynamics()
         if t % 52 == 0:
-            xs.append(model.world.x[0].copy())
+            xs.append(model.world.spending[0].copy())
     xs = np.array(xs)
     assert (np.diff(xs[:, 0]) > 0).all() and xs[-1, 0] > 100 * max(xs[1, 0], 1e-6)
 
