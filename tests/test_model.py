@@ -243,3 +243,34 @@ def test_an_override_is_what_the_state_does(founding):
                 {"USA": [Decision("USA", "hold"), Decision("USA", "arm")]}):
         with pytest.raises(ValueError):
             CrisisModel(founding, 0).step(overrides=bad)
+
+
+# ---------------------------------------------------------------- threat knows friends from rivals
+@pytest.mark.parametrize("name", ["korea-russia-2024", "july-crisis-1914", "cuban-missile-crisis-1962"])
+def test_top_threat_at_the_start_is_a_rival_or_adversary_never_a_formal_ally(name):
+    from sim.scenario.loader import load_scenario
+    from tests.conftest import SCENARIOS
+
+    m = CrisisModel(load_scenario(SCENARIOS / f"{name}.yaml"), 0)
+    w = m.world
+    for i, code in enumerate(w.codes):
+        t = w.threat[0, i].copy()
+        t[i] = -1.0
+        k = int(np.argmax(t))
+        assert w.pledge[0, i, k] == 0 and w.pledge[0, k, i] == 0, f"{code}'s top threat {w.codes[k]} is a formal ally"
+        adversaries = w.rival[i] | (w.level[0, i] >= 5)
+        if adversaries.any():
+            assert adversaries[k], f"{code}'s top threat {w.codes[k]} is neither a rival nor an adversary"
+
+
+def test_an_ally_whose_acts_are_hostile_becomes_a_threat():
+    from sim.model.submodels.threat import relationship
+
+    sc = small_scenario([], relations={"from_catalog": False, "alliances": [{"members": ["USA", "CUB"], "type": "defense", "strength": 0.8}]})
+    m = CrisisModel(sc, 0)
+    u, c = m.idx["USA"], m.idx["CUB"]
+    calm = relationship(m)[0, c, u]
+    m.world.hostility[0, u, c] = 3.0  # the USA's recent hostile acts toward Cuba
+    hostile = relationship(m)[0, c, u]
+    assert hostile > 1.0 and calm < 0.2 * hostile, (calm, hostile)  # an adversary counts in full, a quiet ally hardly
+    assert CrisisModel(sc, 0, switched_off=frozenset({"relationship"})).world.threat[0, c, u] > m.world.threat[0, c, u]

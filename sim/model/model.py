@@ -42,7 +42,7 @@ import numpy as np
 from sim.doctrines import ACTIONS, HOSTILE, MODIFIERS, get_doctrine
 from sim.doctrines.base import A
 from sim.doctrines.lenses import TableDoctrine
-from sim.model import decisions
+from sim.model import decisions, switches
 from sim.model.agents import StateAgent
 from sim.model.decisions import Decision
 from sim.model.records import Log
@@ -78,10 +78,12 @@ class CrisisModel(mesa.Model):
         catalog: The actor catalog (default: the shipped one).
         seeds: Run several replications together, one per seed (an ensemble batch). Each
             replication's result depends on its own seed only.
+        switched_off: Names of :data:`~sim.model.switches.SUBMODELS` to switch off (ablation);
+            the environment variable ``FLASHPOINT_SWITCH_OFF`` adds to them.
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, *, record: str | None = None, catalog=None,
-                 seeds: list[int] | None = None):
+                 seeds: list[int] | None = None, switched_off: frozenset[str] = frozenset()):
         seeds = [int(seed)] if seeds is None else [int(s) for s in seeds]
         if not seeds:
             raise ValueError("a model needs at least one seed")
@@ -98,6 +100,7 @@ class CrisisModel(mesa.Model):
         self._mesa_step = self.step
         self.step = self._step_with_overrides
         self.spec = scenario
+        self.switched_off = switches.switched_off(switched_off)
         self.seeds = seeds
         self.seed = seeds[0]
         self.R = R = len(seeds)
@@ -376,6 +379,8 @@ class CrisisModel(mesa.Model):
         # Liberal-peace dampening: exp(−β_dem·min(dem_i, dem_j) − β_trade·trade_ij − β_io·inst_ij).
         joint = np.minimum(w.dem[:, None], w.dem[None, :])
         self.damp = np.exp(-lp.democracy_weight * joint - lp.trade_weight * w.trade - lp.institutions_weight * w.inst)
+        if "liberal_peace" in self.switched_off:
+            self.damp = np.ones_like(self.damp)
         self.sqrt_damp = np.sqrt(self.damp)
         self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
         self._has_rival = w.rival.any(axis=1)

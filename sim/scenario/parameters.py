@@ -55,7 +55,10 @@ class ThreatParams(_Group):
     hostility_weight: float = P(1.0, 0.0, 5.0, "ρ: weight of recent hostile acts by j toward i.", "Walt 1987")
     intent_weight: float = P(1.0, 0.0, 5.0, "Weight of the belief that j is greedy (see spiral).", "Walt 1987; Jervis 1976")
     hostility_retention: float = P(0.85, 0.0, 1.0, "Share of the hostility memory kept after one week.", "proposal (event-data decay)")
-    alignment_discount: float = P(0.8, 0.0, 1.0, "How far alignment (alliance, partnership) discounts the threat from a partner's power.", "Walt 1987")
+    alignment_discount: float = P(0.9, 0.0, 1.0, "δ: how far friendship (a defence pledge in force, alignment) discounts the threat from a partner's power, unless its acts make it an adversary.", "Walt 1987")
+    neutral_share: float = P(0.35, 0.0, 1.0, "q₀: share of a rival's threat weight that a state with no rivalry, conflict or partnership with the perceiver carries.", "proposal (Thompson 2001; Colaresi, Rasler & Thompson 2007: disputes concentrate in rivalries)")
+    identity_weight: float = P(0.4, 0.0, 2.0, "w_id: extra threat weight per unit of UN-voting distance (1 − affinity).", "proposal (Bailey, Strezhnev & Voeten 2017)")
+    adversary_hostility: float = P(1.5, 0.1, 10.0, "Recent hostility of j toward i (decayed Goldstein units/10) at which j counts as a full adversary, ally or not.", "proposal")
     own_alliance_weight: float = P(0.5, 0.0, 1.0, "How far a state counts its own allies' power when sizing a threat.", "Walt 1987")
 
 
@@ -131,11 +134,11 @@ class LadderParams(_Group):
     """The escalation ladder (Kahn 1965), ten rungs with three thresholds."""
 
     violence_resistance: float = P(0.25, 0.0, 1.0, "Chance that a move across rung 5 (violence) goes through.", "Kahn 1965 (proposal)")
-    war_resistance: float = P(0.15, 0.0, 1.0, "Chance that a chosen move across rung 7 (war) goes through.", "Kahn 1965 (proposal)")
     nuclear_resistance: float = P(0.02, 0.0, 1.0, "Chance that a move across rung 9 (nuclear use) goes through.", "Kahn 1965; Schelling 1966")
     deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
-    accident_rate: float = P(0.005, 0.0, 0.1, "Weekly chance per dyad at rung 4 of an incident neither side chose (one rung up); it doubles with each rung above 4.", "Schelling 1960; Sagan 1993")
+    incident_rate: float = P(0.05, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
+    provocation: float = P(1.0, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
 
 class DecisionParams(_Group):
@@ -143,6 +146,8 @@ class DecisionParams(_Group):
 
     temperature: float = P(0.6, 0.01, 10.0, "Softmax temperature of the choice among actions (higher = noisier).", "McFadden 1974 (logit choice)")
     attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
+    cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, a rise in threat or force already in use, hostile moves are not open (escalation needs a cause).", "proposal")
+    cause_rise: float = P(0.05, 0.0, 1.0, "Relative rise of the focal state's threat in a step that counts as a cause for a hostile answer.", "proposal")
     response_lag_weeks: float = P(1.0, 0.0, 52.0, "Mean delay before a state answers a new threat (weeks); 0 = same step.", "proposal")
 
 

@@ -137,18 +137,16 @@ def act(m: CrisisModel) -> None:
 def cross(m: CrisisModel, rn: np.ndarray, i: np.ndarray, k: np.ndarray, level: np.ndarray, rung: np.ndarray) -> np.ndarray:
     """Threshold test for chosen moves from ``level`` up to ``rung`` (Kahn's thresholds).
 
-    Each threshold crossed (violence 5, war 7, nuclear 9) multiplies the chance of going through
-    by its resistance (scaled by the state's risk attitude), and the liberal peace by √damp; a
-    move that fails stops one rung below the first threshold.
+    Crossing into violence (rung 5) goes through with the chance ``violence_resistance`` (scaled
+    by the state's risk attitude) times the liberal peace's √damp times the **cause**: min(1,
+    H_ki / ``provocation``), the target's own recent hostility toward the mover (escalation
+    needs a cause: a state does not open fire on a rival that has done nothing lately). No
+    chosen move crosses rung 7 (war comes from bargaining) or rung 9 (nuclear use, from the
+    nuclear-risk path). A move that fails stops at rung 4.
     """
     lp = m.params.ladder
-    prob = np.ones(len(rn))
-    first = np.zeros(len(rn), dtype=np.int16)
-    risk = m.risk[i]
-    for thr, res in ((5, lp.violence_resistance), (7, lp.war_resistance), (9, lp.nuclear_resistance)):
-        c = (level < thr) & (thr <= rung)
-        prob = np.where(c, prob * np.minimum(1.0, res * risk), prob)
-        first = np.where((first == 0) & c, thr, first)
-    prob = prob * m.sqrt_damp[i, k]
+    first = np.where((level < 5) & (5 <= rung), 5, 0).astype(np.int16)
+    cause = np.minimum(1.0, m.world.hostility[rn, k, i] / lp.provocation)
+    prob = np.minimum(1.0, lp.violence_resistance * m.risk[i]) * m.sqrt_damp[i, k] * cause
     through = (first == 0) | (m.cross_draw[rn, i] < prob)
     return np.where(through, rung, first - 1).astype(np.int16)

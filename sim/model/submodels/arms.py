@@ -28,6 +28,8 @@ def arms_dynamics(m: CrisisModel) -> None:
     G = (m._has_rival | (w.level >= 3).any(axis=2)).astype(float)
     w.spending += dt_years * (w.arms_a * y - w.arms_m * w.spending + w.arms_g * G)
     np.maximum(w.spending, -0.5, out=w.spending)
+    if "arms" in m.switched_off:  # spending (and so capability) stays at its base
+        w.spending[:] = 0.0
     wars = (w.level >= 7).sum(axis=2)
     if wars.any():
         m.attrition *= (1.0 - m.params.bargaining.war_cost / 52.0 * m.weeks) ** wars

@@ -59,8 +59,8 @@ def bargain(m: CrisisModel) -> None:
     u = m.dyad_uniform("war", rn, i, j)
     crisis = lvl < 7
     # violence band: war onset
-    commit = bp.commitment_weight * shift[rn, i, j]
-    pt = transition_risk(m, rn, i, j)
+    commit = bp.commitment_weight * shift[rn, i, j] * ("commitment" not in m.switched_off)
+    pt = transition_risk(m, rn, i, j) * ("power_transition" not in m.switched_off)
     hz = bp.breakdown_rate * p_break * (1 + commit) * (1 + pt) * m.damp[i, j]
     hz = 1 - (1 - np.minimum(hz, 1.0)) ** m.weeks
     onset = crisis & (u < hz)

@@ -21,6 +21,11 @@ def update_beliefs(m: CrisisModel) -> None:
     costly reassurance by L_r < 1 (Jervis 1978; Kydd 2005).
     """
     w, sp = m.world, m.params.spiral
+    if "beliefs" in m.switched_off:
+        m.acts_off[:] = 0.0
+        m.acts_def[:] = 0.0
+        m.acts_reassure[:] = 0.0
+        return
     if not (m.acts_off.any() or m.acts_def.any() or m.acts_reassure.any()):
         return
     lh = math.log(sp.hostile_likelihood)

@@ -11,7 +11,7 @@ from sim.scenario.events import ACTION_SPECS
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["resolve_ladder", "settle"]
+__all__ = ["resolve_ladder", "settle", "incidents"]
 
 
 def resolve_ladder(m: CrisisModel) -> None:
@@ -20,8 +20,7 @@ def resolve_ladder(m: CrisisModel) -> None:
     Upward pressure was already threshold-tested when chosen. Dyads under no new pressure step
     one rung down with the weekly de-escalation rate (never below a floor of 3 while sanctions
     are in force, nor out of a war, which ends only by bargaining). Mutual settlement offers drop
-    a dyad ``settlement_drop`` rungs. At rung ≥ 4, accidents happen, at a weekly rate that
-    doubles with each rung above 4.
+    a dyad ``settlement_drop`` rungs. Incidents nobody chose happen where forces meet (:func:`incidents`).
     """
     w, lp = m.world, m.params.ladder
     levels = w.level
@@ -36,7 +35,7 @@ def resolve_ladder(m: CrisisModel) -> None:
         w.sigma[rn[reset], j[reset], i[reset]] = u_
     # settlements: mutual offers
     mutual = (w.offer > 0) & (w.offer.transpose(0, 2, 1) > 0)
-    if mutual.any():
+    if mutual.any() and "settlement" not in m.switched_off:
         settle(m, mutual)
     w.offer *= 0.8 ** m.weeks
     w.offer[w.offer < 0.05] = 0.0
@@ -53,27 +52,7 @@ def resolve_ladder(m: CrisisModel) -> None:
         rn, i, j = rn[step_down], i[step_down], j[step_down]
         levels[rn, i, j] -= 1
         levels[rn, j, i] -= 1
-    # accidents: more forces on alert, more chances for an unchosen incident (Sagan 1993);
-    # the weekly rate doubles with each rung above 4
-    if lp.accident_rate > 0:
-        rn, i, j = np.nonzero((levels >= 4) & (levels < 7) & m.upper)
-        if rn.size:
-            rate = np.minimum(1.0, lp.accident_rate * 2.0 ** (levels[rn, i, j] - 4))
-            pa = 1 - (1 - rate) ** m.weeks
-            hit = m.dyad_uniform("accident", rn, i, j) < pa
-            rn, i, j = rn[hit], i[hit], j[hit]
-            levels[rn, i, j] += 1
-            levels[rn, j, i] += 1
-            w.hostility[rn, i, j] += 0.5
-            w.hostility[rn, j, i] += 0.5
-            if m.logging:
-                for ii, jj in zip(i.tolist(), j.tolist(), strict=True):
-                    new = int(levels[0, ii, jj])
-                    rid = m.log.add(m.steps_done, "outcome", "resolve_ladder",
-                                       f"An incident neither side chose (a collision, a misread order) pushes {w.codes[ii]}–{w.codes[jj]} to rung {new}.",
-                                       cause=m.level_cause.get((ii, jj), ""), type="incident", actor=w.codes[ii],
-                                       target=w.codes[jj], cameo="180", goldstein=-9.0, level=new)
-                    m.level_cause[(ii, jj)] = rid
+    incidents(m)
     m.pressure[:] = 0
     m.down[:] = False
 
@@ -123,3 +102,40 @@ def settle(m: CrisisModel, mutual: np.ndarray) -> None:
                              cause=m.offer_cause.get((bb, cc), ""), type="settlement", actor=w.codes[cc],
                              target=w.codes[bb], cameo="037", goldstein=5.0, level=nw)
     w.offer[mutual] = 0.0
+
+
+def incidents(m: CrisisModel) -> None:
+    """Incidents nobody chose, where forces meet (Posen 1991; Sagan 1993): one rung up, at most to rung 6.
+
+    A dyad's forces are in contact when one side's forces are deployed near the other's (the
+    offensive posture O_ij + O_ji of deployments, exercises and shows of force, in units of a
+    10-ship or 10-brigade force) or when force is already being used (rungs 5–6: clashes,
+    blockades). The weekly hazard is ``incident_rate × contact`` with contact = O_ij + O_ji + 1 at
+    rungs 5–6; only dyads at rung ≥ 4 (forces on alert) can have an incident. An incident never
+    starts a war: war comes from bargaining.
+    """
+    w, lp = m.world, m.params.ladder
+    if "incidents" in m.switched_off or lp.incident_rate <= 0:
+        return
+    levels = w.level
+    contact = w.posture + w.posture.transpose(0, 2, 1) + ((levels >= 5) & (levels < 7))
+    rn, i, j = np.nonzero((levels >= 4) & (levels < 6) & (contact > 0) & m.upper)
+    if rn.size == 0:
+        return
+    rate = np.minimum(1.0, lp.incident_rate * contact[rn, i, j])
+    pa = 1 - (1 - rate) ** m.weeks
+    hit = m.dyad_uniform("accident", rn, i, j) < pa
+    rn, i, j = rn[hit], i[hit], j[hit]
+    levels[rn, i, j] += 1
+    levels[rn, j, i] += 1
+    w.hostility[rn, i, j] += 0.5
+    w.hostility[rn, j, i] += 0.5
+    if m.logging:
+        for ii, jj in zip(i.tolist(), j.tolist(), strict=True):
+            new = int(levels[0, ii, jj])
+            rid = m.log.add(m.steps_done, "outcome", "resolve_ladder",
+                            f"Where {w.codes[ii]}'s and {w.codes[jj]}'s forces meet, an incident neither side chose "
+                            f"(a collision, a misread order) pushes the dyad to rung {new}.",
+                            cause=m.level_cause.get((ii, jj), ""), type="incident", actor=w.codes[ii],
+                            target=w.codes[jj], cameo="180", goldstein=-9.0, level=new)
+            m.level_cause[(ii, jj)] = rid

@@ -26,6 +26,8 @@ def alliance_politics(m: CrisisModel) -> None:
     from the rungs at the start of this submodel.
     """
     w, ap = m.world, m.params.alliance_politics
+    if "support" in m.switched_off:
+        return
     levels = w.level
     n = m.n
     cl, ca, cb = np.nonzero((levels >= ap.crisis_level) & m.upper)

@@ -11,7 +11,7 @@ from sim.model import explain
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["perceive_threat"]
+__all__ = ["perceive_threat", "relationship"]
 
 
 def perceive_threat(m: CrisisModel, initial: bool = False) -> None:
@@ -45,11 +45,7 @@ def perceive_threat(m: CrisisModel, initial: bool = False) -> None:
     offense = 1.0 + p.offense_weight * w.posture.transpose(0, 2, 1)
     prior = m.params.spiral.prior_greedy
     intent = np.maximum(0.1, 1.0 + p.hostility_weight * w.hostility.transpose(0, 2, 1) + 2.0 * p.intent_weight * (w.belief - prior))
-    # allies' power is not a threat (Walt 1987): alignment discounts it, and so, by half, does
-    # alignment through a common partner (the friend of my friend: ROK and JPN through the USA)
-    common = np.minimum(1.0, w.align @ w.align)
-    common[:, d, d] = 0.0
-    friend = 1.0 - p.alignment_discount * np.maximum(w.align, 0.5 * common)
+    friend = relationship(m)
     raw = power * prox * offense * intent * friend
     raw[:, d, d] = 0.0
     prev_raw = m.threat_raw
@@ -66,3 +62,36 @@ def perceive_threat(m: CrisisModel, initial: bool = False) -> None:
         explain.perception(m, prev_raw[0], prev_comp)
     m.causes.clear()
     m.power_causes.clear()
+
+
+def relationship(m: CrisisModel) -> np.ndarray:
+    """Q_ij: how far i reads j's power as a threat, from their relationship; ``[R, N, N]``.
+
+    ``Q = (q₀ + (1 − q₀)·e_ij + w_id·(1 − a_ij)) · (1 − δ·f_ij·(1 − e_ij))`` where
+
+    * e_ij ∈ [0, 1] is enmity: 1 for a strategic rival (Thompson 2001), else the larger of the
+      dyad's conflict (rung − 2)/5 (a war makes an adversary) and j's recent hostility toward i
+      over ``adversary_hostility``;
+    * a_ij is UN-voting affinity (Bailey, Strezhnev & Voeten 2017), so distant identities weigh more;
+    * f_ij ∈ [0, 1] is friendship: the strongest of a defence pledge in force either way,
+      alignment, and half the alignment through a common partner (ROK and JPN through the USA);
+    * q₀ = ``neutral_share``, w_id = ``identity_weight``, δ = ``alignment_discount``.
+
+    An ally's power is then hardly a threat (Walt 1987) unless its own acts make it an adversary.
+    With the ``relationship`` submodel switched off, Q is 1 for every dyad (capability, distance,
+    posture and intent alone).
+    """
+    w, p = m.world, m.params.threat
+    if "relationship" in m.switched_off:
+        return np.ones_like(w.pledge)
+    d = m._d
+    conflict = np.clip((w.level - 2) / 5.0, 0.0, 1.0)
+    acts = np.minimum(1.0, w.hostility.transpose(0, 2, 1) / p.adversary_hostility)
+    enmity = np.maximum(np.maximum(conflict, acts), m.world.rival[None].astype(float))
+    common = np.minimum(1.0, w.align @ w.align)
+    common[:, d, d] = 0.0
+    amity = np.maximum(np.maximum(w.pledge, w.pledge.transpose(0, 2, 1)), np.maximum(w.align, 0.5 * common))
+    q0 = p.neutral_share
+    q = (q0 + (1.0 - q0) * enmity + p.identity_weight * (1.0 - m.affinity)) * (1.0 - p.alignment_discount * amity * (1.0 - enmity))
+    q[:, d, d] = 0.0
+    return q
