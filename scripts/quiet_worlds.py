@@ -1,8 +1,9 @@
 """Quiet worlds: each bundled scenario with its scheduled events removed, run for one year.
 
 For every dyad that starts below the use-of-force band (rung < 5) it measures the yearly chance
-of a new use of force (the dyad reaches rung 5 or higher) and, for dyads that start at peace
-(rung < 5), of war (rung 7 or higher), and compares the first with the MID rate of force per
+of a new use of force (the dyad reaches rung 5 or higher) and of war (rung 7 or higher), notes
+whether either side is already at war elsewhere at the start (force then may come from joining
+that war: alliance support, not a new dispute), and compares the first with the MID rate of force per
 dyad-year for its dyad type (sim/data/base_rates_MID_1946-2010.csv: land-contiguous, involving a
 major power, other). Writes ``docs/validation-data/quiet_worlds.json`` and prints a table.
 
@@ -40,6 +41,7 @@ def quiet(name: str, runs: int, seed: int) -> list[dict]:
     sc = sc.model_copy(update={"events": [], "calendar": sc.calendar.model_copy(update={"horizon": steps})})
     seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(runs)]
     m = CrisisModel(sc, seeds=seeds, record="dyads")
+    start_level = m.world.level.copy()
     m.run()
     w = m.world
     rates = mid_rates()
@@ -52,7 +54,9 @@ def quiet(name: str, runs: int, seed: int) -> list[dict]:
             continue
         kind = "contiguous" if w.contig[i, j] else ("major power" if (w.major[i] or w.major[j]) else "other")
         peak = lv[:, :, d].max(axis=0)
+        at_war = bool((start_level[0, i] >= 7).any() or (start_level[0, j] >= 7).any())
         rows.append({"scenario": name, "dyad": f"{w.codes[i]}–{w.codes[j]}", "type": kind, "rival": bool(w.rival[i, j]),
+                     "side_at_war": at_war,
                      "start": start, "force": float((peak >= 5).mean()), "war": float((peak >= 7).mean()),
                      "mid_force": rates[kind]})
     return rows

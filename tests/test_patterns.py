@@ -180,7 +180,8 @@ def identity_world(lens: str) -> Scenario:
         "id": "identity", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022, "lens": lens,
         "calendar": {"start": "2024-01-01", "horizon": 26},
         "actors": [actor("AAA", 0.02, 0.0, 1.0), actor("BBB", 0.06, 5.0, 1.0), actor("CCC", 0.03, 15.0, -1.5)],
-        "relations": {"from_catalog": False},
+        # AAA has a running dispute with both (escalation needs a cause); which one it answers is the lens's
+        "relations": {"from_catalog": False, "tensions": [{"between": ["AAA", "BBB"], "value": 2}, {"between": ["AAA", "CCC"], "value": 2}]},
     })
 
 
@@ -208,3 +209,37 @@ def test_switching_the_lens_moves_outcomes_as_theory_predicts(founding):
             total += len(acts)
         at_other[lens] = hits / max(total, 1)
     assert at_other["realist"] < 0.5 < at_other["constructivist"], at_other
+
+
+# ---------------------------------------------------------------- escalation needs a cause
+def test_quiet_world_stays_quiet(founding):
+    """The founding scenario without its events, one year, 300 runs: no war from peace; non-rivals near MID rates."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from quiet_worlds import quiet
+
+    rows = quiet("korea-russia-2024", 300, 11)
+    se = lambda p: np.sqrt(max(p, 1e-3) * (1 - p) / 300)  # noqa: E731
+    for r in rows:
+        assert r["war"] <= 0.02 + 2 * se(0.02), r
+        if not r["rival"] and not r["side_at_war"]:  # joining a partner's war is alliance support, not a new dispute
+            assert r["force"] <= 2 * r["mid_force"] + 2 * se(2 * r["mid_force"]), r
+
+
+def test_incidents_happen_where_forces_meet():
+    def world(deploy: bool) -> Scenario:
+        ev = [{"type": "naval_deployment", "step": 0, "actor": "USA", "near": ["CHN"], "force_size": 5.0, "duration_weeks": 26}] if deploy else []
+        return Scenario.model_validate({
+            "id": "contact", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
+            "calendar": {"start": "2024-01-01", "horizon": 26},
+            "actors": [{"code": "USA"}, {"code": "CHN"}],
+            "relations": {"from_catalog": False, "tensions": [{"between": ["USA", "CHN"], "value": 4}]},
+            "events": ev,
+        })
+    counts = {}
+    for deploy in (True, False):
+        sc = world(deploy)
+        counts[deploy] = sum(any(x["type"] == "incident" for x in run_scenario(sc, seed=s, record="summary").records) for s in seeds(120))
+    assert counts[True] >= 10 and counts[True] > 2 * counts[False], counts

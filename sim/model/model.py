@@ -1,6 +1,8 @@
 """The crisis model: a Mesa model whose ``step()`` is the documented schedule.
 
-One step (a day or a week) runs these submodels in order — each is a heading of docs/model.md §7:
+One step (a day or a week) runs these submodels in order — each is a heading of docs/model.md §7 and
+a module of :mod:`sim.model.submodels` (events, threat, beliefs, decide, act, support, bargain,
+ladder, arms, record); explanations are written by :mod:`sim.model.explain`:
 
 1. ``apply_events``       scheduled scenario events change the world (and pacts come into force);
 2. ``perceive_threat``    balance of threat (Walt): every state's threat from every other, in bulk;
@@ -9,7 +11,7 @@ One step (a day or a week) runs these submodels in order — each is a heading o
 5. ``act``                the chosen actions take effect at once (simultaneous moves);
 6. ``alliance_politics``  allies of a state in crisis support or abandon it (Snyder; Christensen & Snyder);
 7. ``bargain``            war onset and termination (Fearon), power transition, liberal peace;
-8. ``resolve_ladder``     the escalation ladder (Kahn): thresholds, de-escalation, accidents;
+8. ``resolve_ladder``     the escalation ladder (Kahn): thresholds, de-escalation, incidents where forces meet;
 9. ``arms_dynamics``      Richardson arms dynamics generalised to N states, with fatigue;
 10. ``record``            metrics for this step.
 
@@ -318,43 +320,43 @@ class CrisisModel(mesa.Model):
 
     # ================================================================== the submodels (sim/model/submodels)
     def apply_events(self) -> None:
-        """1. Scheduled events change the world; pacts come into force (:mod:`~sim.model.submodels.events`)."""
+        """Apply the scenario events due this step; expire deployments; bring pacts into force (:mod:`~sim.model.submodels.events`)."""
         events.apply_events(self)
 
     def perceive_threat(self, initial: bool = False) -> None:
-        """2. Balance of threat (:mod:`~sim.model.submodels.threat`)."""
+        """Balance of threat (Walt 1987) read through the relationship — rivals, adversaries, allies (:mod:`~sim.model.submodels.threat`)."""
         threat.perceive_threat(self, initial)
 
     def update_beliefs(self) -> None:
-        """3. Spiral and deterrence: beliefs about intent (:mod:`~sim.model.submodels.beliefs`)."""
+        """Spiral and deterrence: Bayesian update of π_ij = Pr(j is greedy) from j's acts toward i (:mod:`~sim.model.submodels.beliefs`)."""
         beliefs.update_beliefs(self)
 
     def decide(self) -> None:
-        """4. Every state chooses through its doctrine (:mod:`~sim.model.submodels.decide`)."""
+        """Every state scores its actions through its doctrine, hostile moves only with a cause; agents draw their choices (:mod:`~sim.model.submodels.decide`)."""
         decide.decide(self)
 
     def act(self) -> None:
-        """5. The chosen actions take effect (:mod:`~sim.model.submodels.act`)."""
+        """Apply the chosen actions (simultaneous moves) in every replication, and log them with their causes (:mod:`~sim.model.submodels.act`)."""
         act.act(self)
 
     def alliance_politics(self) -> None:
-        """6. Allies support or abandon a partner in crisis (:mod:`~sim.model.submodels.support`)."""
+        """Allies of a state in crisis decide to support it or stand aside (abandonment vs entrapment) (:mod:`~sim.model.submodels.support`)."""
         support.alliance_politics(self)
 
     def bargain(self) -> None:
-        """7. War onset and termination (:mod:`~sim.model.submodels.bargain`)."""
+        """Bargaining and war (Fearon 1995): onset when private information hides the bargaining range (:mod:`~sim.model.submodels.bargain`)."""
         bargain.bargain(self)
 
     def resolve_ladder(self) -> None:
-        """8. The escalation ladder (:mod:`~sim.model.submodels.ladder`)."""
+        """The escalation ladder: chosen moves take their rung, settlements and de-escalation step down, incidents where forces meet (:mod:`~sim.model.submodels.ladder`)."""
         ladder.resolve_ladder(self)
 
     def arms_dynamics(self) -> None:
-        """9. Richardson arms dynamics (:mod:`~sim.model.submodels.arms`)."""
+        """Richardson (1960) for N states: dx_i = Δ·(a_i·Σ_j w_ij x_j − m_i·x_i + g_i·G_i) (:mod:`~sim.model.submodels.arms`)."""
         arms.arms_dynamics(self)
 
     def record(self) -> None:
-        """10. This step's metrics (:mod:`~sim.model.submodels.record`)."""
+        """Store this step's metrics (and full matrices when recording in full) (:mod:`~sim.model.submodels.record`)."""
         record.record(self)
 
     def features(self):
@@ -383,6 +385,9 @@ class CrisisModel(mesa.Model):
             self.damp = np.ones_like(self.damp)
         self.sqrt_damp = np.sqrt(self.damp)
         self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
+        rates = events.DISPUTE_RATES
+        self.dispute_rate = np.where(w.contig, rates["contiguous"],
+                                     np.where(w.major[:, None] | w.major[None, :], rates["major power"], rates["other"]))
         self._has_rival = w.rival.any(axis=1)
         both = w.nuclear[:, None] & w.nuclear[None, :]
         self.both_nuclear = both

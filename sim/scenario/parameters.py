@@ -56,7 +56,7 @@ class ThreatParams(_Group):
     intent_weight: float = P(1.0, 0.0, 5.0, "Weight of the belief that j is greedy (see spiral).", "Walt 1987; Jervis 1976")
     hostility_retention: float = P(0.85, 0.0, 1.0, "Share of the hostility memory kept after one week.", "proposal (event-data decay)")
     alignment_discount: float = P(0.9, 0.0, 1.0, "δ: how far friendship (a defence pledge in force, alignment) discounts the threat from a partner's power, unless its acts make it an adversary.", "Walt 1987")
-    neutral_share: float = P(0.35, 0.0, 1.0, "q₀: share of a rival's threat weight that a state with no rivalry, conflict or partnership with the perceiver carries.", "proposal (Thompson 2001; Colaresi, Rasler & Thompson 2007: disputes concentrate in rivalries)")
+    neutral_share: float = P(0.35, 0.0, 1.0, "q₀: share of a rival's threat weight that a state with no rivalry, conflict or partnership with the perceiver carries.", "proposal (Thompson 2001; Colaresi, Rasler & Thompson 2007)")
     identity_weight: float = P(0.4, 0.0, 2.0, "w_id: extra threat weight per unit of UN-voting distance (1 − affinity).", "proposal (Bailey, Strezhnev & Voeten 2017)")
     adversary_hostility: float = P(1.5, 0.1, 10.0, "Recent hostility of j toward i (decayed Goldstein units/10) at which j counts as a full adversary, ally or not.", "proposal")
     own_alliance_weight: float = P(0.5, 0.0, 1.0, "How far a state counts its own allies' power when sizing a threat.", "Walt 1987")

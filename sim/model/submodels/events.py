@@ -11,7 +11,7 @@ from sim.model.handlers import apply_scheduled
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["apply_events"]
+__all__ = ["apply_events", "disputes", "DISPUTE_RATES"]
 
 
 def apply_events(m: CrisisModel) -> None:
@@ -22,6 +22,7 @@ def apply_events(m: CrisisModel) -> None:
         for lanes, i, j, weight in m.expiring.pop(k):
             np.subtract.at(w.posture, (lanes, i, j), weight)
     np.maximum(w.posture, 0.0, out=w.posture)  # every step, in every replication alike
+    disputes(m)
     for kind, item, eid in m._due.pop(t, ()):
         if kind == "event":
             apply_scheduled(m, item, eid)
@@ -38,3 +39,35 @@ def apply_events(m: CrisisModel) -> None:
                     if a != b:
                         w.pledge[:, a, b] = np.maximum(w.pledge[:, a, b], strength)
                 m.touch_power(a, rid)
+
+
+#: Yearly rate at which a new issue arises in a dyad, by type: MID onsets per dyad-year,
+#: 1946–2010 (sim/data/base_rates_MID_1946-2010.csv: land-contiguous 68.3, involving a major
+#: power 12.44, other 0.65 per 1,000 dyad-years).
+DISPUTE_RATES = {"contiguous": 0.0683, "major power": 0.01244, "other": 0.00065}
+
+
+def disputes(m: CrisisModel) -> None:
+    """New issues arise between states at the MID onset rate of their dyad type (a documented, data-based rate).
+
+    A dispute is a cause (§7.5): both sides' hostility toward each other rises to at least
+    ``decision.cause_hostility``, so hostile moves become open to them; whether the dispute
+    escalates is up to their doctrines, the ladder and bargaining. Dyads already at war are skipped.
+    """
+    if "disputes" in m.switched_off:
+        return
+    w = m.world
+    p = 1.0 - (1.0 - m.dispute_rate) ** (m.weeks / 52.0)  # [N, N], per step
+    rn, i, j = np.nonzero((w.level < 7) & m.upper[None])
+    if rn.size == 0:
+        return
+    hit = m.dyad_uniform("dispute", rn, i, j) < p[i, j]
+    rn, i, j = rn[hit], i[hit], j[hit]
+    h = m.params.decision.cause_hostility
+    w.hostility[rn, i, j] = np.maximum(w.hostility[rn, i, j], h)
+    w.hostility[rn, j, i] = np.maximum(w.hostility[rn, j, i], h)
+    if m.logging:
+        for ii, jj in zip(i.tolist(), j.tolist(), strict=True):
+            m.log.add(m.steps_done, "event", "disputes", f"A new issue arises between {w.codes[ii]} and {w.codes[jj]} "
+                      "(disputes start at the MID base rate of their dyad type).", type="dispute", actor=w.codes[ii],
+                      target=w.codes[jj], cameo="", goldstein=-1.0, level=0)
