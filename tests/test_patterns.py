@@ -243,3 +243,26 @@ def test_incidents_happen_where_forces_meet():
         sc = world(deploy)
         counts[deploy] = sum(any(x["type"] == "incident" for x in run_scenario(sc, seed=s, record="summary").records) for s in seeds(120))
     assert counts[True] >= 10 and counts[True] > 2 * counts[False], counts
+
+
+# ---------------------------------------------------------------- alliance support as choices
+def support_to(sc: Scenario, giver: str, partner: str, runs: int, master: int, variant: str | None = None) -> np.ndarray:
+    """The highest degree of support ``giver`` gave ``partner`` in each run (0 none … 4 joined the war)."""
+    s2 = sc.with_variant(variant) if variant else sc
+    m = CrisisModel(s2, seeds=seeds(runs, master), record="summary").run()
+    return m.support_max[:, m.idx[giver], m.idx[partner]]
+
+
+@pytest.mark.parametrize("master", [1, 2, 3])
+def test_the_pact_draws_north_korean_forces_into_russias_war_by_its_own_choice(founding, master):
+    """PRK's arms and troops for RUS's war come from PRK's choices; the pact makes troops likelier (paired seeds)."""
+    base = support_to(founding, "PRK", "RUS", 400, master)
+    nopact = support_to(founding, "PRK", "RUS", 400, master, "no-pact")
+    troops_b, troops_n = (base >= 3).astype(float), (nopact >= 3).astype(float)
+    d = troops_b - troops_n
+    lo = d.mean() - 1.96 * d.std(ddof=1) / np.sqrt(len(d))
+    assert lo > 0, (troops_b.mean(), troops_n.mean(), lo)
+    assert 0.05 < troops_b.mean() < 0.95  # a question the model answers either way, not a certainty
+    assert (base >= 2).mean() > (base >= 3).mean() > (base >= 4).mean()  # degrees: arms likelier than troops than war
+    # a pledge matters, not just proximity: China, with no pledge to Russia, sends no troops
+    assert (support_to(founding, "CHN", "RUS", 400, master) >= 3).mean() < 0.05

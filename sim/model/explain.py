@@ -107,28 +107,33 @@ def recent_perception(m: CrisisModel, i: int, k: int, window_weeks: float = 4.0)
     return rec[0]
 
 
-def log_support(m: CrisisModel, i, k, z, lvl, prob, sup, join, offense_defense) -> None:
-    """Log each ally's decision to stand by its partner or stay out (a single run)."""
+def log_support(m: CrisisModel, i, k, z, lvl, prob, choice, terms) -> None:
+    """Log each partner's support decision when it changes (a single run)."""
+    from sim.model.submodels.support import SUPPORT_LEVELS
+
     w = m.world
     t = m.steps_done
-    for ii, kk, zz, lv, pr, s, jn, od in zip(i.tolist(), k.tolist(), z.tolist(), lvl.tolist(), prob.tolist(),
-                                             sup.tolist(), join.tolist(), offense_defense.tolist(), strict=True):
+    for q, (ii, kk, zz) in enumerate(zip(i.tolist(), k.tolist(), z.tolist(), strict=True)):
+        c = int(choice[q])
+        if m.support_logged.get((ii, kk), 0) == c:
+            continue
+        m.support_logged[(ii, kk)] = c
         ci, ck, cz = w.codes[ii], w.codes[kk], w.codes[zz]
         cause = m.level_cause.get((min(kk, zz), max(kk, zz)), "")
-        style = "chain-ganging" if od > 0.2 else ("buck-passing" if od < -0.2 else "weighing abandonment against entrapment")
-        if s:
-            rd = ACTION_SPECS["join_war" if jn >= 7 else "support_ally"]
-            why = (f"{ci} stands by its ally {ck} against {cz} (rung {lv}; support chance {pr:.0%}, {style})"
-                   + (f": {ci} goes to war with {cz}." if jn >= 7 else f": {ci} raises its own dyad with {cz} to rung {jn}."))
-            rid = m.log.add(t, "decision", "alliance_politics", why, cause=cause, type="support_ally",
-                               actor=ci, target=cz, cameo=rd.cameo, goldstein=rd.goldstein, level=jn)
-            if jn > w.level[0, ii, zz]:
-                m.level_cause[(min(ii, zz), max(ii, zz))] = rid
-        else:
-            why = (f"{ci} stays out of its ally {ck}'s crisis with {cz} (rung {lv}; support chance {pr:.0%}, {style}); "
-                   f"{ck} now trusts {ci} less.")
-            m.log.add(t, "decision", "alliance_politics", why, cause=cause, type="abandon", actor=ci, target=ck,
-                         cameo="1222", goldstein=-4.0, level=0)
+        why_terms = (f"obligation {terms['obligation'][q]:.2f}, need {terms['need'][q]:.2f}, "
+                     f"cost {terms['cost'][q]:.2f}, side payment {terms['payment'][q]:.2f}; chance {prob[q, c]:.0%}")
+        words = {0: f"stops supporting {ck} against {cz}",
+                 1: f"speaks up for {ck} against {cz}",
+                 2: f"sends arms to {ck} for its crisis with {cz}",
+                 3: f"sends troops to {ck}'s fight with {cz}",
+                 4: f"joins {ck}'s war against {cz}"}[c]
+        rd = ACTION_SPECS["join_war" if c == 4 else "support_ally"]
+        rid = m.log.add(t, "decision", "alliance_politics", f"{ci} {words} (rung {int(lvl[q])}; {why_terms}).",
+                        cause=cause, type=f"support_{SUPPORT_LEVELS[c]}" if c else "abandon", actor=ci,
+                        target=ck if c < 3 else cz, cameo=rd.cameo if c else "1222",
+                        goldstein=rd.goldstein if c else -4.0, level=int(w.level[0, ii, zz]))
+        if c >= 3:
+            m.level_cause[(min(ii, zz), max(ii, zz))] = rid
 
 
 def log_bargain(m: CrisisModel, i, j, onset, cease, nuclear, p_break, commit, pt, sigma) -> None:

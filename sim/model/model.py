@@ -144,9 +144,12 @@ class CrisisModel(mesa.Model):
         self.level_cause: dict[tuple[int, int], str] = {}
         self.offer_cause: dict[tuple[int, int], str] = {}
         self.expiring: dict[int, list[tuple]] = defaultdict(list)  # step -> [(lanes, i, j, weight)]
-        # ally i's last support decision for k against z, as sorted flat keys and the rung decided at
-        self._decided_keys = np.zeros(0, dtype=np.int64)
-        self._decided_level = np.zeros(0, dtype=np.int16)
+        # support (sim.model.submodels.support): i's degree of support to k this step, and the most
+        # it gave during the run (0 none, 1 statement, 2 arms, 3 troops, 4 joining the war)
+        self.support_now = np.zeros((R, n, n), dtype=np.int8)
+        self.support_max = np.zeros((R, n, n), dtype=np.int8)
+        self.support_prev = np.zeros((R, n, n), dtype=np.int8)
+        self.support_logged: dict[tuple[int, int], int] = {}
         self.threat_raw = np.zeros((R, n, n))
         self.threat_raw_prev = np.zeros((R, n, n))
         self.threat_prev = np.zeros((n, n))

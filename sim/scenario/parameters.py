@@ -79,7 +79,11 @@ class AlliancePoliticsParams(_Group):
     abandonment_weight: float = P(1.0, 0.0, 5.0, "D: weight of the fear of being abandoned (dependence on the ally).", "Snyder 1984")
     entrapment_weight: float = P(1.0, 0.0, 5.0, "E: weight of the fear of entrapment (cost of the ally's war).", "Snyder 1984")
     crisis_level: float = P(5.0, 1.0, 9.0, "Rung at which an ally's dyad counts as in crisis and support is decided (5 = violence).", "Snyder 1984")
-    reliability_learning: float = P(0.3, 0.0, 1.0, "How far one crisis moves the belief in an ally's reliability.", "Snyder 1997; Crescenzi et al. 2012")
+    reliability_learning: float = P(0.3, 0.0, 1.0, "How far one week of support (or of its absence) moves the partner's belief in a pledged ally's reliability.", "Snyder 1997; Crescenzi et al. 2012")
+    side_payment: float = P(1.0, 0.0, 5.0, "Weight of a patron's side payments (technology, money) for a client's arms or troops; it grows with the patron's capability over the client's.", "proposal (Morrow 1991)")
+    inertia: float = P(1.0, 0.0, 5.0, "Bonus to the degree of support chosen last step (support is a policy, re-chosen each step but not redrawn from scratch).", "proposal")
+    arms_share: float = P(0.05, 0.0, 1.0, "Share of the supplier's capability a year that arms transfers add to the partner's.", "proposal")
+    troop_share: float = P(0.15, 0.0, 1.0, "Share of the sender's capability a year that troops (or joining the war) add to the partner's.", "proposal")
 
 
 class ArmsParams(_Group):
@@ -146,7 +150,7 @@ class DecisionParams(_Group):
 
     temperature: float = P(0.6, 0.01, 10.0, "Softmax temperature of the choice among actions (higher = noisier).", "McFadden 1974 (logit choice)")
     attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
-    cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, a rise in threat or force already in use, hostile moves are not open (escalation needs a cause).", "proposal")
+    cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, an open dispute (the dyad above rung 0) or a rise in threat, hostile moves are not open (escalation needs a cause).", "proposal")
     cause_rise: float = P(0.05, 0.0, 1.0, "Relative rise of the focal state's threat in a step that counts as a cause for a hostile answer.", "proposal")
     response_lag_weeks: float = P(1.0, 0.0, 52.0, "Mean delay before a state answers a new threat (weeks); 0 = same step.", "proposal")
 

@@ -109,10 +109,10 @@ def decide(m: CrisisModel) -> None:
     # lower the odds of every hostile choice by the dyad's dampening factor
     u[:, :, m._hostile_cols] += np.log(np.maximum(f.damp, 1e-6)).reshape(m.R, m.n)[:, :, None]
     u[~valid_mask(f).reshape(u.shape)] = -np.inf
-    # escalation needs a cause: a hostile move toward the focal state needs its recent hostility
-    # toward the mover, a rise in the threat it poses, or force already in use in the dyad
+    # escalation needs a cause: a hostile move toward the focal state needs an open dispute with it
+    # (the dyad above rung 0), its recent hostility toward the mover, or a rise in the threat it poses
     dp = m.params.decision
-    live = (f.hostility >= dp.cause_hostility) | (f.threat_rise > dp.cause_rise) | (f.level >= 5)
+    live = (f.hostility >= dp.cause_hostility) | (f.threat_rise > dp.cause_rise) | (f.level >= 1)
     u[:, :, m._hostile_cols] = np.where(live.reshape(m.R, m.n)[:, :, None], u[:, :, m._hostile_cols], -np.inf)
     m.utilities = u
     # each agent takes its uniforms from its own stream (drawn for all agents at once: a

@@ -50,24 +50,23 @@ DISPUTE_RATES = {"contiguous": 0.0683, "major power": 0.01244, "other": 0.00065}
 def disputes(m: CrisisModel) -> None:
     """New issues arise between states at the MID onset rate of their dyad type (a documented, data-based rate).
 
-    A dispute is a cause (§7.5): both sides' hostility toward each other rises to at least
-    ``decision.cause_hostility``, so hostile moves become open to them; whether the dispute
-    escalates is up to their doctrines, the ladder and bargaining. Dyads already at war are skipped.
+    A dispute opens the dyad at rung 1 (demands, protest) if it was at 0: an open dispute is a
+    cause (§7.5), so hostile moves become open to both; whether it escalates is up to their
+    doctrines, the ladder and bargaining, and without pressure it steps down again (§7.8).
     """
     if "disputes" in m.switched_off:
         return
     w = m.world
     p = 1.0 - (1.0 - m.dispute_rate) ** (m.weeks / 52.0)  # [N, N], per step
-    rn, i, j = np.nonzero((w.level < 7) & m.upper[None])
+    rn, i, j = np.nonzero((w.level == 0) & m.upper[None])
     if rn.size == 0:
         return
     hit = m.dyad_uniform("dispute", rn, i, j) < p[i, j]
     rn, i, j = rn[hit], i[hit], j[hit]
-    h = m.params.decision.cause_hostility
-    w.hostility[rn, i, j] = np.maximum(w.hostility[rn, i, j], h)
-    w.hostility[rn, j, i] = np.maximum(w.hostility[rn, j, i], h)
+    w.level[rn, i, j] = 1
+    w.level[rn, j, i] = 1
     if m.logging:
         for ii, jj in zip(i.tolist(), j.tolist(), strict=True):
             m.log.add(m.steps_done, "event", "disputes", f"A new issue arises between {w.codes[ii]} and {w.codes[jj]} "
                       "(disputes start at the MID base rate of their dyad type).", type="dispute", actor=w.codes[ii],
-                      target=w.codes[jj], cameo="", goldstein=-1.0, level=0)
+                      target=w.codes[jj], cameo="", goldstein=-1.0, level=1)
