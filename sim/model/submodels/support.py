@@ -98,7 +98,8 @@ def alliance_politics(m: CrisisModel) -> None:
     Partners i of k (a defence pledge, or half the alignment, above 0.1; not pledged to the
     opponent) in a crisis with z at rung ≥ ``crisis_level`` score the five degrees of support
     (:func:`support_utilities`) and draw one by logit choice (temperature ``decision.temperature``)
-    from the supporter's own stream. Effects: a statement opens the i–z dyad at rung 1; arms
+    from the supporter's own stream, in the steps in which the supporter attends (the response
+    lag of ``decide``; otherwise last step's choice stands). Effects: a statement opens the i–z dyad at rung 1; arms
     transfer a share of i's capability to k (``arms_share`` a year) and take i–z to rung 3; troops
     transfer more (``troop_share`` a year) and take i–z to a use of force (rung 5); joining takes
     i–z to the rung of k–z (war, if k is at war). Pledged partners that give nothing are trusted
@@ -121,6 +122,9 @@ def alliance_politics(m: CrisisModel) -> None:
     c = np.cumsum(p, axis=1)
     draw = uniform(m.keys[rn], "support", m.steps_done, m.akey[i], m.akey[k], m.akey[z])
     choice = np.minimum((c < (draw * c[:, -1])[:, None]).sum(axis=1), len(SUPPORT_LEVELS) - 1)
+    # a supporter re-chooses only when it attends to the crisis this step (the response lag of
+    # ``decide``, about once a week); otherwise its policy stands
+    choice = np.where(m.attending[rn, i], choice, m.support_prev[rn, i, k])
     m.support_now[rn, i, k] = choice
     np.maximum.at(m.support_max, (rn, i, k), choice.astype(m.support_max.dtype))
     if m.logging:
