@@ -280,3 +280,12 @@ def test_an_ally_whose_acts_are_hostile_becomes_a_threat():
     hostile = relationship(m)[0, c, u]
     assert hostile > 1.0 and calm < 0.2 * hostile, (calm, hostile)  # an adversary counts in full, a quiet ally hardly
     assert CrisisModel(sc, 0, switched_off=frozenset({"relationship"})).world.threat[0, c, u] > m.world.threat[0, c, u]
+
+
+def test_a_threat_rise_is_told_with_a_percentage_that_matches_its_numbers():
+    from sim.model.explain import rise_words
+
+    assert rise_words(0.40, 0.50, 0.6) == "rose 25% (0.40 → 0.50 on the 0–1 scale)"
+    assert rise_words(0.994, 0.996, 0.94) == "rose 1% (0.99 → 1.00 on the 0–1 scale)"  # not "rose 94%"
+    text = rise_words(0.9951, 0.9962, 0.94)
+    assert text == "stays at 1.00 on the 0–1 scale while its raw index rose 94%"
