@@ -38,7 +38,7 @@ def _candidates(m: CrisisModel):
     z = np.concatenate([cb, ca])
     d = m._d[None, :]
     tie = np.maximum(w.pledge[lk[:, None], d, k[:, None]], 0.5 * w.align[lk[:, None], d, k[:, None]])
-    cand = tie > 0.1
+    cand = tie > 0.2  # a defence pledge, or alignment of at least a consultation pact (0.45)
     cand &= w.pledge[lk[:, None], d, z[:, None]] <= 0.3  # not pledged to the opponent
     cand[np.arange(len(k)), k] = False
     cand[np.arange(len(k)), z] = False
@@ -98,7 +98,7 @@ def support_utilities(m: CrisisModel, rn, i, k, z, lvl) -> tuple[np.ndarray, dic
 def alliance_politics(m: CrisisModel) -> None:
     """Every partner of a state in crisis chooses how far to support it this step (docs/model.md §7.6).
 
-    Partners i of k (a defence pledge, or half the alignment, above 0.1; not pledged to the
+    Partners i of k (a defence pledge, or half the alignment, above 0.2; not pledged to the
     opponent) in a crisis with z at rung ≥ ``crisis_level`` score the five degrees of support
     (:func:`support_utilities`) and draw one by logit choice (temperature ``decision.temperature``)
     from the supporter's own stream, in the steps in which the supporter attends (the response
