@@ -22,7 +22,7 @@ SUBMODELS: dict[str, str] = {
     "liberal_peace": "democracy, trade and institutions do not dampen hostile choices or escalation",
     "arms": "military spending and capability do not move (no Richardson dynamics)",
     "incidents": "no incidents where forces meet (unchosen escalation)",
-    "disputes": "no new issues arise between states (no dispute onsets at the MID base rate)",
+    "disputes": "no new issues arise between states (no dispute onsets from tension)",
     "settlement": "settlement offers are never accepted",
 }
 
