@@ -211,3 +211,84 @@ def test_sanctions_in_force_are_checked_against_the_actors():
         with pytest.raises(FlashpointError) as exc:
             parse_scenario(yaml.safe_dump(data), "t.yaml")
         assert message in str(exc.value) and "sanctions" in str(exc.value)
+
+
+# ---------------------------------------------------------------- decisions as values (the game's interface)
+def test_peek_decisions_leaves_the_model_unchanged_and_overrides_with_them_change_nothing(founding):
+    from sim.model import ACTION_MENU, Decision
+
+    plain = CrisisModel(founding, 5)
+    played = CrisisModel(founding, 5)
+    names = {row["action"] for row in ACTION_MENU}
+    for _ in range(12):
+        peek = played.peek_decisions()
+        assert set(peek) == set(played.world.codes)
+        for code, ds in peek.items():
+            assert 1 <= len(ds) <= played.params.decision.max_dyads
+            for d in ds:
+                assert isinstance(d, Decision) and d.actor == code and d.action in names and d.why.startswith(code)
+            targets = [d.target for d in ds if d.target]
+            assert len(targets) == len(set(targets)), "one decision per dyad"
+        assert played.peek_decisions() == peek, "peeking does not change the model"
+        plain.step()
+        played.step(overrides=peek)
+        assert np.array_equal(plain.world.level, played.world.level)
+        assert np.array_equal(plain.world.threat, played.world.threat)
+    assert plain.log.records == played.log.records
+
+
+def test_an_override_is_what_the_state_does(founding):
+    from sim.model import Decision
+
+    m = CrisisModel(founding, 0)
+    m.step(overrides={"USA": [Decision("USA", "threaten", "PRK"), Decision("USA", "reassure", "CUB")], "PRK": []})
+    mine = [r for r in m.log.records if r["kind"] == "decision" and r["mechanism"] == "decide"]
+    assert any(r["actor"] == "USA" and r["type"] == "threaten" and r["target"] == "PRK" for r in mine)
+    assert any(r["actor"] == "USA" and r["type"] == "reassure" and r["target"] == "CUB" for r in mine)
+    assert not any(r["actor"] == "USA" and r["type"] not in ("threaten", "reassure") for r in mine)
+    assert not any(r["actor"] == "PRK" for r in mine)
+    for bad in ({"USA": [Decision("USA", "clash", "ROK")]}, {"XXX": []}, {"USA": [Decision("USA", "fly", "PRK")]},
+                {"USA": [Decision("USA", "balance", "JPN"), Decision("USA", "arm")]},
+                {"USA": [Decision("USA", "threaten", c) for c in ("PRK", "RUS", "CHN")]}):
+        with pytest.raises(ValueError):
+            CrisisModel(founding, 0).step(overrides=bad)
+
+
+# ---------------------------------------------------------------- threat knows friends from rivals
+@pytest.mark.parametrize("name", ["korea-russia-2024", "july-crisis-1914", "cuban-missile-crisis-1962"])
+def test_top_threat_at_the_start_is_a_rival_or_adversary_never_a_formal_ally(name):
+    from sim.scenario.loader import load_scenario
+    from tests.conftest import SCENARIOS
+
+    m = CrisisModel(load_scenario(SCENARIOS / f"{name}.yaml"), 0)
+    w = m.world
+    for i, code in enumerate(w.codes):
+        t = w.threat[0, i].copy()
+        t[i] = -1.0
+        k = int(np.argmax(t))
+        assert w.pledge[0, i, k] == 0 and w.pledge[0, k, i] == 0, f"{code}'s top threat {w.codes[k]} is a formal ally"
+        adversaries = w.rival[i] | (w.level[0, i] >= 5)
+        if adversaries.any():
+            assert adversaries[k], f"{code}'s top threat {w.codes[k]} is neither a rival nor an adversary"
+
+
+def test_an_ally_whose_acts_are_hostile_becomes_a_threat():
+    from sim.model.submodels.threat import relationship
+
+    sc = small_scenario([], relations={"from_catalog": False, "alliances": [{"members": ["USA", "CUB"], "type": "defense", "strength": 0.8}]})
+    m = CrisisModel(sc, 0)
+    u, c = m.idx["USA"], m.idx["CUB"]
+    calm = relationship(m)[0, c, u]
+    m.world.hostility[0, u, c] = 3.0  # the USA's recent hostile acts toward Cuba
+    hostile = relationship(m)[0, c, u]
+    assert hostile > 1.0 and calm < 0.2 * hostile, (calm, hostile)  # an adversary counts in full, a quiet ally hardly
+    assert CrisisModel(sc, 0, switched_off=frozenset({"relationship"})).world.threat[0, c, u] > m.world.threat[0, c, u]
+
+
+def test_a_threat_rise_is_told_with_a_percentage_that_matches_its_numbers():
+    from sim.model.explain import rise_words
+
+    assert rise_words(0.40, 0.50, 0.6) == "rose 25% (0.40 → 0.50 on the 0–1 scale)"
+    assert rise_words(0.994, 0.996, 0.94) == "rose 1% (0.99 → 1.00 on the 0–1 scale)"  # not "rose 94%"
+    text = rise_words(0.9951, 0.9962, 0.94)
+    assert text == "stays at 1.00 on the 0–1 scale while its raw index rose 94%"

@@ -73,7 +73,7 @@ def test_dyad_stream_is_symmetric_and_keyed_by_codes(founding):
 # ----------------------------------------------------------------------------- replications
 def _outputs(m: CrisisModel, r: int) -> dict[str, np.ndarray]:
     out = {"peak": m.peak[r], "level": m.world.level[r], "belief": m.world.belief[r], "threat": m.world.threat[r],
-           "x": m.world.x[r], "pledge": m.world.pledge[r], "reliab": m.world.reliab[r], "dyad_level": m.dyad_level[:, r],
+           "x": m.world.spending[r], "pledge": m.world.pledge[r], "reliab": m.world.reliab[r], "dyad_level": m.dyad_level[:, r],
            "dyad_tension": m.dyad_tension[:, r]}
     out.update({f"series.{k}": v[:, r] for k, v in m.series.items()})
     out.update({f"system.{k}": v[:, r] for k, v in m.system.items()})

@@ -115,6 +115,14 @@ class Doctrine:
         """Scores of every action for every state (n × len(ACTIONS)); higher is likelier."""
         raise NotImplementedError
 
+    def focus(self, damp: np.ndarray, affinity: np.ndarray) -> np.ndarray:
+        """How much weight each of its followers gives each other state's threat when it picks the dyad to answer.
+
+        ``damp`` and ``affinity`` are the followers' rows (``[members, N]``) of the liberal-peace
+        dampening and the UN-voting affinity. The default weighs threat as it is (1 everywhere).
+        """
+        return np.ones_like(damp)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 

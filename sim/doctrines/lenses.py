@@ -172,6 +172,10 @@ class Liberal(TableDoctrine):
         "settle": {"const": -0.4, "offer": 3.0, "1-resolve": 0.6, "trade": 0.8},
     }
 
+    def focus(self, damp: np.ndarray, affinity: np.ndarray) -> np.ndarray:
+        """Threat read through the liberal peace: democracies and trade partners weigh less."""
+        return damp
+
 
 class Constructivist(TableDoctrine):
     """Identity and shared understandings decide (Wendt 1992, 1999; Hopf 1998).
@@ -200,3 +204,7 @@ class Constructivist(TableDoctrine):
         "nuclear_signal": {"const": -4.0, "enemy_image": 1.2, "level": 1.0},
         "settle": {"const": -1.0, "offer": 2.5, "affinity": 1.2},
     }
+
+    def focus(self, damp: np.ndarray, affinity: np.ndarray) -> np.ndarray:
+        """Threat from the 'other' weighs more: 0.5 + (1 − affinity)."""
+        return 0.5 + (1.0 - affinity)

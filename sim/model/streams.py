@@ -40,6 +40,7 @@ PURPOSE: dict[str, int] = {
     "deescalate": 3,  # a quiet dyad stepping down a rung
     "accident": 4,  # an unchosen incident at rung >= 4
     "support": 5,  # ally i's decision to stand by k against z
+    "dispute": 6,  # a new issue arising in a dyad (dispute onset at the MID base rate)
 }
 
 _U = np.uint64

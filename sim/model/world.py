@@ -109,7 +109,7 @@ class ActorInfo:
 
 
 #: World fields that change during a run (one copy per replication when runs are batched).
-DYNAMIC: tuple[str, ...] = ("cap0", "cap", "x", "pledge", "align", "reliab", "hostility", "posture", "belief",
+DYNAMIC: tuple[str, ...] = ("cap0", "cap", "spending", "pledge", "align", "reliab", "hostility", "posture", "belief",
                             "threat", "level", "sanctions", "sigma", "pwin_year", "offer")
 
 
@@ -130,8 +130,8 @@ class World:
     arms_a: np.ndarray
     arms_m: np.ndarray
     arms_g: np.ndarray
-    odp: np.ndarray
-    x: np.ndarray  # Richardson: extra military spending as a share of the base
+    offense_defense: np.ndarray  # perceived offence (+1) or defence (−1) dominance
+    spending: np.ndarray  # Richardson: extra military spending as a share of the base
     # dyadic
     dist: np.ndarray
     contig: np.ndarray
@@ -396,8 +396,8 @@ def build_world(scenario: Scenario, catalog=None) -> World:
         arms_a=per_actor("arms_reaction", ar.reaction),
         arms_m=per_actor("arms_fatigue", ar.fatigue),
         arms_g=per_actor("grievance", ar.grievance),
-        odp=per_actor("offense_defense_perception", p.alliance_politics.offense_defense_perception),
-        x=np.zeros(n, dtype=f),
+        offense_defense=per_actor("offense_defense_perception", p.alliance_politics.offense_defense_perception),
+        spending=np.zeros(n, dtype=f),
         dist=dist,
         contig=contig,
         pledge=pledge,

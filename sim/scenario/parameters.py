@@ -57,7 +57,10 @@ class ThreatParams(_Group):
     hostility_weight: float = P(1.0, 0.0, 5.0, "ρ: weight of recent hostile acts by j toward i.", "Walt 1987")
     intent_weight: float = P(1.0, 0.0, 5.0, "Weight of the belief that j is greedy (see spiral).", "Walt 1987; Jervis 1976")
     hostility_retention: float = P(0.85, 0.0, 1.0, "Share of the hostility memory kept after one week.", "proposal (event-data decay)")
-    alignment_discount: float = P(0.8, 0.0, 1.0, "How far alignment (alliance, partnership) discounts the threat from a partner's power.", "Walt 1987")
+    alignment_discount: float = P(0.9, 0.0, 1.0, "δ: how far friendship (a defence pledge in force, alignment) discounts the threat from a partner's power, unless its acts make it an adversary.", "Walt 1987")
+    neutral_share: float = P(0.35, 0.0, 1.0, "q₀: share of a rival's threat weight that a state with no rivalry, conflict or partnership with the perceiver carries.", "proposal (Thompson 2001; Colaresi, Rasler & Thompson 2007)")
+    identity_weight: float = P(0.4, 0.0, 2.0, "w_id: extra threat weight per unit of UN-voting distance (1 − affinity).", "proposal (Bailey, Strezhnev & Voeten 2017)")
+    adversary_hostility: float = P(1.5, 0.1, 10.0, "Recent hostility of j toward i (decayed Goldstein units/10) at which j counts as a full adversary, ally or not.", "proposal")
     own_alliance_weight: float = P(0.5, 0.0, 1.0, "How far a state counts its own allies' power when sizing a threat.", "Walt 1987")
 
 
@@ -78,7 +81,11 @@ class AlliancePoliticsParams(_Group):
     abandonment_weight: float = P(1.0, 0.0, 5.0, "D: weight of the fear of being abandoned (dependence on the ally).", "Snyder 1984")
     entrapment_weight: float = P(1.0, 0.0, 5.0, "E: weight of the fear of entrapment (cost of the ally's war).", "Snyder 1984")
     crisis_level: float = P(5.0, 1.0, 9.0, "Rung at which an ally's dyad counts as in crisis and support is decided (5 = violence).", "Snyder 1984")
-    reliability_learning: float = P(0.3, 0.0, 1.0, "How far one crisis moves the belief in an ally's reliability.", "Snyder 1997; Crescenzi et al. 2012")
+    reliability_learning: float = P(0.3, 0.0, 1.0, "How far one week of support (or of its absence) moves the partner's belief in a pledged ally's reliability.", "Snyder 1997; Crescenzi et al. 2012")
+    side_payment: float = P(1.0, 0.0, 5.0, "Weight of a patron's side payments (technology, money) for a client's arms or troops; it grows with the patron's capability over the client's.", "proposal (Morrow 1991)")
+    inertia: float = P(1.0, 0.0, 5.0, "Bonus to the degree of support chosen last step (support is a policy, re-chosen each step but not redrawn from scratch).", "proposal")
+    arms_share: float = P(0.05, 0.0, 1.0, "Share of the supplier's capability a year that arms transfers add to the partner's.", "proposal")
+    troop_share: float = P(0.15, 0.0, 1.0, "Share of the sender's capability a year that troops (or joining the war) add to the partner's.", "proposal")
 
 
 class ArmsParams(_Group):
@@ -106,7 +113,7 @@ class BargainingParams(_Group):
 
     war_cost: float = P(0.15, 0.0, 1.0, "c: each side's cost of war as a share of the stake (widens the bargaining range).", "Fearon 1995")
     uncertainty: float = P(0.12, 0.0, 1.0, "σ: spread of private information about the win probability at parity; it scales with 4·p·(1−p), so it is largest when the sides are even.", "Fearon 1995; Reed 2003")
-    breakdown_rate: float = P(0.15, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
+    breakdown_rate: float = P(0.03, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
     commitment_weight: float = P(3.0, 0.0, 20.0, "Extra hazard per unit of yearly shift in win probability (preventive motive).", "Fearon 1995; Powell 2006")
     learning_in_war: float = P(0.85, 0.0, 1.0, "Share of σ left after each week of fighting (fighting reveals information).", "Slantchev 2003; Reiter 2003")
     settlement_rate: float = P(0.08, 0.0, 1.0, "Weekly hazard scale of a negotiated end of a war once the range reopens.", "Fearon 1995; Slantchev 2003")
@@ -133,11 +140,11 @@ class LadderParams(_Group):
     """The escalation ladder (Kahn 1965), ten rungs with three thresholds."""
 
     violence_resistance: float = P(0.25, 0.0, 1.0, "Chance that a move across rung 5 (violence) goes through.", "Kahn 1965 (proposal)")
-    war_resistance: float = P(0.15, 0.0, 1.0, "Chance that a chosen move across rung 7 (war) goes through.", "Kahn 1965 (proposal)")
     nuclear_resistance: float = P(0.02, 0.0, 1.0, "Chance that a move across rung 9 (nuclear use) goes through.", "Kahn 1965; Schelling 1966")
     deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
-    accident_rate: float = P(0.005, 0.0, 0.1, "Weekly chance per dyad at rung 4 of an incident neither side chose (one rung up); it doubles with each rung above 4.", "Schelling 1960; Sagan 1993")
+    incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
+    provocation: float = P(0.5, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
 
 class DecisionParams(_Group):
@@ -145,6 +152,11 @@ class DecisionParams(_Group):
 
     temperature: float = P(0.6, 0.01, 10.0, "Softmax temperature of the choice among actions (higher = noisier).", "McFadden 1974 (logit choice)")
     attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
+    max_dyads: int = Field(default=2, ge=1, le=10, description="How many dyads a state may act toward in one step (its most pressing ones): deter one, coerce another, reassure a third.", json_schema_extra={"source": "proposal (Schelling 1966)"})
+    max_hostile: int = Field(default=2, ge=0, le=10, description="At most this many hostile acts by one state in one step.", json_schema_extra={"source": "proposal"})
+    dispute_rate: float = P(0.3, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening; roughly fitted so that land neighbours see MID-like onset rates (calibration: issue 11).", "proposal (Bremer 1992)")
+    cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, an open dispute (the dyad above rung 0) or a rise in threat, hostile moves are not open (escalation needs a cause).", "proposal")
+    cause_rise: float = P(0.05, 0.0, 1.0, "Relative rise of the focal state's threat in a step that counts as a cause for a hostile answer.", "proposal")
     response_lag_weeks: float = P(1.0, 0.0, 52.0, "Mean delay before a state answers a new threat (weeks); 0 = same step.", "proposal")
 
 

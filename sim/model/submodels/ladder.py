@@ -1,0 +1,144 @@
+"""Submodel 8, ``resolve_ladder``: the escalation ladder (Kahn 1965): moves take their rung, settlements and de-escalation step down (docs/model.md §7.8)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.scenario.events import ACTION_SPECS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model.model import CrisisModel
+
+__all__ = ["resolve_ladder", "settle", "incidents"]
+
+
+def resolve_ladder(m: CrisisModel) -> None:
+    """The escalation ladder: chosen moves take their rung, settlements and de-escalation step down.
+
+    Upward pressure was already threshold-tested when chosen. Dyads under no new pressure step
+    one rung down with the weekly de-escalation rate (never below a floor of 3 while sanctions
+    are in force, nor out of a war, which ends only by bargaining). Mutual settlement offers drop
+    a dyad ``settlement_drop`` rungs. Incidents nobody chose happen where forces meet (:func:`incidents`).
+    """
+    w, lp = m.world, m.params.ladder
+    levels = w.level
+    up = (m.pressure > levels) & m.upper
+    if up.any():
+        rn, i, j = np.nonzero(up)
+        old, new = levels[rn, i, j], m.pressure[rn, i, j]
+        levels[rn, i, j] = levels[rn, j, i] = new
+        reset = ((old < 5) & (new >= 5)) | ((old < 7) & (new >= 7))
+        u_ = m.params.bargaining.uncertainty
+        w.sigma[rn[reset], i[reset], j[reset]] = u_
+        w.sigma[rn[reset], j[reset], i[reset]] = u_
+    # settlements: mutual offers
+    mutual = (w.offer > 0) & (w.offer.transpose(0, 2, 1) > 0)
+    if mutual.any() and "settlement" not in m.switched_off:
+        settle(m, mutual)
+    w.offer *= 0.8 ** m.weeks
+    w.offer[w.offer < 0.05] = 0.0
+    # de-escalation of quiet dyads
+    quiet = (levels > 0) & (levels < 7) & ~(m.pressure > 0)
+    rn, i, j = np.nonzero((quiet | m.down) & m.upper)
+    if rn.size:
+        rate = 1 - (1 - lp.deescalation_rate) ** m.weeks
+        lv = levels[rn, i, j]
+        floor = np.where((w.sanctions[rn, i, j] > 0) | (w.sanctions[rn, j, i] > 0), 3, 0)
+        boost = np.where(m.down[rn, i, j], 2.0, 1.0)
+        u = m.dyad_uniform("deescalate", rn, i, j)
+        step_down = (lv > floor) & (lv < 7) & (u < np.minimum(1.0, rate * boost))
+        rn, i, j = rn[step_down], i[step_down], j[step_down]
+        levels[rn, i, j] -= 1
+        levels[rn, j, i] -= 1
+    incidents(m)
+    m.pressure[:] = 0
+    m.down[:] = False
+
+
+def settle(m: CrisisModel, mutual: np.ndarray) -> None:
+    """Mutual settlement offers: the dyad drops ``settlement_drop`` rungs, and a patron's deal carries its client.
+
+    An open offer from either side to the other's ally (pledge ≥ 0.3, dyad at rung ≥ 3) is
+    accepted with the deal (Snyder 1984 on restraining allies).
+    """
+    w, lp = m.world, m.params.ladder
+    levels = w.level
+    t = m.steps_done
+    rn, i, j = np.nonzero(mutual & m.upper)
+    old = levels[rn, i, j].copy()
+    floor = np.where((w.sanctions[rn, i, j] > 0) | (w.sanctions[rn, j, i] > 0), 3, 0)  # sanctions in force hold rung 3
+    new = np.maximum(floor, old - lp.settlement_drop).astype(levels.dtype)
+    levels[rn, i, j] = levels[rn, j, i] = new
+    w.hostility[rn, i, j] *= 0.5
+    w.hostility[rn, j, i] *= 0.5
+    if m.logging:
+        rd = ACTION_SPECS["settle"]
+        for ii, jj, o, nw in zip(i.tolist(), j.tolist(), old.tolist(), new.tolist(), strict=True):
+            cause = m.offer_cause.get((ii, jj)) or m.offer_cause.get((jj, ii), "")
+            m.log.add(t, "outcome", "resolve_ladder", f"{w.codes[ii]} and {w.codes[jj]} accept a face-saving settlement: rung {o} → {nw}.",
+                         cause=cause, type="settlement", actor=w.codes[ii], target=w.codes[jj], cameo=rd.cameo,
+                         goldstein=rd.goldstein, level=nw)
+    # clients: for patron a settling with b, each c pledged by a with an open offer from b
+    la, a, b = np.concatenate([rn, rn]), np.concatenate([i, j]), np.concatenate([j, i])
+    d = m._d[None, :]
+    clients = ((w.pledge[la[:, None], a[:, None], d] >= 0.3) & (w.offer[la[:, None], b[:, None], d] > 0)
+               & (levels[la[:, None], b[:, None], d] >= 3))
+    clients[np.arange(len(a)), a] = False
+    clients[np.arange(len(a)), b] = False
+    q, c = np.nonzero(clients)
+    if q.size:
+        lc, bc = la[q], b[q]
+        cells, first = np.unique((lc.astype(np.int64) * m.n + np.minimum(bc, c)) * m.n + np.maximum(bc, c), return_index=True)
+        lc, bc, c, ac = lc[first], bc[first], c[first], a[q][first]
+        old = levels[lc, bc, c].copy()
+        floor = np.where((w.sanctions[lc, bc, c] > 0) | (w.sanctions[lc, c, bc] > 0), 3, 0)
+        new = np.maximum(floor, old - lp.settlement_drop).astype(levels.dtype)
+        levels[lc, bc, c] = levels[lc, c, bc] = new
+        w.offer[lc, bc, c] = w.offer[lc, c, bc] = 0.0
+        if m.logging:
+            for aa, bb, cc, o, nw in zip(ac.tolist(), bc.tolist(), c.tolist(), old.tolist(), new.tolist(), strict=True):
+                m.log.add(t, "outcome", "resolve_ladder",
+                             f"{w.codes[cc]} accepts {w.codes[bb]}'s offer as part of its patron {w.codes[aa]}'s settlement: rung {o} → {nw}.",
+                             cause=m.offer_cause.get((bb, cc), ""), type="settlement", actor=w.codes[cc],
+                             target=w.codes[bb], cameo="037", goldstein=5.0, level=nw)
+    w.offer[mutual] = 0.0
+
+
+def incidents(m: CrisisModel) -> None:
+    """Incidents nobody chose, where forces meet (Posen 1991; Sagan 1993): one rung up, at most to rung 6.
+
+    A dyad's forces are in contact when one side's forces are deployed near the other's (the
+    offensive posture O_ij + O_ji of deployments, exercises and shows of force, in units of a
+    10-ship or 10-brigade force), along a shared land border (forces on alert face each other),
+    or when force is already being used (rungs 5–6: clashes, blockades). The weekly hazard is
+    ``incident_rate × contact`` with contact = O_ij + O_ji + [land border]·D_ij + [rung 5–6] (a
+    border between liberal-peace partners is less militarised: D_ij the dampening); only dyads at rung ≥ 4 (forces on alert) can have an incident. An incident never
+    starts a war: war comes from bargaining.
+    """
+    w, lp = m.world, m.params.ladder
+    if "incidents" in m.switched_off or lp.incident_rate <= 0:
+        return
+    levels = w.level
+    contact = w.posture + w.posture.transpose(0, 2, 1) + m.border + ((levels >= 5) & (levels < 7))
+    rn, i, j = np.nonzero((levels >= 4) & (levels < 6) & (contact > 0) & m.upper)
+    if rn.size == 0:
+        return
+    rate = np.minimum(1.0, lp.incident_rate * contact[rn, i, j])
+    pa = 1 - (1 - rate) ** m.weeks
+    hit = m.dyad_uniform("accident", rn, i, j) < pa
+    rn, i, j = rn[hit], i[hit], j[hit]
+    levels[rn, i, j] += 1
+    levels[rn, j, i] += 1
+    w.hostility[rn, i, j] += 0.5
+    w.hostility[rn, j, i] += 0.5
+    if m.logging:
+        for ii, jj in zip(i.tolist(), j.tolist(), strict=True):
+            new = int(levels[0, ii, jj])
+            rid = m.log.add(m.steps_done, "outcome", "resolve_ladder",
+                            f"Where {w.codes[ii]}'s and {w.codes[jj]}'s forces meet, an incident neither side chose "
+                            f"(a collision, a misread order) pushes the dyad to rung {new}.",
+                            cause=m.level_cause.get((ii, jj), ""), type="incident", actor=w.codes[ii],
+                            target=w.codes[jj], cameo="180", goldstein=-9.0, level=new)
+            m.level_cause[(ii, jj)] = rid

@@ -1,0 +1,161 @@
+"""Submodel 6, ``alliance_politics``: partners choose, each step, how far to support a state in crisis (docs/model.md §7.6).
+
+Support comes in degrees (Leeds, Long & Mitchell 2000; Morrow 1991): a statement, arms transfers,
+troops sent to the partner's war, or joining the war as a belligerent. Every state tied to a
+state in crisis (a defence pledge or alignment) chooses one of these — or none — every step, and
+may choose again the next: weighing its obligation, the partner's need, the cost and distance of
+fighting the opponent, its fear of abandonment, and a patron's side payments for a client's help
+(Snyder 1984; Christensen & Snyder 1990; Morrow 1991). Nothing is decided once for all at signing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import explain
+from sim.model.streams import uniform
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model.model import CrisisModel
+
+__all__ = ["alliance_politics", "SUPPORT_LEVELS", "support_utilities"]
+
+#: The degrees of support, in order (the value recorded in ``CrisisModel.support_now``/``support_max``).
+SUPPORT_LEVELS: tuple[str, ...] = ("none", "statement", "arms", "troops", "join")
+
+
+def _candidates(m: CrisisModel):
+    """(replication, supporter i, partner k, opponent z, rung of k–z) for every tie of a state in crisis."""
+    w, ap = m.world, m.params.alliance_politics
+    levels = w.level
+    cl, ca, cb = np.nonzero((levels >= ap.crisis_level) & m.upper)
+    if cl.size == 0:
+        return None
+    lk = np.concatenate([cl, cl])
+    k = np.concatenate([ca, cb])
+    z = np.concatenate([cb, ca])
+    d = m._d[None, :]
+    tie = np.maximum(w.pledge[lk[:, None], d, k[:, None]], 0.5 * w.align[lk[:, None], d, k[:, None]])
+    cand = tie > 0.2  # a defence pledge, or alignment of at least a consultation pact (0.45)
+    cand &= w.pledge[lk[:, None], d, z[:, None]] <= 0.3  # not pledged to the opponent
+    cand[np.arange(len(k)), k] = False
+    cand[np.arange(len(k)), z] = False
+    row, i = np.nonzero(cand)
+    if row.size == 0:
+        return None
+    rn, k, z = lk[row], k[row], z[row]
+    # one decision per (replication, supporter, partner): against the partner's most serious opponent
+    lvl = levels[rn, k, z]
+    key = (rn.astype(np.int64) * m.n + i) * m.n + k
+    order = np.lexsort((z, -lvl.astype(np.int64), key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    sel = order[first]
+    return rn[sel], i[sel], k[sel], z[sel], lvl[sel]
+
+
+def support_utilities(m: CrisisModel, rn, i, k, z, lvl) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Scores of the five degrees of support (``[M, 5]``) and the terms behind them.
+
+    ``U_o = b_o + o_o·obligation + n_o·need + s_o·payment − c_o·cost − dist_o·(1 − prox_iz)`` with
+    obligation = pledge_ik·max(0, 1 + 2·o_i) (offence–defence perception: chain-ganging or buck-passing)
+    plus the abandonment fear (the share of i's security that k provides), need = how far k would
+    lose alone (and 1 at war), cost = the opponent's power over i's, × (1 − 0.8·o_i) (entrapment; troops and joining
+    against a nuclear power cost 3 and 4 more: the risk of nuclear war, Jervis 1989), payment = a patron's side payment for a client's help
+    (k's capability over i's, saturating). Weights: ``alliance_politics.*``.
+    """
+    w, ap = m.world, m.params.alliance_politics
+    own = m.own
+    obligation = w.pledge[rn, i, k] * np.maximum(0.0, 1.0 + 2.0 * w.offense_defense[i])
+    backing = w.pledge[rn, k, i] * w.cap[rn, k]
+    obligation = obligation + ap.abandonment_weight * backing / (backing + own[rn, i])
+    pwin = own[rn, k] / (own[rn, k] + m.agg[rn, k, z])
+    need = np.where(lvl >= 7, 1.0, np.clip(2.0 * (0.5 - pwin), 0.0, 1.0) + 0.5 * (lvl >= 5))
+    # perceived offence dominance makes a war look short and cheap, defence dominance long and
+    # costly (Van Evera 1984; Christensen & Snyder 1990)
+    cost = (ap.entrapment_weight * np.minimum(3.0, m.agg[rn, i, z] / np.maximum(own[rn, i], 1e-9))
+            * (1.0 - 0.8 * w.offense_defense[i]))
+    nuclear = w.nuclear[z].astype(float)
+    ratio = w.cap[rn, k] / np.maximum(w.cap[rn, i], 1e-9)
+    payment = ap.side_payment * np.clip(np.log(np.maximum(ratio, 1.0)) / 3.0, 0.0, 1.0)
+    far = 1.0 - m.prox[i, z]
+    risk = np.log(m.risk[i])
+    u = np.zeros((len(rn), len(SUPPORT_LEVELS)))
+    u[:, 1] = -0.5 + 0.5 * obligation + 0.3 * need - 0.1 * cost
+    u[:, 2] = -1.5 + 1.0 * obligation + 0.8 * need + payment - 0.3 * cost - 0.5 * far
+    u[:, 3] = -4.0 + 2.0 * obligation + 1.5 * need + 1.5 * payment - cost - 3.0 * nuclear - 1.0 * far + risk
+    u[:, 4] = -5.5 + 3.0 * obligation + 2.0 * need + payment - 1.5 * cost - 4.0 * nuclear - 1.5 * far + risk
+    # support is a policy, not a weekly lottery: last step's choice keeps a bonus (status-quo inertia)
+    u[np.arange(len(rn)), m.support_prev[rn, i, k]] += ap.inertia
+    # troops and joining make sense only where force is in use; arms only from a state with arms to give
+    u[:, 3] = np.where(lvl >= 5, u[:, 3], -np.inf)
+    u[:, 4] = np.where(lvl >= 5, u[:, 4], -np.inf)
+    return u, {"obligation": obligation, "need": need, "cost": cost, "payment": payment}
+
+
+def alliance_politics(m: CrisisModel) -> None:
+    """Every partner of a state in crisis chooses how far to support it this step (docs/model.md §7.6).
+
+    Partners i of k (a defence pledge, or half the alignment, above 0.2; not pledged to the
+    opponent) in a crisis with z at rung ≥ ``crisis_level`` score the five degrees of support
+    (:func:`support_utilities`) and draw one by logit choice (temperature ``decision.temperature``)
+    from the supporter's own stream, in the steps in which the supporter attends (the response
+    lag of ``decide``; otherwise last step's choice stands). Effects: a statement opens the i–z dyad at rung 1; arms
+    transfer a share of i's capability to k (``arms_share`` a year) and take i–z to rung 3; troops
+    transfer more (``troop_share`` a year) and take i–z to a use of force (rung 5), or to war if k is
+    at war (troops fighting in a partner's war make a belligerent); joining takes
+    i–z to the rung of k–z (war, if k is at war). Pledged partners that give nothing are trusted
+    less by k, those that help more (reliability learning).
+    """
+    w, ap = m.world, m.params.alliance_politics
+    m.support_prev = m.support_now.copy()
+    m.support_now[:] = 0
+    if "support" in m.switched_off:
+        return
+    got = _candidates(m)
+    if got is None:
+        return
+    rn, i, k, z, lvl = got
+    u, terms = support_utilities(m, rn, i, k, z, lvl)
+    t = m.params.decision.temperature
+    x = u / t
+    x = x - x.max(axis=1, keepdims=True)
+    p = np.exp(x)
+    c = np.cumsum(p, axis=1)
+    draw = uniform(m.keys[rn], "support", m.steps_done, m.akey[i], m.akey[k], m.akey[z])
+    choice = np.minimum((c < (draw * c[:, -1])[:, None]).sum(axis=1), len(SUPPORT_LEVELS) - 1)
+    # a supporter re-chooses only when it attends to the crisis this step (the response lag of
+    # ``decide``, about once a week); otherwise its policy stands
+    choice = np.where(m.attending[rn, i], choice, m.support_prev[rn, i, k])
+    m.support_now[rn, i, k] = choice
+    np.maximum.at(m.support_max, (rn, i, k), choice.astype(m.support_max.dtype))
+    if m.logging:
+        explain.log_support(m, i, k, z, lvl, p / c[:, -1:], choice, terms)
+    # reliability learning (pledged partners only): help moves k's trust in i toward 1, none toward 0
+    rl = ap.reliability_learning * min(1.0, m.weeks)
+    pledged = w.pledge[rn, i, k] > 0.05
+    r = w.reliab[rn[pledged], k[pledged], i[pledged]]
+    helped = choice[pledged] >= 1
+    w.reliab[rn[pledged], k[pledged], i[pledged]] = np.where(helped, r + rl * (1.0 - r), r * (1.0 - rl))
+    dt = m.weeks / 52.0
+    for level, rung, share in ((1, 1, 0.0), (2, 3, ap.arms_share), (3, 5, ap.troop_share), (4, -1, ap.troop_share)):
+        sel = choice == level
+        if not sel.any():
+            continue
+        rs, is_, ks, zs = rn[sel], i[sel], k[sel], z[sel]
+        # joining takes the partner's rung; troops fight: a use of force, or war if the partner is at war
+        target = lvl[sel] if rung < 0 else (np.where(lvl[sel] >= 7, lvl[sel], rung) if level == 3 else np.full(len(rs), rung))
+        target = target.astype(w.level.dtype)
+        raise_ = target > w.level[rs, is_, zs]
+        np.maximum.at(w.level, (rs, is_, zs), target)
+        np.maximum.at(w.level, (rs, zs, is_), target)
+        u_ = m.params.bargaining.uncertainty
+        w.sigma[rs[raise_], is_[raise_], zs[raise_]] = u_
+        w.sigma[rs[raise_], zs[raise_], is_[raise_]] = u_
+        np.add.at(w.hostility, (rs, is_, zs), 0.1 * level)
+        if share > 0:
+            gift = share * dt * w.cap[rs, is_]
+            np.add.at(w.cap0, (rs, ks), gift)
+            np.add.at(w.cap, (rs, ks), gift)

@@ -1,0 +1,44 @@
+"""The named mechanisms of the model, each of which can be switched off (the ablation hook).
+
+``CrisisModel(..., switched_off=frozenset({"relationship"}))`` runs the model without the named
+submodels; so does the environment variable ``FLASHPOINT_SWITCH_OFF=relationship,incidents``,
+read when a model is constructed (the two are combined). ``scripts/switch_off.py`` switches each
+mechanism off in turn and runs the pattern tests: every mechanism must fail at least one.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["SUBMODELS", "ENV_VAR", "switched_off"]
+
+#: Each named mechanism and what switching it off does.
+SUBMODELS: dict[str, str] = {
+    "relationship": "threat ignores rivalry, conflict, partnership and UN-vote identity (capability, distance, posture, intent only)",
+    "beliefs": "beliefs about intent stay at their priors (no spiral, no reassurance)",
+    "support": "allies never stand by a partner in crisis (no chain-ganging)",
+    "commitment": "no preventive-war boost from shifts in the balance of power (commitment problem)",
+    "power_transition": "no extra war hazard near parity with the leading state",
+    "liberal_peace": "democracy, trade and institutions do not dampen hostile choices or escalation",
+    "arms": "military spending and capability do not move (no Richardson dynamics)",
+    "incidents": "no incidents where forces meet (unchosen escalation)",
+    "disputes": "no new issues arise between states (no dispute onsets from tension)",
+    "settlement": "settlement offers are never accepted",
+}
+
+#: The environment variable read at model construction.
+ENV_VAR = "FLASHPOINT_SWITCH_OFF"
+
+
+def switched_off(given: frozenset[str] | set[str] | None = None) -> frozenset[str]:
+    """The mechanisms switched off: ``given`` plus those named in ``FLASHPOINT_SWITCH_OFF``.
+
+    Raises:
+        ValueError: a name that is not in :data:`SUBMODELS` (the message lists them).
+    """
+    names = set(given or ())
+    names |= {s.strip() for s in os.environ.get(ENV_VAR, "").split(",") if s.strip()}
+    unknown = sorted(names - set(SUBMODELS))
+    if unknown:
+        raise ValueError(f"unknown mechanism(s) to switch off: {', '.join(unknown)} (known: {', '.join(SUBMODELS)})")
+    return frozenset(names)
