@@ -36,29 +36,37 @@ if sc is not None:
             allies = [f"{w.codes[j]} ({w.pledge[i, j]:.1f})" if w.pledge[i, j] > 0 else w.codes[j]
                       for j in range(n) if j != i and w.align[i, j] > 0]
             over = sorted(sc.actors[i].overrides.model_dump(exclude_none=True))
-            missing = sorted(k for k, v in a.provenance.items() if v.startswith("default"))
-            src = next(iter(set(a.provenance.values()) - {"scenario override"}), "") if a.provenance else ""
+            missing = sorted(k for k in a.provenance if a.missing(k))
+            src = next((v for v in a.provenance.values() if v.startswith("catalog")), "")
             rows.append({
                 "code": a.code, "state": a.name, "doctrine": " + ".join([a.doctrine, *a.modifiers]),
-                "capability (CINC share)": a.cinc, "military spending (US$ bn)": a.milex / 1e6,
-                "democracy (polyarchy 0–1)": a.polyarchy, "UN ideal point": a.ideal_point,
+                "capability (CINC share)": a.cinc, "military spending (US$ bn)": a.display("milex", "{:.1f}", 1e-6),
+                "democracy (polyarchy 0–1)": a.display("polyarchy"), "UN ideal point": a.display("ideal_point", "{:+.2f}"),
                 "major power": a.major_power, "nuclear": a.nuclear, "resolve (0–1)": a.resolve,
                 "allies (defence pledge)": ", ".join(allies),
                 "rivals": ", ".join(w.codes[j] for j in range(n) if w.rival[i, j]),
                 "sanctions on (severity)": ", ".join(f"{w.codes[j]} ({w.sanctions[i, j]:.1f})"
                                                      for j in range(n) if w.sanctions[i, j] > 0),
                 "where from": (src + ("; overridden: " + ", ".join(over) if over else "")
-                               + ("; missing, default used: " + ", ".join(missing) if missing else "")),
+                               + ("; missing in the catalog: " + ", ".join(missing) if missing else "")),
             })
         st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
             "capability (CINC share)": st.column_config.NumberColumn(format="%.4f"),
-            "military spending (US$ bn)": st.column_config.NumberColumn(format="%.1f"),
-            "democracy (polyarchy 0–1)": st.column_config.NumberColumn(format="%.2f"),
-            "UN ideal point": st.column_config.NumberColumn(format="%.2f"),
         })
         st.caption("Figures come from the shipped catalog for the scenario's data year (COW capabilities, V-Dem, "
                    "UN votes, ATOP alliances, strategic rivalries — see the About page); sanctions in force and "
-                   "“overridden” fields are set in the scenario file.")
+                   "“overridden” fields are set in the scenario file. “n/a (imputed: …)”: the catalog has no "
+                   "figure; the model uses the imputed one (rules in docs/data.md).")
+        if w.ties:
+            st.subheader("Alliance ties at the start")
+            st.dataframe(pd.DataFrame([{
+                "pair": f"{t.a}–{t.b}", "tie": t.kind, "source": t.source, "since": t.since or None,
+                "status": t.status, "currency weight": round(t.weight, 2),
+                "defence pledge": round(float(w.pledge[w.index(t.a), w.index(t.b)]), 2), "why": t.note,
+            } for t in w.ties]), hide_index=True)
+            st.caption("ATOP ties are weighted by how current they are: dormant (old and not visibly kept up), "
+                       "ended or void (at war) ties count for little or nothing. The rule is in docs/data.md; a "
+                       "scenario can end or set a tie under relations.alliances.")
         left, right = st.columns(2)
         with left:
             st.plotly_chart(charts.alliance_network(w), key="network")

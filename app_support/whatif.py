@@ -213,7 +213,8 @@ def describe(variant: Variant) -> list[str]:
                  if isinstance(v, int | float) and not isinstance(v, bool)]
         out.append(f"{code}: " + "; ".join(bits) + ".")
     for al in variant.alliances:
-        out.append(f"Alliance {al.members[0]}–{al.members[1]}: {al.type}, strength {al.strength:g}.")
+        out.append(f"Alliance {al.members[0]}–{al.members[1]}: {al.type}"
+                   + (f", strength {al.pledge:g}." if al.type == "defense" else "."))
     for g, vals in variant.parameters.items():
         out += [f"Parameter {g}.{k} = {v}." for k, v in vals.items()]
     if variant.lens:

@@ -26,7 +26,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-SCRIPT_VERSION = "1.0.0"
+SCRIPT_VERSION = "1.1.0"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUT = REPO_ROOT / "sim" / "data" / "catalog"
@@ -44,6 +44,7 @@ F_UNGA = "unga_idealpoints_BSV_July2025.csv"
 F_SIPRI = "sipri_milex_1949-2024_long.csv"
 F_TSS = "tss_rivalries.csv"
 F_GRH = "grh_arms_races.csv"
+F_TD = "td_rivalries.csv"
 INPUTS = [
     F_NMC,
     F_STATES,
@@ -57,6 +58,7 @@ INPUTS = [
     F_SIPRI,
     F_TSS,
     F_GRH,
+    F_TD,
 ]
 
 # --- Hard-coded tables (documented in docs/data.md) -------------------------------------------
@@ -150,6 +152,9 @@ SIPRI_NAMES = {
 }
 #: SIPRI's "Germany" before 1991 is the Federal Republic; 1990 is given to both GFR and GMY.
 SIPRI_NOT_STATES = {"European Union"}
+
+#: Thompson & Dreyer's rivalry types (a rivalry has one to three of them, the first the main one).
+TD_TYPES = ("spatial", "positional", "ideological", "interventionary")
 
 CARRY_FORWARD_MAX = 5  # years a democracy score may be carried forward
 ATOP_BITS = (
@@ -279,6 +284,16 @@ SOURCES = [
         "url": "https://search.r-project.org/CRAN/refmans/peacesciencer/html/tss_rivalries.html",
         "terms": "Cite the book and peacesciencer.",
         "used_for": "strategic rivalries",
+    },
+    {
+        "id": "td",
+        "title": "Strategic rivalries with their types, 1494-2010 (Thompson & Dreyer)",
+        "citation": "Thompson, William R., and David R. Dreyer. 2011. Handbook of International "
+        "Rivalries, 1494-2010. Washington, DC: CQ Press; as entered in peacesciencer's "
+        "td_rivalries (Miller 2022).",
+        "url": "https://search.r-project.org/CRAN/refmans/peacesciencer/html/td_rivalries.html",
+        "terms": "Cite the book and peacesciencer.",
+        "used_for": "rivalry types (spatial, positional, ideological, interventionary)",
     },
     {
         "id": "grh",
@@ -482,6 +497,7 @@ def build(shared: Path, out: Path) -> dict:
     # SIPRI constant-2023 US$ m by (ccode, year).
     cow_name_to_c = {name_of[c]: c for c in name_of}
     sipri: dict[tuple[int, int], float] = {}
+    sipri_cur: dict[tuple[int, int], float] = {}  # current US$ m, for imputing COW milex
     unmapped: set[str] = set()
     mapped_names: dict[str, list[int]] = {}
     for r in read_csv(shared / F_SIPRI):
@@ -496,6 +512,10 @@ def build(shared: Path, out: Path) -> dict:
             unmapped.add(name)
             continue
         mapped_names.setdefault(name, sorted(set(mapped_names.get(name, []) + targets)))
+        cur = num(r["milex_current_usd_m"])
+        if cur:  # SIPRI's sheet writes 0.0 where it has no figure: only positive values count
+            for c in targets:
+                sipri_cur[(c, y)] = cur
         if v is None:
             continue
         for c in targets:
@@ -532,8 +552,26 @@ def build(shared: Path, out: Path) -> dict:
             "nuclear",
             "sipri_milex_usd_m",
             "capital",
+            "milex_imputed",
+            "milex_imputed_from",
+            "ideal_point_imputed",
+            "ideal_point_imputed_year",
         )
     }
+    # Imputation sources (rules in docs/data.md, "Missing values"): COW milex by state, ideal points.
+    cow_milex: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for r in nmc:
+        if (v := num(r["milex"])) is not None:
+            cow_milex[int(r["ccode"])].append((int(r["year"]), v))
+    ideal_years: dict[int, list[int]] = defaultdict(list)
+    for c, y in sorted(ideal):
+        ideal_years[c].append(y)
+
+    def nearest(years: list[int], y: int) -> int | None:
+        """The year in ``years`` closest to ``y`` (the earlier one on a tie)."""
+        return min(years, key=lambda t: (abs(t - y), t)) if years else None
+
+    imputed = {"milex": 0, "ideal_point": 0}
     carried = {"polyarchy": 0, "polity2": 0}
     for r in nmc:
         c, y = int(r["ccode"]), int(r["year"])
@@ -553,7 +591,23 @@ def build(shared: Path, out: Path) -> dict:
         sv = sipri.get((c, y))
         cols["sipri_milex_usd_m"].append(None if sv is None else round(sv, 1))
         cols["capital"].append(capital(c, y))
+        mv, msrc = None, None
+        if num(r["milex"]) is None:
+            if (c, y) in sipri_cur:
+                mv, msrc = round(sipri_cur[(c, y)] * 1000.0), "sipri"
+            elif (yy := nearest([t for t, _ in cow_milex.get(c, [])], y)) is not None:
+                mv, msrc = dict(cow_milex[c])[yy], f"cow:{yy}"
+        cols["milex_imputed"].append(compact(mv))
+        cols["milex_imputed_from"].append(msrc)
+        iv, iy = None, None
+        if y >= 1946 and (c, y) not in ideal and (yy := nearest(ideal_years.get(c, []), y)) is not None:
+            iv, iy = ideal[(c, yy)], yy
+        cols["ideal_point_imputed"].append(iv)
+        cols["ideal_point_imputed_year"].append(iy)
+        imputed["milex"] += mv is not None
+        imputed["ideal_point"] += iv is not None
     notes["carried_forward_rows"] = carried
+    notes["imputed_rows"] = imputed
 
     spans: dict[int, list[list[int]]] = defaultdict(list)
     for c, y in zip(cols["ccode"], cols["year"], strict=True):
@@ -645,6 +699,21 @@ def build(shared: Path, out: Path) -> dict:
         riv.append([rid, name, a, b, inum(r["start"]), end, int(end == tss_last), *flags])
     riv.sort(key=lambda x: x[0])
 
+    # Thompson & Dreyer typed rivalries; ongoing at the 2010 right edge -> open-ended.
+    td = read_csv(shared / F_TD)
+    td_last = max(inum(r["endyear"]) for r in td)
+    td_rows = []
+    for r in td:
+        c1, c2 = inum(r["ccode1"]), inum(r["ccode2"])
+        types = [t for t in (r["type1"], r["type2"], r["type3"]) if t.strip()]
+        bad = [t for t in types if t not in TD_TYPES]
+        if bad:
+            raise SystemExit(f"td_rivalries: unknown rivalry type {bad} in row {r['rivalryno']}")
+        end = inum(r["endyear"])
+        td_rows.append([inum(r["rivalryno"]), r["rivalryname"], min(c1, c2), max(c1, c2),
+                        inum(r["styear"]), end, int(end == td_last), r["region"], ";".join(types)])
+    td_rows.sort(key=lambda x: x[0])
+
     races = []
     for r in read_csv(shared / F_GRH):
         c1, c2 = inum(r["ccode1"]), inum(r["ccode2"])
@@ -663,6 +732,7 @@ def build(shared: Path, out: Path) -> dict:
         "democracy_carry_forward_max": CARRY_FORWARD_MAX,
         "mindist_year": 2019,
         "tss_last_year": tss_last,
+        "td_last_year": td_last,
         "atop_bits": {k.removeprefix("atop_"): b for k, b in ATOP_BITS},
     }
     states_doc = {
@@ -701,6 +771,10 @@ def build(shared: Path, out: Path) -> dict:
             ],
             riv,
         ),
+        "rivalries_td.csv": csv_bytes(
+            ["rivalryno", "rivalry", "ccode1", "ccode2", "start", "end", "ongoing", "region", "types"],
+            td_rows,
+        ),
         "arms_races.csv": csv_bytes(["race_id", "ccode1", "ccode2", "start", "end"], races),
         "sources.json": (json.dumps(SOURCES, indent=1, ensure_ascii=False) + "\n").encode(),
     }
@@ -712,6 +786,7 @@ def build(shared: Path, out: Path) -> dict:
             "contiguity_spells": len(cont),
             "mindist_pairs": len(mind_rows),
             "rivalries": len(riv),
+            "rivalries_td": len(td_rows),
             "arms_races": len(races),
             "capitals": len(cap_table),
         }

@@ -159,14 +159,18 @@ def test_scenario_page_shows_briefing_actors_network_offline_map_and_timeline():
     assert len(geo) == 1
     assert json.loads(geo[0].proto.config)["topojsonURL"] == "/app/static/"
     assert (ROOT / "static" / "world_110m.json").stat().st_size > 100_000
-    events = at.dataframe[1].value
+    events = next(d.value for d in at.dataframe if "type" in d.value.columns)
     assert "pact" in set(events["id"])
+    # dormant ties and missing catalog values are marked, not shown as data
+    ties = next(d.value for d in at.dataframe if "status" in d.value.columns).set_index("pair")
+    assert ties.loc["PRK–CUB", "status"] == "dormant" and ties.loc["USA–JPN", "status"] == "in force"
+    assert actors.set_index("code").loc["PRK", "military spending (US$ bn)"].startswith("n/a (imputed: ")
 
 
 def test_scenario_page_applies_the_variant():
     at = app(page="scenario", variant="no-pact")
     ok(at)
-    assert "pact" not in set(at.dataframe[1].value["id"])
+    assert "pact" not in set(next(d.value for d in at.dataframe if "type" in d.value.columns)["id"])
 
 
 # ------------------------------------------------------------------------------------------- Run

@@ -277,7 +277,7 @@ def test_distances(cat):
 
 def test_rivalries_and_arms_races(cat):
     riv = cat.rivalries(KOREA, 2022)
-    names = {frozenset((a, b)): n for a, b, n in riv}
+    names = {frozenset((a, b)): n for a, b, n, _types in riv}
     assert frozenset(("PRK", "ROK")) in names and frozenset(("USA", "CUB")) in names
     assert frozenset(("RUS", "UKR")) in names
     assert frozenset(("USA", "JPN")) not in names

@@ -62,6 +62,7 @@ EFFECTS = {
     "war_declaration": ({"targets": ["ROK"]}, "level", (1, 4), +1),
     "incident": ({"targets": ["USA"], "severity": 0.8}, "hostility", (1, 0), +1),
     "settlement_offer": ({"targets": ["USA"], "generosity": 0.7}, "offer", (1, 0), +1),
+    "alliance_end": ({"parties": ["PRK"]}, "pledge", (1, 3), -1),
 }
 
 
@@ -75,6 +76,8 @@ def test_event_type_effect(etype):
     actor = "USA" if etype in ("defense_pact", "sanctions") else "RUS"
     ev = {"type": etype, "step": 0, "actor": actor, **fields}
     pre = {"relations": {"from_catalog": False, "tensions": [{"between": ["RUS", "PRK"], "value": 3}]}}
+    if etype == "alliance_end":  # a tie to end
+        pre["relations"]["alliances"] = [{"members": ["RUS", "PRK"], "type": "defense"}]
     if etype == "sanctions_relief":
         # relief lowers hostility built by earlier sanctions
         sc = small_scenario([{"type": "sanctions", "step": 0, "actor": "RUS", "targets": ["PRK"]}, {**ev, "step": 1}], **pre)

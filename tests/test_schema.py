@@ -142,4 +142,4 @@ def test_json_schema_has_discriminated_events():
     schema = Scenario.model_json_schema()
     ev = schema["properties"]["events"]["items"]
     assert ev["discriminator"]["propertyName"] == "type"
-    assert len(ev["discriminator"]["mapping"]) == 18
+    assert len(ev["discriminator"]["mapping"]) == 19  # 18 + alliance_end

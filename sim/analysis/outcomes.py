@@ -43,7 +43,7 @@ from sim.analysis.stats import (
     wilson,
 )
 
-__all__ = ["outcome_table", "OUTCOME_COLUMNS", "ALL_DYADS_LIMIT", "bootstrap_seed", "describe"]
+__all__ = ["outcome_table", "OUTCOME_COLUMNS", "ALL_DYADS_LIMIT", "bootstrap_seed", "describe", "step_unit"]
 
 OUTCOME_COLUMNS = ["outcome", "kind", "dyad", "actor", "estimate", "lo", "hi", "n", "se", "runs_needed", "label"]
 #: Above this many dyads, dyad rows that are zero in every run are omitted.
@@ -55,14 +55,27 @@ def bootstrap_seed(seed: int, purpose: int = 0) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), 0xB0075, int(purpose)])
 
 
-def describe(outcome: str, dyad: str = "", actor: str = "") -> str:
-    """Describe the outcome in words (used in tables and verdicts)."""
+def step_unit(dates) -> str:
+    """``day`` or ``week`` from a layout's ISO dates (one per step), or "" if it cannot tell."""
+    import datetime as dt
+
+    try:
+        gap = (dt.date.fromisoformat(str(dates[1])) - dt.date.fromisoformat(str(dates[0]))).days
+    except (IndexError, ValueError):
+        return ""
+    return {1: "day", 7: "week"}.get(gap, "")
+
+
+def describe(outcome: str, dyad: str = "", actor: str = "", unit: str = "") -> str:
+    """Describe the outcome in words (used in tables and verdicts); ``unit`` is the step (day/week)."""
     for band, words in BAND_WORDS.items():
         if outcome == f"p_{band}":
             return f"chance of a {dyad} {words}"
         if outcome == f"p_any_{band}":
             return f"chance of any {words}"
         if outcome == f"first_{band}_step":
+            if unit:
+                return f"median {unit}s from the start to the first {dyad} {words.split(' (')[0]}"
             return f"median step of the first {dyad} {words.split(' (')[0]}"
     return {
         "peak_level": f"mean peak rung of {dyad}",
@@ -149,7 +162,8 @@ def outcome_table(table: RunTable, layout: Layout, *, seed: int = 0, resamples: 
     for c, name in enumerate(("system_peak_level", "alliances_formed")):
         rows += _mean_rows(name, sys_vals[:, [c]], [""], "system", bootstrap_seed(seed, 3 + c), resamples)
     df = pd.DataFrame(rows)
-    df["label"] = [describe(o, d, a) for o, d, a in zip(df["outcome"], df["dyad"], df["actor"], strict=True)]
+    unit = step_unit(layout.dates)
+    df["label"] = [describe(o, d, a, unit) for o, d, a in zip(df["outcome"], df["dyad"], df["actor"], strict=True)]
     return df[OUTCOME_COLUMNS]
 
 

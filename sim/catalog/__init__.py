@@ -1,7 +1,7 @@
 """Actor catalog: real capabilities, regimes, alliances and geography for scenario actors.
 
 Built from public data sets (COW, ATOP, V-Dem, Polity5, UNGA ideal points, SIPRI, CShapes, TSS,
-GRH) by ``scripts/build_catalog.py``; see ``docs/data.md`` for sources and caveats. Nothing here
+Thompson & Dreyer, GRH) by ``scripts/build_catalog.py``; see ``docs/data.md`` for sources and caveats. Nothing here
 imports Mesa or Streamlit, and nothing reads files outside the package.
 
 Example::
@@ -20,9 +20,13 @@ from sim.catalog.catalog import (
     StateRecord,
     load_catalog,
 )
+from sim.catalog.currency import DORMANT_BELOW
+from sim.catalog.rivalries import RIVALRY_TYPES
 
 __all__ = [
     "DATA_DIR",
+    "DORMANT_BELOW",
+    "RIVALRY_TYPES",
     "AllianceRecord",
     "Catalog",
     "RivalryRecord",

@@ -22,7 +22,9 @@ Dyadic choices:
       years use 2018 (``AllianceRecord.source_year`` says which year was used).
     * ``contiguity`` gives the closest COW contiguity type in force at any time in the year;
       COW spells still running at the source's end (December 2016) are taken to continue.
-    * ``rivalries`` treats TSS rivalries still running at the source's end (2020) as ongoing.
+    * ``rivalries`` merges TSS (to 2020) and Thompson & Dreyer (to 2010, with rivalry types);
+      rivalries still running at a source's end are taken as ongoing.
+    * ``alliances`` weights each tie by its currency in the year (``sim.catalog.currency``).
     * The COW major-power list ends in 2016; 2017-2022 carry the 2016 status (flagged).
 """
 
@@ -38,11 +40,13 @@ import operator
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sim.catalog.currency import ENDED_AFTER_ATOP, currency, tie_history
+from sim.catalog.records import _OBLIGATIONS, AllianceRecord, StateRecord
+from sim.catalog.rivalries import RIVALRY_TYPES, RivalryRecord, RivalrySpell, in_force
 from sim.errors import CatalogError
 
 __all__ = [
@@ -58,7 +62,6 @@ __all__ = [
 DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "catalog"
 
 _EARTH_RADIUS_KM = 6371.0088
-_OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
 
 #: Predecessor/successor codes worth suggesting when a code is absent in a year (by ccode).
 _RELATED: dict[int, tuple[int, ...]] = {
@@ -100,112 +103,6 @@ _RELATED: dict[int, tuple[int, ...]] = {
     816: (817,),
     817: (816,),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class StateRecord:
-    """One state in one year.
-
-    Attributes:
-        code: The actor code as requested (COW stateabb, or an accepted alias such as SRB).
-        ccode: COW numeric state code.
-        name: Display name for that year (e.g. "Serbia" for ccode 345 in 1914).
-        year: The year.
-        cinc: COW Composite Index of National Capability (share of the system total).
-        milex: Military expenditure, thousands of current US$ (COW; None if missing).
-        milper: Military personnel, thousands.
-        irst: Iron and steel production, thousands of tons.
-        pec: Primary energy consumption, thousands of coal-ton equivalents.
-        tpop: Total population, thousands.
-        upop: Urban population, thousands.
-        capital: Capital city in force on 1 July of the year.
-        lat: Capital latitude (degrees).
-        lon: Capital longitude (degrees).
-        polyarchy: V-Dem electoral democracy index 0-1 (None if unknown).
-        polity2: Polity2 score -10..10 (None if unknown).
-        ideal_point: UNGA ideal point, all votes (1946 on; None if missing).
-        major_power: COW major power that year (2017-2022: 2016 status).
-        nuclear: Possesses nuclear weapons that year (hard-coded table, see docs/data.md).
-        sipri_milex_usd_m: SIPRI military expenditure, constant 2023 US$ million, or None.
-        flags: Notes on imputed or special values ("polyarchy carried forward from 2019" …).
-        cow_name: The state's name in the COW data.
-    """
-
-    code: str
-    ccode: int
-    name: str
-    year: int
-    cinc: float
-    milex: float | None
-    milper: float | None
-    irst: float | None
-    pec: float | None
-    tpop: float | None
-    upop: float | None
-    capital: str
-    lat: float
-    lon: float
-    polyarchy: float | None
-    polity2: float | None
-    ideal_point: float | None
-    major_power: bool
-    nuclear: bool
-    sipri_milex_usd_m: float | None
-    flags: tuple[str, ...] = ()
-    cow_name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class AllianceRecord:
-    """ATOP obligations between two states, OR-ed over both directions.
-
-    Attributes:
-        a: First code (earlier in the list the caller passed).
-        b: Second code.
-        defense: Defence pledge.
-        offense: Offence pledge.
-        neutral: Neutrality pledge.
-        nonagg: Non-aggression pledge.
-        consul: Consultation pledge.
-        source_year: The ATOP year the obligations were read from (at most 2018).
-    """
-
-    a: str
-    b: str
-    defense: bool
-    offense: bool
-    neutral: bool
-    nonagg: bool
-    consul: bool
-    source_year: int
-
-    @property
-    def obligations(self) -> tuple[str, ...]:
-        """Names of the obligations present, e.g. ``("defense", "consul")``."""
-        return tuple(k for k in _OBLIGATIONS if getattr(self, k))
-
-
-@dataclass(frozen=True, slots=True)
-class RivalryRecord:
-    """A strategic rivalry (Thompson, Sakuwa & Suhas) between two states.
-
-    Attributes:
-        a: First code (earlier in the list the caller passed).
-        b: Second code.
-        name: The rivalry's name in the source.
-        start: First year.
-        end: Last year, or None when still running at the source's end (2020).
-        types: Rivalry elements present: positional, spatial, ideological, interventionary.
-        principal: Marked as a principal rivalry.
-    """
-
-    a: str
-    b: str
-    name: str
-    start: int
-    end: int | None
-    types: tuple[str, ...]
-    principal: bool
 
 
 def _read_csv_gz(path: Path) -> list[list[str]]:
@@ -502,6 +399,18 @@ class Catalog:
         if nuclear and not note.startswith("first test"):
             flags.append(f"nuclear: {note}")
         cap_name, lat, lon = self._capitals[col["capital"][i]]
+        imputed = []
+        if col["milex_imputed"][i] is not None:
+            src = col["milex_imputed_from"][i]
+            how = ("SIPRI's current-US$ figure for the year" if src == "sipri"
+                   else f"COW figure of {src.split(':')[1]}, the nearest year with one")
+            imputed.append(("milex", float(col["milex_imputed"][i]), how))
+        if col["ideal_point_imputed"][i] is not None:
+            iy = col["ideal_point_imputed_year"][i]
+            imputed.append(("ideal_point", float(col["ideal_point_imputed"][i]),
+                            f"UN ideal point of {iy}, the nearest year the state voted"))
+        for name, _, how in imputed:
+            flags.append(f"{name} missing; imputed from the {how}")
         return StateRecord(
             code=code,
             ccode=c,
@@ -520,6 +429,7 @@ class Catalog:
             sipri_milex_usd_m=f("sipri_milex_usd_m"),
             flags=tuple(flags),
             cow_name=m["cow_name"],
+            imputed=tuple(imputed),
         )
 
     def search(self, text: str) -> list[tuple[str, str]]:
@@ -587,10 +497,12 @@ class Catalog:
         return self._atop
 
     def alliances(self, codes: Iterable[str], year: int) -> list[AllianceRecord]:
-        """Return the ATOP alliance obligations among the given states.
+        """Return the ATOP alliance obligations among the given states, weighted by currency.
 
         Each unordered pair appears once, with obligations OR-ed over both directed ATOP rows;
-        pairs without any obligation are left out. The ATOP year is ``min(year, 2018)``.
+        pairs without any obligation are left out. The ATOP year is ``min(year, 2018)``. Each
+        record carries the tie's history (``since``, ``renewed``) and its currency ``weight`` in
+        ``year`` (:func:`sim.catalog.currency.currency`; dormant below 0.5, 0 if ended).
 
         Args:
             codes: Actor codes; duplicates of one state are considered once.
@@ -605,19 +517,53 @@ class Catalog:
         first = self._pairs(ccs)
         atop = self._load_atop()
         masks: dict[tuple[int, int], int] = {}
+        history: dict[tuple[int, int], dict[int, int]] = {}
         for c, i in first.items():
             for c2, s, e, m in atop.get(c, ()):
                 j = first.get(c2)
-                if j is not None and s <= sy <= e and j != i:
-                    key = (min(i, j), max(i, j))
+                if j is None or j == i or s > sy:
+                    continue
+                key = (min(i, j), max(i, j))
+                h = history.setdefault(key, {})
+                for yy in range(s, min(e, sy) + 1):
+                    h[yy] = h.get(yy, 0) | m
+                if s <= sy <= e:
                     masks[key] = masks.get(key, 0) | m
         bits = self._meta["atop_bits"]
-        return [
-            AllianceRecord(
-                norm[i], norm[j], *(bool(m & bits[k]) for k in _OBLIGATIONS), source_year=sy
-            )
-            for (i, j), m in sorted(masks.items())
-        ]
+        inputs = self._currency_inputs(norm, y, {k for ij in masks for k in ij})
+        out = []
+        for (i, j), m in sorted(masks.items()):
+            since, renewed = tie_history(history[(i, j)], sy)
+            cu = currency(year=y, since=since, renewed=renewed, **inputs(i, j),
+                          ended=ENDED_AFTER_ATOP.get((min(ccs[i], ccs[j]), max(ccs[i], ccs[j]))))
+            out.append(AllianceRecord(
+                norm[i], norm[j], *(bool(m & bits[k]) for k in _OBLIGATIONS), source_year=sy,
+                since=since, renewed=renewed, weight=round(cu.weight, 4), ended=cu.ended, note=cu.note,
+            ))
+        return out
+
+    def _currency_inputs(self, norm: list[str], y: int, used: set[int]):
+        """A function ``(i, j) -> dict`` of the currency rule's inputs for the pair (i, j)."""
+        present = sorted(k for k in used if (self.resolve(norm[k]), y) in self._row)
+        pos = {k: p for p, k in enumerate(present)}
+        codes = [norm[k] for k in present]
+        recs = [self.state(c, y) for c in codes]
+        cont = self.contiguity(codes, y) if codes else None
+        km = self.capital_distance(codes, y) if codes else None
+
+        def inputs(i: int, j: int) -> dict:
+            if i not in pos or j not in pos:  # a partner not in the system that year: no evidence
+                return {"ideal_gap": None, "major": False, "contiguous": False, "capital_km": None}
+            a, b = pos[i], pos[j]
+            ia, ib = recs[a].ideal_point, recs[b].ideal_point
+            return {
+                "ideal_gap": None if ia is None or ib is None else abs(ia - ib),
+                "major": recs[a].major_power or recs[b].major_power,
+                "contiguous": bool(cont[a, b]),
+                "capital_km": float(km[a, b]),
+            }
+
+        return inputs
 
     def _load_cont(self) -> dict[int, list[tuple[int, int, int, int]]]:
         if self._cont is None:
@@ -704,41 +650,51 @@ class Catalog:
         np.fill_diagonal(d, 0.0)
         return d
 
-    def _load_riv(self) -> list[tuple]:
+    def _load_riv(self) -> list[RivalrySpell]:
         if self._riv is None:
+            kinds = ("positional", "spatial", "ideological", "interventionary")  # TSS column order
             rows = []
-            kinds = ("positional", "spatial", "ideological", "interventionary")
             for r in _read_csv_gz(self.data_dir / "rivalries.csv"):
-                rid, name, a, b, s, e, ongoing = r[:7]
+                _, name, a, b, s, e, ongoing = r[:7]
                 fl = [x == "1" for x in r[7:]]
-                types = tuple(k for k, on in zip(kinds, fl[:4], strict=True) if on)
-                rows.append(
-                    (int(a), int(b), name, int(s), None if ongoing == "1" else int(e), types, fl[4])
-                )
+                types = tuple(t for t in RIVALRY_TYPES if fl[kinds.index(t)])
+                rows.append(RivalrySpell("tss", int(a), int(b), name, int(s),
+                                         None if ongoing == "1" else int(e), types, fl[4]))
+            td = self.data_dir / "rivalries_td.csv"
+            for _, name, a, b, s, e, ongoing, region, types in (_read_csv_gz(td) if td.exists() else []):
+                rows.append(RivalrySpell("td", int(a), int(b), name, int(s), None if ongoing == "1" else int(e),
+                                         tuple(t for t in types.split(";") if t), False, region))
             self._riv = rows
         return self._riv
 
     def rivalry_records(self, codes: Sequence[str], year: int) -> list[RivalryRecord]:
-        """Return the strategic rivalries among the states in force in ``year``, with details."""
+        """Return the strategic rivalries among the states in force in ``year``, with their types.
+
+        A pair is a rivalry when TSS (to 2020) or Thompson & Dreyer (to 2010) has one in force;
+        types are the union of both (see :mod:`sim.catalog.rivalries`).
+        """
         y = self._check_year(year)
         norm, ccs = self._resolve_all(codes)
         first = self._pairs(ccs)
         out = []
-        for a, b, name, s, e, types, principal in self._load_riv():
+        for (a, b), d in in_force(self._load_riv(), y).items():
             i, j = first.get(a), first.get(b)
-            if i is None or j is None or i == j or not (s <= y and (e is None or y <= e)):
+            if i is None or j is None or i == j:
                 continue
             if i > j:
                 i, j = j, i
-            out.append((i, j, RivalryRecord(norm[i], norm[j], name, s, e, types, principal)))
+            out.append((i, j, RivalryRecord(norm[i], norm[j], d["name"], d["start"], d["end"], d["types"],
+                                            d["principal"], d["sources"], d["main_type"], d["region"])))
         return [r for *_, r in sorted(out, key=lambda t: (t[0], t[1], t[2].start))]
 
-    def rivalries(self, codes: Sequence[str], year: int) -> list[tuple[str, str, str]]:
-        """Return the strategic rivalries in force in ``year`` as ``(a, b, name)``.
+    def rivalries(self, codes: Sequence[str], year: int) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """Return the strategic rivalries in force in ``year`` as ``(a, b, name, types)``.
 
-        Rivalries running at the source's end (2020) are taken as ongoing to 2022.
+        Rivalries running at a source's end (TSS 2020, TD 2010) are taken as ongoing to 2022.
+        ``types`` are the rivalry types (spatial, positional, ideological, interventionary);
+        :meth:`rivalry_records` gives the full records.
         """
-        return [(r.a, r.b, r.name) for r in self.rivalry_records(codes, year)]
+        return [(r.a, r.b, r.name, r.types) for r in self.rivalry_records(codes, year)]
 
     def arms_races(self, codes: Sequence[str], year: int) -> list[tuple[str, str]]:
         """Return the conventional arms races (Gibler, Rider & Hutchison) in force in ``year``."""

@@ -99,8 +99,10 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
 
 @app.command()
 def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
-             variant: Annotated[str | None, typer.Option(help="Describe this variant instead of the baseline.")] = None) -> None:
-    """Show a scenario: actors with their catalog figures, relations, timeline of events, variants."""
+             variant: Annotated[str | None, typer.Option(help="Describe this variant instead of the baseline.")] = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print the description as JSON on stdout.")] = False) -> None:
+    """Show a scenario: actors with their catalog figures, ties (dormant ones marked), timeline, variants."""
+    from sim.cli.describe import describe_data, print_describe
     from sim.model.world import build_world
 
     sc = apply_variant(load(file), variant)
@@ -108,49 +110,10 @@ def describe(file: Annotated[Path, typer.Argument(help="Scenario file.")],
         w = build_world(sc)
     except FlashpointError as exc:
         fail(str(exc))
-    out.rule(f"[bold]{sc.title}[/bold]")
-    if sc.briefing.question:
-        out.print(f"[italic]{sc.briefing.question}[/italic]")
-    out.print(f"{sc.calendar.start} + {sc.calendar.horizon} {sc.calendar.step}s · catalog year {sc.data_year}"
-              + (f" · lens: {sc.lens}" if sc.lens else "") + (f" · variant: {sc.variant}" if sc.variant else ""))
-    t = Table(title="Actors", show_lines=False)
-    for c in ("code", "name", "CINC", "polyarchy", "UN ideal pt", "major", "nuclear", "doctrine"):
-        t.add_column(c)
-    for a in w.actors:
-        t.add_row(a.code, a.name, f"{a.cinc:.4f}", f"{a.polyarchy:.2f}", f"{a.ideal_point:+.2f}", "yes" if a.major_power else "",
-                  "yes" if a.nuclear else "", " ".join((a.doctrine, *a.modifiers)))
-    out.print(t)
-    t = Table(title="Ties at the start")
-    for c in ("pair", "defence pledge", "alignment", "rivals", "sanctions (severity)", "rung"):
-        t.add_column(c)
-    n = w.n
-    for i in range(n):
-        for j in range(i + 1, n):
-            sanc = ", ".join(f"{w.codes[a]} on {w.codes[b]} {w.sanctions[a, b]:.1f}"
-                             for a, b in ((i, j), (j, i)) if w.sanctions[a, b] > 0)
-            if w.pledge[i, j] or w.align[i, j] or w.rival[i, j] or w.level[i, j] or sanc:
-                t.add_row(f"{w.codes[i]}–{w.codes[j]}", f"{w.pledge[i, j]:.2f}" if w.pledge[i, j] else "",
-                          f"{w.align[i, j]:.2f}" if w.align[i, j] else "", "yes" if w.rival[i, j] else "",
-                          sanc, str(int(w.level[i, j])) if w.level[i, j] else "")
-    out.print(t)
-    t = Table(title="Timeline of scheduled events")
-    for c in ("step", "date", "id", "type", "actor", "toward / with", "what"):
-        t.add_column(c, overflow="fold", no_wrap=c in ("id", "date"))
-    order = sorted(range(len(sc.events)), key=lambda k: sc.event_step(sc.events[k]))
-    for k in order:
-        ev = sc.events[k]
-        step = sc.event_step(ev)
-        others = ", ".join([*ev.targets_of(), *ev.near_of(), *ev.partners_of(), *getattr(ev, "parties", ())])
-        t.add_row(str(step), str(sc.calendar.date_of(step)), sc.event_id(k), ev.type, ev.actor, others, ev.description[:80])
-    out.print(t)
-    if sc.variants:
-        t = Table(title="Variants (what-ifs)")
-        t.add_column("name")
-        t.add_column("title")
-        t.add_column("what changes", overflow="fold")
-        for v in sc.variants:
-            t.add_row(v.name, v.title, v.description)
-        out.print(t)
+    if as_json:
+        sys.stdout.write(json.dumps(describe_data(sc, w), indent=2, ensure_ascii=False) + "\n")
+        return
+    print_describe(out, sc, w)
 
 
 @app.command()

@@ -32,11 +32,11 @@ def print_run(out: Console, res: RunResult, explain: bool = False, per_event: in
         if len(g["perceptions"]) > per_event:
             out.print(f"    ↳ … and {len(g['perceptions']) - per_event} more threat changes (see --explain)")
         for r in g["responses"][:per_event]:
-            out.print(f"    ⇒ week {r['step'] + 1}: {r['why']}", markup=False)
+            out.print(f"    ⇒ {sc.calendar.label(r['step']).lower()}: {r['why']}", markup=False)
         if len(g["responses"]) > per_event:
             out.print(f"    ⇒ … and {len(g['responses']) - per_event} more answers (see --explain)")
         for r in g["outcomes"][:3]:
-            out.print(f"    ⚑ week {r['step'] + 1}: {r['why']}", markup=False)
+            out.print(f"    ⚑ {sc.calendar.label(r['step']).lower()}: {r['why']}", markup=False)
         if g.get("knock_on"):
             out.print(f"    [dim]… and {g['knock_on']} knock-on effects further down the chain (see --explain)[/dim]")
 

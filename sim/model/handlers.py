@@ -124,6 +124,28 @@ def _pact(m: CrisisModel, ev, eid: str) -> None:
         m.schedule(m.spec.calendar.step_of(ev.in_force), ("pact_in_force", tuple(idx), strength, rid))
 
 
+@handles("alliance_end")
+def _pact_end(m: CrisisModel, ev, eid: str) -> None:
+    """Pledges and alignment between actor and each party fall to at most ``strength``."""
+    w = m.world
+    i = m.idx[ev.actor]
+    rd = reading_for(ev, "parties")
+    left = f"weakens to strength {ev.strength:.1f}" if ev.strength > 0 else "ends"
+    for code in ev.parties:
+        j = m.idx[code]
+        why = (f"{ev.actor}'s alliance tie with {code} {left}: {rd.label} (CAMEO {rd.cameo}, "
+               f"Goldstein {rd.goldstein:+.1f})")
+        rid = m.log.add(m.steps_done, "event", "scenario", why, type=ev.type, actor=ev.actor, target=code,
+                        cameo=rd.cameo, goldstein=rd.goldstein, level=0, event_id=eid,
+                        event_date=(ev.date or m.spec.calendar.date_of(m.steps_done)).isoformat())
+        for a, b in ((i, j), (j, i)):
+            w.pledge[:, a, b] = np.minimum(w.pledge[:, a, b], ev.strength)
+            w.align[:, a, b] = np.minimum(w.align[:, a, b], ev.strength)
+            w.reliab[:, a, b] = np.minimum(w.reliab[:, a, b], 0.5 + 0.2 * ev.strength)
+        m.touch_power(i, rid)
+        m.touch_power(j, rid)
+
+
 @handles("sanctions")
 def _sanctions(m: CrisisModel, ev, eid: str) -> None:
     rids = _readings(m, ev, eid, magnitude=0.5 + ev.severity / 2)

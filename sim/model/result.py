@@ -228,6 +228,7 @@ class RunResult:
             "variant": self.variant,
             "seed": self.seed,
             "steps": self.steps,
+            "step_unit": sc.calendar.step,
             "start": sc.calendar.start.isoformat(),
             "end": sc.calendar.date_of(self.steps).isoformat(),
             "actors": self.codes,
@@ -245,7 +246,7 @@ class RunResult:
             ],
             "responses": [
                 {"actor": x["decision"]["actor"], "action": x["decision"]["type"], "target": x["decision"]["target"],
-                 "step": x["decision"]["step"], "because": [c["why"] for c in x["chain"]]}
+                 "step": x["decision"]["step"], "when": sc.calendar.label(x["decision"]["step"]), "because": [c["why"] for c in x["chain"]]}
                 for x in self.responses()[:40]
             ],
             "military_spending_change": {c: float(self.series["milex"][-1][k] - 1.0) for k, c in enumerate(self.codes)},
@@ -267,7 +268,7 @@ class RunResult:
                 continue
             if r["step"] != cur:
                 cur = r["step"]
-                lines.append(f"Week {cur + 1} ({cal.date_of(cur).isoformat()})" if cal.step == "week" else f"Day {cur + 1} ({cal.date_of(cur).isoformat()})")
+                lines.append(f"{cal.label(cur)} ({cal.date_of(cur).isoformat()})")
             text = r["why"]
             if explain and r.get("cause"):
                 text += f"  [{r['id']} ← {r['cause']}]"
@@ -295,6 +296,7 @@ class RunResult:
     def story(self, max_lines: int = 30) -> list[str]:
         """A short account for students: how the threat moved, who answered what, how far it climbed."""
         out = []
+        cal = self.scenario.calendar
         told: set[str] = set()
         for x in self.responses():
             d = x["decision"]
@@ -304,9 +306,9 @@ class RunResult:
             per = next((c for c in reversed(chain) if c["kind"] == "perception"), None)
             cause = per or ev
             if cause["id"] in told:  # the perception was told already: say only the new answer
-                s = f"Week {d['step'] + 1}: still answering that ({cause['id']}) → {d['why']}"
+                s = f"{cal.label(d['step'])}: still answering that ({cause['id']}) → {d['why']}"
             else:
-                s = f"Week {d['step'] + 1}: " + cause["why"] + f" → {d['why']}"
+                s = f"{cal.label(d['step'])}: " + cause["why"] + f" → {d['why']}"
                 told.add(cause["id"])
             out.append(s)
             if len(out) >= max_lines:

@@ -16,7 +16,7 @@ import numpy as np
 from sim.errors import CatalogError
 from sim.scenario.schema import Scenario
 
-__all__ = ["ActorInfo", "DYNAMIC", "World", "build_world", "LADDER"]
+__all__ = ["ActorInfo", "DYNAMIC", "RIVALRY_BITS", "TieInfo", "World", "build_world", "LADDER"]
 
 #: The escalation ladder (Kahn 1965, compacted to ten rungs; see docs/model.md).
 LADDER: dict[int, str] = {
@@ -37,6 +37,39 @@ OBLIGATION_STRENGTH = {"defense": 0.8, "consultation": 0.0, "neutrality": 0.0, "
 ALIGNMENT_OF = {"defense": 0.8, "consultation": 0.45, "neutrality": 0.3, "nonaggression": 0.25, "none": 0.0}
 
 
+#: Bits of ``World.rival_type`` (Thompson & Dreyer 2011 rivalry types; TSS flags as well).
+RIVALRY_BITS: dict[str, int] = {"spatial": 1, "positional": 2, "ideological": 4, "interventionary": 8}
+
+
+@dataclass(frozen=True)
+class TieInfo:
+    """One alliance tie at the start, where it came from and how current it is (for describe/app).
+
+    Attributes:
+        a, b: The two actor codes.
+        source: ``"ATOP <year>"`` (catalog) or ``"scenario"`` (``relations.alliances``).
+        kind: The strongest obligation: defense, consultation, neutrality, nonaggression, none.
+        obligations: All ATOP obligations of the pair (catalog ties).
+        since: First year of the unbroken ATOP tie (0 for scenario ties).
+        weight: Currency weight 0–1 applied to the pledge and alignment (scenario ties: 1).
+        dormant: The tie counts for little: dormant in the catalog (weight < 0.5), ended, or void.
+        note: Why (the catalog's currency note, or what the scenario did).
+        status: ``in force``, ``dormant``, ``ended <year>`` (catalog), ``ended by the scenario`` or
+            ``void (at war)``.
+    """
+
+    a: str
+    b: str
+    source: str
+    kind: str
+    obligations: tuple[str, ...] = ()
+    since: int = 0
+    weight: float = 1.0
+    dormant: bool = False
+    note: str = ""
+    status: str = "in force"
+
+
 @dataclass(frozen=True)
 class ActorInfo:
     """What the model knows about one actor, and where each figure came from."""
@@ -55,6 +88,24 @@ class ActorInfo:
     doctrine: str
     modifiers: tuple[str, ...]
     provenance: dict[str, str] = field(default_factory=dict)
+
+    def missing(self, name: str) -> str:
+        """How a value missing in the catalog was filled ("imputed: …" or "default …"), or ""."""
+        how = self.provenance.get(name, "")
+        return how if how.startswith(("imputed", "default")) else ""
+
+    def display(self, name: str, fmt: str = "{:.2f}", scale: float = 1.0, short: bool = False) -> str:
+        """The value (times ``scale``) as text; a value the catalog lacks shows as ``n/a (imputed: … → value)``.
+
+        ``short`` gives ``n/a (imputed: value)`` / ``n/a (default: value)`` for narrow tables.
+        """
+        v = getattr(self, name) * scale
+        how = self.missing(name)
+        if not how:
+            return fmt.format(v)
+        if how.startswith("imputed"):
+            return f"n/a (imputed: {fmt.format(v)})" if short else f"n/a ({how} → {fmt.format(v)})"
+        return f"n/a (default: {fmt.format(v)})" if short else f"n/a (no data; the model uses {fmt.format(v)})"
 
 
 #: World fields that change during a run (one copy per replication when runs are batched).
@@ -99,6 +150,8 @@ class World:
     sigma: np.ndarray  # private-information spread per dyad (bargaining)
     pwin_year: np.ndarray  # smoothed win probability a year ago (commitment problem)
     offer: np.ndarray  # offer[i, j]: generosity of an open settlement offer from i to j
+    rival_type: np.ndarray | None = None  # rival_type[i, j]: RIVALRY_BITS mask (0: untyped/none), int8
+    ties: tuple[TieInfo, ...] = ()  # the alliance ties at the start, with currency (display only)
 
     @property
     def n(self) -> int:
@@ -164,7 +217,7 @@ def build_world(scenario: Scenario, catalog=None) -> World:
         ov = a.overrides
         prov: dict[str, str] = {}
 
-        def pick(name, rec_value, default, _ov=ov, _prov=prov):
+        def pick(name, rec_value, default, _ov=ov, _prov=prov, _rec=rec):
             v = getattr(_ov, name, None)
             if v is not None:
                 _prov[name] = "scenario override"
@@ -172,7 +225,11 @@ def build_world(scenario: Scenario, catalog=None) -> World:
             if rec_value is not None and not (isinstance(rec_value, float) and np.isnan(rec_value)):
                 _prov[name] = f"catalog {year}"
                 return rec_value
-            _prov[name] = "default (missing in catalog)"
+            imp = _rec.imputed_value(name) if _rec is not None else None
+            if imp is not None:  # missing in the catalog, imputed by its documented rule (docs/data.md)
+                _prov[name] = f"imputed: {imp[1]}"
+                return imp[0]
+            _prov[name] = f"default {default} (missing in catalog)" if _rec is not None else f"default {default}"
             return default
 
         infos.append(
@@ -222,9 +279,14 @@ def build_world(scenario: Scenario, catalog=None) -> World:
 
     pledge = np.zeros((n, n), dtype=f)
     align = np.zeros((n, n), dtype=f)
+    reliab = np.full((n, n), 0.5, dtype=f)
     rival = np.zeros((n, n), dtype=bool)
+    rival_type = np.zeros((n, n), dtype=np.int8)
+    ties: dict[frozenset, TieInfo] = {}
     rel = scenario.relations
     if rel.from_catalog and len(cat_codes) > 1:
+        # ATOP ties weighted by their currency in the data year (dormant and ended ties count for
+        # little or nothing; rule in sim.catalog.currency, docs/data.md)
         for al in catalog.alliances(cat_codes, year):
             i, j = codes.index(al.a), codes.index(al.b)
             if al.defense:
@@ -237,19 +299,51 @@ def build_world(scenario: Scenario, catalog=None) -> World:
                 kind = "nonaggression"
             else:
                 continue
-            pledge[i, j] = pledge[j, i] = OBLIGATION_STRENGTH[kind]
-            align[i, j] = align[j, i] = ALIGNMENT_OF[kind]
-        for a_, b_, *_ in catalog.rivalries(cat_codes, year):
-            i, j = codes.index(a_), codes.index(b_)
+            # a dormant or ended tie carries no defence pledge at all (only what alignment is left)
+            pledge[i, j] = pledge[j, i] = 0.0 if al.dormant else OBLIGATION_STRENGTH[kind] * al.weight
+            align[i, j] = align[j, i] = ALIGNMENT_OF[kind] * al.weight
+            if pledge[i, j] > 0:
+                reliab[i, j] = reliab[j, i] = 0.5 + 0.2 * al.weight
+            status = f"ended {al.ended}" if al.ended else "dormant" if al.dormant else "in force"
+            ties[frozenset((al.a, al.b))] = TieInfo(al.a, al.b, f"ATOP {al.source_year}", kind, al.obligations,
+                                                    al.since, al.weight, al.dormant, al.note, status)
+        for r in catalog.rivalry_records(cat_codes, year):
+            i, j = codes.index(r.a), codes.index(r.b)
             rival[i, j] = rival[j, i] = True
-    for al in rel.alliances:
-        i, j = codes.index(al.members[0]), codes.index(al.members[1])
-        s = al.strength if al.type == "defense" else 0.0
-        pledge[i, j] = pledge[j, i] = s
-        align[i, j] = align[j, i] = max(ALIGNMENT_OF[al.type], s) if al.type != "none" else 0.0
+            bits = sum(RIVALRY_BITS[t] for t in r.types if t in RIVALRY_BITS)
+            rival_type[i, j] = rival_type[j, i] = rival_type[i, j] | bits
     for a_, b_ in rel.rivalries:
         i, j = codes.index(a_), codes.index(b_)
         rival[i, j] = rival[j, i] = True
+    # Rivals are not aligned by a catalog tie (a scenario's own alliance between them still counts).
+    align[rival] = 0.0
+    for al in rel.alliances:
+        i, j = codes.index(al.members[0]), codes.index(al.members[1])
+        s = al.pledge
+        pledge[i, j] = pledge[j, i] = s
+        align[i, j] = align[j, i] = max(ALIGNMENT_OF[al.type], s) if al.type != "none" else 0.0
+        reliab[i, j] = reliab[j, i] = 0.7 if s > 0 else 0.5
+        old = ties.get(frozenset(al.members))
+        what = (f"ended by the scenario (was {old.kind}, {old.source})" if al.type == "none" and old
+                else "no tie (set by the scenario)" if al.type == "none"
+                else f"set by the scenario (pledge {s:.2f})" + (f"; replaces {old.source} {old.kind}" if old else ""))
+        none = al.type == "none"
+        ties[frozenset(al.members)] = TieInfo(al.members[0], al.members[1], "scenario", al.type, (), 0,
+                                              0.0 if none else 1.0, none, what,
+                                              "ended by the scenario" if none else "in force")
+    # States at war start with no pledge to each other and no alignment.
+    at_war = np.zeros((n, n), dtype=bool)
+    for a_, b_ in rel.wars:
+        i, j = codes.index(a_), codes.index(b_)
+        at_war[i, j] = at_war[j, i] = True
+    pledge[at_war] = 0.0
+    reliab[at_war] = 0.5
+    align[at_war] = 0.0
+    for k, t in list(ties.items()):
+        i, j = codes.index(t.a), codes.index(t.b)
+        if at_war[i, j] and t.kind != "none":
+            ties[k] = TieInfo(t.a, t.b, t.source, t.kind, t.obligations, t.since, 0.0, True,
+                              "void: the two are at war at the start; " + t.note, "void (at war)")
 
     def tie(items) -> np.ndarray:
         m = np.zeros((n, n), dtype=f)
@@ -281,7 +375,6 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     affinity = np.clip(1.0 - np.abs(ideal[:, None] - ideal[None, :]) / p.power_transition.dissatisfaction_scale, 0, 1)
     belief = np.where(rival, sp.rival_prior, sp.prior_greedy * (1.5 - affinity)).astype(f)
     np.fill_diagonal(belief, 0.0)
-    reliab = np.where(pledge > 0, 0.7, 0.5).astype(f)
     ar = p.arms
 
     def per_actor(name, default):
@@ -322,4 +415,6 @@ def build_world(scenario: Scenario, catalog=None) -> World:
         sigma=np.full((n, n), p.bargaining.uncertainty, dtype=f),
         pwin_year=np.full((n, n), np.nan, dtype=f),
         offer=np.zeros((n, n), dtype=f),
+        rival_type=rival_type,
+        ties=tuple(ties.values()),
     )

@@ -24,6 +24,7 @@ __all__ = [
     "ACTION_SPECS",
     "EventBase",
     "DefensePact",
+    "AllianceEnd",
     "NavalDeployment",
     "Sanctions",
     "SanctionsRelief",
@@ -103,6 +104,8 @@ EVENT_SPECS: dict[str, EventSpec] = {
     for s in (
         EventSpec("defense_pact", "Defence pact / alliance treaty",
                   (_r("parties", "057", 8.0, "Sign formal agreement", 0),), False),
+        EventSpec("alliance_end", "Alliance ended or weakened",
+                  (_r("parties", "160", -4.0, "Reduce relations, not specified below", 0),), False),
         EventSpec("naval_deployment", "Naval deployment or port visit",
                   (_r("near", "150", -7.2, "Demonstrate military power", 4),
                    _r("partner", "042", 1.9, "Make a visit", 0)), False),
@@ -248,6 +251,19 @@ class DefensePact(EventBase):
     in_force: dt.date | None = Field(default=None, description="Date the obligation binds (default: at signing).")
 
 
+class AllianceEnd(EventBase):
+    """``actor`` ends (``strength: 0``) or weakens its alliance ties with each of ``parties``.
+
+    The pledges both ways fall to at most ``strength`` and the alignment with them; their
+    reliability in each other's eyes falls with them. Use it for a treaty terminated or disowned
+    during the crisis; to start without a tie, use ``relations.alliances`` with ``type: none``.
+    """
+
+    type: Literal["alliance_end"]
+    parties: Codes = Field(min_length=1, description="The partners whose ties with actor end or weaken.")
+    strength: float = Field(default=0.0, ge=0.0, le=1.0, description="Pledge left after the event (0 = ended).")
+
+
 class NavalDeployment(EventBase):
     """Warships sent abroad: a port visit to ``partners`` (hosts), a show of force to ``near``."""
 
@@ -390,6 +406,7 @@ class SettlementOffer(EventBase):
 
 Event = Annotated[
     DefensePact
+    | AllianceEnd
     | NavalDeployment
     | Sanctions
     | SanctionsRelief

@@ -90,6 +90,10 @@ class Calendar(_Frozen):
         """The 0-based step containing ``date`` (may be outside the horizon)."""
         return (date - self.start).days // self.step_days
 
+    def label(self, step: int) -> str:
+        """The 0-based ``step`` in the calendar's own unit: ``Day 3`` or ``Week 3``."""
+        return f"{self.step.capitalize()} {step + 1}"
+
     def date_of(self, step: int) -> dt.date:
         """The first date of ``step``."""
         return self.start + dt.timedelta(days=step * self.step_days)
@@ -141,11 +145,29 @@ Pair = Annotated[tuple[ActorCode, ActorCode], Field(description="Two actor codes
 
 
 class Alliance(_Frozen):
-    """An alliance tie in force at the start (overrides the catalog's for that pair)."""
+    """An alliance tie in force at the start (overrides the catalog's for that pair).
+
+    ``type: none`` ends the pair's catalog tie (no pledge, no alignment); a lower ``strength``
+    weakens a defence pledge; declaring a tie the catalog marks dormant makes it count in full.
+    """
 
     members: Pair
     type: Literal["defense", "neutrality", "nonaggression", "consultation", "none"] = "defense"
-    strength: float = Field(default=0.8, ge=0, le=1, description="Firmness of the pledge, 0–1.")
+    strength: float | None = Field(default=None, ge=0, le=1,
+                                   description="Firmness of the defence pledge, 0–1 (type defense; default 0.8).")
+
+    @model_validator(mode="after")
+    def _strength_needs_a_tie(self) -> Alliance:
+        if self.type == "none" and self.strength is not None:
+            raise ValueError("strength has no meaning with type none (the tie is ended); leave it out")
+        return self
+
+    @property
+    def pledge(self) -> float:
+        """The defence pledge this tie carries: ``strength`` (default 0.8) for type defense, else 0."""
+        if self.type != "defense":
+            return 0.0
+        return 0.8 if self.strength is None else self.strength
 
 
 class Tie(_Frozen):
