@@ -224,8 +224,11 @@ def test_peek_decisions_leaves_the_model_unchanged_and_overrides_with_them_chang
         peek = played.peek_decisions()
         assert set(peek) == set(played.world.codes)
         for code, ds in peek.items():
-            assert len(ds) == 1 and isinstance(ds[0], Decision) and ds[0].actor == code and ds[0].action in names
-            assert ds[0].why.startswith(code)
+            assert 1 <= len(ds) <= played.params.decision.max_dyads
+            for d in ds:
+                assert isinstance(d, Decision) and d.actor == code and d.action in names and d.why.startswith(code)
+            targets = [d.target for d in ds if d.target]
+            assert len(targets) == len(set(targets)), "one decision per dyad"
         assert played.peek_decisions() == peek, "peeking does not change the model"
         plain.step()
         played.step(overrides=peek)
@@ -238,12 +241,15 @@ def test_an_override_is_what_the_state_does(founding):
     from sim.model import Decision
 
     m = CrisisModel(founding, 0)
-    m.step(overrides={"USA": [Decision("USA", "threaten", "PRK")], "PRK": []})
+    m.step(overrides={"USA": [Decision("USA", "threaten", "PRK"), Decision("USA", "reassure", "CUB")], "PRK": []})
     mine = [r for r in m.log.records if r["kind"] == "decision" and r["mechanism"] == "decide"]
     assert any(r["actor"] == "USA" and r["type"] == "threaten" and r["target"] == "PRK" for r in mine)
+    assert any(r["actor"] == "USA" and r["type"] == "reassure" and r["target"] == "CUB" for r in mine)
+    assert not any(r["actor"] == "USA" and r["type"] not in ("threaten", "reassure") for r in mine)
     assert not any(r["actor"] == "PRK" for r in mine)
     for bad in ({"USA": [Decision("USA", "clash", "ROK")]}, {"XXX": []}, {"USA": [Decision("USA", "fly", "PRK")]},
-                {"USA": [Decision("USA", "hold"), Decision("USA", "arm")]}):
+                {"USA": [Decision("USA", "balance", "JPN"), Decision("USA", "arm")]},
+                {"USA": [Decision("USA", "threaten", c) for c in ("PRK", "RUS", "CHN")]}):
         with pytest.raises(ValueError):
             CrisisModel(founding, 0).step(overrides=bad)
 
@@ -277,3 +283,12 @@ def test_an_ally_whose_acts_are_hostile_becomes_a_threat():
     hostile = relationship(m)[0, c, u]
     assert hostile > 1.0 and calm < 0.2 * hostile, (calm, hostile)  # an adversary counts in full, a quiet ally hardly
     assert CrisisModel(sc, 0, switched_off=frozenset({"relationship"})).world.threat[0, c, u] > m.world.threat[0, c, u]
+
+
+def test_a_threat_rise_is_told_with_a_percentage_that_matches_its_numbers():
+    from sim.model.explain import rise_words
+
+    assert rise_words(0.40, 0.50, 0.6) == "rose 25% (0.40 → 0.50 on the 0–1 scale)"
+    assert rise_words(0.994, 0.996, 0.94) == "rose 1% (0.99 → 1.00 on the 0–1 scale)"  # not "rose 94%"
+    text = rise_words(0.9951, 0.9962, 0.94)
+    assert text == "stays at 1.00 on the 0–1 scale while its raw index rose 94%"

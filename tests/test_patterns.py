@@ -213,7 +213,11 @@ def test_switching_the_lens_moves_outcomes_as_theory_predicts(founding):
 
 # ---------------------------------------------------------------- escalation needs a cause
 def test_quiet_world_stays_quiet(founding):
-    """The founding scenario without its events, one year, 300 runs: no war from peace; non-rivals near MID rates."""
+    """The founding scenario without its events, one year, 300 runs: no war from peace; non-rivals near MID rates.
+
+    Rival dyads and dyads already in dispute (sanctions, tensions) are reported by
+    scripts/quiet_worlds.py; the MID base-rate file has no rivalry row to hold them to.
+    """
     import sys
     from pathlib import Path
 
@@ -223,7 +227,8 @@ def test_quiet_world_stays_quiet(founding):
     rows = quiet("korea-russia-2024", 300, 11)
     se = lambda p: np.sqrt(max(p, 1e-3) * (1 - p) / 300)  # noqa: E731
     for r in rows:
-        assert r["war"] <= 0.02 + 2 * se(0.02), r
+        if r["start"] == 0:  # a pair at peace (no open dispute, no sanctions) at the start
+            assert r["war"] <= 0.02 + 2 * se(0.02), r
         if not r["rival"] and not r["side_at_war"]:  # joining a partner's war is alliance support, not a new dispute
             assert r["force"] <= 2 * r["mid_force"] + 2 * se(2 * r["mid_force"]), r
 

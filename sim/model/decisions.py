@@ -66,16 +66,27 @@ def action_menu() -> list[dict[str, object]]:
     return [dict(row) for row in ACTION_MENU]
 
 
-def _decision_of(m: CrisisModel, i: int) -> Decision:
-    """State ``i``'s decision this step (replication 0), after ``decide``."""
-    a = ACTIONS[int(m.choice[0, i])]
-    if a in _UNTARGETED:
-        target = None
-    elif a == "balance":
-        target = m.world.codes[int(m.partner[0, i])]
-    else:
-        target = m.world.codes[int(m.focal[0, i])]
-    return Decision(m.world.codes[i], a, target, explain.decision_sentence(m, i))
+def _decisions_of(m: CrisisModel, i: int) -> list[Decision]:
+    """State ``i``'s decisions this step (replication 0, after ``decide``): one per slot that is not a hold."""
+    from sim.model.submodels.decide import select_slot
+
+    out = []
+    for s in range(m.slot_choice.shape[2]):
+        select_slot(m, s)
+        a = ACTIONS[int(m.choice[0, i])]
+        if a == "hold" and (s > 0 or out):
+            continue
+        if a in _UNTARGETED:
+            target = None
+        elif a == "balance":
+            target = m.world.codes[int(m.partner[0, i])]
+        else:
+            target = m.world.codes[int(m.focal[0, i])]
+        out.append(Decision(m.world.codes[i], a, target, explain.decision_sentence(m, i)))
+    select_slot(m, 0)
+    if len(out) > 1 and out[0].action == "hold":
+        out = out[1:]
+    return out
 
 
 def peek(m: CrisisModel) -> dict[str, list[Decision]]:
@@ -88,7 +99,7 @@ def peek(m: CrisisModel) -> dict[str, list[Decision]]:
     twin.perceive_threat()
     twin.update_beliefs()
     twin.decide()
-    return {code: [_decision_of(twin, i)] for i, code in enumerate(twin.world.codes)}
+    return {code: _decisions_of(twin, i) for i, code in enumerate(twin.world.codes)}
 
 
 def _check(m: CrisisModel, i: int, d: Decision) -> tuple[int, int]:
@@ -117,31 +128,61 @@ def _check(m: CrisisModel, i: int, d: Decision) -> tuple[int, int]:
     return a, k
 
 
+_PRIMARY_ACTIONS = frozenset({"hold", "arm", "balance", "bandwagon"})
+
+
 def apply_overrides(m: CrisisModel, overrides: Mapping[str, Sequence[Decision]]) -> None:
     """Make the given decisions the states' choices this step (after ``decide``, before ``act``).
 
-    A state takes one action a step: its sequence holds one decision, or none (it holds).
+    A state acts toward at most ``decision.max_dyads`` states a step, at most
+    ``decision.max_hostile`` of them with hostile acts, and takes at most one of ``arm``,
+    ``balance``, ``bandwagon`` (its policy of the step). Its other dyads hold; an empty list (or
+    ``[hold]``) holds everywhere. A decision toward a state the model already attends to takes
+    that dyad's slot, so overriding with what :func:`peek` returned changes nothing.
 
     Raises:
-        ValueError: an unknown actor or action, more than one decision for a state, a missing or
-            needless target, or an action the situation does not allow (with the reason).
+        ValueError: an unknown actor or action, too many decisions, a missing or needless
+            target, or an action the situation does not allow (with the reason).
     """
+    from sim.doctrines import HOSTILE
+
+    K = m.slot_choice.shape[2]
+    dp = m.params.decision
     for code, decisions in overrides.items():
         if code not in m.idx:
             raise ValueError(f"unknown actor {code!r} in overrides (actors: {', '.join(m.world.codes)})")
-        decisions = list(decisions)
-        if len(decisions) > 1:
-            raise ValueError(f"{code}: one decision a step (got {len(decisions)})")
         i = m.idx[code]
-        if not decisions:
-            m.choice[:, i] = A["hold"]
-            continue
-        d = decisions[0]
-        if d.actor != code:
-            raise ValueError(f"a decision of {d.actor} was given under {code}")
-        a, k = _check(m, i, d)
-        m.choice[:, i] = a
-        if d.action == "balance":
-            m.partner[:, i] = k
-        elif k >= 0:
-            m.focal[:, i] = k
+        decisions = [d for d in decisions if d.action != "hold"]
+        for d in decisions:
+            if d.actor != code:
+                raise ValueError(f"a decision of {d.actor} was given under {code}")
+        if len(decisions) > K:
+            raise ValueError(f"{code}: at most {K} decisions a step (got {len(decisions)})")
+        if sum(d.action in _PRIMARY_ACTIONS for d in decisions) > 1:
+            raise ValueError(f"{code}: at most one of arm, balance, bandwagon a step")
+        if sum(d.action in HOSTILE for d in decisions) > dp.max_hostile:
+            raise ValueError(f"{code}: at most {dp.max_hostile} hostile acts a step")
+        checked = [(d, *_check(m, i, d)) for d in decisions]
+        m.slot_choice[:, i, :] = A["hold"]
+        used: set[int] = set()
+        primary = [c for c in checked if c[0].action in _PRIMARY_ACTIONS]
+        if primary:
+            d, a, k = primary[0]
+            m.slot_choice[:, i, 0] = a
+            if d.action == "balance":
+                m.slot_partner[:, i, 0] = k
+            elif k >= 0:
+                m.slot_focal[:, i, 0] = k
+            used.add(0)
+        for _d, a, k in (c for c in checked if c[0].action not in _PRIMARY_ACTIONS):
+            same = [s for s in range(K) if s not in used and int(m.slot_focal[0, i, s]) == k]
+            free = [s for s in range(K) if s not in used]
+            if not free:
+                raise ValueError(f"{code}: too many decisions for its {K} dyads a step")
+            s = same[0] if same else free[0]
+            m.slot_choice[:, i, s] = a
+            m.slot_focal[:, i, s] = k
+            used.add(s)
+    from sim.model.submodels.decide import select_slot
+
+    select_slot(m, 0)

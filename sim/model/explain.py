@@ -16,7 +16,7 @@ from sim.scenario.events import ACTION_SPECS
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["perception", "decision_sentence", "log_decisions", "recent_perception", "log_support", "log_bargain"]
+__all__ = ["rise_words", "perception", "decision_sentence", "log_decisions", "recent_perception", "log_support", "log_bargain"]
 
 
 def perception(m: CrisisModel, prev_raw: np.ndarray, prev_comp: dict[str, np.ndarray]) -> None:
@@ -52,8 +52,8 @@ def perception(m: CrisisModel, prev_raw: np.ndarray, prev_comp: dict[str, np.nda
         }[comp]
         ev = f" — after {src['actor']}'s {str(src['type']).replace('_', ' ')} ({src['id']})" if src else ""
         before, after = float(m.threat_prev[i, j]), float(threat[i, j])
-        shown = f" ({before:.2f} → {after:.2f} on the 0–1 scale)" if round(after, 2) != round(before, 2) else ""
-        why = (f"{w.codes[i]}'s threat from {w.codes[j]} rose {rel[i, j]:.0%}{shown} because {because}{ev}.")
+        why = (f"{w.codes[i]}'s threat from {w.codes[j]} {rise_words(before, after, float(rel[i, j]))} "
+               f"because {because}{ev}.")
         rid = m.log.add(t, "perception", "perceive_threat", why, cause=cause, actor=w.codes[i], target=w.codes[j],
                            component=comp, before=before, after=after)
         m.last_perception[(i, j)] = (rid, t)
@@ -162,3 +162,17 @@ def log_bargain(m: CrisisModel, i, j, onset, cease, nuclear, p_break, commit, pt
         rid = m.log.add(t, "outcome", "bargain", why, cause=cause, type=kind, actor=ci, target=cj,
                            cameo=rd.cameo, goldstein=rd.goldstein, level=lv)
         m.level_cause[(ii, jj)] = rid
+
+
+def rise_words(before: float, after: float, raw_rise: float) -> str:
+    """How a threat rose, in words whose percentage matches the numbers shown.
+
+    The percentage is that of the 0–1 threat shown (``before`` → ``after``); when the shown
+    values round alike (a threat near 1 saturates) the rise of the raw index is named as such.
+    """
+    b, a = round(before, 2), round(after, 2)
+    if a != b and b > 0:
+        return f"rose {a / b - 1.0:.0%} ({before:.2f} → {after:.2f} on the 0–1 scale)"
+    if round(after, 2) != round(before, 2):
+        return f"rose from {before:.2f} to {after:.2f} on the 0–1 scale"
+    return f"stays at {after:.2f} on the 0–1 scale while its raw index rose {raw_rise:.0%}"

@@ -187,7 +187,12 @@ class CrisisModel(mesa.Model):
         self.choice = np.zeros((R, n), dtype=np.int64)
         self.focal = np.zeros((R, n), dtype=np.int64)
         self.partner = np.full((R, n), -1, dtype=np.int64)
-        self.draws: np.ndarray | None = None  # this step's decision uniforms [R, N, 3]
+        self.draws: np.ndarray | None = None  # this step's decision uniforms [R, N, 3·K]
+        # decide's slots: each state's decisions toward its K most pressing dyads ([R, N, K])
+        self.slot_choice = np.zeros((R, n, 1), dtype=np.int64)
+        self.slot_focal = np.zeros((R, n, 1), dtype=np.int64)
+        self.slot_partner = np.full((R, n, 1), -1, dtype=np.int64)
+        self.slot_cross = np.ones((R, n, 1))
         self.u_choice = np.zeros((R, n))
         self.cross_draw = np.ones((R, n))
         self.attending = np.ones((R, n), dtype=bool)
@@ -388,9 +393,8 @@ class CrisisModel(mesa.Model):
             self.damp = np.ones_like(self.damp)
         self.sqrt_damp = np.sqrt(self.damp)
         self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
-        rates = events.DISPUTE_RATES
-        self.dispute_rate = np.where(w.contig, rates["contiguous"],
-                                     np.where(w.major[:, None] | w.major[None, :], rates["major power"], rates["other"]))
+        # land neighbours' forces face each other (incidents), less so across liberal-peace borders
+        self.border = w.contig * self.damp
         self._has_rival = w.rival.any(axis=1)
         both = w.nuclear[:, None] & w.nuclear[None, :]
         self.both_nuclear = both

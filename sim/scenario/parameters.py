@@ -111,7 +111,7 @@ class BargainingParams(_Group):
 
     war_cost: float = P(0.15, 0.0, 1.0, "c: each side's cost of war as a share of the stake (widens the bargaining range).", "Fearon 1995")
     uncertainty: float = P(0.12, 0.0, 1.0, "σ: spread of private information about the win probability at parity; it scales with 4·p·(1−p), so it is largest when the sides are even.", "Fearon 1995; Reed 2003")
-    breakdown_rate: float = P(0.15, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
+    breakdown_rate: float = P(0.03, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
     commitment_weight: float = P(3.0, 0.0, 20.0, "Extra hazard per unit of yearly shift in win probability (preventive motive).", "Fearon 1995; Powell 2006")
     learning_in_war: float = P(0.85, 0.0, 1.0, "Share of σ left after each week of fighting (fighting reveals information).", "Slantchev 2003; Reiter 2003")
     settlement_rate: float = P(0.08, 0.0, 1.0, "Weekly hazard scale of a negotiated end of a war once the range reopens.", "Fearon 1995; Slantchev 2003")
@@ -141,8 +141,8 @@ class LadderParams(_Group):
     nuclear_resistance: float = P(0.02, 0.0, 1.0, "Chance that a move across rung 9 (nuclear use) goes through.", "Kahn 1965; Schelling 1966")
     deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
-    incident_rate: float = P(0.05, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
-    provocation: float = P(1.0, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
+    incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
+    provocation: float = P(0.5, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
 
 class DecisionParams(_Group):
@@ -150,6 +150,9 @@ class DecisionParams(_Group):
 
     temperature: float = P(0.6, 0.01, 10.0, "Softmax temperature of the choice among actions (higher = noisier).", "McFadden 1974 (logit choice)")
     attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
+    max_dyads: int = Field(default=3, ge=1, le=10, description="How many dyads a state may act toward in one step (its most pressing ones): deter one, coerce another, reassure a third.", json_schema_extra={"source": "proposal (Schelling 1966)"})
+    max_hostile: int = Field(default=2, ge=0, le=10, description="At most this many hostile acts by one state in one step.", json_schema_extra={"source": "proposal"})
+    dispute_rate: float = P(0.3, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening; roughly fitted so that land neighbours see MID-like onset rates (calibration: issue 11).", "proposal (Bremer 1992)")
     cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, an open dispute (the dyad above rung 0) or a rise in threat, hostile moves are not open (escalation needs a cause).", "proposal")
     cause_rise: float = P(0.05, 0.0, 1.0, "Relative rise of the focal state's threat in a step that counts as a cause for a hostile answer.", "proposal")
     response_lag_weeks: float = P(1.0, 0.0, 52.0, "Mean delay before a state answers a new threat (weeks); 0 = same step.", "proposal")

@@ -23,15 +23,27 @@ assert (GOLDSTEIN[IS_HOSTILE] < 0).all(), "every hostile action reads as hostile
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["act", "cross", "RUNG", "GOLDSTEIN"]
+__all__ = ["act", "act_slot", "cross", "RUNG", "GOLDSTEIN", "IS_HOSTILE"]
 
 
 def act(m: CrisisModel) -> None:
-    """Apply the chosen actions (simultaneous moves) in every replication, and log them with their causes.
+    """Apply the chosen actions (simultaneous moves) in every replication, slot by slot, and log them with their causes.
 
     Effects are computed from the state before anyone acts and added together, so the order of
     the states does not matter (two states balancing with each other both move their alignment).
+    Each state's decisions toward its several dyads (``decide``'s slots) are applied in slot order.
     """
+    from sim.model.submodels.decide import select_slot
+
+    for s in range(m.slot_choice.shape[2]):
+        select_slot(m, s)
+        if s == 0 or m.slot_choice[:, :, s].any():
+            act_slot(m)
+    select_slot(m, 0)
+
+
+def act_slot(m: CrisisModel) -> None:
+    """Apply one slot of every state's decisions (``m.choice`` toward ``m.focal``)."""
     w, al = m.world, m.params.alignment
     ch, focal = m.choice, m.focal
     rids = explain.log_decisions(m) if m.logging else None

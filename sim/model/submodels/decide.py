@@ -7,34 +7,45 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.doctrines import ACTIONS, Features, valid_mask
+from sim.doctrines.base import A
 from sim.doctrines.lenses import design
 from sim.model.streams import uniform
-
-_SLOTS3 = np.arange(3, dtype=np.uint64)[None, None, :]
+from sim.model.submodels.act import IS_HOSTILE
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["features", "relative_rise", "decide", "choose"]
+__all__ = ["focal_order", "features", "utilities", "relative_rise", "decide", "select_slot"]
 
 
-def features(m: CrisisModel) -> Features:
-    """The focal dyad of every state and what the state sees of it (vectorised).
+def focal_order(m: CrisisModel) -> np.ndarray:
+    """The dyads each state attends to this step, most pressing first: ``[R, N, K]`` state indices.
+
+    Pressing is the threat as the state's doctrine weighs it (:meth:`Doctrine.focus`: threat for
+    a realist, read through the liberal peace for a liberal, from the 'other' for a
+    constructivist) plus 0.05 per rung already reached; K = ``decision.max_dyads``.
+    """
+    w = m.world
+    score = w.threat * m.focus_weight + 0.05 * w.level
+    score[:, m._d, m._d] = -1.0
+    K = max(1, min(m.params.decision.max_dyads, m.n - 1))
+    if K == 1:
+        return np.argmax(score, axis=2)[:, :, None]
+    return np.argsort(-score, axis=2, kind="stable")[:, :, :K]
+
+
+def features(m: CrisisModel, k: np.ndarray | None = None) -> Features:
+    """What every state sees of its dyad with state ``k`` (``[R, N]``; default: its most pressing one).
 
     Arrays are flattened over replications and states (``[R·N]``, replication-major), so that
-    doctrines score a whole batch at once.
+    doctrines score a whole batch at once. Sets ``m.partner`` (the balancing partner against ``k``).
     """
     w = m.world
     R, n = m.R, m.n
     threat = w.threat
     lane, rows = m._lane, m._rows
-    # the focal dyad: the one the state's lens makes most pressing (threat for a realist,
-    # threat read through the liberal peace for a liberal, threat from the 'other' for a
-    # constructivist), plus the rung already reached
-    score = threat * m.focus_weight + 0.05 * w.level
-    score[:, m._d, m._d] = -1.0
-    k = np.argmax(score, axis=2)  # [R, N]
-    m.focal = k
+    if k is None:
+        k = focal_order(m)[:, :, 0]
     att = m.params.decision.attention
     # balancing partner: another state threatened by k, weighted by alignment and affinity
     aff = m.affinity
@@ -87,10 +98,14 @@ def relative_rise(m: CrisisModel, lane: np.ndarray, rows: np.ndarray, k: np.ndar
     return np.clip(rise, -1.0, 1.0)
 
 
-def decide(m: CrisisModel) -> None:
-    """Every state scores its actions through its doctrine; agents draw their choices."""
-    f = m.features()
-    m.feat = f
+def utilities(m: CrisisModel, f: Features) -> np.ndarray:
+    """Every state's scores of every action toward the dyad ``f`` describes: ``[R, N, actions]``.
+
+    The doctrine's table, the modifiers' offsets, the liberal peace on hostile choices, the valid
+    actions, and the rule that escalation needs a cause: hostile moves are open only in a dyad
+    with an open dispute (rung ≥ 1), the other's recent hostility toward the mover
+    (``decision.cause_hostility``) or a rise in the threat it poses (``decision.cause_rise``).
+    """
     x = design(f)  # the terms every lens weighs, computed once for all states of all replications
     if len(m.doctrine_groups) == 1:
         u = m.doctrines[0].utilities_from_design(x)
@@ -109,27 +124,72 @@ def decide(m: CrisisModel) -> None:
     # lower the odds of every hostile choice by the dyad's dampening factor
     u[:, :, m._hostile_cols] += np.log(np.maximum(f.damp, 1e-6)).reshape(m.R, m.n)[:, :, None]
     u[~valid_mask(f).reshape(u.shape)] = -np.inf
-    # escalation needs a cause: a hostile move toward the focal state needs an open dispute with it
-    # (the dyad above rung 0), its recent hostility toward the mover, or a rise in the threat it poses
     dp = m.params.decision
     live = (f.hostility >= dp.cause_hostility) | (f.threat_rise > dp.cause_rise) | (f.level >= 1)
     u[:, :, m._hostile_cols] = np.where(live.reshape(m.R, m.n)[:, :, None], u[:, :, m._hostile_cols], -np.inf)
-    m.utilities = u
+    return u
+
+
+def decide(m: CrisisModel) -> None:
+    """Every state chooses an action toward each of its K most pressing dyads (deter one, coerce another, reassure a third).
+
+    Slot 0 (the most pressing dyad) may take any action; further slots act only where attention
+    is warranted (threat above ``decision.attention`` or an open dispute) and never arm, balance
+    or bandwagon (those are the state's one policy of the step). At most ``decision.max_hostile``
+    hostile acts a step; a state that does not attend this step (response lag) holds everywhere.
+    Each slot draws from the state's own stream (three uniforms per slot).
+    """
+    order = focal_order(m)
+    K = order.shape[2]
+    dp = m.params.decision
     # each agent takes its uniforms from its own stream (drawn for all agents at once: a
     # draw is a function of the actor's key, so this is the same as each drawing its own);
     # moves are simultaneous, so the order of the calls does not matter
-    m.draws = uniform(m.keys[:, None, None], "decide", m.steps_done, m.akey[None, :, None], _SLOTS3)
+    m.draws = uniform(m.keys[:, None, None], "decide", m.steps_done, m.akey[None, :, None], _slots(K))
     m.agents.do("decide")
-    choose(m)
+    choice = np.zeros(order.shape, dtype=np.int64)
+    partner = np.full(order.shape, -1, dtype=np.int64)
+    cross = np.empty(order.shape)
+    n_hostile = np.zeros((m.R, m.n), dtype=np.int64)
+    for s in range(K):
+        f = features(m, order[:, :, s])
+        u = utilities(m, f)
+        if s == 0:
+            m.feat, m.utilities = f, u
+            uc, cross[:, :, 0] = m.u_choice, m.cross_draw
+        else:
+            u[:, :, _PRIMARY] = -np.inf
+            warranted = ((f.threat > dp.attention) | (f.level >= 1)).reshape(m.R, m.n)
+            u[:, :, 1:] = np.where(warranted[:, :, None], u[:, :, 1:], -np.inf)
+            uc, cross[:, :, s] = m.draws[:, :, 3 * s], m.draws[:, :, 3 * s + 1]
+        pick = _logit_pick(u / dp.temperature, uc)
+        pick[~m.attending] = 0
+        hostile = IS_HOSTILE[pick]
+        pick[hostile & (n_hostile >= dp.max_hostile)] = 0
+        n_hostile += IS_HOSTILE[pick]
+        choice[:, :, s] = pick
+        partner[:, :, s] = m.partner
+    m.slot_choice, m.slot_focal, m.slot_partner, m.slot_cross = choice, order, partner, cross
+    select_slot(m, 0)
 
 
-def choose(m: CrisisModel) -> None:
-    """Logit choice for all states at once from the uniforms each agent drew."""
-    u = m.utilities / m.params.decision.temperature
+_PRIMARY = np.array([A["arm"], A["balance"], A["bandwagon"]])
+
+
+def _slots(k: int) -> np.ndarray:
+    return np.arange(3 * k, dtype=np.uint64)[None, None, :]
+
+
+def _logit_pick(u: np.ndarray, uc: np.ndarray) -> np.ndarray:
     u = u - u.max(axis=2, keepdims=True)
-    p = np.exp(u)
-    c = np.cumsum(p, axis=2)
-    pick = (c < (m.u_choice * c[:, :, -1])[:, :, None]).sum(axis=2)
-    np.minimum(pick, len(ACTIONS) - 1, out=pick)
-    pick[~m.attending] = 0
-    m.choice = pick
+    c = np.cumsum(np.exp(u), axis=2)
+    pick = (c < (uc * c[:, :, -1])[:, :, None]).sum(axis=2)
+    return np.minimum(pick, len(ACTIONS) - 1)
+
+
+def select_slot(m: CrisisModel, s: int) -> None:
+    """Make slot ``s`` the current decision (``m.choice``, ``m.focal``, ``m.partner``, ``m.cross_draw``)."""
+    m.choice = m.slot_choice[:, :, s]
+    m.focal = m.slot_focal[:, :, s]
+    m.partner = m.slot_partner[:, :, s]
+    m.cross_draw = m.slot_cross[:, :, s]

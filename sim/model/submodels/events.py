@@ -11,7 +11,7 @@ from sim.model.handlers import apply_scheduled
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["apply_events", "disputes", "DISPUTE_RATES"]
+__all__ = ["apply_events", "disputes"]
 
 
 def apply_events(m: CrisisModel) -> None:
@@ -41,32 +41,34 @@ def apply_events(m: CrisisModel) -> None:
                 m.touch_power(a, rid)
 
 
-#: Yearly rate at which a new issue arises in a dyad, by type: MID onsets per dyad-year,
-#: 1946–2010 (sim/data/base_rates_MID_1946-2010.csv: land-contiguous 68.3, involving a major
-#: power 12.44, other 0.65 per 1,000 dyad-years).
-DISPUTE_RATES = {"contiguous": 0.0683, "major power": 0.01244, "other": 0.00065}
-
-
 def disputes(m: CrisisModel) -> None:
-    """New issues arise between states at the MID onset rate of their dyad type (a documented, data-based rate).
+    """New issues arise between states, the more often the more tense and the less liberal-peaceful the dyad.
 
-    A dispute opens the dyad at rung 1 (demands, protest) if it was at 0: an open dispute is a
-    cause (§7.5), so hostile moves become open to both; whether it escalates is up to their
-    doctrines, the ladder and bargaining, and without pressure it steps down again (§7.8).
+    In a dyad at rung 0 a dispute opens with the yearly hazard ``ν·τ_ij·D_ij``, where ``τ_ij`` is
+    the higher of the two directed threats (so neighbours, rivals and states near parity quarrel
+    more), ``D_ij`` the liberal-peace dampening (democracies and trade partners less) and ``ν`` =
+    ``decision.dispute_rate``. A dispute opens the dyad at rung 2 (demands backed by threats: a
+    MID's first hostility level) and each side's hostility toward the other rises by 0.5: an open
+    dispute is a cause (§7.5), so hostile moves become open to both; whether it escalates is up
+    to their doctrines, the ladder and bargaining, and without pressure it steps down again (§7.8).
     """
     if "disputes" in m.switched_off:
         return
     w = m.world
-    p = 1.0 - (1.0 - m.dispute_rate) ** (m.weeks / 52.0)  # [N, N], per step
     rn, i, j = np.nonzero((w.level == 0) & m.upper[None])
     if rn.size == 0:
         return
-    hit = m.dyad_uniform("dispute", rn, i, j) < p[i, j]
+    tension = np.maximum(w.threat[rn, i, j], w.threat[rn, j, i])
+    rate = np.minimum(1.0, m.params.decision.dispute_rate * tension * m.damp[i, j])
+    p = 1.0 - (1.0 - rate) ** (m.weeks / 52.0)
+    hit = m.dyad_uniform("dispute", rn, i, j) < p
     rn, i, j = rn[hit], i[hit], j[hit]
-    w.level[rn, i, j] = 1
-    w.level[rn, j, i] = 1
+    w.level[rn, i, j] = 2
+    w.level[rn, j, i] = 2
+    w.hostility[rn, i, j] += 0.5
+    w.hostility[rn, j, i] += 0.5
     if m.logging:
         for ii, jj in zip(i.tolist(), j.tolist(), strict=True):
             m.log.add(m.steps_done, "event", "disputes", f"A new issue arises between {w.codes[ii]} and {w.codes[jj]} "
-                      "(disputes start at the MID base rate of their dyad type).", type="dispute", actor=w.codes[ii],
-                      target=w.codes[jj], cameo="", goldstein=-1.0, level=1)
+                      "(disputes arise the more often the more tense the dyad).", type="dispute", actor=w.codes[ii],
+                      target=w.codes[jj], cameo="", goldstein=-5.0, level=2)

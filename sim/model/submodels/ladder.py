@@ -68,7 +68,8 @@ def settle(m: CrisisModel, mutual: np.ndarray) -> None:
     t = m.steps_done
     rn, i, j = np.nonzero(mutual & m.upper)
     old = levels[rn, i, j].copy()
-    new = np.maximum(0, old - lp.settlement_drop).astype(levels.dtype)
+    floor = np.where((w.sanctions[rn, i, j] > 0) | (w.sanctions[rn, j, i] > 0), 3, 0)  # sanctions in force hold rung 3
+    new = np.maximum(floor, old - lp.settlement_drop).astype(levels.dtype)
     levels[rn, i, j] = levels[rn, j, i] = new
     w.hostility[rn, i, j] *= 0.5
     w.hostility[rn, j, i] *= 0.5
@@ -92,7 +93,8 @@ def settle(m: CrisisModel, mutual: np.ndarray) -> None:
         cells, first = np.unique((lc.astype(np.int64) * m.n + np.minimum(bc, c)) * m.n + np.maximum(bc, c), return_index=True)
         lc, bc, c, ac = lc[first], bc[first], c[first], a[q][first]
         old = levels[lc, bc, c].copy()
-        new = np.maximum(0, old - lp.settlement_drop).astype(levels.dtype)
+        floor = np.where((w.sanctions[lc, bc, c] > 0) | (w.sanctions[lc, c, bc] > 0), 3, 0)
+        new = np.maximum(floor, old - lp.settlement_drop).astype(levels.dtype)
         levels[lc, bc, c] = levels[lc, c, bc] = new
         w.offer[lc, bc, c] = w.offer[lc, c, bc] = 0.0
         if m.logging:
@@ -109,16 +111,17 @@ def incidents(m: CrisisModel) -> None:
 
     A dyad's forces are in contact when one side's forces are deployed near the other's (the
     offensive posture O_ij + O_ji of deployments, exercises and shows of force, in units of a
-    10-ship or 10-brigade force) or when force is already being used (rungs 5–6: clashes,
-    blockades). The weekly hazard is ``incident_rate × contact`` with contact = O_ij + O_ji + 1 at
-    rungs 5–6; only dyads at rung ≥ 4 (forces on alert) can have an incident. An incident never
+    10-ship or 10-brigade force), along a shared land border (forces on alert face each other),
+    or when force is already being used (rungs 5–6: clashes, blockades). The weekly hazard is
+    ``incident_rate × contact`` with contact = O_ij + O_ji + [land border]·D_ij + [rung 5–6] (a
+    border between liberal-peace partners is less militarised: D_ij the dampening); only dyads at rung ≥ 4 (forces on alert) can have an incident. An incident never
     starts a war: war comes from bargaining.
     """
     w, lp = m.world, m.params.ladder
     if "incidents" in m.switched_off or lp.incident_rate <= 0:
         return
     levels = w.level
-    contact = w.posture + w.posture.transpose(0, 2, 1) + ((levels >= 5) & (levels < 7))
+    contact = w.posture + w.posture.transpose(0, 2, 1) + m.border + ((levels >= 5) & (levels < 7))
     rn, i, j = np.nonzero((levels >= 4) & (levels < 6) & (contact > 0) & m.upper)
     if rn.size == 0:
         return

@@ -60,30 +60,33 @@ def support_utilities(m: CrisisModel, rn, i, k, z, lvl) -> tuple[np.ndarray, dic
     """Scores of the five degrees of support (``[M, 5]``) and the terms behind them.
 
     ``U_o = b_o + o_o·obligation + n_o·need + s_o·payment − c_o·cost − dist_o·(1 − prox_iz)`` with
-    obligation = pledge_ik·(1 + o_i) (offence–defence perception: chain-ganging or buck-passing)
+    obligation = pledge_ik·max(0, 1 + 2·o_i) (offence–defence perception: chain-ganging or buck-passing)
     plus the abandonment fear (the share of i's security that k provides), need = how far k would
-    lose alone (and 1 at war), cost = the opponent's power over i's (entrapment; troops and joining
+    lose alone (and 1 at war), cost = the opponent's power over i's, × (1 − 0.8·o_i) (entrapment; troops and joining
     against a nuclear power cost 3 and 4 more: the risk of nuclear war, Jervis 1989), payment = a patron's side payment for a client's help
     (k's capability over i's, saturating). Weights: ``alliance_politics.*``.
     """
     w, ap = m.world, m.params.alliance_politics
     own = m.own
-    obligation = w.pledge[rn, i, k] * (1.0 + w.offense_defense[i])
+    obligation = w.pledge[rn, i, k] * np.maximum(0.0, 1.0 + 2.0 * w.offense_defense[i])
     backing = w.pledge[rn, k, i] * w.cap[rn, k]
     obligation = obligation + ap.abandonment_weight * backing / (backing + own[rn, i])
     pwin = own[rn, k] / (own[rn, k] + m.agg[rn, k, z])
     need = np.where(lvl >= 7, 1.0, np.clip(2.0 * (0.5 - pwin), 0.0, 1.0) + 0.5 * (lvl >= 5))
-    cost = ap.entrapment_weight * np.minimum(3.0, m.agg[rn, i, z] / np.maximum(own[rn, i], 1e-9))
+    # perceived offence dominance makes a war look short and cheap, defence dominance long and
+    # costly (Van Evera 1984; Christensen & Snyder 1990)
+    cost = (ap.entrapment_weight * np.minimum(3.0, m.agg[rn, i, z] / np.maximum(own[rn, i], 1e-9))
+            * (1.0 - 0.8 * w.offense_defense[i]))
     nuclear = w.nuclear[z].astype(float)
     ratio = w.cap[rn, k] / np.maximum(w.cap[rn, i], 1e-9)
     payment = ap.side_payment * np.clip(np.log(np.maximum(ratio, 1.0)) / 3.0, 0.0, 1.0)
     far = 1.0 - m.prox[i, z]
     risk = np.log(m.risk[i])
     u = np.zeros((len(rn), len(SUPPORT_LEVELS)))
-    u[:, 1] = -0.5 + 1.0 * obligation + 0.5 * need - 0.1 * cost
-    u[:, 2] = -2.0 + 1.5 * obligation + 1.0 * need + payment - 0.3 * cost - 0.5 * far
+    u[:, 1] = -0.5 + 0.5 * obligation + 0.3 * need - 0.1 * cost
+    u[:, 2] = -1.5 + 1.0 * obligation + 0.8 * need + payment - 0.3 * cost - 0.5 * far
     u[:, 3] = -4.0 + 2.0 * obligation + 1.5 * need + 1.5 * payment - cost - 3.0 * nuclear - 1.0 * far + risk
-    u[:, 4] = -5.0 + 2.5 * obligation + 1.5 * need + payment - 1.5 * cost - 4.0 * nuclear - 1.5 * far + risk
+    u[:, 4] = -5.5 + 3.0 * obligation + 2.0 * need + payment - 1.5 * cost - 4.0 * nuclear - 1.5 * far + risk
     # support is a policy, not a weekly lottery: last step's choice keeps a bonus (status-quo inertia)
     u[np.arange(len(rn)), m.support_prev[rn, i, k]] += ap.inertia
     # troops and joining make sense only where force is in use; arms only from a state with arms to give
@@ -98,9 +101,11 @@ def alliance_politics(m: CrisisModel) -> None:
     Partners i of k (a defence pledge, or half the alignment, above 0.1; not pledged to the
     opponent) in a crisis with z at rung ≥ ``crisis_level`` score the five degrees of support
     (:func:`support_utilities`) and draw one by logit choice (temperature ``decision.temperature``)
-    from the supporter's own stream. Effects: a statement opens the i–z dyad at rung 1; arms
+    from the supporter's own stream, in the steps in which the supporter attends (the response
+    lag of ``decide``; otherwise last step's choice stands). Effects: a statement opens the i–z dyad at rung 1; arms
     transfer a share of i's capability to k (``arms_share`` a year) and take i–z to rung 3; troops
-    transfer more (``troop_share`` a year) and take i–z to a use of force (rung 5); joining takes
+    transfer more (``troop_share`` a year) and take i–z to a use of force (rung 5), or to war if k is
+    at war (troops fighting in a partner's war make a belligerent); joining takes
     i–z to the rung of k–z (war, if k is at war). Pledged partners that give nothing are trusted
     less by k, those that help more (reliability learning).
     """
@@ -121,6 +126,9 @@ def alliance_politics(m: CrisisModel) -> None:
     c = np.cumsum(p, axis=1)
     draw = uniform(m.keys[rn], "support", m.steps_done, m.akey[i], m.akey[k], m.akey[z])
     choice = np.minimum((c < (draw * c[:, -1])[:, None]).sum(axis=1), len(SUPPORT_LEVELS) - 1)
+    # a supporter re-chooses only when it attends to the crisis this step (the response lag of
+    # ``decide``, about once a week); otherwise its policy stands
+    choice = np.where(m.attending[rn, i], choice, m.support_prev[rn, i, k])
     m.support_now[rn, i, k] = choice
     np.maximum.at(m.support_max, (rn, i, k), choice.astype(m.support_max.dtype))
     if m.logging:
@@ -137,7 +145,8 @@ def alliance_politics(m: CrisisModel) -> None:
         if not sel.any():
             continue
         rs, is_, ks, zs = rn[sel], i[sel], k[sel], z[sel]
-        target = lvl[sel] if rung < 0 else np.full(len(rs), rung)
+        # joining takes the partner's rung; troops fight: a use of force, or war if the partner is at war
+        target = lvl[sel] if rung < 0 else (np.where(lvl[sel] >= 7, lvl[sel], rung) if level == 3 else np.full(len(rs), rung))
         target = target.astype(w.level.dtype)
         raise_ = target > w.level[rs, is_, zs]
         np.maximum.at(w.level, (rs, is_, zs), target)
