@@ -136,9 +136,9 @@ CASES: dict[str, Case] = {
         (Check("rung", "PRK", "ROK", DOWN, at=4), Check("force", "PRK", "ROK", DOWN, at=26)),
         codes=("PRK", "ROK", "USA"),
         relations={"from_catalog": False, "rivalries": [["PRK", "ROK"]], **T}),
-    "defense_pact-provokes": Case(  # a great power's rival next door takes a pact with another great power
+    "defense_pact-rival": Case(  # a great power's rival next door takes a pact with another great power
         {"type": "defense_pact", "actor": "USA", "parties": ["GRG"], "strength": 1.0},
-        (Check("threat", "RUS", "GRG", UP), Check("rung", "RUS", "GRG", UP, at=8)),
+        (Check("threat", "RUS", "GRG", UP), Check("belief", "RUS", "GRG", UP)),
         codes=("RUS", "GRG", "USA"),
         relations={"from_catalog": False, "rivalries": [["RUS", "GRG"]],
                    "tensions": [{"between": ["RUS", "GRG"], "value": 4}]}),
@@ -205,12 +205,14 @@ CASES: dict[str, Case] = {
         (Check("rung", "ROK", "PRK", DOWN), Check("hostility", "ROK", "PRK", DOWN)),
         relations=T),
     # ---------------------------------------------------------------- force used
-    "blockade": Case(
+    "blockade": Case(  # the target answers, and the crisis outlasts half a year
         {"type": "blockade", "actor": "PRK", "targets": ["ROK"]},
-        (Check("force", "ROK", "PRK", floor=1, at=2), Check("threat", "ROK", "PRK", UP), Check("war", "ROK", "PRK", UP, at=26))),
-    "armed_clash": Case(
+        (Check("force", "ROK", "PRK", floor=1, at=2), Check("threat", "ROK", "PRK", UP),
+         Check("hostility", "PRK", "ROK", UP, at=8), Check("rung", "ROK", "PRK", UP, at=26))),
+    "armed_clash": Case(  # the target answers, and the crisis outlasts half a year
         {"type": "armed_clash", "actor": "PRK", "targets": ["ROK"]},
-        (Check("force", "ROK", "PRK", floor=1, at=2), Check("threat", "ROK", "PRK", UP), Check("war", "ROK", "PRK", UP, at=26))),
+        (Check("force", "ROK", "PRK", floor=1, at=2), Check("threat", "ROK", "PRK", UP),
+         Check("hostility", "PRK", "ROK", UP, at=8), Check("rung", "ROK", "PRK", UP, at=26))),
     "war_declaration": Case(
         {"type": "war_declaration", "actor": "PRK", "targets": ["ROK"]},
         (Check("war", "ROK", "PRK", floor=1, at=2), Check("threat", "ROK", "PRK", UP))),
