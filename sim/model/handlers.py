@@ -19,7 +19,7 @@ from sim.scenario.events import EVENT_SPECS, reading_for
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["HANDLERS", "apply_scheduled"]
+__all__ = ["HANDLERS", "DE_ESCALATING", "apply_scheduled", "de_escalates"]
 
 Handler = Callable[["CrisisModel", object, str], None]
 HANDLERS: dict[str, Handler] = {}
@@ -47,10 +47,22 @@ def _reading_text(ev, code: str, role: str, rd) -> str:
             f"{kind}" + (f", rung {rd.ladder}" if rd.ladder else "") + ".")
 
 
+#: Scheduled events whose purpose is to bring a dyad down the ladder: like a chosen ``reassure``
+#: (sim/model/submodels/act.py), they mark the actor's dyad with each state they address as
+#: de-escalating this step (``m.down``: the ladder's step-down chance doubles, §7.8).
+DE_ESCALATING = frozenset({"summit", "sanctions_relief", "settlement_offer"})
+
+
+def de_escalates(ev) -> bool:
+    """Whether a scheduled event is a move down the ladder (a summit, relief, an offer, a reassuring statement)."""
+    return ev.type in DE_ESCALATING or (ev.type == "statement" and ev.kind == "reassure")
+
+
 def _readings(m: CrisisModel, ev, eid: str, magnitude: float = 1.0) -> dict[str, list[str]]:
     """Log and apply the event's reading toward each dyad it touches; returns record ids by role."""
     i = m.idx[ev.actor]
     offensive = EVENT_SPECS[ev.type].offensive
+    down = de_escalates(ev)
     out: dict[str, list[str]] = {}
     for role, codes in (("target", ev.targets_of()), ("near", ev.near_of()), ("partner", ev.partners_of())):
         rd = reading_for(ev, role)
@@ -65,8 +77,26 @@ def _readings(m: CrisisModel, ev, eid: str, magnitude: float = 1.0) -> dict[str,
                 event_date=(ev.date or m.spec.calendar.date_of(m.steps_done)).isoformat(),
             )
             m.apply_act(i, j, rd.goldstein, rd.ladder, offensive=offensive, rid=rid, magnitude=magnitude, forced=True)
+            if down:
+                m.down[:, i, j] = m.down[:, j, i] = True
+            if rd.ladder > 0:
+                _record_fact(m, i, j)
             out.setdefault(role, []).append(rid)
     return out
+
+
+def _record_fact(m: CrisisModel, i: int, j: int) -> None:
+    """Count the rung a scheduled event set in the run's peak and first crossings at once.
+
+    A scheduled event is a fact: the dyad reached its rung even if the same step's ladder brings
+    it down again (a reassurance or a settlement chosen that step), so a scripted clash always
+    counts as a use of force. First crossings are dated at the end of this step, as ``record`` does.
+    """
+    lv = m.world.level[:, i, j]
+    for a, b in ((i, j), (j, i)):
+        np.maximum(m.peak[:, a, b], lv, out=m.peak[:, a, b])
+        for rung, fc in m.first_cross.items():
+            fc[:, a, b] = np.where((lv >= rung) & (fc[:, a, b] < 0), m.steps_done + 1, fc[:, a, b])
 
 
 @handles("naval_deployment", "troop_deployment", "military_exercise", "missile_test", "mobilization", "alert")
