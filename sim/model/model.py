@@ -149,6 +149,8 @@ class CrisisModel(mesa.Model):
         self.support_now = np.zeros((R, n, n), dtype=np.int8)
         self.support_max = np.zeros((R, n, n), dtype=np.int8)
         self.support_prev = np.zeros((R, n, n), dtype=np.int8)
+        # who started each fight (rung ≥ alliance_politics.crisis_level): +1 i against j, −1 j against i, 0 none
+        self.aggressor = np.zeros((R, n, n), dtype=np.int8)
         self.support_logged: dict[tuple[int, int], int] = {}
         self.threat_raw = np.zeros((R, n, n))
         self.threat_raw_prev = np.zeros((R, n, n))

@@ -41,6 +41,7 @@ PURPOSE: dict[str, int] = {
     "accident": 4,  # an unchosen incident at rung >= 4
     "support": 5,  # ally i's decision to stand by k against z
     "dispute": 6,  # a new issue arising in a dyad (dispute onset at the MID base rate)
+    "nuclear_risk": 7,  # a nuclear dyad at rung >= 6 slipping a rung up by chance
 }
 
 _U = np.uint64

@@ -24,6 +24,7 @@ SUBMODELS: dict[str, str] = {
     "incidents": "no incidents where forces meet (unchosen escalation)",
     "disputes": "no new issues arise between states (no dispute onsets from tension)",
     "settlement": "settlement offers are never accepted",
+    "nuclear_risk": "nuclear dyads in a blockade or at war never slip up the ladder by chance (no threat that leaves something to chance)",
 }
 
 #: The environment variable read at model construction.

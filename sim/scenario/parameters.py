@@ -83,6 +83,8 @@ class AlliancePoliticsParams(_Group):
     crisis_level: float = P(5.0, 1.0, 9.0, "Rung at which an ally's dyad counts as in crisis and support is decided (5 = violence).", "Snyder 1984")
     reliability_learning: float = P(0.3, 0.0, 1.0, "How far one week of support (or of its absence) moves the partner's belief in a pledged ally's reliability.", "Snyder 1997; Crescenzi et al. 2012")
     side_payment: float = P(1.0, 0.0, 5.0, "Weight of a patron's side payments (technology, money) for a client's arms or troops; it grows with the patron's capability over the client's.", "proposal (Morrow 1991)")
+    unconditional: float = P(0.8, 0.0, 1.0, "Pledge strength above which a defence pledge also covers a partner that started the fight (1 = an unconditional promise such as the 1914 blank cheque); below it a pledge binds only when the partner is attacked.", "proposal (Leeds, Long & Mitchell 2000; Leeds 2003)")
+    reputation_weight: float = P(5.0, 0.0, 10.0, "Reputation for resolve a great power stakes on a pledged partner that is attacked (× pledge strength): it favours arms, troops and joining.", "proposal (Snyder & Diesing 1977; Snyder 1984)")
     inertia: float = P(1.0, 0.0, 5.0, "Bonus to the degree of support chosen last step (support is a policy, re-chosen each step but not redrawn from scratch).", "proposal")
     arms_share: float = P(0.05, 0.0, 1.0, "Share of the supplier's capability a year that arms transfers add to the partner's.", "proposal")
     troop_share: float = P(0.15, 0.0, 1.0, "Share of the sender's capability a year that troops (or joining the war) add to the partner's.", "proposal")
@@ -144,6 +146,7 @@ class LadderParams(_Group):
     deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
     incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
+    nuclear_slip: float = P(0.03, 0.0, 1.0, "Weekly chance that two nuclear powers in a blockade or at war (rung ≥ 6) slip one rung up, beyond either's choice (× nuclear_resistance from rung 8 up): the threat that leaves something to chance.", "proposal (Schelling 1960, 1966; Powell 2015)")
     provocation: float = P(0.5, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
 

@@ -11,7 +11,7 @@ from sim.scenario.events import ACTION_SPECS
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["resolve_ladder", "settle", "incidents"]
+__all__ = ["resolve_ladder", "settle", "incidents", "nuclear_risk"]
 
 
 def resolve_ladder(m: CrisisModel) -> None:
@@ -20,7 +20,8 @@ def resolve_ladder(m: CrisisModel) -> None:
     Upward pressure was already threshold-tested when chosen. Dyads under no new pressure step
     one rung down with the weekly de-escalation rate (never below a floor of 3 while sanctions
     are in force, nor out of a war, which ends only by bargaining). Mutual settlement offers drop
-    a dyad ``settlement_drop`` rungs. Incidents nobody chose happen where forces meet (:func:`incidents`).
+    a dyad ``settlement_drop`` rungs. Incidents nobody chose happen where forces meet (:func:`incidents`),
+    and nuclear dyads in a blockade or at war may slip further up (:func:`nuclear_risk`).
     """
     w, lp = m.world, m.params.ladder
     levels = w.level
@@ -53,6 +54,7 @@ def resolve_ladder(m: CrisisModel) -> None:
         levels[rn, i, j] -= 1
         levels[rn, j, i] -= 1
     incidents(m)
+    nuclear_risk(m)
     m.pressure[:] = 0
     m.down[:] = False
 
@@ -141,4 +143,46 @@ def incidents(m: CrisisModel) -> None:
                             f"(a collision, a misread order) pushes the dyad to rung {new}.",
                             cause=m.level_cause.get((ii, jj), ""), type="incident", actor=w.codes[ii],
                             target=w.codes[jj], cameo="180", goldstein=-9.0, level=new)
+            m.level_cause[(ii, jj)] = rid
+
+
+def nuclear_risk(m: CrisisModel) -> None:
+    """The threat that leaves something to chance (Schelling 1960, 1966; Powell 2015): nuclear dyads at rung ≥ 6 may slip up.
+
+    Two nuclear powers in a blockade or limited strikes (rung 6) or at war (7–8) run a risk
+    neither fully controls: each week, with chance ``ladder.nuclear_slip``, the dyad slips one
+    rung up (a blockade into war, a war into nuclear threats); from rung 8 upward — across the
+    nuclear threshold — the chance is further multiplied by ``ladder.nuclear_resistance``. The
+    longer the confrontation lasts at a high rung, the likelier the slip: a settlement that takes
+    the dyad down ends the risk.
+    """
+    w, lp = m.world, m.params.ladder
+    if "nuclear_risk" in m.switched_off or lp.nuclear_slip <= 0:
+        return
+    levels = w.level
+    rn, i, j = np.nonzero((levels >= 6) & (levels < 10) & m.both_nuclear[None] & m.upper)
+    if rn.size == 0:
+        return
+    lv = levels[rn, i, j]
+    rate = lp.nuclear_slip * np.where(lv >= 8, lp.nuclear_resistance, 1.0)
+    hit = m.dyad_uniform("nuclear_risk", rn, i, j) < 1 - (1 - rate) ** m.weeks
+    rn, i, j = rn[hit], i[hit], j[hit]
+    levels[rn, i, j] += 1
+    levels[rn, j, i] += 1
+    w.hostility[rn, i, j] += 0.5
+    w.hostility[rn, j, i] += 0.5
+    reset = levels[rn, i, j] == 7  # a new war: private information about its outcome is fresh
+    u_ = m.params.bargaining.uncertainty
+    w.sigma[rn[reset], i[reset], j[reset]] = u_
+    w.sigma[rn[reset], j[reset], i[reset]] = u_
+    if m.logging:
+        for r_, ii, jj in zip(rn.tolist(), i.tolist(), j.tolist(), strict=True):
+            if r_ != 0:
+                continue
+            new = int(levels[0, ii, jj])
+            rid = m.log.add(m.steps_done, "outcome", "resolve_ladder",
+                            f"{w.codes[ii]} and {w.codes[jj]}, both nuclear powers, lose control of the confrontation "
+                            f"(a threat that leaves something to chance): the dyad slips to rung {new}.",
+                            cause=m.level_cause.get((ii, jj), ""), type="nuclear_slip", actor=w.codes[ii],
+                            target=w.codes[jj], cameo="195", goldstein=-10.0, level=new)
             m.level_cause[(ii, jj)] = rid

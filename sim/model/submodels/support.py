@@ -46,33 +46,80 @@ def _candidates(m: CrisisModel):
     if row.size == 0:
         return None
     rn, k, z = lk[row], k[row], z[row]
-    # one decision per (replication, supporter, partner): against the partner's most serious opponent
+    # one decision per (replication, supporter, partner): against the partner's most serious
+    # opponent — at the highest rung, preferring one that attacked the partner (the casus
+    # foederis), then the most powerful one
     lvl = levels[rn, k, z]
+    attacked = _attacked(m, rn, k, z)
     key = (rn.astype(np.int64) * m.n + i) * m.n + k
-    order = np.lexsort((z, -lvl.astype(np.int64), key))
+    order = np.lexsort((z, -m.agg[rn, k, z], ~attacked, -lvl.astype(np.int64), key))
     first = np.ones(len(order), dtype=bool)
     first[1:] = key[order][1:] != key[order][:-1]
     sel = order[first]
     return rn[sel], i[sel], k[sel], z[sel], lvl[sel]
 
 
+def _record_aggressors(m: CrisisModel) -> None:
+    """Note who started each fight when it is first seen at the crisis rung (``m.aggressor``).
+
+    The side with more recent hostility toward the other when the dyad first reaches
+    ``crisis_level`` started it (``aggressor`` +2 for it, −2 for the other; ties: 0); a supporter
+    whose troops or entry open a fight started that one (+1/−1, set in :func:`alliance_politics`).
+    The record stands while the fight lasts and is cleared when the dyad falls below that rung.
+    """
+    w, ap = m.world, m.params.alliance_politics
+    fight = w.level >= ap.crisis_level
+    m.aggressor[~fight] = 0
+    rn, a, b = np.nonzero(fight & (m.aggressor == 0) & m.upper)
+    if rn.size:
+        h = (2 * np.sign(w.hostility[rn, a, b] - w.hostility[rn, b, a])).astype(np.int8)
+        m.aggressor[rn, a, b] = h
+        m.aggressor[rn, b, a] = -h
+
+
+def _attacked(m: CrisisModel, rn, k, z) -> np.ndarray:
+    """Whether partner k counts as attacked in its fight with z (the casus foederis of a defence pledge).
+
+    z (or neither side) started the k–z fight, and k itself started no war as a principal: the
+    state that started the war cannot invoke a defensive pledge when its victim's friends come to
+    the victim's aid — Italy's reading of the Triple Alliance in August 1914.
+    """
+    return (m.aggressor[rn, k, z] <= 0) & ~(m.aggressor[rn, k, :] == 2).any(axis=1)
+
+
 def support_utilities(m: CrisisModel, rn, i, k, z, lvl) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Scores of the five degrees of support (``[M, 5]``) and the terms behind them.
 
-    ``U_o = b_o + o_o·obligation + n_o·need + s_o·payment − c_o·cost − dist_o·(1 − prox_iz)`` with
-    obligation = pledge_ik·max(0, 1 + 2·o_i) (offence–defence perception: chain-ganging or buck-passing)
-    plus the abandonment fear (the share of i's security that k provides), need = how far k would
-    lose alone (and 1 at war), cost = the opponent's power over i's, × (1 − 0.8·o_i) (entrapment; troops and joining
-    against a nuclear power cost 3 and 4 more: the risk of nuclear war, Jervis 1989), payment = a patron's side payment for a client's help
-    (k's capability over i's, saturating). Weights: ``alliance_politics.*``.
+    ``U_o = b_o + o_o·obligation + n_o·need + s_o·payment − c_o·cost − dist_o·(1 − prox_iz) + r_o·rep`` with
+    obligation = bind·(pledge_ik·max(0, 1 + 2·o_i) + the abandonment fear), where bind is 1 when k
+    was attacked and otherwise the pledge's unconditional part (the casus foederis); need = the
+    danger that k loses alone (buck-passing when it can win); cost = the opponent's power over
+    i's, × (1 − 0.8·o_i) (entrapment; troops and joining against a nuclear power cost 3 and 4 more:
+    the risk of nuclear war, Jervis 1989); payment = a patron's side payment for a client's help
+    (k's capability over i's, saturating); rep = a great power's reputation stake in an attacked
+    partner (pledge² × danger). Troops and joining need a defence pledge in force. Weights:
+    ``alliance_politics.*``; docs/model.md §7.6.
     """
     w, ap = m.world, m.params.alliance_politics
     own = m.own
-    obligation = w.pledge[rn, i, k] * np.maximum(0.0, 1.0 + 2.0 * w.offense_defense[i])
+    # casus foederis: a defence pledge binds when the partner is attacked; a partner that started
+    # the fight (more recent hostility toward the opponent than it received) is covered only by an
+    # unconditional promise — the part of the pledge's strength above ``unconditional`` (1 = the
+    # blank cheque) — and so is the fear of being abandoned for not helping (Leeds, Long & Mitchell
+    # 2000; Leeds 2003; Snyder 1984 on restraining an ally)
+    pledge = w.pledge[rn, i, k]
+    attacked = _attacked(m, rn, k, z)
+    binds = np.where(attacked, 1.0, np.clip((pledge - ap.unconditional) / max(1.0 - ap.unconditional, 1e-9), 0.0, 1.0))
+    obligation = binds * pledge * np.maximum(0.0, 1.0 + 2.0 * w.offense_defense[i])
     backing = w.pledge[rn, k, i] * w.cap[rn, k]
-    obligation = obligation + ap.abandonment_weight * backing / (backing + own[rn, i])
+    obligation = obligation + binds * ap.abandonment_weight * backing / (backing + own[rn, i])
     pwin = own[rn, k] / (own[rn, k] + m.agg[rn, k, z])
-    need = np.where(lvl >= 7, 1.0, np.clip(2.0 * (0.5 - pwin), 0.0, 1.0) + 0.5 * (lvl >= 5))
+    # a partner that would lose alone needs help most; one that can win alone can be left to it
+    # (buck-passing); perceived offence dominance makes a partner's defeat look quick and decisive,
+    # so its need is urgent (chain-ganging), defence dominance lets allies wait (Christensen &
+    # Snyder 1990; Van Evera 1984)
+    danger = np.clip(1.5 - 2.0 * pwin, 0.0, 1.0) * np.where(lvl >= 7, 1.0, 0.5)
+    need = danger
     # perceived offence dominance makes a war look short and cheap, defence dominance long and
     # costly (Van Evera 1984; Christensen & Snyder 1990)
     cost = (ap.entrapment_weight * np.minimum(3.0, m.agg[rn, i, z] / np.maximum(own[rn, i], 1e-9))
@@ -82,16 +129,23 @@ def support_utilities(m: CrisisModel, rn, i, k, z, lvl) -> tuple[np.ndarray, dic
     payment = ap.side_payment * np.clip(np.log(np.maximum(ratio, 1.0)) / 3.0, 0.0, 1.0)
     far = 1.0 - m.prox[i, z]
     risk = np.log(m.risk[i])
+    # a great power that lets an attacked partner fall (in proportion to the danger) loses its reputation for resolve: the stake
+    # grows with the firmness of the pledge (Snyder & Diesing 1977; Snyder 1984; the 1909 Bosnian
+    # humiliation behind Russia's stand in 1914, Clark 2012)
+    reputation = ap.reputation_weight * w.major[i] * pledge * pledge * attacked * danger
     u = np.zeros((len(rn), len(SUPPORT_LEVELS)))
     u[:, 1] = -0.5 + 0.5 * obligation + 0.3 * need - 0.1 * cost
-    u[:, 2] = -1.5 + 1.0 * obligation + 0.8 * need + payment - 0.3 * cost - 0.5 * far
-    u[:, 3] = -4.0 + 2.0 * obligation + 1.5 * need + 1.5 * payment - cost - 3.0 * nuclear - 1.0 * far + risk
-    u[:, 4] = -5.5 + 3.0 * obligation + 2.0 * need + payment - 1.5 * cost - 4.0 * nuclear - 1.5 * far + risk
+    u[:, 2] = -1.5 + 1.0 * obligation + 0.8 * need + payment - 0.3 * cost - 0.5 * far + 0.5 * reputation
+    u[:, 3] = -4.0 + 2.0 * obligation + 1.5 * need + 1.5 * payment - cost - 3.0 * nuclear - 1.0 * far + risk + reputation
+    u[:, 4] = -5.5 + 3.0 * obligation + 2.0 * need + payment - 1.5 * cost - 4.0 * nuclear - 1.5 * far + risk + reputation
     # support is a policy, not a weekly lottery: last step's choice keeps a bonus (status-quo inertia)
     u[np.arange(len(rn)), m.support_prev[rn, i, k]] += ap.inertia
     # troops and joining make sense only where force is in use; arms only from a state with arms to give
-    u[:, 3] = np.where(lvl >= 5, u[:, 3], -np.inf)
-    u[:, 4] = np.where(lvl >= 5, u[:, 4], -np.inf)
+    # and fighting in a partner's war needs a defence pledge in force: alliance ties, not sympathy,
+    # carry wars from one dyad to another (Siverson & Starr 1991; Leeds 2003)
+    fight = (lvl >= 5) & (pledge > 0)
+    u[:, 3] = np.where(fight, u[:, 3], -np.inf)
+    u[:, 4] = np.where(fight, u[:, 4], -np.inf)
     return u, {"obligation": obligation, "need": need, "cost": cost, "payment": payment}
 
 
@@ -114,6 +168,7 @@ def alliance_politics(m: CrisisModel) -> None:
     m.support_now[:] = 0
     if "support" in m.switched_off:
         return
+    _record_aggressors(m)
     got = _candidates(m)
     if got is None:
         return
@@ -149,6 +204,11 @@ def alliance_politics(m: CrisisModel) -> None:
         target = lvl[sel] if rung < 0 else (np.where(lvl[sel] >= 7, lvl[sel], rung) if level == 3 else np.full(len(rs), rung))
         target = target.astype(w.level.dtype)
         raise_ = target > w.level[rs, is_, zs]
+        # a supporter that opens a fight by entering a partner's war starts it: its own allies'
+        # defence pledges do not cover its entry (the casus foederis is an attack on the ally)
+        opens = raise_ & (w.level[rs, is_, zs] < ap.crisis_level) & (target >= ap.crisis_level)
+        m.aggressor[rs[opens], is_[opens], zs[opens]] = 1
+        m.aggressor[rs[opens], zs[opens], is_[opens]] = -1
         np.maximum.at(w.level, (rs, is_, zs), target)
         np.maximum.at(w.level, (rs, zs, is_), target)
         u_ = m.params.bargaining.uncertainty
