@@ -34,7 +34,7 @@ def test_model_hook_peek_does_not_change_the_model(founding):
     peek = m.peek_decisions()
     assert set(peek) == set(founding.codes)
     assert all(isinstance(d[0], Decision) and d[0].why for d in peek.values())
-    assert all(d[0].action in {a for a, _, _ in ACTION_MENU} for d in peek.values())
+    assert all(d[0].action in {row["action"] for row in ACTION_MENU} for d in peek.values())
     assert (m.world.level == before[0]).all() and (m.world.threat == before[1]).all()
     assert len(m.log.records) == before[2] and m.steps_done == before[3]
 

@@ -224,10 +224,13 @@ def test_peek_decisions_leaves_the_model_unchanged_and_overrides_with_them_chang
         peek = played.peek_decisions()
         assert set(peek) == set(played.world.codes)
         for code, ds in peek.items():
-            assert 1 <= len(ds) <= played.params.decision.max_dyads
+            # up to max_dyads acts toward other states, plus one policy (arm, balance, bandwagon)
+            policy = {"arm", "balance", "bandwagon"}
+            assert 1 <= len(ds) <= played.params.decision.max_dyads + 1
+            assert sum(d.action in policy for d in ds) <= 1
             for d in ds:
                 assert isinstance(d, Decision) and d.actor == code and d.action in names and d.why.startswith(code)
-            targets = [d.target for d in ds if d.target]
+            targets = [d.target for d in ds if d.target and d.action not in policy]
             assert len(targets) == len(set(targets)), "one decision per dyad"
         assert played.peek_decisions() == peek, "peeking does not change the model"
         plain.step()

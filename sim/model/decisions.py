@@ -135,8 +135,8 @@ def apply_overrides(m: CrisisModel, overrides: Mapping[str, Sequence[Decision]])
     """Make the given decisions the states' choices this step (after ``decide``, before ``act``).
 
     A state acts toward at most ``decision.max_dyads`` states a step, at most
-    ``decision.max_hostile`` of them with hostile acts, and takes at most one of ``arm``,
-    ``balance``, ``bandwagon`` (its policy of the step). Its other dyads hold; an empty list (or
+    ``decision.max_hostile`` of them with hostile acts, and besides takes at most one of ``arm``,
+    ``balance``, ``bandwagon`` (its policy of the step, toward its most pressing dyad). Its other dyads hold; an empty list (or
     ``[hold]``) holds everywhere. A decision toward a state the model already attends to takes
     that dyad's slot, so overriding with what :func:`peek` returned changes nothing.
 
@@ -146,7 +146,7 @@ def apply_overrides(m: CrisisModel, overrides: Mapping[str, Sequence[Decision]])
     """
     from sim.doctrines import HOSTILE
 
-    K = m.slot_choice.shape[2]
+    K = m.slot_choice.shape[2] - 1  # dyadic slots; slot K is the policy
     dp = m.params.decision
     for code, decisions in overrides.items():
         if code not in m.idx:
@@ -156,8 +156,9 @@ def apply_overrides(m: CrisisModel, overrides: Mapping[str, Sequence[Decision]])
         for d in decisions:
             if d.actor != code:
                 raise ValueError(f"a decision of {d.actor} was given under {code}")
-        if len(decisions) > K:
-            raise ValueError(f"{code}: at most {K} decisions a step (got {len(decisions)})")
+        if sum(d.action not in _PRIMARY_ACTIONS for d in decisions) > K:
+            raise ValueError(f"{code}: at most {K} decisions toward other states a step, besides one policy "
+                             f"(got {len(decisions)})")
         if sum(d.action in _PRIMARY_ACTIONS for d in decisions) > 1:
             raise ValueError(f"{code}: at most one of arm, balance, bandwagon a step")
         if sum(d.action in HOSTILE for d in decisions) > dp.max_hostile:
@@ -168,12 +169,11 @@ def apply_overrides(m: CrisisModel, overrides: Mapping[str, Sequence[Decision]])
         primary = [c for c in checked if c[0].action in _PRIMARY_ACTIONS]
         if primary:
             d, a, k = primary[0]
-            m.slot_choice[:, i, 0] = a
+            m.slot_choice[:, i, K] = a
             if d.action == "balance":
-                m.slot_partner[:, i, 0] = k
+                m.slot_partner[:, i, K] = k
             elif k >= 0:
-                m.slot_focal[:, i, 0] = k
-            used.add(0)
+                m.slot_focal[:, i, K] = k
         for _d, a, k in (c for c in checked if c[0].action not in _PRIMARY_ACTIONS):
             same = [s for s in range(K) if s not in used and int(m.slot_focal[0, i, s]) == k]
             free = [s for s in range(K) if s not in used]

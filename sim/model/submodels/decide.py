@@ -131,13 +131,17 @@ def utilities(m: CrisisModel, f: Features) -> np.ndarray:
 
 
 def decide(m: CrisisModel) -> None:
-    """Every state chooses an action toward each of its K most pressing dyads (deter one, coerce another, reassure a third).
+    """Every state chooses an act toward each of its K most pressing dyads (deter one, coerce another, reassure a third), and its security policy.
 
-    Slot 0 (the most pressing dyad) may take any action; further slots act only where attention
-    is warranted (threat above ``decision.attention`` or an open dispute) and never arm, balance
-    or bandwagon (those are the state's one policy of the step). At most ``decision.max_hostile``
-    hostile acts a step; a state that does not attend this step (response lag) holds everywhere.
-    Each slot draws from the state's own stream (three uniforms per slot).
+    Slots 0…K−1 are the dyadic acts (hold, the hostile acts, reassure, settle): slot 0 is the
+    most pressing dyad; further slots act only where attention is warranted (threat above
+    ``decision.attention`` or an open dispute). Slot K is the state's **policy** of the step
+    toward its most pressing dyad — hold, arm, balance or bandwagon (internal or external
+    balancing, or bandwagoning: substitutes for one another, Morrow 1993) — drawn from the same
+    scores over those four actions only, so that signalling to a rival does not crowd out arming
+    or aligning against it (Walt 1987). At most ``decision.max_hostile`` hostile acts a step; a
+    state that does not attend this step (response lag) holds everywhere. Each slot draws from
+    the state's own stream (three uniforms per dyadic slot, one more for the policy).
     """
     order = focal_order(m)
     K = order.shape[2]
@@ -147,21 +151,28 @@ def decide(m: CrisisModel) -> None:
     # moves are simultaneous, so the order of the calls does not matter
     m.draws = uniform(m.keys[:, None, None], "decide", m.steps_done, m.akey[None, :, None], _slots(K))
     m.agents.do("decide")
-    choice = np.zeros(order.shape, dtype=np.int64)
-    partner = np.full(order.shape, -1, dtype=np.int64)
-    cross = np.empty(order.shape)
+    shape = (m.R, m.n, K + 1)
+    choice = np.zeros(shape, dtype=np.int64)
+    partner = np.full(shape, -1, dtype=np.int64)
+    cross = np.ones(shape)
     n_hostile = np.zeros((m.R, m.n), dtype=np.int64)
     for s in range(K):
         f = features(m, order[:, :, s])
         u = utilities(m, f)
         if s == 0:
             m.feat, m.utilities = f, u
+            policy = np.full(u.shape, -np.inf)
+            policy[:, :, _POLICY] = u[:, :, _POLICY]
+            pick = _logit_pick(policy / dp.temperature, m.draws[:, :, 3 * K])
+            pick[~m.attending] = 0
+            choice[:, :, K] = pick
+            partner[:, :, K] = m.partner
             uc, cross[:, :, 0] = m.u_choice, m.cross_draw
         else:
-            u[:, :, _PRIMARY] = -np.inf
             warranted = ((f.threat > dp.attention) | (f.level >= 1)).reshape(m.R, m.n)
             u[:, :, 1:] = np.where(warranted[:, :, None], u[:, :, 1:], -np.inf)
             uc, cross[:, :, s] = m.draws[:, :, 3 * s], m.draws[:, :, 3 * s + 1]
+        u[:, :, _PRIMARY] = -np.inf
         pick = _logit_pick(u / dp.temperature, uc)
         pick[~m.attending] = 0
         hostile = IS_HOSTILE[pick]
@@ -169,15 +180,18 @@ def decide(m: CrisisModel) -> None:
         n_hostile += IS_HOSTILE[pick]
         choice[:, :, s] = pick
         partner[:, :, s] = m.partner
-    m.slot_choice, m.slot_focal, m.slot_partner, m.slot_cross = choice, order, partner, cross
+    focal = np.concatenate([order, order[:, :, :1]], axis=2)
+    m.slot_choice, m.slot_focal, m.slot_partner, m.slot_cross = choice, focal, partner, cross
     select_slot(m, 0)
 
 
+#: The policy actions (one a step, in the policy slot): internal or external balancing, bandwagoning.
 _PRIMARY = np.array([A["arm"], A["balance"], A["bandwagon"]])
+_POLICY = np.array([A["hold"], A["arm"], A["balance"], A["bandwagon"]])
 
 
 def _slots(k: int) -> np.ndarray:
-    return np.arange(3 * k, dtype=np.uint64)[None, None, :]
+    return np.arange(3 * k + 1, dtype=np.uint64)[None, None, :]
 
 
 def _logit_pick(u: np.ndarray, uc: np.ndarray) -> np.ndarray:
