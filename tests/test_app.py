@@ -578,6 +578,57 @@ def test_a_saved_what_if_travels_in_the_link_to_a_fresh_session():
     assert not fresh.warning
 
 
+def test_remove_a_state_in_the_builder_by_name_and_save_it():
+    """Issue 13 item 1: a state is removed from the what-if, picked by its name; the saved variant drops it."""
+    at = goto(app(runs=20), "compare")
+    ok(at)
+    at.text_input(key=_key(at, "wi_name_")).set_value("no-cuba")
+    pick = at.selectbox(key=_key(at, "st_rm_"))
+    assert "Cuba (CUB)" in pick.options  # shown by name
+    pick.set_value("CUB").run()
+    at.button(key=next(b.key for b in at.button if str(b.key).startswith("st_rm_btn_"))).click().run()
+    ok(at)
+    assert "Remove the state Cuba with its events and ties" in text_of(at)
+    assert "Cuba (CUB)" not in at.selectbox(key=_key(at, "st_rm_")).options  # not offered twice
+    at.button(key="wi_save").click().run()
+    ok(at)
+    assert "Removes the state(s) CUB" in "\n".join(plain(s.value) for s in at.success)
+    v = next(iter(at.session_state["fp_whatifs"].values()))["no-cuba"]
+    assert v.remove_actors == ("CUB",)
+    sc = whatif.add_variants(load_scenario(FOUNDING), [v]).with_variant("no-cuba")
+    assert "CUB" not in sc.codes and "havana-visit" not in {e.id for e in sc.events}
+
+
+def test_make_variant_rejects_removing_an_unknown_or_changed_state():
+    sc = load_scenario(FOUNDING)
+    with pytest.raises(ScenarioError, match="ZZZ is not a state of the scenario"):
+        whatif.make_variant(sc, whatif.WhatIf(remove_actors=["ZZZ"]))
+    with pytest.raises(ScenarioError, match="CUB is removed"):
+        whatif.make_variant(sc, whatif.WhatIf(remove_actors=["CUB"], actors={"CUB": {"doctrine": "liberal"}}))
+    with pytest.raises(ScenarioError, match="at least two"):
+        whatif.add_variants(sc, [whatif.make_variant(sc, whatif.WhatIf(
+            remove_actors=["RUS", "PRK", "USA", "ROK", "JPN", "CHN", "UKR"]))])
+
+
+def test_permalink_round_trips_a_removed_state_and_old_links_still_open():
+    from app_support import permalink
+
+    sc = load_scenario(FOUNDING)
+    v = whatif.make_variant(sc, whatif.WhatIf(name="no-cuba", remove_actors=["CUB"]))
+    token = permalink.encode(v)
+    assert token.startswith(f"{permalink.VERSION}.") and len(token) < 120
+    back = permalink.decode(token, sc)
+    assert back == v and back.remove_actors == ("CUB",)
+    old = permalink.encode(_rok_arms(sc))  # a link without the new field: same version, same meaning
+    assert permalink.decode(old, sc).remove_actors == ()
+    with pytest.raises(ScenarioError, match="unknown actor ZZZ"):  # validated like an upload
+        import base64
+        import zlib
+
+        permalink.decode("1." + base64.urlsafe_b64encode(zlib.compress(
+            b'{"name":"x","remove_actors":["ZZZ"]}')).decode(), sc)
+
+
 def test_a_crafted_link_shows_its_text_literally_in_the_sidebar_warning():
     at = app(variant="[click](http://evil.example) ![x](http://evil.example/i.png) :red[boom]",
              whatif="1.```**bold**```")
