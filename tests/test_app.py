@@ -901,3 +901,80 @@ def test_a_scenario_too_big_for_the_app_is_refused_with_its_cost(monkeypatch):
     ok(at)
     err = plain("\n".join(e.value for e in at.error))
     assert "60 states and 200 steps" in err and "more than this app allows" in err and "flashpoint run" in err
+
+
+# ------------------------------------------------------------------------------------- Cost estimate and limit
+def _large_scenario(n: int = 250, horizon: int = 2000) -> dict:
+    """A legal but large scenario: every 2022 catalog state plus custom ones up to ``n``, ``horizon`` weeks."""
+    import yaml
+
+    from sim.catalog import load_catalog
+
+    data = yaml.safe_load(FOUNDING.read_text("utf-8"))
+    codes = list(load_catalog().codes(2022))[:n]
+    actors = [{"code": c} for c in codes]
+    for i in range(n - len(actors)):
+        actors.append({"code": f"X{i:03d}", "catalog": False,
+                       "overrides": {"cinc": 0.001, "lat": -60 + (i % 100), "lon": -170 + 3 * (i % 100)}})
+    data["actors"], data["relations"] = actors, {}
+    data["events"], data["variants"], data["calendar"]["horizon"] = [], [], horizon
+    return data
+
+
+def _open(at: AppTest, data: dict, name: str = "big") -> AppTest:
+    import yaml
+
+    at.session_state["fp_user_scenarios"] = {f"upload:{name}": library.Entry(
+        f"upload:{name}", f"{name}.yaml", "", library.parse_text(yaml.safe_dump(data), f"{name}.yaml"))}
+    at.run()
+    at.selectbox(key="fp_scenario").set_value(f"upload:{name}").run()
+    return at
+
+
+def test_a_large_ensemble_is_refused_with_its_estimate_before_it_runs(monkeypatch):
+    """Issue 14 item 12: 250 states × 2,000 weeks × 200 runs is estimated and refused, in plain text."""
+    from app_support import state as app_state
+
+    calls = []
+    monkeypatch.setattr(app_state, "_ensemble", lambda *a: calls.append(a))  # must never be reached
+    at = _open(app(runs=200), _large_scenario())
+    goto(at, "run")
+    at.button(key="run_ensemble").click().run()
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "This ensemble is refused" in err and "200 run(s) of 250 actors × 2,000 steps" in err, err
+    assert "flashpoint ensemble" in err and "fewer runs" in err
+    assert not calls
+    # a comparison on the Compare page: the same estimate, for baseline and variant together
+    with pytest.raises(LimitError, match="This comparison is refused — 400 run"):
+        app_state.ensemble_cost(library.parse_text(__import__("yaml").safe_dump(
+            {**_large_scenario(), "variants": [{"name": "v", "lens": "liberal"}]}), "big.yaml"), 200, ["v"])
+
+
+def test_a_normal_ensemble_shows_its_estimate_and_runs(monkeypatch):
+    from sim.ensemble import budget
+
+    at = goto(app(runs=20), "run")
+    at.button(key="run_ensemble").click().run()
+    ok(at)
+    caps = "\n".join(plain(c.value) for c in at.caption)
+    assert "Estimated cost" in caps and "20 run(s) of 8 actors" in caps
+    assert not at.error and any(d.value is not None for d in at.dataframe)
+    assert not [w for w in at.warning if "rough estimate" in w.value]
+    # above the warning threshold (lowered here) the same run shows a warning and still runs
+    monkeypatch.setattr(budget, "WARN_SECONDS", 0.0)
+    at = goto(app(runs=21), "run")
+    at.button(key="run_ensemble").click().run()
+    ok(at)
+    assert any("rough estimate" in plain(w.value) for w in at.warning) and not at.error
+
+
+def test_the_app_limit_on_the_wait_is_configurable(monkeypatch):
+    from app_support import state as app_state
+
+    sc = load_scenario(FOUNDING)
+    est, note = app_state.ensemble_cost(sc, 200)
+    assert est.memory_bytes > 0 and est.wall_seconds < app_state.max_wall_seconds()
+    monkeypatch.setenv("FLASHPOINT_APP_MAX_MINUTES", "0")
+    with pytest.raises(LimitError, match="more than the 0 minutes this app allows"):
+        app_state.ensemble_cost(sc, 200)
