@@ -951,6 +951,35 @@ def test_a_large_ensemble_is_refused_with_its_estimate_before_it_runs(monkeypatc
             {**_large_scenario(), "variants": [{"name": "v", "lens": "liberal"}]}), "big.yaml"), 200, ["v"])
 
 
+def test_a_large_comparison_is_refused_on_the_compare_page(monkeypatch):
+    from app_support import state as app_state
+
+    calls = []
+    monkeypatch.setattr(app_state, "_comparison", lambda *a: calls.append(a))  # must never be reached
+    at = _open(app(runs=200), {**_large_scenario(), "variants": [{"name": "liberal-world", "lens": "liberal"}]})
+    goto(at, "compare")
+    at.multiselect(key=_key(at, "cmp_")).set_value(["liberal-world"]).run()
+    at.button(key="cmp_run").click().run()
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "This comparison is refused" in err and "400 run(s) of 250 actors" in err and "flashpoint compare" in err
+    assert not calls
+
+
+def test_a_large_ensemble_is_refused_on_the_classroom_page(monkeypatch):
+    from app_support import state as app_state
+
+    calls = []
+    monkeypatch.setattr(app_state, "_ensemble", lambda *a: calls.append(a))  # must never be reached
+    at = _open(app(runs=200), _large_scenario())
+    goto(at, "classroom")
+    at.button(key="handout_make").click().run()
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "This ensemble is refused" in err and "250 actors × 2,000 steps" in err
+    assert not calls and not [b for b in at.get("download_button") if "handout" in str(b.proto.label)]
+
+
 def test_a_normal_ensemble_shows_its_estimate_and_runs(monkeypatch):
     from sim.ensemble import budget
 
