@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from sim.scenario.events import ActorCode, Event
 from sim.scenario.parameters import Parameters
+from sim.scenario.removal import drops, named, relations_without, without_actors
 from sim.scenario.types import Bool, Date, Float, Int
 
 __all__ = [
@@ -437,9 +438,9 @@ class Scenario(_Frozen):
         by_id = {self.event_id(i): ev for i, ev in enumerate(self.events)}
         for k, ch in enumerate(v.change_events):
             ev = by_id.get(ch.id)
-            if ev is not None and _drops(ev, gone):
+            if ev is not None and drops(ev, gone):
                 out.append(((*loc, "change_events", k, "id"), f"event '{ch.id}' goes with the removed actor(s) "
-                            f"{', '.join(sorted(gone & _named(ev)))}; do not change it"))
+                            f"{', '.join(sorted(gone & named(ev)))}; do not change it"))
         return out
 
     def _check_catalog(self) -> list[tuple[tuple, str]]:
@@ -526,46 +527,6 @@ def _role_fields(event_type: type) -> tuple[str, ...]:
     return tuple(f for f in ("targets", "partners", "near", "parties") if f in event_type.model_fields)
 
 
-def _named(event: Any) -> set[str]:
-    """Every actor an event names: its actor and the codes in its role fields."""
-    return {event.actor}.union(*(getattr(event, f) for f in _role_fields(type(event))))
-
-
-def _drops(event: Any, gone: set[str]) -> bool:
-    """Whether removing the actors ``gone`` drops ``event`` (see :func:`_without_actors`)."""
-    return _without_actors(event, gone) is None
-
-
-def _without_actors(event: Any, gone: set[str]) -> Any:
-    """``event`` with the actors ``gone`` taken out, or ``None`` when it goes with them.
-
-    An event goes when its actor is removed, or when one of its lists of other actors (targets,
-    partners, near, parties) named only removed actors; otherwise the removed codes are taken out of
-    its lists. An event that names none of them is returned as it is.
-    """
-    if not gone:
-        return event
-    as_dict = isinstance(event, dict)
-    get = event.get if as_dict else lambda f, d=None: getattr(event, f, d)
-    if get("actor") in gone:
-        return None
-    etype = type(event) if not as_dict else None
-    fields = _role_fields(etype) if etype is not None else tuple(
-        f for f in ("targets", "partners", "near", "parties") if event.get(f))
-    update = {}
-    for f in fields:
-        codes = tuple(get(f) or ())
-        left = tuple(c for c in codes if c not in gone)
-        if len(left) == len(codes):
-            continue
-        if not left:
-            return None
-        update[f] = left
-    if not update:
-        return event
-    return {**event, **update} if as_dict else event.model_copy(update=update)
-
-
 def _bounds(field: Any) -> tuple[float | None, float | None]:
     """The closed range ``(ge, le)`` of a numeric field (``None`` where open)."""
     lo = hi = None
@@ -638,7 +599,7 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
         src[("events", n)] = ("events", i)
         k, ch = changes.get(eid, (None, None))
         if ch is None:  # unchanged: keeps the id it had by position
-            event = _without_actors(event, gone)
+            event = without_actors(event, gone)
             if event is None:
                 del src[("events", n)]
                 continue
@@ -661,7 +622,7 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
         if "step" in ch.set and "date" not in ch.set and ch.date is None:
             new["date"] = None
         ev.update(new)
-        ev = _without_actors(ev, gone)
+        ev = without_actors(ev, gone)
         if ev is None:
             for key in [key for key in src if key[:2] == ("events", n)]:
                 del src[key]
@@ -699,7 +660,7 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
         actors.append(a.model_dump(mode="python"))
     data["actors"] = actors
     if gone:
-        data["relations"] = _relations_without(scenario.relations, gone, src)
+        data["relations"] = relations_without(scenario.relations, gone, src)
     if variant.alliances:
         pairs = {frozenset(al.members) for al in variant.alliances}
         kept: list[Any] = []
@@ -732,35 +693,6 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
     src[("variant",)] = (*origin, "name")
     data["variants"] = ()  # a variant is applied once; the result is a plain scenario
     return AppliedVariant(variant.name, data, src)
-
-
-def _relations_without(relations: Relations, gone: set[str], src: dict[tuple, tuple]) -> dict[str, Any]:
-    """The scenario's relations with every tie naming an actor in ``gone`` dropped (as data).
-
-    Pairs (alliances, rivalries, trade, institutions, wars, tensions) naming a removed actor go;
-    sanctions imposed by one go, and sanctions on several targets lose the removed ones (and go
-    when none is left). ``src`` learns where each kept item came from.
-    """
-    out: dict[str, Any] = {f: getattr(relations, f) for f in type(relations).model_fields}
-    for field in ("alliances", "rivalries", "trade", "institutions", "wars", "tensions", "sanctions"):
-        kept: list[Any] = []
-        for i, item in enumerate(getattr(relations, field)):
-            if field == "sanctions":
-                if item.by in gone:
-                    continue
-                targets = tuple(t for t in item.targets if t not in gone)
-                if not targets:
-                    continue
-                if len(targets) < len(item.targets):
-                    item = item.model_copy(update={"targets": targets})
-            else:
-                pair = item.members if field == "alliances" else item.between if field in ("trade", "institutions", "tensions") else item
-                if gone & set(pair):
-                    continue
-            src[("relations", field, len(kept))] = ("relations", field, i)
-            kept.append(item)
-        out[field] = kept
-    return out
 
 
 def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
