@@ -2,7 +2,7 @@
 
     python scripts/calibrate.py [--budget-minutes 55 | --design N] [--folds 5] [--runs 20] [--param PATH ...]
                                 [--crises N] [--world-years 3] [--world-states 24] [--wars 6] [--world-runs R]
-                                [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
+                                [--weight TARGET=W ...] [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
                                 [--checkpoints out/calibration/checkpoints]
                                 [--out docs/validation-data/calibration.json] [--seed 0]
 
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.calibration.session import add_common_arguments, evaluation_session  # noqa: E402
+from sim.calibration.session import add_common_arguments, evaluation_session, parse_weights  # noqa: E402
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         data = read_icb(args.system, args.actors) if args.system else load_training()
         crises = CrisisSet.from_icb(data, limit=args.crises, seed=args.seed)
         space = parameter_space(args.param)
+        weights = parse_weights(args.weight)
         n = args.design
         with evaluation_session(crises, space, args, "design points", n or 1) as (ev, world, advance):
             if n is None:
@@ -79,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             def stage(what: str, done: int, total: int) -> None:
                 advance(done if what == "design point" else n + done, description=f"{what} {done}/{total}")
 
-            res = calibrate(ev, folds=args.folds, design_size=n, world=world, seed=args.seed, on_stage=stage)
+            res = calibrate(ev, folds=args.folds, design_size=n, world=world, weights=weights, seed=args.seed,
+                            on_stage=stage)
             sims = ev.evaluations + (world.evaluations if world else 0)
             reused = ev.reused + (world.reused if world else 0)
     except FlashpointError as exc:

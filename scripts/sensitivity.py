@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         with evaluation_session(crises, space, args, "design points", args.design) as (ev, world, advance):
             out = emulated_sobol(ev, world, design_size=args.design, base_samples=args.base_samples, seed=args.seed,
                                  on_point=lambda d, t: advance(d))
+            out.update(simulations=ev.evaluations + (world.evaluations if world else 0),
+                       checkpoints_reused=ev.reused + (world.reused if world else 0))
     except FlashpointError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1

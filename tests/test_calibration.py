@@ -80,6 +80,9 @@ def test_checkpoints_resume_and_a_damaged_one_is_recomputed(crises, tmp_path):
     third = Evaluator(crises, space, runs=3, seed=4, executor="inprocess", checkpoints=tmp_path)
     c = third.shares([0.05, 1.0])
     assert third.evaluations == 1 and all(np.array_equal(a[k], c[k]) for k in crises.crisnos)
+    # a crisis's forecast does not depend on the other crises run with it (held-out crises reuse design points)
+    part = first.subset(crises.crisnos[:3]).shares([0.05, 1.0])
+    assert all(np.array_equal(part[c], a[c]) for c in crises.crisnos[:3])
     other = Evaluator(crises, space, runs=4, seed=4, executor="inprocess", checkpoints=tmp_path)
     assert other.key([0.05, 1.0]) != first.key([0.05, 1.0])  # runs are part of the key
 
@@ -112,6 +115,13 @@ def test_folds_never_see_their_held_out_crises(crises, tmp_path):
     assert again.folds[0].train_loss_best_design == res.folds[0].train_loss_best_design
     assert again.folds[1].train_loss_best_design != res.folds[1].train_loss_best_design
     assert ev.evaluations > 0
+    # an emulator that predicts no better than required is not trusted: the fit is the best design point,
+    # whose held-out forecasts are already stored (nothing is simulated)
+    ev2 = Evaluator(crises, space, runs=3, seed=0, executor="inprocess", checkpoints=tmp_path)
+    strict = calibrate(ev2, folds=2, design_size=6, seed=0, min_cv_r2=2.0)
+    points = [d["parameters"] for d in strict.to_json()["design"]]
+    assert all(f.fit_source == "best design point" and f.fitted in points for f in strict.folds)
+    assert ev2.evaluations == 0
     obj = res.to_json()
     json.dumps(obj)
     assert obj["parameters"].keys() == set(MOVING)
@@ -228,13 +238,14 @@ def test_perfect_moments_have_zero_loss(crises):
 
 
 def test_report_renders_names_as_data():
-    cal = {"design_size": 3, "crises": 4, "runs": 2, "folds": 2, "targets": ["icb"], "weights": {"icb": 1.0},
+    cal = {"design_size": 3, "crises": 4, "runs": 2, "fold_count": 2, "targets": ["icb"], "weights": {"icb": 1.0},
            "parameters": {"a.b|<x>": {"default": 1.0, "fitted": 2.0, "fold_min": 1.5, "fold_max": 2.5}},
            "final_emulator_cv_r2": 0.5,
            "folds": [{"fold": 0, "test": [1, 2], "emulator_cv_r2": 0.4,
                       "test_rps": {"model_fitted": 0.1, "model_default": 0.2, "base_rate": 0.3, "ordered_logit": 0.15},
                       "train_rps": {"model_best_design": 0.1, "base_rate": 0.3, "ordered_logit": 0.1}}]}
     text = render_markdown(cal, None)
+    assert "2 folds" in text and "[{" not in text
     assert "a.b\\|<x>" in text and "model fitted 0.1000" in text and "ordered logit 0.1500" in text
 
 
@@ -266,3 +277,4 @@ def test_scripts_run_on_tiny_settings(tmp_path):
     assert sob["schema"] == "flashpoint.sobol/2" and sob["parameters"] == MOVING
     assert "cv R²" in (tmp_path / "sobol.md").read_text()
     assert cal.main(["--param", "nope.nope", "--out", str(tmp_path / "x.json")]) == 1
+    assert cal.main([*args, "--design", "5", "--weight", "war=lots"]) == 1

@@ -10,9 +10,11 @@
    :func:`sim.calibration.moments.smm_loss` and :mod:`sim.calibration.targets`).
 3. A quadratic emulator (:class:`sim.calibration.emulator.QuadraticEmulator`) of the loss over the
    unit cube is fitted to the design and minimised within the bounds (SciPy L-BFGS-B, started from
-   the best design point, the centre and the defaults).
+   the best design point, the centre and the defaults). If the emulator's leave-one-out R² is below
+   ``MIN_CV_R2`` (0.5: it does not explain half the loss's variance out of sample), its minimum is
+   not trusted and the fit is the best design point instead (``fit_source``).
 4. The held-out crises are scored at the fitted point by **re-simulating that point on the held-out
-   crises only** (one extra evaluation of a fifth of the crises per fold), beside the defaults
+   crises only** (a design point's held-out shares are already stored) (one extra evaluation of a fifth of the crises per fold), beside the defaults
    (design point 0, already simulated), the base-rate null and the ordered logit fitted on the
    training crises. Training scores are in-sample: the model at its best *design* point (the one
    with the lowest training loss), the references fitted on those crises.
@@ -38,10 +40,12 @@ from sim.calibration.targets import WorldEvaluator
 from sim.errors import FlashpointError
 from sim.history.scores import rps
 
-__all__ = ["DEFAULT_WEIGHTS", "CalibrationResult", "FoldResult", "calibrate", "fold_assignment"]
+__all__ = ["DEFAULT_WEIGHTS", "MIN_CV_R2", "CalibrationResult", "FoldResult", "calibrate", "fold_assignment"]
 
 #: Weight of each target's mean standardised discrepancy in the loss (each target counts once).
 DEFAULT_WEIGHTS: dict[str, float] = {"icb": 1.0, "mid": 1.0, "war": 1.0}
+#: Least leave-one-out R² of the loss emulator for its minimum to be used (else the best design point).
+MIN_CV_R2 = 0.5
 
 
 @dataclass
@@ -54,6 +58,7 @@ class FoldResult:
     fitted: dict[str, float]
     emulator_cv_r2: float
     emulator_penalty: float
+    fit_source: str
     train_loss_emulated: float
     train_loss_best_design: float
     train_loss_default: float
@@ -128,7 +133,7 @@ def _loss(icb: float, world: dict[str, float], weights: dict[str, float]) -> flo
 
 
 def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, world: WorldEvaluator | None = None,
-              weights: dict[str, float] | None = None, seed: int = 0,
+              weights: dict[str, float] | None = None, seed: int = 0, min_cv_r2: float = MIN_CV_R2,
               on_stage: Callable[[str, int, int], None] | None = None) -> CalibrationResult:
     """Design-based SMM calibration, k-fold by crisis (see the module docstring).
 
@@ -139,6 +144,7 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         world: The world targets' evaluator (``None``: the ICB target only).
         weights: Weight of each target (default :data:`DEFAULT_WEIGHTS`).
         seed: Seed of the design and of the fold assignment.
+        min_cv_r2: Below this leave-one-out R², the emulator is not trusted and the fit is the best design point.
         on_stage: ``(what, done, total)`` as the design points and the folds complete.
     """
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
@@ -154,25 +160,33 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         if on_stage:
             on_stage("design point", i + 1, len(x))
 
-    def fit_on(train: list[int]) -> tuple[QuadraticEmulator, np.ndarray, np.ndarray]:
+    def fit_on(train: list[int]) -> tuple[QuadraticEmulator, np.ndarray, np.ndarray, str]:
         loss = np.array([_loss(smm_loss(s, crises, train), d, w) for s, d in zip(shares, disc, strict=True)])
         em = QuadraticEmulator().fit(u, loss)
         best = int(np.argmin(loss))
+        if not em.cv_r2 >= min_cv_r2:  # the surface predicts the loss no better than this: keep what was simulated
+            return em, u[best], loss, "best design point"
         uhat, _ = em.minimise(np.array([u[best], np.full(u.shape[1], 0.5), u[0]]))
-        return em, uhat, loss
+        return em, uhat, loss, "emulator"
 
     results = []
     for f in range(folds):
         train = [c for c in nos if assign[c] != f]
         test = [c for c in nos if assign[c] == f]
-        em, uhat, loss = fit_on(train)
+        em, uhat, loss, source = fit_on(train)
         xhat = space.from_unit(uhat)
         best = int(np.argmin(loss))
-        held = evaluator.subset(test).shares(xhat)  # the fitted point re-simulated on the held-out crises only
+        if source == "emulator":
+            sub = evaluator.subset(test)
+            held = sub.shares(xhat)  # the fitted point re-simulated on the held-out crises only
+            evaluator.evaluations += sub.evaluations
+            evaluator.reused += sub.reused
+        else:  # a design point: its held-out shares are stored (each crisis's runs depend on its own seeds only)
+            held = shares[best]
         refs = _references(crises, train, test)
         results.append(FoldResult(
             fold=f, train=train, test=test, fitted=space.assign(xhat), emulator_cv_r2=float(em.cv_r2),
-            emulator_penalty=float(em.penalty), train_loss_emulated=float(em.predict(uhat)[0]),
+            emulator_penalty=float(em.penalty), fit_source=source, train_loss_emulated=float(em.predict(uhat)[0]),
             train_loss_best_design=float(loss[best]), train_loss_default=float(loss[0]),
             test_icb_default=smm_loss(shares[0], crises, test), test_icb_fitted=smm_loss(held, crises, test),
             train_rps={"model_best_design": _rps(shares[best], crises, train), "model_default": _rps(shares[0], crises, train),
@@ -181,11 +195,11 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
                       **{k: v[1] for k, v in refs.items()}}))
         if on_stage:
             on_stage("fold", f + 1, folds)
-    em, uhat, loss = fit_on(nos)
+    em, uhat, loss, final_source = fit_on(nos)
     design = [{"point": i, "parameters": space.assign(row), "icb_loss": smm_loss(shares[i], crises, nos),
                **{f"{t}_loss": d for t, d in disc[i].items()}, "loss": float(loss[i])} for i, row in enumerate(x)]
-    meta = {"crises": len(nos), "folds": folds, "design_size": int(len(x)), "runs": evaluator.runs, "seed": evaluator.seed,
-            "weights": w, "targets": ["icb", *(dict.fromkeys(world.targets.target_of) if world else [])],
+    meta = {"crises": len(nos), "fold_count": folds, "design_size": int(len(x)), "runs": evaluator.runs, "seed": evaluator.seed,
+            "weights": w, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(dict.fromkeys(world.targets.target_of) if world else [])],
             "world_moments": world.targets.names if world else [], "world_observed": world.targets.observed.round(6).tolist() if world else [],
             "world_runs": world.runs if world else None, "model_fingerprint": evaluator.fingerprint,
             "trigger_groups": list(TRIGGER_GROUPS), "observed_icb_moments": observed_moments(crises, nos).round(6).tolist()}

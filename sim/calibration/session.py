@@ -17,7 +17,7 @@ from sim.calibration.moments import CrisisSet, Evaluator
 from sim.calibration.space import ParameterSpace
 from sim.calibration.targets import WorldEvaluator, WorldTargets
 
-__all__ = ["add_common_arguments", "evaluation_session", "executor_name"]
+__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_weights"]
 
 
 def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints: Path) -> None:
@@ -34,7 +34,32 @@ def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints:
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (implies --executor dask)")
     ap.add_argument("--checkpoints", type=Path, default=checkpoints, help="one JSON per simulation (resumable)")
+    ap.add_argument("--weight", action="append", default=[], metavar="TARGET=W",
+                    help="weight of a target's discrepancy in the loss (icb, mid, war; default 1 each)")
     ap.add_argument("--seed", type=int, default=0)
+
+
+def parse_weights(items: list[str]) -> dict[str, float]:
+    """``["mid=0.5", …]`` as ``{"mid": 0.5}``.
+
+    Raises:
+        FlashpointError: an unknown target or a weight that is not a non-negative number.
+    """
+    from sim.calibration.fit import DEFAULT_WEIGHTS
+    from sim.errors import FlashpointError
+
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            w = float(value)
+        except ValueError:
+            w = -1.0
+        if name not in DEFAULT_WEIGHTS or not w >= 0:
+            raise FlashpointError(f"--weight {item!r}: expected TARGET=W with TARGET one of "
+                                  f"{', '.join(DEFAULT_WEIGHTS)} and W a number ≥ 0")
+        out[name] = w
+    return out
 
 
 def executor_name(name: str) -> str:

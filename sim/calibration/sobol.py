@@ -123,7 +123,7 @@ def emulator_indices(u: np.ndarray, outputs: dict[str, Any], names: list[str], b
         y = np.asarray(values, dtype=float)
         if not np.isfinite(y).all():
             continue
-        if np.ptp(y) == 0:
+        if np.ptp(y) <= 1e-9 * max(1.0, float(np.abs(y).max())):  # constant up to rounding
             emulators[name] = {"cv_r2": None, "r2": None, "penalty": None, "interactions": False, "constant": True}
             si = {k: np.zeros(d) for k in ("S1", "S1_conf", "ST", "ST_conf")}
         else:

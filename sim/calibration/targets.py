@@ -16,7 +16,8 @@ the ensemble layer's seeds) and compared with a table shipped in ``sim/data`` (b
 * **War continuation** (COW inter-state wars before 1990): the share of war dyad-years followed by
   another year of the same war. Simulated: a seeded sample of those war dyad-years, each as a
   two-state world of its year starting at war (rung 7), run for 52 weeks; the share of runs still at
-  rung ≥ 7. Variance p(1 − p)/n of the observed share plus the simulated one.
+  rung ≥ 7. Variance p(1 − p)/n of the observed share, with n the number of *wars* (the dyad-years
+  of one war are not independent draws), plus the simulated share's.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ class WorldTargets:
             if not usable:
                 raise FlashpointError("no COW war dyad-year is in the catalog")
             p = float(np.mean([r[4] for r in rows]))
+            n_wars = len({r[0] for r in rows})  # dyad-years of one war are not independent: count wars
             for i in sorted(rng.choice(len(usable), size=min(wars, len(usable)), replace=False).tolist()):
                 _, a, b, y, _ = usable[i]
                 sc = world_scenario(y, codes=[by_ccode[a], by_ccode[b]])
@@ -134,7 +136,7 @@ class WorldTargets:
                 war_worlds.append(type(sc).model_validate(data))
             names.append("war_continuation")
             obs.append(p)
-            var.append(p * (1 - p) / len(rows))
+            var.append(p * (1 - p) / n_wars)
             target_of.append("war")
         return cls(mid_worlds, mid_types, war_worlds, names, np.array(obs), np.array(var), target_of)
 
