@@ -1,6 +1,6 @@
 """Derive the calibration's world targets from the MID and COW war data into sim/data/.
 
-    python scripts/build_calibration_targets.py [--data ../shared/data]
+    python scripts/build_calibration_targets.py [--data ../shared/data] [--out sim/data]
 
 Writes, from the reference files (read here only, never by the package at run time):
 
@@ -41,6 +41,7 @@ def dyad_type(contig: bool, major: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=ROOT / "sim" / "data", help="folder of the two tables")
     args = ap.parse_args(argv)
     from sim.catalog import load_catalog
 
@@ -84,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for band, lev in BANDS.items():
             counts[(k, band)] += h >= lev
-    out = ROOT / "sim" / "data" / "mid_onset_rates_1816-1989.csv"
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / "mid_onset_rates_1816-1989.csv"
     with out.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["dyad_type", "band", "min_hostlev", "dyad_years", "onsets", "per_1000"])
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             a, b = sorted((int(float(row["ccode1"])), int(float(row["ccode2"]))))
             spans.setdefault((int(float(row["warnum"])), a, b), set()).add(int(float(row["year"])))
-    out2 = ROOT / "sim" / "data" / "cow_war_continuation.csv"
+    out2 = args.out / "cow_war_continuation.csv"
     n = 0
     with out2.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")

@@ -207,6 +207,15 @@ def test_mid_and_war_targets_follow_history():
     assert set(disc) == {"mid", "war"} and all(v >= 0 for v in disc.values())
 
 
+def test_shipped_target_tables_are_what_the_build_writes(tmp_path):
+    data = ROOT.parent / "shared" / "data"
+    if not (data / "gml_mid_dyad_years_1816-1989.csv").exists():
+        pytest.skip("the reference data is not beside the repository")
+    assert _script("build_calibration_targets").main(["--data", str(data), "--out", str(tmp_path)]) == 0
+    for name in ("mid_onset_rates_1816-1989.csv", "cow_war_continuation.csv"):
+        assert (tmp_path / name).read_bytes() == (ROOT / "sim" / "data" / name).read_bytes()
+
+
 def test_same_calibration_on_every_executor(crises):
     space = parameter_space(MOVING)
     small = crises.subset(crises.crisnos[:4])
