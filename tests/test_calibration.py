@@ -24,6 +24,7 @@ from sim.calibration import (
     render_markdown,
     smm_loss,
 )
+from sim.calibration.fit import LossEmulator
 from sim.calibration.sobol import emulator_indices, sobol_of
 from sim.calibration.targets import BANDS, read_mid_rates, read_war_years
 from sim.errors import FlashpointError
@@ -162,6 +163,13 @@ def test_emulator_recovers_a_planted_quadratic_minimum():
     assert np.abs(uhat - centre).max() < 0.08
     with pytest.raises(FlashpointError):
         QuadraticEmulator().fit(u[:2], g[:2])
+    # the loss emulated target by target on a log scale: discrepancies that are exponentials of quadratics
+    u = rng.random((30, 2))
+    parts = {"icb": np.exp(3 * (u[:, 0] - 0.3) ** 2), "mid": 5 * np.exp(4 * (u[:, 1] - 0.6) ** 2)}
+    em = LossEmulator({"icb": 1.0, "mid": 2.0}).fit(u, parts)
+    assert em.cv_r2 > 0.999 and em.observed == pytest.approx(parts["icb"] + 2 * parts["mid"])
+    uhat, fhat = em.minimise(np.array([[0.9, 0.1]]))
+    assert uhat == pytest.approx([0.3, 0.6], abs=1e-3) and fhat == pytest.approx(11.0, abs=1e-4)
 
 
 def test_sobol_of_ishigami_matches_the_analytic_indices():

@@ -36,6 +36,7 @@ class QuadraticEmulator:
     penalty: float = 0.0
     cv_r2: float = float("nan")
     r2: float = float("nan")
+    loo: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _mu: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _sd: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _pairs: list[tuple[int, int]] = field(default_factory=list)
@@ -76,14 +77,16 @@ class QuadraticEmulator:
             loo = (y - x @ beta) / np.clip(1.0 - h, 1e-9, None)
             press = float((loo ** 2).sum())
             if best is None or press < best[0] - 1e-15:
-                best = (press, lam, beta)
+                best = (press, lam, beta, y - loo)
         if best is None:
             raise FlashpointError(f"{n} design points cannot fit this emulator (every penalty interpolates them)")
-        press, self.penalty, self.coef = best
+        press, self.penalty, self.coef, self.loo = best
         ss = float(((y - y.mean()) ** 2).sum())
         self.cv_r2 = 1.0 - press / ss if ss > 0 else float("nan")
         self.r2 = 1.0 - float(((y - self.predict(u)) ** 2).sum()) / ss if ss > 0 else float("nan")
         return self
+
+    # ``loo``: each design point's leave-one-out prediction (the surface fitted without that point)
 
     def predict(self, u: np.ndarray) -> np.ndarray:
         """Emulated responses at points ``u`` of the unit cube (n × d, or one point)."""
