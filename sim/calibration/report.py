@@ -32,7 +32,8 @@ def calibration_markdown(cal: dict[str, Any]) -> str:
     """The calibration result (``flashpoint.calibration/2``) as a markdown section."""
     out = [f"{cal['design_size']} design points × {cal['crises']} ICB crises × {cal['runs']} runs, {cal['fold_count']} folds; "
            f"targets: {', '.join(cal['targets'])} (weights {', '.join(f'{k} {v:g}' for k, v in cal['weights'].items())}); "
-           f"{cal.get('simulations', '?')} simulations in {cal.get('seconds', '?')} s on the {cal.get('executor', '?')} executor.",
+           f"{cal.get('simulations', '?')} simulations ({cal.get('checkpoints_reused', 0)} more read from checkpoints) "
+           f"in {cal.get('seconds', '?')} s on the {cal.get('executor', '?')} executor.",
            "", "| parameter | default | fitted (all crises) | range over folds |", "|---|---:|---:|---|"]
     for p, s in cal["parameters"].items():
         out.append(f"| `{_cell(p)}` | {s['default']:g} | {s['fitted']:.4g} | {s['fold_min']:.4g} – {s['fold_max']:.4g} |")
