@@ -100,6 +100,27 @@ def test_a_team_decision_changes_the_world(founding, engine):
     assert engine.store.decisions(c.game_id)[0].moves == [("show_force", "ROK"), ("threaten", "USA")]
 
 
+def test_a_move_the_model_refuses_at_resolution_falls_back_to_the_model(founding, engine):
+    # a move allowed when submitted can stop being allowed within a turn of several steps (the rung
+    # fell): stored directly here, as if that had happened, it must not break the turn or the replay
+    c = engine.create_game(founding, seed=2)
+    who = engine.instructor(c.code, c.instructor_key)
+    prk, _ = engine.join(c.code, "PRK", "p")
+    usa, _ = engine.join(c.code, "USA", "u")
+    g = engine.store.game(c.game_id)
+    engine.store.upsert_decision(engine._row(g, prk.team_id, "PRK", [("clash", "ROK")], "", "team"))
+    assert engine.advance(who) == 1
+    g = engine.store.game(c.game_id)
+    live = engine._model(g).model
+    assert _records(live, 1) == [r for r in run_scenario(founding, 2).records if r["step"] < 1]  # the model decided
+    refused = [r for r in engine.team_view(prk)["news"] if r["kind"] == "refused"]
+    assert len(refused) == 1 and "rung 4" in refused[0]["why"]
+    assert not [r for r in engine.team_view(usa)["news"] if r["kind"] == "refused"]  # the team's own news only
+    assert not [r for r in engine.projector(c.code)["news"] if r["kind"] == "refused"]
+    again = GameEngine(GameStore(engine.store.url))._model(g).model
+    assert again.log.records == live.log.records
+
+
 def test_access_is_per_game_and_per_state(founding, engine):
     a = engine.create_game(founding, seed=1)
     b = engine.create_game(founding, seed=2)

@@ -11,8 +11,12 @@ are stored hashed. Every call that acts names the game and presents its secret, 
 token must belong to that game.
 
 The model is used through exactly these calls: ``CrisisModel(scenario, seed)``,
-``CrisisModel.step(overrides)``, ``CrisisModel.peek_decisions()``, and public reads of its world
-and log (``sim.model.Decision``, ``sim.model.ACTION_MENU``).
+``CrisisModel.step(overrides)`` (a state's list of :class:`~sim.model.Decision`, empty to hold),
+``CrisisModel.peek_decisions()`` (every state's list of decisions with why), and public reads of
+its world, log and ``params.decision`` (``max_dyads``, how many moves a state makes a step). A
+team's moves are checked by the model itself, on a copy of the live world, when they are
+submitted; a move the model refuses later in a turn of several steps leaves that state to the
+model for that step (the refusal is in the team's news), deterministically, so replay repeats it.
 """
 
 from __future__ import annotations
