@@ -94,8 +94,8 @@ if c2.button("What would the model do here, and why?", key="d_ask"):
 rec = st.session_state.get("d_rec")
 if rec and rec[0] == pub["turn"]:
     st.text(f"The model's {team.state} would: {game.moves_text([(d.action, d.target) for d in rec[1]])}")
-    for d in rec[1] or []:
-        st.code(f"{game.action_text(d.action, d.target)}: {d.why}", language=None, wrap_lines=True)
+    for d in rec[1]:  # every one of its moves, each with its cause chain
+        st.code(d.why, language=None, wrap_lines=True)
 
 with st.expander("Predict: how high will this crisis climb?"):
     with st.form("predict"):

@@ -210,8 +210,10 @@ def test_timer_defaults_to_the_model_choice(founding, engine):
     t = engine.store.turns(c.game_id)[0]
     assert t.how == "timer"
     by_state = {d.state: d for d in engine.store.decisions(c.game_id)}
-    assert by_state["JPN"].source == "model" and by_state["JPN"].moves == [(d.action, d.target) for d in rec]
-    assert [(a, t) for a, t, _ in by_state["JPN"].rec_moves] == [(d.action, d.target) for d in rec]
+    model_moves = [(d.action, d.target) for d in rec if d.action != "hold"]
+    assert rec and all(d.why for d in rec)  # a hold too says why
+    assert by_state["JPN"].source == "model" and by_state["JPN"].moves == model_moves
+    assert [(a, t) for a, t, _ in by_state["JPN"].rec_moves] == model_moves
     assert by_state["ROK"].source == "team" and by_state["ROK"].rec_action is not None
 
 

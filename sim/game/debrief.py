@@ -109,7 +109,7 @@ def build_debrief(engine, who, *, runs: int = 1000, dyad: str | None = None, exe
             decisions.append({"turn": t.number + 1, "step": t.start_step, "state": d.state, "team": teams.get(d.team_id, ""),
                               "source": d.source, "moves": moves_text(d.moves), "rationale": d.rationale,
                               "model_moves": moves_text([(a, t) for a, t, _ in rec]) if d.rec_action else "",
-                              "model_why": " ".join(w for _, _, w in rec) or ("hold" if d.rec_action else ""),
+                              "model_why": " ".join(w for _, _, w in rec) or (d.rec_why or ""),
                               "same_as_model": d.rec_action is not None and set(d.moves) == {(a, t) for a, t, _ in rec}})
     shares = {k: float((peaks >= k).mean()) if peaks.size else 0.0 for k in range(11)}
     preds = [{"student": p.student, "team": teams.get(p.team_id, "") if p.team_id else "", "predicted_peak": p.peak,

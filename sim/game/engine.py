@@ -292,13 +292,16 @@ class GameEngine:
         return live
 
     def recommendations(self, g: GameRow) -> dict[str, list[Decision]]:
-        """What the model would choose for every state at the next step, and why (an empty list: hold)."""
+        """What the model would choose for every state at the next step, each move with why.
+
+        A state that would hold has a single ``hold`` decision (its why says why) or an empty list.
+        """
         with self._lock(g.id):
             g = self.store.game(g.id)  # as it is now (another thread may have resolved a turn)
             live = self._model(g)
             if live.peek is None:
                 live.peek = live.model.peek_decisions() if g.step < g.horizon else {}
-            return {c: [d for d in ds if d.action != "hold"] for c, ds in live.peek.items()}
+            return {c: list(ds) for c, ds in live.peek.items()}
 
     # ================================================================== what a team sees
     def team_view(self, team: Team) -> dict[str, Any]:
@@ -463,6 +466,7 @@ class GameEngine:
 
     @staticmethod
     def _row(g: GameRow, team_id: int | None, state: str, moves: list[Move], rationale: str, source: str) -> DecisionRow:
+        moves = [mv for mv in moves if mv[0] != "hold"]
         first = moves[0] if moves else ("hold", None)
         return DecisionRow(game_id=g.id, team_id=team_id, state=state, turn=g.turn, attempt=g.attempt,
                            action=first[0], target=first[1], more_json=json.dumps([list(m) for m in moves[1:]]),
@@ -470,7 +474,7 @@ class GameEngine:
                            updated_at=time.time())
 
     def recommend(self, team: Team) -> list[Decision]:
-        """What the model would do for the team's state at the next step, and why (an empty list: hold)."""
+        """What the model would do for the team's state at the next step, each move with why (see :meth:`recommendations`)."""
         g = self.store.game(team.game_id)
         return self.recommendations(g).get(team.state, [])
 
@@ -663,8 +667,11 @@ class GameEngine:
 
 def _rec_columns(recs: list[Decision]) -> tuple[str, str | None, str, str]:
     """The model's recommended moves as the decision row's columns (first move, further moves as JSON)."""
-    first = recs[0] if recs else Decision("", "hold", None, "")
-    return first.action, first.target, first.why, json.dumps([[d.action, d.target, d.why] for d in recs[1:]])
+    moves = [d for d in recs if d.action != "hold"]
+    if not moves:
+        return "hold", None, " ".join(d.why for d in recs), "[]"
+    first = moves[0]
+    return first.action, first.target, first.why, json.dumps([[d.action, d.target, d.why] for d in moves[1:]])
 
 
 def moves_text(moves: Sequence[Move]) -> str:
