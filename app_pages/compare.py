@@ -77,7 +77,8 @@ if base is not None:
             d = builder.draft(k)
             w = WhatIf(name=name, title=title, remove=remove, move=move, shift_steps=int(shift), actors=actors,
                        lens=None if lens.startswith("(") else lens, parameters=params, add_events=list(d["add_events"]),
-                       change=list(d["change"]), add_actors=list(d["add_actors"]), alliances=list(d["alliances"]))
+                       change=list(d["change"]), add_actors=list(d["add_actors"]), alliances=list(d["alliances"]),
+                       remove_actors=list(d["remove_actors"]))
             try:
                 v = whatif.make_variant(base, w)
                 whatif.add_variants(base, [*[x for x in state.whatifs(base) if x.name != v.name], v])

@@ -91,11 +91,11 @@ with st.expander("Inject an event"):
 
 with st.expander("Override a state's decision for this turn"):
     state = st.selectbox("State", codes, key="ov_state")
-    action, target = game.decision_widgets("ov", codes, state)
+    moves = game.decision_widgets("ov", codes, state, eng.model_of(who).params.decision.max_dyads)
     why = st.text_area("Note", max_chars=600, key="ov_note")
     if st.button("Override", key="ov_go"):
         try:
-            eng.override(who, state, action, target, why)
+            eng.override(who, state, moves, why)
         except GameError as exc:
             st.error(md(exc))
         else:

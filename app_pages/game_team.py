@@ -66,22 +66,24 @@ st.subheader("News of the last turn")
 st.dataframe(game.news_frame(view["news"]), hide_index=True, key="news")
 
 st.subheader(f"Your decision for turn {pub['turn']}")
+st.caption(f"Up to {view['max_moves']} moves a turn: a main action, and further moves toward other states "
+           "(at most one of arm, balance and bandwagon). Choosing only hold holds everywhere.")
 if pub["status"] == "finished":
     st.success("The game is over: your instructor will lead the debrief.")
     st.stop()
 if view["submitted"]:
     s = view["submitted"]
-    st.text(f"Submitted: {game.action_text(s['action'], s['target'])} (you can change it until the turn resolves)")
+    st.text(f"Submitted: {game.moves_text(s['moves'])} (you can change it until the turn resolves)")
 if st.session_state.get("d_turn") != pub["turn"]:  # a new turn: a fresh rationale
     st.session_state["d_turn"] = pub["turn"]
     st.session_state["d_why"] = ""
 codes = [p["state"] for p in view["perceptions"]] + [team.state]
-action, target = game.decision_widgets("d", sorted(codes), team.state)
+moves = game.decision_widgets("d", sorted(codes), team.state, view["max_moves"])
 why = st.text_area("Why? (your rationale, for the debrief)", max_chars=MAX_RATIONALE, key="d_why")
 c1, c2 = st.columns(2)
 if c1.button("Submit decision", type="primary", key="d_submit"):
     try:
-        eng.submit(team, action, target, why or "", request_id=game.request_id("decision"), turn=pub["turn"])
+        eng.submit(team, moves, why or "", request_id=game.request_id("decision"), turn=pub["turn"])
     except GameError as exc:
         st.error(md(exc))
     else:
@@ -91,8 +93,9 @@ if c2.button("What would the model do here, and why?", key="d_ask"):
     st.session_state["d_rec"] = (pub["turn"], eng.recommend(team))
 rec = st.session_state.get("d_rec")
 if rec and rec[0] == pub["turn"]:
-    st.text(f"The model's {team.state} would: {game.action_text(rec[1].action, rec[1].target)}")
-    st.code(rec[1].why, language=None, wrap_lines=True)
+    st.text(f"The model's {team.state} would: {game.moves_text([(d.action, d.target) for d in rec[1]])}")
+    for d in rec[1]:  # every one of its moves, each with its cause chain
+        st.code(d.why, language=None, wrap_lines=True)
 
 with st.expander("Predict: how high will this crisis climb?"):
     with st.form("predict"):

@@ -65,7 +65,11 @@ if base is not None:
                 else:
                     st.info("No pair climbs in these runs.")
             else:
-                cmp = state.comparison(base, [variant], seed, runs)
+                try:
+                    cmp = state.comparison(base, [variant], seed, runs)
+                except Exception as exc:  # refused by its cost, or a user's error: shown, never a crash
+                    state.show_error(exc, "The comparison could not run")
+                    st.stop()
                 t = cmp.table
                 t = t[(t["kind"] == "probability") & (t["dyad"] != "")]
                 t = t.reindex(t["diff"].abs().sort_values(ascending=False).index).head(5)

@@ -22,7 +22,7 @@ from sim.scenario.schema import DOCTRINES, Scenario
 __all__ = ["draft", "state_names", "draft_section", "event_form", "change_form", "states_form", "sanctions_form",
            "EMPTY"]
 
-EMPTY = {"add_events": [], "change": [], "add_actors": [], "alliances": []}
+EMPTY = {"add_events": [], "change": [], "add_actors": [], "alliances": [], "remove_actors": []}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -51,7 +51,16 @@ def state_names(scenario: Scenario) -> dict[str, str]:
 
 def draft(key: str) -> dict[str, list[dict[str, Any]]]:
     """The draft of additions for the scenario with cache key ``key`` (kept in the session)."""
-    return st.session_state.setdefault(f"wi_draft_{key}", {k: [] for k in EMPTY})
+    d = st.session_state.setdefault(f"wi_draft_{key}", {k: [] for k in EMPTY})
+    for k in EMPTY:  # a draft from before a kind was added
+        d.setdefault(k, [])
+    return d
+
+
+def _codes(base: Scenario, d: dict) -> list[str]:
+    """The states a form may name: the scenario's (less those removed) and the draft's added ones."""
+    gone = set(d["remove_actors"])
+    return [*(c for c in base.codes if c not in gone), *(a["code"] for a in d["add_actors"])]
 
 
 def _label(names: dict[str, str]):
@@ -74,7 +83,7 @@ def _next_id(base: Scenario, d: dict) -> str:
 
 def _add_checked(base: Scenario, d: dict, data: dict, slots: dict, general, what: str) -> None:
     """Check ``data`` with the loader's validation; add it to the draft, or show each problem under its field."""
-    errs = whatif.check_event(base, data, d["add_actors"])
+    errs = whatif.check_event(base, data, d["add_actors"], d["remove_actors"])
     if errs:
         _errors(slots, errs, general)
     else:
@@ -110,7 +119,7 @@ def event_form(base: Scenario, k: str) -> None:
     """Add any event type: who acts, on whom, when, and the type's own fields."""
     d = draft(k)
     names = state_names(base)
-    codes = [*base.codes, *(a["code"] for a in d["add_actors"])]
+    codes = _codes(base, d)
     label = _label(names)
     cal = base.calendar
     last = cal.end - dt.timedelta(days=1)
@@ -143,7 +152,7 @@ def change_form(base: Scenario, k: str) -> None:
     d = draft(k)
     names = state_names(base)
     label = _label(names)
-    codes = [*base.codes, *(a["code"] for a in d["add_actors"])]
+    codes = _codes(base, d)
     ids = [base.event_id(i) for i in range(len(base.events))]
     eid = st.selectbox("Event to change", ids, key=f"ch_id_{k}",
                        format_func=lambda e: whatif.event_label(base, ids.index(e)))
@@ -176,7 +185,8 @@ def change_form(base: Scenario, k: str) -> None:
         if not sets and "date" not in change:
             general.info("Nothing was changed.")
             return
-        w = whatif.WhatIf(name="checking-this-change", change=[change], add_actors=d["add_actors"])
+        w = whatif.WhatIf(name="checking-this-change", change=[change], add_actors=d["add_actors"],
+                          remove_actors=d["remove_actors"])
         try:
             whatif.add_variants(base, [whatif.make_variant(base, w)])
         except Exception as exc:  # noqa: BLE001 — located issues below; anything else as a message
@@ -207,9 +217,17 @@ def states_form(base: Scenario, k: str) -> None:
     if c3.button("Add state", key=f"st_add_btn_{k}", disabled=pick is None):
         d["add_actors"].append({"code": pick, "doctrine": doc})
         st.rerun()
-    st.caption("Removing a state is not part of the scenario language yet: leave out its events instead, or set "
-               "its resolve to 0.")
-    codes = sorted(have)
+    left = [c for c in base.codes if c not in d["remove_actors"]]
+    c1, c2 = st.columns([5, 1])
+    gone = c1.selectbox("Remove a state of the scenario", left if len(left) > 2 else [], format_func=label,
+                        key=f"st_rm_{k}", index=None, placeholder="type a state's name…",
+                        help="The state leaves the scenario with every event it performs and every tie naming it; "
+                             "events naming it among others lose it from their list (docs/scenario-format.md). "
+                             "A scenario keeps at least two states.")
+    if c2.button("Remove state", key=f"st_rm_btn_{k}", disabled=gone is None):
+        d["remove_actors"].append(gone)
+        st.rerun()
+    codes = sorted(_codes(base, d))
     c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
     a = c1.selectbox("Alliance between", codes, format_func=label, key=f"al_a_{k}")
     b = c2.selectbox("and", [c for c in codes if c != a], format_func=label, key=f"al_b_{k}")
@@ -227,7 +245,7 @@ def sanctions_form(base: Scenario, k: str) -> None:
     d = draft(k)
     names = state_names(base)
     label = _label(names)
-    codes = [*base.codes, *(a["code"] for a in d["add_actors"])]
+    codes = _codes(base, d)
     cal = base.calendar
     with st.form(f"sn_form_{k}", border=False):
         c1, c2, c3 = st.columns(3)
@@ -266,6 +284,8 @@ def draft_section(base: Scenario, k: str) -> None:
             text = f"Change {x['id']}: " + ", ".join(str(b) for b in bits)
         elif kind == "add_actors":
             text = f"Add the state {names.get(x['code'], x['code'])} ({x['doctrine']})"
+        elif kind == "remove_actors":
+            text = f"Remove the state {names.get(x, x)} with its events and ties"
         else:
             a, b = x["members"]
             text = (f"End the alliance {names.get(a, a)}–{names.get(b, b)}" if x["type"] == "none" else

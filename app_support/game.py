@@ -24,6 +24,7 @@ from sim.game import (
     database_url,
     form_fields,
 )
+from sim.game.engine import moves_text
 from sim.model import ACTION_MENU, LADDER
 
 __all__ = [
@@ -41,10 +42,11 @@ __all__ = [
     "inject_form",
     "decision_widgets",
     "action_text",
+    "moves_text",
 ]
 
-ACTION_LABELS = {name: f"{name.replace('_', ' ')} — {label}" for name, label, _ in ACTION_MENU}
-TAKES_TARGET = {name: takes for name, _, takes in ACTION_MENU}
+ACTION_LABELS = {str(r["action"]): f"{str(r['action']).replace('_', ' ')} — {r['label']}" for r in ACTION_MENU}
+TAKES_TARGET = {str(r["action"]): bool(r["takes_target"]) for r in ACTION_MENU}
 
 
 @st.cache_resource(show_spinner=False)
@@ -159,14 +161,31 @@ def status_line(game: dict[str, Any]) -> str:
     return (f"Turn {game['turn']} · step {game['step']} of {game['horizon']} · {game['status']}{timer}")
 
 
-def decision_widgets(key: str, codes: list[str], own: str | None) -> tuple[str, str | None]:
-    """Action and target selectors (the action menu of the model's agents, toward any other state)."""
-    action = st.selectbox("Action", list(ACTION_LABELS), format_func=ACTION_LABELS.get, key=f"{key}_action")
+def decision_widgets(key: str, codes: list[str], own: str | None, max_moves: int = 1) -> list[tuple[str, str | None]]:
+    """Move selectors: a main action and target, then up to ``max_moves - 1`` optional further moves.
+
+    The action menu is the model's agents'; a further move is usually toward another state (the
+    model allows at most one of arm, balance and bandwagon, and caps hostile moves, a step).
+    """
     others = [c for c in codes if c != own]
-    takes = TAKES_TARGET[action]
-    target = st.selectbox("Toward", others, key=f"{key}_target", disabled=not takes,
-                          help="The state the action is aimed at (for balancing: the partner to align with).")
-    return action, (target if takes else None)
+    moves: list[tuple[str, str | None]] = []
+    for n in range(1, max(1, int(max_moves)) + 1):
+        suffix = "" if n == 1 else str(n)
+        if n == 1:
+            action = st.selectbox("Action", list(ACTION_LABELS), format_func=ACTION_LABELS.get, key=f"{key}_action")
+        else:
+            options = [""] + [a for a in ACTION_LABELS if a != "hold"]
+            action = st.selectbox(f"Move {n} (optional)", options, key=f"{key}_action{suffix}",
+                                  format_func=lambda a: ACTION_LABELS.get(a, "(none)"),
+                                  help="A further move this turn, usually toward another state.")
+            if not action:
+                continue
+        takes = TAKES_TARGET[action]
+        target = st.selectbox("Toward" if n == 1 else f"Toward (move {n})", others, key=f"{key}_target{suffix}",
+                              disabled=not takes,
+                              help="The state the action is aimed at (for balancing: the partner to align with).")
+        moves.append((action, target if takes else None))
+    return moves
 
 
 def inject_form(who, codes: list[str]) -> None:

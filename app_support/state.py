@@ -15,7 +15,10 @@ modules of ``app_support`` are plain Python.
   comparisons and explanations live in two caches bounded by memory, not by count
   (:func:`lru`, :mod:`app_support.memcache`; ``$FLASHPOINT_APP_CACHE_MB``, default 1 GiB): the
   least recently used go first, and a scenario whose one run would not fit is refused up front with
-  its cost (:func:`check_run_cost`). Objects are kept, not copied: the app only reads them (a copy per
+  its cost (:func:`check_run_cost`). Before an ensemble or a comparison runs, its cost (time on the
+  pool's workers, memory) is estimated with the CLI's :mod:`sim.ensemble.budget` and shown; beyond
+  the budget's limits, or beyond :func:`max_wall_seconds` of waiting, it is refused with the figures
+  (:func:`ensemble_cost`). Objects are kept, not copied: the app only reads them (a copy per
   rerun would cost a pickle of about 25 MB, 0.06–0.1 s, for a 200-run ensemble).
 * **Progress.** Ensembles run in a worker thread while the script thread draws a progress bar; a
   click on *Cancel*, *Stop* or any other widget interrupts the script, which tells the worker to
@@ -43,7 +46,7 @@ __all__ = [
     "SCENARIO", "VARIANT", "SEED", "RUNS", "MAX_RUNS", "PAGES",
     "init_session", "sidebar", "write_url", "entries", "current", "current_scenario", "share_query",
     "add_user_scenario", "variant_name", "applied", "whatifs", "save_whatif", "scenario_with_whatifs", "show_error",
-    "error_lines", "details", "words", "DETAILS", "lru", "check_run_cost",
+    "error_lines", "details", "words", "DETAILS", "lru", "check_run_cost", "ensemble_cost", "max_wall_seconds",
     "world", "single_run", "ensemble", "comparison", "explanations", "ensemble_or_error", "executor", "warm_executor", "Cancelled", "task_runs",
 ]
 
@@ -384,6 +387,69 @@ def check_run_cost(scenario: Scenario) -> None:
                          "the list of states.")
 
 
+#: Longest wait an ensemble or comparison may cost on the app's pool, in minutes, unless
+#: ``$FLASHPOINT_APP_MAX_MINUTES`` says otherwise: a classroom server is shared.
+APP_MAX_MINUTES = 15.0
+
+
+def max_wall_seconds() -> float:
+    """The longest estimated wait the app accepts for one ensemble or comparison (seconds)."""
+    import os
+
+    try:
+        minutes = float(os.environ.get("FLASHPOINT_APP_MAX_MINUTES", APP_MAX_MINUTES))
+    except ValueError:
+        minutes = APP_MAX_MINUTES
+    return max(minutes, 0.0) * 60
+
+
+def ensemble_cost(scenario: Scenario, runs: int, variants: list[str] | tuple[str, ...] = ()):
+    """Estimate and judge ``runs`` replications of the baseline or of each of ``variants`` (a comparison).
+
+    The same estimate as ``flashpoint ensemble`` and ``compare`` (:func:`sim.ensemble.budget.estimate`
+    on the pool's workers, the largest variant's states); :func:`sim.ensemble.budget.check` judges it,
+    without the CLI's ``--force``, and the app adds its own limit on the wait (:func:`max_wall_seconds`).
+
+    Returns:
+        ``(estimate, note)``: the :class:`~sim.ensemble.budget.Estimate` and a warning to show, or ``None``.
+
+    Raises:
+        LimitError: the work is beyond the limits, with the estimate and what to do instead.
+    """
+    from sim.ensemble.budget import MAX_CPU_HOURS, MEMORY_SHARE, available_memory, check, estimate
+    from sim.ensemble.executors import default_workers
+    from sim.errors import LimitError
+
+    byname = {v.name: v for v in scenario.variants}
+    added = max([len(byname[v].add_actors) - len(byname[v].remove_actors) for v in variants if v in byname] + [0])
+    total = int(runs) * (1 + len(variants)) if variants else int(runs)
+    est = estimate(len(scenario.actors) + added, scenario.calendar.horizon, total, workers=default_workers())
+    what = "comparison" if variants else "ensemble"
+    advice = (" Ask for fewer runs in the sidebar, shorten the scenario's horizon or its list of states, or run it "
+              "on your own machine with `flashpoint " + ("compare" if variants else "ensemble") + "`.")
+    try:
+        note = check(est)
+    except LimitError:
+        avail = available_memory()
+        why = (f"more than {MEMORY_SHARE:.0%} of the {memcache.human(avail)} of memory available"
+               if est.memory_bytes > MEMORY_SHARE * avail else f"more than the {MAX_CPU_HOURS:g} CPU hours allowed")
+        raise LimitError(f"This {what} is refused — {est.text()}: {why}." + advice) from None
+    if est.wall_seconds > max_wall_seconds():
+        raise LimitError(f"This {what} is refused — {est.text()}: more than the {max_wall_seconds() / 60:g} minutes "
+                         "this app allows for one request." + advice) from None
+    return est, note
+
+
+def _show_cost(scenario: Scenario, runs: int, variants: tuple[str, ...] = ()) -> None:
+    """Show the estimate (and any warning) before the work starts, as plain text; refuse beyond the limits."""
+    est, note = ensemble_cost(scenario, runs, variants)
+    text = est.text().replace("about under a second", "under a second")
+    st.caption(md(f"Estimated cost — {text} (rough: within about a factor of two)."))
+    if note:
+        text = note.removeprefix("note: ")
+        st.warning(md(text[:1].upper() + text[1:]))
+
+
 def single_run(scenario: Scenario, variant: str, seed: int):
     """One seeded run with full histories (cached per scenario, variant and seed, within the memory budget).
 
@@ -517,8 +583,14 @@ def ensemble_or_error(scenario: Scenario, variant: str, seed: int, runs: int):
 
 
 def ensemble(scenario: Scenario, variant: str, seed: int, runs: int):
-    """An ensemble with a progress bar (cached per scenario, variant, seed and runs)."""
+    """An ensemble with a progress bar (cached per scenario, variant, seed and runs).
+
+    Raises:
+        LimitError: its estimated cost is beyond the app's limits (:func:`ensemble_cost`).
+    """
     skey = library.scenario_key(scenario)
+    if lru("results").get(("ensemble", skey, variant, int(seed), int(runs))) is None:
+        _show_cost(scenario, int(runs))
     return _cached(("ensemble", skey, variant, int(seed), int(runs)), f"Ensemble of {runs} runs", _ensemble, skey,
                    variant, int(seed), int(runs), scenario)
 
@@ -531,8 +603,14 @@ def _comparison(key: str, variants: tuple[str, ...], seed: int, runs: int, _scen
 
 
 def comparison(scenario: Scenario, variants: list[str], seed: int, runs: int):
-    """Baseline against ``variants`` on common seeds, with a progress bar (cached)."""
+    """Baseline against ``variants`` on common seeds, with a progress bar (cached).
+
+    Raises:
+        LimitError: its estimated cost is beyond the app's limits (:func:`ensemble_cost`).
+    """
     skey = library.scenario_key(scenario)
+    if lru("results").get(("comparison", skey, tuple(variants), int(seed), int(runs))) is None:
+        _show_cost(scenario, int(runs), tuple(variants))
     return _cached(("comparison", skey, tuple(variants), int(seed), int(runs)),
                    f"Comparing baseline and {len(variants)} variant(s), {runs} runs each", _comparison, skey,
                    tuple(variants), int(seed), int(runs), scenario)

@@ -59,6 +59,8 @@ class WhatIf:
             see :func:`app_support.eventform.event_data`) — sanctions started or lifted are events too.
         change: Changes to existing events: ``{"id": …, "date": … (optional), "set": {field: value}}``.
         add_actors: States from the catalog to add: ``{"code": …, "doctrine": …}``.
+        remove_actors: Codes of the scenario's states to take out, with their events and ties
+            (the variant's ``remove_actors``).
         alliances: Alliances to add or end: ``{"members": [a, b], "type": …, "strength": …}``
             (type ``none`` ends the pair's alliance).
     """
@@ -76,6 +78,7 @@ class WhatIf:
     change: list[dict[str, Any]] = field(default_factory=list)
     add_actors: list[dict[str, Any]] = field(default_factory=list)
     alliances: list[dict[str, Any]] = field(default_factory=list)
+    remove_actors: list[str] = field(default_factory=list)
 
 
 def event_label(scenario: Scenario, k: int) -> str:
@@ -161,6 +164,11 @@ def make_variant(scenario: Scenario, w: WhatIf) -> Variant:
             continue
         group, name = path.split(".", 1)
         params.setdefault(group, {})[name] = float(value)
+    for code in w.remove_actors:
+        if code not in by_code:
+            issues.append(Issue("what-if", 0, 0, "remove_actors", f"{code} is not a state of the scenario"))
+        elif code in w.actors:
+            issues.append(Issue("what-if", 0, 0, f"actors.{code}", f"{code} is removed: do not change it too"))
     for c in w.change:
         if c.get("id") not in ids:
             issues.append(Issue("what-if", 0, 0, "change_events.id", f"no event with id '{c.get('id')}'"))
@@ -182,8 +190,10 @@ def make_variant(scenario: Scenario, w: WhatIf) -> Variant:
             change_events=tuple(EventChange(**c) for c in [*changes, *w.change]),
             add_events=tuple(dict(e) for e in w.add_events),
             add_actors=tuple(Actor(code=a["code"], doctrine=a.get("doctrine") or "realist") for a in w.add_actors),
+            remove_actors=tuple(dict.fromkeys(w.remove_actors)),
             alliances=tuple(Alliance(members=tuple(al["members"]), type=al.get("type", "defense"),
-                                     strength=float(al.get("strength", 0.8))) for al in w.alliances),
+                                     **({} if al.get("type") == "none" else {"strength": float(al.get("strength", 0.8))}))
+                            for al in w.alliances),
             actors={c: ActorChange(doctrine=e.get("doctrine"), modifiers=e.get("modifiers"),
                                    overrides=ActorOverrides(**e.get("overrides", {}))) for c, e in actors.items()},
             parameters=params,
@@ -240,6 +250,8 @@ def describe(variant: Variant) -> list[str]:
                    + (f" ({', '.join(others)})" if others else "") + f" on {when}.")
     for a in variant.add_actors:
         out.append(f"Adds the state {a.code} ({a.doctrine}).")
+    if variant.remove_actors:
+        out.append("Removes the state(s) " + ", ".join(variant.remove_actors) + " with their events and ties.")
     for code, ch in variant.actors.items():
         bits = []
         if ch.doctrine:
@@ -259,16 +271,19 @@ def describe(variant: Variant) -> list[str]:
     return out or ["No changes: this is the baseline."]
 
 
-def check_event(scenario: Scenario, data: dict[str, Any], add_actors: list[dict[str, Any]] | None = None) -> dict[str, list[str]]:
+def check_event(scenario: Scenario, data: dict[str, Any], add_actors: list[dict[str, Any]] | None = None,
+                remove_actors: list[str] | None = None) -> dict[str, list[str]]:
     """Check one event the builder's form made, exactly as the loader would; problems per form field.
 
-    The event is put in a throw-away variant (with the draft's added states, which it may name) and
+    The event is put in a throw-away variant (with the draft's added states, which it may name, and
+    its removed states, which it may not) and
     validated by :func:`make_variant` and :func:`add_variants`. Returns ``{field: [messages]}``,
     ``""`` for problems of the event as a whole; empty when the event is valid.
     """
     from app_support.eventform import field_of_issue
 
-    w = WhatIf(name="checking-this-event", add_events=[data], add_actors=list(add_actors or []))
+    w = WhatIf(name="checking-this-event", add_events=[data], add_actors=list(add_actors or []),
+               remove_actors=list(remove_actors or []))
     try:
         add_variants(scenario, [make_variant(scenario, w)])
     except ScenarioError as exc:

@@ -196,9 +196,20 @@ def test_describe_marks_dormant_ties_and_missing_values():
     prk = next(a for a in d["actors"] if a["code"] == "PRK")
     assert prk["missing"]["milex"].startswith("imputed")
     assert {"PRK", "ROK"} == set(next(r for r in d["rivalries"] if set(r["pair"]) == {"PRK", "ROK"})["pair"])
-    res = runner.invoke(app, ["describe", str(FOUNDING)], env={"COLUMNS": "160"})
+    from rich.console import Console
+
+    import sim.cli.main as cli_main
+
+    wide = Console(highlight=False, soft_wrap=False, width=160)  # the module's console fixed its width at import
+    saved, cli_main.out = cli_main.out, wide
+    try:
+        with wide.capture() as cap:
+            res = runner.invoke(app, ["describe", str(FOUNDING)])
+    finally:
+        cli_main.out = saved
     assert res.exit_code == 0
-    assert "dormant" in res.stdout and "PRK–CUB" in res.stdout and "n/a (imputed" in res.stdout
+    out = cap.get()
+    assert "dormant" in out and "PRK–CUB" in out and "n/a (imputed" in out
 
 
 # --- steps told in the scenario's own unit ------------------------------------------------------

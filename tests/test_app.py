@@ -578,6 +578,57 @@ def test_a_saved_what_if_travels_in_the_link_to_a_fresh_session():
     assert not fresh.warning
 
 
+def test_remove_a_state_in_the_builder_by_name_and_save_it():
+    """Issue 13 item 1: a state is removed from the what-if, picked by its name; the saved variant drops it."""
+    at = goto(app(runs=20), "compare")
+    ok(at)
+    at.text_input(key=_key(at, "wi_name_")).set_value("no-cuba")
+    pick = at.selectbox(key=_key(at, "st_rm_"))
+    assert "Cuba (CUB)" in pick.options  # shown by name
+    pick.set_value("CUB").run()
+    at.button(key=next(b.key for b in at.button if str(b.key).startswith("st_rm_btn_"))).click().run()
+    ok(at)
+    assert "Remove the state Cuba with its events and ties" in text_of(at)
+    assert "Cuba (CUB)" not in at.selectbox(key=_key(at, "st_rm_")).options  # not offered twice
+    at.button(key="wi_save").click().run()
+    ok(at)
+    assert "Removes the state(s) CUB" in "\n".join(plain(s.value) for s in at.success)
+    v = next(iter(at.session_state["fp_whatifs"].values()))["no-cuba"]
+    assert v.remove_actors == ("CUB",)
+    sc = whatif.add_variants(load_scenario(FOUNDING), [v]).with_variant("no-cuba")
+    assert "CUB" not in sc.codes and "havana-visit" not in {e.id for e in sc.events}
+
+
+def test_make_variant_rejects_removing_an_unknown_or_changed_state():
+    sc = load_scenario(FOUNDING)
+    with pytest.raises(ScenarioError, match="ZZZ is not a state of the scenario"):
+        whatif.make_variant(sc, whatif.WhatIf(remove_actors=["ZZZ"]))
+    with pytest.raises(ScenarioError, match="CUB is removed"):
+        whatif.make_variant(sc, whatif.WhatIf(remove_actors=["CUB"], actors={"CUB": {"doctrine": "liberal"}}))
+    with pytest.raises(ScenarioError, match="at least two"):
+        whatif.add_variants(sc, [whatif.make_variant(sc, whatif.WhatIf(
+            remove_actors=["RUS", "PRK", "USA", "ROK", "JPN", "CHN", "UKR"]))])
+
+
+def test_permalink_round_trips_a_removed_state_and_old_links_still_open():
+    from app_support import permalink
+
+    sc = load_scenario(FOUNDING)
+    v = whatif.make_variant(sc, whatif.WhatIf(name="no-cuba", remove_actors=["CUB"]))
+    token = permalink.encode(v)
+    assert token.startswith(f"{permalink.VERSION}.") and len(token) < 120
+    back = permalink.decode(token, sc)
+    assert back == v and back.remove_actors == ("CUB",)
+    old = permalink.encode(_rok_arms(sc))  # a link without the new field: same version, same meaning
+    assert permalink.decode(old, sc).remove_actors == ()
+    with pytest.raises(ScenarioError, match="unknown actor ZZZ"):  # validated like an upload
+        import base64
+        import zlib
+
+        permalink.decode("1." + base64.urlsafe_b64encode(zlib.compress(
+            b'{"name":"x","remove_actors":["ZZZ"]}')).decode(), sc)
+
+
 def test_a_crafted_link_shows_its_text_literally_in_the_sidebar_warning():
     at = app(variant="[click](http://evil.example) ![x](http://evil.example/i.png) :red[boom]",
              whatif="1.```**bold**```")
@@ -850,3 +901,109 @@ def test_a_scenario_too_big_for_the_app_is_refused_with_its_cost(monkeypatch):
     ok(at)
     err = plain("\n".join(e.value for e in at.error))
     assert "60 states and 200 steps" in err and "more than this app allows" in err and "flashpoint run" in err
+
+
+# ------------------------------------------------------------------------------------- Cost estimate and limit
+def _large_scenario(n: int = 250, horizon: int = 2000) -> dict:
+    """A legal but large scenario: every 2022 catalog state plus custom ones up to ``n``, ``horizon`` weeks."""
+    import yaml
+
+    from sim.catalog import load_catalog
+
+    data = yaml.safe_load(FOUNDING.read_text("utf-8"))
+    codes = list(load_catalog().codes(2022))[:n]
+    actors = [{"code": c} for c in codes]
+    for i in range(n - len(actors)):
+        actors.append({"code": f"X{i:03d}", "catalog": False,
+                       "overrides": {"cinc": 0.001, "lat": -60 + (i % 100), "lon": -170 + 3 * (i % 100)}})
+    data["actors"], data["relations"] = actors, {}
+    data["events"], data["variants"], data["calendar"]["horizon"] = [], [], horizon
+    return data
+
+
+def _open(at: AppTest, data: dict, name: str = "big") -> AppTest:
+    import yaml
+
+    at.session_state["fp_user_scenarios"] = {f"upload:{name}": library.Entry(
+        f"upload:{name}", f"{name}.yaml", "", library.parse_text(yaml.safe_dump(data), f"{name}.yaml"))}
+    at.run()
+    at.selectbox(key="fp_scenario").set_value(f"upload:{name}").run()
+    return at
+
+
+def test_a_large_ensemble_is_refused_with_its_estimate_before_it_runs(monkeypatch):
+    """Issue 14 item 12: 250 states × 2,000 weeks × 200 runs is estimated and refused, in plain text."""
+    from app_support import state as app_state
+
+    calls = []
+    monkeypatch.setattr(app_state, "_ensemble", lambda *a: calls.append(a))  # must never be reached
+    at = _open(app(runs=200), _large_scenario())
+    goto(at, "run")
+    at.button(key="run_ensemble").click().run()
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "This ensemble is refused" in err and "200 run(s) of 250 actors × 2,000 steps" in err, err
+    assert "flashpoint ensemble" in err and "fewer runs" in err
+    assert not calls
+    # a comparison on the Compare page: the same estimate, for baseline and variant together
+    with pytest.raises(LimitError, match="This comparison is refused — 400 run"):
+        app_state.ensemble_cost(library.parse_text(__import__("yaml").safe_dump(
+            {**_large_scenario(), "variants": [{"name": "v", "lens": "liberal"}]}), "big.yaml"), 200, ["v"])
+
+
+def test_a_large_comparison_is_refused_on_the_compare_page(monkeypatch):
+    from app_support import state as app_state
+
+    calls = []
+    monkeypatch.setattr(app_state, "_comparison", lambda *a: calls.append(a))  # must never be reached
+    at = _open(app(runs=200), {**_large_scenario(), "variants": [{"name": "liberal-world", "lens": "liberal"}]})
+    goto(at, "compare")
+    at.multiselect(key=_key(at, "cmp_")).set_value(["liberal-world"]).run()
+    at.button(key="cmp_run").click().run()
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "This comparison is refused" in err and "400 run(s) of 250 actors" in err and "flashpoint compare" in err
+    assert not calls
+
+
+def test_a_large_ensemble_is_refused_on_the_classroom_page(monkeypatch):
+    from app_support import state as app_state
+
+    calls = []
+    monkeypatch.setattr(app_state, "_ensemble", lambda *a: calls.append(a))  # must never be reached
+    at = _open(app(runs=200), _large_scenario())
+    goto(at, "classroom")
+    at.button(key="handout_make").click().run()
+    ok(at)
+    err = plain("\n".join(e.value for e in at.error))
+    assert "This ensemble is refused" in err and "250 actors × 2,000 steps" in err
+    assert not calls and not [b for b in at.get("download_button") if "handout" in str(b.proto.label)]
+
+
+def test_a_normal_ensemble_shows_its_estimate_and_runs(monkeypatch):
+    from sim.ensemble import budget
+
+    at = goto(app(runs=20), "run")
+    at.button(key="run_ensemble").click().run()
+    ok(at)
+    caps = "\n".join(plain(c.value) for c in at.caption)
+    assert "Estimated cost" in caps and "20 run(s) of 8 actors" in caps
+    assert not at.error and any(d.value is not None for d in at.dataframe)
+    assert not [w for w in at.warning if "rough estimate" in w.value]
+    # above the warning threshold (lowered here) the same run shows a warning and still runs
+    monkeypatch.setattr(budget, "WARN_SECONDS", 0.0)
+    at = goto(app(runs=21), "run")
+    at.button(key="run_ensemble").click().run()
+    ok(at)
+    assert any("rough estimate" in plain(w.value) for w in at.warning) and not at.error
+
+
+def test_the_app_limit_on_the_wait_is_configurable(monkeypatch):
+    from app_support import state as app_state
+
+    sc = load_scenario(FOUNDING)
+    est, note = app_state.ensemble_cost(sc, 200)
+    assert est.memory_bytes > 0 and est.wall_seconds < app_state.max_wall_seconds()
+    monkeypatch.setenv("FLASHPOINT_APP_MAX_MINUTES", "0")
+    with pytest.raises(LimitError, match="more than the 0 minutes this app allows"):
+        app_state.ensemble_cost(sc, 200)

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim.analysis.compare import compare
 from sim.cli.main import app
+from sim.ensemble.comparison import compare
 from sim.ensemble.explain import explain_comparison, headline_changes, outcome_chain
 from sim.scenario.loader import load_scenario, parse_scenario
 

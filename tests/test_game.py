@@ -33,8 +33,8 @@ def test_model_hook_peek_does_not_change_the_model(founding):
     before = (m.world.level.copy(), m.world.threat.copy(), len(m.log.records), m.steps_done)
     peek = m.peek_decisions()
     assert set(peek) == set(founding.codes)
-    assert all(isinstance(d[0], Decision) and d[0].why for d in peek.values())
-    assert all(d[0].action in {row["action"] for row in ACTION_MENU} for d in peek.values())
+    menu = {row["action"] for row in ACTION_MENU}
+    assert all(isinstance(d, Decision) and d.why and d.action in menu for ds in peek.values() for d in ds)
     assert (m.world.level == before[0]).all() and (m.world.threat == before[1]).all()
     assert len(m.log.records) == before[2] and m.steps_done == before[3]
 
@@ -54,8 +54,8 @@ def test_every_team_playing_the_model_reproduces_the_run(founding, engine):
         g = engine.store.game(created.game_id)
         assert g.turn == t
         for team in teams:
-            rec = engine.recommend(team)
-            engine.submit(team, rec.action, rec.target, "as the model would", turn=t + 1)
+            rec = engine.recommend(team)  # all of the model's moves for the state (empty: hold)
+            engine.submit(team, rec, "as the model would", turn=t + 1)
     g = engine.store.game(created.game_id)
     assert g.turn == turns and g.step == turns
     ref = run_scenario(founding, seed)
@@ -84,11 +84,41 @@ def test_model_played_game_equals_run_scenario_with_any_turn_length(founding, en
 def test_a_team_decision_changes_the_world(founding, engine):
     c = engine.create_game(founding, seed=2)
     prk, _ = engine.join(c.code, "PRK", "Pyongyang")
-    engine.submit(prk, "clash", "ROK", "test them")
+    m = engine._model(engine.store.game(c.game_id)).model
+    assert m.world.level[0, m.idx["PRK"], m.idx["ROK"]] < 4
+    with pytest.raises(GameError, match="rung 4"):  # the model's rule, said to the team before the turn resolves
+        engine.submit(prk, [("clash", "ROK")], "test them")
+    with pytest.raises(GameError, match="at most one of arm, balance, bandwagon"):
+        engine.submit(prk, [("arm", None), ("balance", "CHN")])
+    with pytest.raises(GameError, match="at most 2"):
+        engine.submit(prk, [("arm", None), ("threaten", "ROK"), ("protest", "USA")])
+    assert engine.store.game(c.game_id).turn == 0  # nothing stored, nothing resolved
+    engine.submit(prk, [("show_force", "ROK"), ("threaten", "USA")], "two fronts")
     live = engine._model(engine.store.game(c.game_id)).model
     rec = [r for r in live.log.records if r["kind"] == "decision" and r["actor"] == "PRK" and r["step"] == 0]
-    assert [(r["type"], r["target"]) for r in rec] == [("clash", "ROK")]
-    assert live.world.level[0, live.idx["PRK"], live.idx["ROK"]] >= 4
+    assert sorted((r["type"], r["target"]) for r in rec) == [("show_force", "ROK"), ("threaten", "USA")]
+    assert engine.store.decisions(c.game_id)[0].moves == [("show_force", "ROK"), ("threaten", "USA")]
+
+
+def test_a_move_the_model_refuses_at_resolution_falls_back_to_the_model(founding, engine):
+    # a move allowed when submitted can stop being allowed within a turn of several steps (the rung
+    # fell): stored directly here, as if that had happened, it must not break the turn or the replay
+    c = engine.create_game(founding, seed=2)
+    who = engine.instructor(c.code, c.instructor_key)
+    prk, _ = engine.join(c.code, "PRK", "p")
+    usa, _ = engine.join(c.code, "USA", "u")
+    g = engine.store.game(c.game_id)
+    engine.store.upsert_decision(engine._row(g, prk.team_id, "PRK", [("clash", "ROK")], "", "team"))
+    assert engine.advance(who) == 1
+    g = engine.store.game(c.game_id)
+    live = engine._model(g).model
+    assert _records(live, 1) == [r for r in run_scenario(founding, 2).records if r["step"] < 1]  # the model decided
+    refused = [r for r in engine.team_view(prk)["news"] if r["kind"] == "refused"]
+    assert len(refused) == 1 and "rung 4" in refused[0]["why"]
+    assert not [r for r in engine.team_view(usa)["news"] if r["kind"] == "refused"]  # the team's own news only
+    assert not [r for r in engine.projector(c.code)["news"] if r["kind"] == "refused"]
+    again = GameEngine(GameStore(engine.store.url))._model(g).model
+    assert again.log.records == live.log.records
 
 
 def test_access_is_per_game_and_per_state(founding, engine):
@@ -106,9 +136,9 @@ def test_access_is_per_game_and_per_state(founding, engine):
         engine.game("not-a-code")
     assert engine.team(a.code, token_a).state == "USA"
     with pytest.raises(GameError):
-        engine.submit(team_a, "threaten", "USA")  # not itself
+        engine.submit(team_a, [("threaten", "USA")])  # not itself
     with pytest.raises(GameError):
-        engine.submit(team_a, "launch_everything", None)
+        engine.submit(team_a, [("launch_everything", None)])
     # a team sees its own perceptions only
     who = engine.instructor(a.code, a.instructor_key)
     engine.advance(who)
@@ -124,7 +154,7 @@ def test_player_text_is_limited_and_stored_as_text(founding, engine):
     c = engine.create_game(founding)
     team, _ = engine.join(c.code, "ROK", "<b>Seoul</b>\x1b[31m" + "x" * 500)
     assert len(team.name) <= 60 and "\x1b" not in team.name and team.name.startswith("<b>Seoul</b>")
-    engine.submit(team, "protest", "PRK", "y" * 5000)
+    engine.submit(team, [("protest", "PRK")], "y" * 5000)
     d = engine.store.decisions(c.game_id)[0]
     assert len(d.rationale) == 600
 
@@ -133,13 +163,13 @@ def test_replayed_request_changes_nothing_twice(founding, engine):
     c = engine.create_game(founding)
     usa, _ = engine.join(c.code, "USA", "u")
     engine.join(c.code, "RUS", "r")
-    assert engine.submit(usa, "threaten", "RUS", "first", request_id="req-1") is True
-    assert engine.submit(usa, "threaten", "RUS", "first", request_id="req-1") is False
+    assert engine.submit(usa, [("threaten", "RUS")], "first", request_id="req-1") is True
+    assert engine.submit(usa, [("threaten", "RUS")], "first", request_id="req-1") is False
     assert len(engine.store.decisions(c.game_id)) == 1
     assert engine.store.game(c.game_id).turn == 0  # RUS has not submitted
     # a stale turn number (a request from before the turn resolved) is refused
     with pytest.raises(GameError):
-        engine.submit(usa, "hold", None, turn=2)
+        engine.submit(usa, [], turn=2)
 
 
 def test_concurrent_submissions_resolve_the_turn_once(founding, engine):
@@ -151,8 +181,8 @@ def test_concurrent_submissions_resolve_the_turn_once(founding, engine):
     def play(team):
         try:
             barrier.wait()
-            engine.submit(team, "hold", None, request_id=f"{team.state}-t1")
-            engine.submit(team, "hold", None, request_id=f"{team.state}-t1")  # a retry
+            engine.submit(team, [("hold", None)], request_id=f"{team.state}-t1")
+            engine.submit(team, [("hold", None)], request_id=f"{team.state}-t1")  # a retry
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -172,7 +202,7 @@ def test_timer_defaults_to_the_model_choice(founding, engine):
     c = engine.create_game(founding, seed=6, timer_seconds=1)
     rok, _ = engine.join(c.code, "ROK", "Seoul")
     jpn, _ = engine.join(c.code, "JPN", "Tokyo")
-    engine.submit(rok, "reassure", "PRK", "calm down")
+    engine.submit(rok, [("reassure", "PRK")], "calm down")
     rec = engine.recommend(jpn)
     assert engine.tick(c.code) == 0  # not yet
     time.sleep(1.05)
@@ -180,7 +210,10 @@ def test_timer_defaults_to_the_model_choice(founding, engine):
     t = engine.store.turns(c.game_id)[0]
     assert t.how == "timer"
     by_state = {d.state: d for d in engine.store.decisions(c.game_id)}
-    assert by_state["JPN"].source == "model" and by_state["JPN"].action == rec.action
+    model_moves = [(d.action, d.target) for d in rec if d.action != "hold"]
+    assert rec and all(d.why for d in rec)  # a hold too says why
+    assert by_state["JPN"].source == "model" and by_state["JPN"].moves == model_moves
+    assert [(a, t) for a, t, _ in by_state["JPN"].rec_moves] == model_moves
     assert by_state["ROK"].source == "team" and by_state["ROK"].rec_action is not None
 
 
@@ -189,7 +222,7 @@ def test_pause_holds_resolution_until_resume(founding, engine):
     who = engine.instructor(c.code, c.instructor_key)
     usa, _ = engine.join(c.code, "USA", "u")
     engine.pause(who)
-    engine.submit(usa, "hold", None)
+    engine.submit(usa, [])
     assert engine.store.game(c.game_id).turn == 0
     engine.resume(who)
     assert engine.store.game(c.game_id).turn == 1
@@ -223,8 +256,8 @@ def test_undo_goes_back_and_keeps_history(founding, engine):
     c = engine.create_game(founding, seed=9)
     who = engine.instructor(c.code, c.instructor_key)
     usa, _ = engine.join(c.code, "USA", "u")
-    engine.submit(usa, "hold", None)
-    engine.submit(usa, "show_force", "CHN", "signal")
+    engine.submit(usa, [])
+    engine.submit(usa, [("show_force", "CHN")], "signal")
     g = engine.store.game(c.game_id)
     assert g.turn == 2
     assert engine.undo(who)
@@ -232,13 +265,13 @@ def test_undo_goes_back_and_keeps_history(founding, engine):
     assert (g.turn, g.step) == (1, 1)
     live = engine._model(g).model
     ref = CrisisModel(founding, 9)
-    ref.step({"USA": [Decision("USA", "hold")]})
+    ref.step({"USA": []})
     assert live.log.records == ref.log.records
     assert (live.world.level == ref.world.level).all()
     assert len(engine.store.turns(c.game_id, active=False)) == 2  # the undone turn is kept
-    engine.submit(usa, "reassure", "CHN", "second thoughts")
+    engine.submit(usa, [("protest", "CHN")], "second thoughts")
     assert engine.store.game(c.game_id).turn == 2
-    assert [d.action for d in engine.store.decisions(c.game_id)] == ["hold", "show_force", "reassure"]
+    assert [d.action for d in engine.store.decisions(c.game_id)] == ["hold", "show_force", "protest"]
 
 
 def test_predictions_are_stored_once(founding, engine):
@@ -264,8 +297,8 @@ def test_several_games_run_at_once(founding, engine):
     b = engine.create_game(founding, seed=1)
     ta, _ = engine.join(a.code, "USA", "a")
     tb, _ = engine.join(b.code, "USA", "b")
-    engine.submit(ta, "threaten", "CHN")
-    engine.submit(tb, "reassure", "CHN")
+    engine.submit(ta, [("threaten", "CHN")])
+    engine.submit(tb, [("protest", "CHN")])
     la = engine._model(engine.store.game(a.game_id)).model
     lb = engine._model(engine.store.game(b.game_id)).model
     assert not np.array_equal(la.world.hostility, lb.world.hostility)
@@ -278,13 +311,13 @@ def test_debrief_reports_the_class_against_the_ensemble(founding, engine):
     who = engine.instructor(c.code, c.instructor_key)
     usa, _ = engine.join(c.code, "USA", "<script>alert(1)</script>")
     engine.predict(c.code, "=cmd()", 6, "<img src=x onerror=alert(1)>")
-    engine.submit(usa, "show_force", "CHN", "=HYPERLINK(\"http://x\")<b>bold</b>")
-    engine.submit(usa, "threaten", "CHN", "more")
+    engine.submit(usa, [("show_force", "CHN")], "=HYPERLINK(\"http://x\")<b>bold</b>")
+    engine.submit(usa, [("threaten", "CHN"), ("arm", None)], "more")
     d = build_debrief(engine, who, runs=20, dyad="USA–CHN")
     assert d.runs == 20 and len(d.class_levels) == 3 and d.class_peak == max(d.class_levels)
     assert 0 <= d.share_reaching <= 1 and d.peak_shares[0] == 1.0
-    assert [r["action"] for r in d.decisions] == ["show_force", "threaten"]
-    assert all(r["model_action"] for r in d.decisions)
+    assert [r["moves"] for r in d.decisions] == ["show force → CHN", "threaten → CHN; arm"]
+    assert all(r["model_moves"] for r in d.decisions)
     page = to_html(d)
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
     assert "<b>bold</b>" not in page
@@ -312,7 +345,7 @@ def test_reading_while_turns_resolve_sees_a_consistent_world(founding, engine):
     for t in readers:
         t.start()
     for _ in range(6):
-        engine.submit(usa, "hold", None)
+        engine.submit(usa, [])
         engine.advance(who) if engine.store.game(c.game_id).turn % 2 else None
     stop.set()
     for t in readers:

@@ -73,7 +73,8 @@ def test_team_joins_decides_and_asks_the_model():
     assert "Team: **Seoul** <b>team</b>" in [t.value for t in at.text]  # shown as text, not markup
     at.button(key="d_ask").click().run()
     rec = eng().recommend(eng().team(c.code, at.query_params["team"]))
-    assert rec.why in [c_.value for c_ in at.code]
+    shown = [c_.value for c_ in at.code]
+    assert rec and all(d.why in shown for d in rec)  # every one of the model's moves, with why
     at.selectbox(key="d_action").set_value("threaten").run()
     at.selectbox(key="d_target").set_value("PRK")
     at.text_area(key="d_why").set_value("deter them")

@@ -1,27 +1,52 @@
-"""Simulated method of moments, k-fold by crisis, with SciPy's Nelder–Mead.
+"""Design-based calibration: simulated method of moments on an emulator, k-fold by crisis.
 
-For each fold, the parameters are fitted on the other folds' crises (the SMM loss of
-:func:`sim.calibration.moments.smm_loss`) and validated on the held-out crises: the held-out loss
-and the ranked probability score of the held-out crises' forecasts, with the fitted values and with
-the registered defaults. Nelder–Mead needs no gradient, so it suits an objective computed from
-simulations; with the same seeds for every point (common random numbers) the objective is a
-deterministic function of the parameters, and a rerun of the same calibration replays the same
-points from the checkpoints.
+1. A space-filling design (:func:`sim.calibration.design.design_points`, point 0 the defaults) is
+   simulated **once**: every design point on every calibration crisis (per-crisis violence shares)
+   and on the world targets (MID onsets, war continuation), all checkpointed.
+2. For each fold, the training loss of every design point is computed from the stored per-crisis
+   shares of the *training* crises only (no re-simulation) plus the world targets' discrepancies:
+   ``loss = w_icb · D_icb(train) + w_mid · D_mid + w_war · D_war``, each ``D`` the mean standardised
+   squared discrepancy of its moments (diagonal weighting by sampling variance; see
+   :func:`sim.calibration.moments.smm_loss` and :mod:`sim.calibration.targets`).
+3. An emulator of the loss over the unit cube — one quadratic surface
+   (:class:`sim.calibration.emulator.QuadraticEmulator`) of each target's log discrepancy, summed
+   back with the weights (:class:`LossEmulator`) — is fitted to the design and minimised within the bounds (SciPy L-BFGS-B, started from
+   the best design point, the centre and the defaults). If the emulator's leave-one-out R² is below
+   ``MIN_CV_R2`` (0.5: it does not explain half the loss's variance out of sample), its minimum is
+   not trusted and the fit is the best design point instead (``fit_source``).
+4. The held-out crises are scored at the fitted point by **re-simulating that point on the held-out
+   crises only** (a design point's held-out shares are already stored) (one extra evaluation of a fifth of the crises per fold), beside the defaults
+   (design point 0, already simulated), the base-rate null and the ordered logit fitted on the
+   training crises. Training scores are in-sample: the model at its best *design* point (the one
+   with the lowest training loss), the references fitted on those crises.
+
+The world targets are not split by fold (they are not crises): every fold sees them whole.
+A final fit on all crises gives the recommended values; their spread over the folds is the
+interval reported with them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from sim.calibration.design import design_points
+from sim.calibration.emulator import QuadraticEmulator
 from sim.calibration.moments import TRIGGER_GROUPS, CrisisSet, Evaluator, observed_moments, smm_loss
+from sim.calibration.targets import WorldEvaluator
 from sim.errors import FlashpointError
 from sim.history.scores import rps
 
-__all__ = ["CalibrationResult", "FoldResult", "calibrate", "fold_assignment"]
+__all__ = ["DEFAULT_WEIGHTS", "MIN_CV_R2", "LossEmulator", "CalibrationResult", "FoldResult", "calibrate", "fold_assignment"]
+
+#: Weight of each target's mean standardised discrepancy in the loss (each target counts once).
+DEFAULT_WEIGHTS: dict[str, float] = {"icb": 1.0, "mid": 1.0, "war": 1.0}
+#: Least leave-one-out R² of the loss emulator for its minimum to be used (else the best design point).
+MIN_CV_R2 = 0.5
 
 
 @dataclass
@@ -32,39 +57,44 @@ class FoldResult:
     train: list[int]
     test: list[int]
     fitted: dict[str, float]
+    emulator_cv_r2: float
+    emulator_penalty: float
+    fit_source: str
+    train_loss_emulated: float
+    train_loss_best_design: float
     train_loss_default: float
-    train_loss_fitted: float
-    test_loss_default: float
-    test_loss_fitted: float
-    test_rps_default: float
-    test_rps_fitted: float
-    evaluations: int
-    message: str
+    test_icb_default: float
+    test_icb_fitted: float
+    train_rps: dict[str, float]
+    test_rps: dict[str, float]
 
 
 @dataclass
 class CalibrationResult:
-    """Every fold, the spread of the fitted values across folds, and how the work went."""
+    """Every fold, the all-crisis fit, the design and how the work went."""
 
     folds: list[FoldResult]
     space_paths: list[str]
     defaults: dict[str, float]
+    final: dict[str, float]
+    final_cv_r2: float
+    design: list[dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, float]]:
-        """Per parameter: default, mean fitted value, and the range over folds."""
+        """Per parameter: default, fitted on all crises, and the range over the folds' fits."""
         out = {}
         for p in self.space_paths:
             vals = np.array([f.fitted[p] for f in self.folds], dtype=float)
-            out[p] = {"default": self.defaults[p], "mean": float(vals.mean()), "min": float(vals.min()),
-                      "max": float(vals.max())}
+            out[p] = {"default": self.defaults[p], "fitted": self.final[p], "fold_mean": float(vals.mean()),
+                      "fold_min": float(vals.min()), "fold_max": float(vals.max())}
         return out
 
     def to_json(self) -> dict[str, Any]:
-        """The result as one JSON-able object (``flashpoint.calibration/1``)."""
-        return {"schema": "flashpoint.calibration/1", **self.meta, "parameters": self.summary(),
-                "targets": {"kind": "ICB violence distribution by trigger group", "groups": list(TRIGGER_GROUPS)},
-                "folds": [f.__dict__ for f in self.folds]}
+        """The result as one JSON-able object (``flashpoint.calibration/2``)."""
+        return {"schema": "flashpoint.calibration/2", **self.meta, "parameters": self.summary(),
+                "final_emulator_cv_r2": self.final_cv_r2, "design": self.design,
+                "folds": [asdict(f) for f in self.folds]}
 
 
 def fold_assignment(crisnos: list[int], k: int, seed: int) -> dict[int, int]:
@@ -81,59 +111,146 @@ def _rps(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int]) -> fl
     return float(rps(p, y).mean())
 
 
-def calibrate(evaluator: Evaluator, folds: int = 5, *, max_evaluations: int = 60, seed: int = 0,
-              on_evaluation: Callable[[int, int, float], None] | None = None) -> CalibrationResult:
-    """Fit the evaluator's parameters by SMM on each fold's training crises; validate on the held-out ones.
+def _references(crises: CrisisSet, train: list[int], test: list[int]) -> dict[str, tuple[float, float]]:
+    """(training, held-out) RPS of the base rate and the ordered logit fitted on ``train``."""
+    from sim.history.reference import CRISIS_FEATURES, BaseRate, OrderedLogit
+
+    cols = list(CRISIS_FEATURES)
+    if not all(c in crises.features for c in [*train, *test]):
+        return {}
+    xtr = pd.DataFrame([crises.features[c] for c in train], columns=cols)
+    xte = pd.DataFrame([crises.features[c] for c in test], columns=cols)
+    ytr = np.array([crises.observed[c] for c in train])
+    yte = np.array([crises.observed[c] for c in test])
+    out = {}
+    for name, model in (("base_rate", BaseRate(4)), ("ordered_logit", OrderedLogit(4))):
+        m = model.fit(xtr, ytr)
+        out[name] = (float(rps(m.predict(xtr), ytr).mean()), float(rps(m.predict(xte), yte).mean()))
+    return out
+
+
+class LossEmulator:
+    """The loss emulated target by target: a quadratic surface of each target's log discrepancy.
+
+    Each target's discrepancy is positive and spans orders of magnitude across a design (a MID rate
+    off by ×10 or ×100), so its logarithm is the smoother surface; the loss is then
+    ``Σ_t w_t · exp(surface_t)``. Its leave-one-out R² combines the targets' leave-one-out predictions.
+    """
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.weights = weights
+        self.parts: dict[str, QuadraticEmulator] = {}
+        self.cv_r2 = float("nan")
+        self.penalty = float("nan")
+        self.observed = np.zeros(0)
+
+    def fit(self, u: np.ndarray, parts: dict[str, np.ndarray]) -> LossEmulator:
+        """Fit one surface per target (``parts``: target → discrepancy at each design point)."""
+        self.observed = sum(self.weights.get(t, 1.0) * np.asarray(v, dtype=float) for t, v in parts.items())
+        loo = np.zeros(len(u))
+        for t, v in parts.items():
+            if self.weights.get(t, 1.0) == 0:
+                continue
+            em = QuadraticEmulator().fit(u, np.log(np.maximum(np.asarray(v, dtype=float), 1e-9)))
+            self.parts[t] = em
+            loo += self.weights.get(t, 1.0) * np.exp(em.loo)
+        ss = float(((self.observed - self.observed.mean()) ** 2).sum())
+        self.cv_r2 = 1.0 - float(((self.observed - loo) ** 2).sum()) / ss if ss > 0 else float("nan")
+        self.penalty = max((em.penalty for em in self.parts.values()), default=0.0)
+        return self
+
+    def predict(self, u: np.ndarray) -> np.ndarray:
+        """Emulated loss at points ``u`` of the unit cube."""
+        u = np.atleast_2d(u)
+        return sum((self.weights.get(t, 1.0) * np.exp(em.predict(u)) for t, em in self.parts.items()),
+                   np.zeros(len(u)))
+
+    def minimise(self, starts: np.ndarray) -> tuple[np.ndarray, float]:
+        """The emulated loss's minimum in the unit cube (SciPy L-BFGS-B from each start; the best wins)."""
+        from scipy.optimize import minimize
+
+        best = None
+        for s in np.atleast_2d(starts):
+            res = minimize(lambda v: float(self.predict(v)[0]), np.clip(s, 0.0, 1.0), method="L-BFGS-B",
+                           bounds=[(0.0, 1.0)] * len(s))
+            if best is None or res.fun < best[1] - 1e-15:
+                best = (np.clip(res.x, 0.0, 1.0), float(res.fun))
+        return best
+
+
+def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, world: WorldEvaluator | None = None,
+              weights: dict[str, float] | None = None, seed: int = 0, min_cv_r2: float = MIN_CV_R2,
+              on_stage: Callable[[str, int, int], None] | None = None) -> CalibrationResult:
+    """Design-based SMM calibration, k-fold by crisis (see the module docstring).
 
     Args:
         evaluator: Runs a parameter vector on every crisis (checkpointed).
         folds: Number of folds (≥ 2).
-        max_evaluations: Most objective evaluations per fold (Nelder–Mead ``maxfev``).
-        seed: Seed of the fold assignment.
-        on_evaluation: Called as ``(fold, evaluation in the fold, loss)`` after each evaluation.
+        design_size: Design points, the defaults included.
+        world: The world targets' evaluator (``None``: the ICB target only).
+        weights: Weight of each target (default :data:`DEFAULT_WEIGHTS`).
+        seed: Seed of the design and of the fold assignment.
+        min_cv_r2: Below this leave-one-out R², the emulator is not trusted and the fit is the best design point.
+        on_stage: ``(what, done, total)`` as the design points and the folds complete.
     """
-    from scipy.optimize import minimize
-
+    w = {**DEFAULT_WEIGHTS, **(weights or {})}
     crises, space = evaluator.crises, evaluator.space
     nos = crises.crisnos
     assign = fold_assignment(nos, folds, seed)
-    x0 = space.to_unit(space.defaults)
-    default_shares = evaluator.shares(space.defaults)
+    x = design_points(space, design_size, seed)
+    u = np.array([space.to_unit(r) for r in x])
+    shares, disc = [], []
+    for i, row in enumerate(x):
+        shares.append(evaluator.shares(row))
+        disc.append(world.targets.discrepancies(world.counts(row)) if world is not None else {})
+        if on_stage:
+            on_stage("design point", i + 1, len(x))
+
+    def fit_on(train: list[int]) -> tuple[LossEmulator, np.ndarray, np.ndarray, str]:
+        parts = {"icb": np.array([smm_loss(sh, crises, train) for sh in shares])}
+        for t in disc[0]:
+            parts[t] = np.array([d[t] for d in disc])
+        em = LossEmulator(w).fit(u, parts)
+        loss = em.observed
+        best = int(np.argmin(loss))
+        if not em.cv_r2 >= min_cv_r2:  # the surface predicts the loss no better than this: keep what was simulated
+            return em, u[best], loss, "best design point"
+        uhat, _ = em.minimise(np.array([u[best], np.full(u.shape[1], 0.5), u[0]]))
+        return em, uhat, loss, "emulator"
+
     results = []
     for f in range(folds):
         train = [c for c in nos if assign[c] != f]
         test = [c for c in nos if assign[c] == f]
-        count = [0]
-
-        def objective(u: np.ndarray, train: list[int] = train, count: list[int] = count, f: int = f) -> float:
-            loss = smm_loss(evaluator.shares(space.from_unit(u)), crises, train)
-            count[0] += 1
-            if on_evaluation is not None:
-                on_evaluation(f, count[0], loss)
-            return loss
-
-        res = minimize(objective, x0, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(x0),
-                       options={"maxfev": int(max_evaluations), "xatol": 1e-3, "fatol": 1e-7, "initial_simplex": _simplex(x0)})
-        xhat = space.from_unit(res.x)
-        fitted = evaluator.shares(xhat)
+        em, uhat, loss, source = fit_on(train)
+        xhat = space.from_unit(uhat)
+        best = int(np.argmin(loss))
+        if source == "emulator":
+            sub = evaluator.subset(test)
+            held = sub.shares(xhat)  # the fitted point re-simulated on the held-out crises only
+            evaluator.evaluations += sub.evaluations
+            evaluator.reused += sub.reused
+        else:  # a design point: its held-out shares are stored (each crisis's runs depend on its own seeds only)
+            held = shares[best]
+        refs = _references(crises, train, test)
         results.append(FoldResult(
-            fold=f, train=train, test=test, fitted=space.assign(xhat),
-            train_loss_default=smm_loss(default_shares, crises, train), train_loss_fitted=smm_loss(fitted, crises, train),
-            test_loss_default=smm_loss(default_shares, crises, test), test_loss_fitted=smm_loss(fitted, crises, test),
-            test_rps_default=_rps(default_shares, crises, test), test_rps_fitted=_rps(fitted, crises, test),
-            evaluations=int(res.nfev), message=str(res.message)))
-    meta = {"crises": len(nos), "folds": folds, "runs": evaluator.runs, "seed": evaluator.seed,
-            "model_fingerprint": evaluator.fingerprint, "simulations": evaluator.evaluations,
-            "checkpoints_reused": evaluator.reused, "max_evaluations": max_evaluations,
-            "observed_moments": observed_moments(crises, nos).round(6).tolist()}
-    return CalibrationResult(folds=results, space_paths=space.paths, defaults=space.assign(space.defaults), meta=meta)
-
-
-def _simplex(x0: np.ndarray, step: float = 0.25) -> np.ndarray:
-    """A starting simplex around ``x0`` inside the unit cube (a quarter of each range)."""
-    pts = [x0.copy()]
-    for i in range(len(x0)):
-        p = x0.copy()
-        p[i] = p[i] + step if p[i] + step <= 1.0 else p[i] - step
-        pts.append(p)
-    return np.array(pts)
+            fold=f, train=train, test=test, fitted=space.assign(xhat), emulator_cv_r2=float(em.cv_r2),
+            emulator_penalty=float(em.penalty), fit_source=source, train_loss_emulated=float(em.predict(uhat)[0]),
+            train_loss_best_design=float(loss[best]), train_loss_default=float(loss[0]),
+            test_icb_default=smm_loss(shares[0], crises, test), test_icb_fitted=smm_loss(held, crises, test),
+            train_rps={"model_best_design": _rps(shares[best], crises, train), "model_default": _rps(shares[0], crises, train),
+                       **{k: v[0] for k, v in refs.items()}},
+            test_rps={"model_fitted": _rps(held, crises, test), "model_default": _rps(shares[0], crises, test),
+                      **{k: v[1] for k, v in refs.items()}}))
+        if on_stage:
+            on_stage("fold", f + 1, folds)
+    em, uhat, loss, final_source = fit_on(nos)
+    design = [{"point": i, "parameters": space.assign(row), "icb_loss": smm_loss(shares[i], crises, nos),
+               **{f"{t}_loss": d for t, d in disc[i].items()}, "loss": float(loss[i])} for i, row in enumerate(x)]
+    meta = {"crises": len(nos), "fold_count": folds, "design_size": int(len(x)), "runs": evaluator.runs, "seed": evaluator.seed,
+            "weights": w, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(dict.fromkeys(world.targets.target_of) if world else [])],
+            "world_moments": world.targets.names if world else [], "world_observed": world.targets.observed.round(6).tolist() if world else [],
+            "world_runs": world.runs if world else None, "model_fingerprint": evaluator.fingerprint,
+            "trigger_groups": list(TRIGGER_GROUPS), "observed_icb_moments": observed_moments(crises, nos).round(6).tolist()}
+    return CalibrationResult(folds=results, space_paths=space.paths, defaults=space.assign(space.defaults),
+                             final=space.assign(space.from_unit(uhat)), final_cv_r2=float(em.cv_r2), design=design, meta=meta)

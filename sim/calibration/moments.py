@@ -15,8 +15,6 @@ processes or Dask) and give the same numbers on each.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.calibration.checkpoint import load_checkpoint, prepare_folder, save_checkpoint
 from sim.calibration.space import ParameterSpace, key_of, model_fingerprint
 from sim.errors import FlashpointError
 from sim.history.icb import IcbData
@@ -46,11 +45,15 @@ def _group_of(trigger_type: int | None) -> int | None:
 
 @dataclass
 class CrisisSet:
-    """Crises to calibrate on: their scenarios, observed violence class (0–3) and trigger group."""
+    """Crises to calibrate on: scenarios, observed violence class (0–3), trigger group, features.
+
+    The features are the reference models' (:func:`sim.history.reference.crisis_features`).
+    """
 
     scenarios: dict[int, Scenario]
     observed: dict[int, int]
     group: dict[int, int]
+    features: dict[int, dict[str, float]] = field(default_factory=dict)
 
     @property
     def crisnos(self) -> list[int]:
@@ -66,15 +69,20 @@ class CrisisSet:
             limit: Keep a seeded random sample of this many crises (``None``: all).
             seed: Seed of the sample.
         """
+        from sim.catalog import load_catalog
         from sim.history.build import map_icb
+        from sim.history.reference import crisis_features
 
-        res = map_icb(data)
+        cat = load_catalog()
+        by_ccode = {cat.resolve(c): c for c in cat.known_codes()}
+        res = map_icb(data, catalog=cat)
         out = cls({}, {}, {})
         for m in res.mapped:
             c = data.crisis(m.crisno)
             g = _group_of(c.trigger_type)
             if c.violence in (1, 2, 3, 4) and g is not None:
                 out.scenarios[c.crisno], out.observed[c.crisno], out.group[c.crisno] = res.scenarios[c.crisno], c.violence - 1, g
+                out.features[c.crisno] = crisis_features(c, data.actors_of(c.crisno), cat, by_ccode)
         if limit is not None and limit < len(out.scenarios):
             keep = np.random.default_rng(np.random.SeedSequence([seed, 0x5A3])).choice(out.crisnos, size=limit, replace=False)
             out = out.subset(sorted(int(k) for k in keep))
@@ -85,7 +93,7 @@ class CrisisSet:
     def subset(self, crisnos: Sequence[int]) -> CrisisSet:
         """The crises numbered ``crisnos``."""
         return CrisisSet({c: self.scenarios[c] for c in crisnos}, {c: self.observed[c] for c in crisnos},
-                         {c: self.group[c] for c in crisnos})
+                         {c: self.group[c] for c in crisnos}, {c: self.features[c] for c in crisnos if c in self.features})
 
 
 def moments(shares: dict[int, np.ndarray], crises: CrisisSet, crisnos: Sequence[int]) -> np.ndarray:
@@ -105,12 +113,21 @@ def observed_moments(crises: CrisisSet, crisnos: Sequence[int]) -> np.ndarray:
 
 
 def smm_loss(shares: dict[int, np.ndarray], crises: CrisisSet, crisnos: Sequence[int]) -> float:
-    """Σ_groups (n_g / n) · Σ_levels (simulated − observed share)²  over ``crisnos``."""
+    """The ICB target's standardised discrepancy over ``crisnos``.
+
+    The mean, over trigger groups with crises and violence levels, of (simulated − observed share)²
+    divided by the observed share's sampling variance p̃(1 − p̃)/n_g, where p̃ = (k + ½)/(n_g + 1)
+    keeps an empty level's variance above zero (diagonal SMM weighting).
+    """
     sim, obs = moments(shares, crises, crisnos), observed_moments(crises, crisnos)
     n = np.array([sum(1 for c in crisnos if crises.group[c] == g) for g in range(len(TRIGGER_GROUPS))], dtype=float)
-    w = n / max(n.sum(), 1.0)
-    sq = np.where(np.isnan(sim), 0.0, (sim - np.nan_to_num(obs)) ** 2).sum(axis=1)
-    return float((w * sq).sum())
+    rows = n > 0
+    if not rows.any():
+        raise FlashpointError("no crisis to compute the ICB moments on")
+    k = obs[rows] * n[rows, None]
+    pt = (k + 0.5) / (n[rows, None] + 1.0)
+    var = pt * (1.0 - pt) / n[rows, None]
+    return float(((sim[rows] - obs[rows]) ** 2 / var).mean())
 
 
 @dataclass
@@ -145,12 +162,13 @@ class Evaluator:
 
     def __post_init__(self) -> None:
         self.fingerprint = model_fingerprint()
-        if self.checkpoints is not None:
-            self.checkpoints = Path(self.checkpoints)
-            try:
-                self.checkpoints.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise FlashpointError(f"{self.checkpoints}: cannot create the checkpoint folder ({exc.strerror})") from None
+        self.checkpoints = prepare_folder(self.checkpoints)
+
+    def subset(self, crisnos: Sequence[int]) -> Evaluator:
+        """An evaluator of the same settings (executor, seeds, checkpoints) on some of the crises."""
+        return Evaluator(self.crises.subset(crisnos), self.space, runs=self.runs, seed=self.seed, executor=self.executor,
+                         workers=self.workers, scheduler=self.scheduler, checkpoints=self.checkpoints,
+                         progress=self.progress)
 
     def key(self, x: Sequence[float]) -> str:
         """The checkpoint key of natural values ``x``."""
@@ -165,12 +183,11 @@ class Evaluator:
         if k in self._memory:
             self.reused += 1
             return self._memory[k]
-        path = self.checkpoints / f"{k}.json" if self.checkpoints is not None else None
-        if path is not None and path.exists():
+        doc = load_checkpoint(self.checkpoints, k)
+        if doc is not None:
             try:
-                doc = json.loads(path.read_text("utf-8"))
                 got = {int(c): np.asarray(v, dtype=float) for c, v in doc["shares"].items()}
-            except (OSError, ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, AttributeError):
                 got = None  # a damaged checkpoint is recomputed
             if got is not None and set(got) == set(self.crises.crisnos):
                 self._memory[k] = got
@@ -187,10 +204,7 @@ class Evaluator:
             got[c] = np.asarray(s["violence"], dtype=float)
         self.evaluations += 1
         self._memory[k] = got
-        if path is not None:
-            doc = {"parameters": self.space.assign(x), "runs": self.runs, "seed": self.seed, "model": self.fingerprint,
-                   "shares": {str(c): [float(v) for v in got[c]] for c in nos}}
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(doc), encoding="utf-8")
-            os.replace(tmp, path)  # atomic: an interrupted write never leaves half a checkpoint
+        save_checkpoint(self.checkpoints, k, {"parameters": self.space.assign(x), "runs": self.runs, "seed": self.seed,
+                                              "model": self.fingerprint,
+                                              "shares": {str(c): [float(v) for v in got[c]] for c in nos}})
         return got

@@ -1,8 +1,9 @@
 """What the calibration and sensitivity scripts share: their common options and an evaluation session.
 
-An evaluation session opens one ensemble executor for the whole job (local processes or Dask), draws
-a rich progress bar on stderr (the job's evaluations, and the runs of the current one) and yields a
-checkpointed :class:`~sim.calibration.moments.Evaluator`.
+An evaluation session opens one ensemble executor for the whole job (``local`` = in this process,
+local worker processes, or Dask), draws a rich progress bar on stderr (the job's stages, and the
+runs of the current simulation) and yields the checkpointed evaluators of the crises and of the
+world targets.
 """
 
 from __future__ import annotations
@@ -14,26 +15,62 @@ from pathlib import Path
 
 from sim.calibration.moments import CrisisSet, Evaluator
 from sim.calibration.space import ParameterSpace
+from sim.calibration.targets import WorldEvaluator, WorldTargets
 
-__all__ = ["add_common_arguments", "evaluation_session"]
+__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_weights"]
 
 
 def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints: Path) -> None:
-    """Add ``--param --runs --crises --executor --workers --scheduler --checkpoints --seed`` to ``ap``."""
-    ap.add_argument("--param", action="append", help="a parameter path (repeatable; default: every proposal)")
-    ap.add_argument("--runs", type=int, default=runs, help="replications per crisis and evaluation")
-    ap.add_argument("--crises", type=int, default=None, help="a seeded sample of this many crises")
-    ap.add_argument("--executor", default="process", choices=["process", "inprocess", "dask"])
+    """The options both scripts share (parameters, runs, crises, world targets, executor, checkpoints, seed)."""
+    ap.add_argument("--param", action="append", help="a parameter path (repeatable)")
+    ap.add_argument("--runs", type=int, default=runs, help="replications per crisis and design point")
+    ap.add_argument("--crises", type=int, default=None, help="a seeded sample of this many crises (default: all)")
+    ap.add_argument("--world-years", type=int, default=3, help="sampled years of the MID target (0: leave it out)")
+    ap.add_argument("--world-states", type=int, default=24, help="states in each MID world")
+    ap.add_argument("--wars", type=int, default=6, help="sampled COW war dyad-years of the war target (0: leave it out)")
+    ap.add_argument("--world-runs", type=int, default=None, help="replications of each world scenario (default: --runs)")
+    ap.add_argument("--executor", default="process", choices=["local", "inprocess", "process", "dask"],
+                    help="local (= inprocess): this process; process: worker processes; dask: a Dask cluster")
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (implies --executor dask)")
-    ap.add_argument("--checkpoints", type=Path, default=checkpoints, help="one JSON per evaluation (resumable)")
+    ap.add_argument("--checkpoints", type=Path, default=checkpoints, help="one JSON per simulation (resumable)")
+    ap.add_argument("--weight", action="append", default=[], metavar="TARGET=W",
+                    help="weight of a target's discrepancy in the loss (icb, mid, war; default 1 each)")
     ap.add_argument("--seed", type=int, default=0)
+
+
+def parse_weights(items: list[str]) -> dict[str, float]:
+    """``["mid=0.5", …]`` as ``{"mid": 0.5}``.
+
+    Raises:
+        FlashpointError: an unknown target or a weight that is not a non-negative number.
+    """
+    from sim.calibration.fit import DEFAULT_WEIGHTS
+    from sim.errors import FlashpointError
+
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            w = float(value)
+        except ValueError:
+            w = -1.0
+        if name not in DEFAULT_WEIGHTS or not w >= 0:
+            raise FlashpointError(f"--weight {item!r}: expected TARGET=W with TARGET one of "
+                                  f"{', '.join(DEFAULT_WEIGHTS)} and W a number ≥ 0")
+        out[name] = w
+    return out
+
+
+def executor_name(name: str) -> str:
+    """The ensemble layer's name of an executor option (``local`` is ``inprocess``)."""
+    return "inprocess" if name == "local" else name
 
 
 @contextmanager
 def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.Namespace, label: str,
-                       total: int) -> Iterator[tuple[Evaluator, Callable[..., None]]]:
-    """Open the executor and the progress bar; yield the evaluator and ``advance(done, description=None)``.
+                       total: int) -> Iterator[tuple[Evaluator, WorldEvaluator | None, Callable[..., None]]]:
+    """Open the executor and the progress bar; yield the evaluators and ``advance(done, total=None, description=None)``.
 
     Raises:
         FlashpointError: the executor cannot be opened, or the checkpoint folder created.
@@ -43,18 +80,29 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
 
     from sim.ensemble.executors import open_executor
 
-    handle = open_executor(args.executor, args.workers, args.scheduler)
+    targets = None
+    if args.world_years > 0 or args.wars > 0:
+        targets = WorldTargets.build(years=args.world_years, states=args.world_states, wars=args.wars, seed=args.seed)
+    handle = open_executor(executor_name(args.executor), args.workers, args.scheduler)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=Console(stderr=True, highlight=False)) as bar:
-            evals = bar.add_task(label, total=total)
-            runs = bar.add_task("runs of this evaluation", total=1)
+            stage = bar.add_task(label, total=total)
+            runs = bar.add_task("runs of this simulation", total=1)
+
+            def on_runs(d: int, t: int) -> None:
+                bar.update(runs, completed=d, total=t)
+
             ev = Evaluator(crises, space, runs=args.runs, seed=args.seed, executor=handle, checkpoints=args.checkpoints,
-                           progress=lambda d, t: bar.update(runs, completed=d, total=t))
+                           progress=on_runs)
+            world = None if targets is None else WorldEvaluator(
+                targets, space, runs=args.world_runs or args.runs, seed=args.seed, executor=handle,
+                checkpoints=args.checkpoints, progress=on_runs)
 
-            def advance(done: int, description: str | None = None) -> None:
-                bar.update(evals, completed=done, **({"description": description} if description else {}))
+            def advance(done: int, total: int | None = None, description: str | None = None) -> None:
+                bar.update(stage, completed=done, **({"total": total} if total else {}),
+                           **({"description": description} if description else {}))
 
-            yield ev, advance
+            yield ev, world, advance
     finally:
         handle.close()

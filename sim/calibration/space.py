@@ -75,11 +75,17 @@ class ParameterSpace:
 
     def apply(self, scenario: Scenario, x: Sequence[float]) -> Scenario:
         """``scenario`` with these parameter values (validated)."""
+        from pydantic import ValidationError
+
         data = scenario.model_dump(mode="python")
         for path, v in self.assign(x).items():
             group, name = path.split(".")
             data["parameters"][group][name] = v
-        return Scenario.model_validate(data)
+        try:
+            return Scenario.model_validate(data)
+        except ValidationError as exc:
+            raise FlashpointError(f"scenario {scenario.id}: the parameter values {self.assign(x)} are not valid together: "
+                                  f"{exc.errors()[0].get('msg', exc)}") from None
 
 
 def parameter_space(paths: Sequence[str] | None = None, *, marker: str = "proposal",
@@ -95,8 +101,9 @@ def parameter_space(paths: Sequence[str] | None = None, *, marker: str = "propos
         FlashpointError: an unknown path, a parameter without a numeric range, bad bounds, or none selected.
     """
     rows = {r["path"]: r for r in parameter_table()}
-    if paths is None:
-        chosen = [p for p, r in rows.items() if marker.lower() in str(r["source"]).lower()]
+    if paths is None:  # selected by source: only parameters with a numeric range (a switch cannot be varied)
+        chosen = [p for p, r in rows.items() if marker.lower() in str(r["source"]).lower()
+                  and r["min"] is not None and r["max"] is not None and not isinstance(r["default"], bool)]
     else:
         unknown = [p for p in paths if p not in rows]
         if unknown:

@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from sim.game.engine import moves_text
 from sim.model import LADDER
 
 __all__ = ["Debrief", "build_debrief", "default_dyad", "to_csv", "to_html", "CSV_COLUMNS"]
 
 #: Columns of the decisions CSV.
-CSV_COLUMNS = ("turn", "step", "state", "team", "source", "action", "target", "rationale",
-               "model_action", "model_target", "model_why", "same_as_model")
+CSV_COLUMNS = ("turn", "step", "state", "team", "source", "moves", "rationale", "model_moves", "model_why",
+               "same_as_model")
 
 
 @dataclass
@@ -104,11 +105,12 @@ def build_debrief(engine, who, *, runs: int = 1000, dyad: str | None = None, exe
         for (turn, attempt, _state), d in recs.items():
             if turn != t.number or attempt != t.attempt or d.team_id is None:
                 continue
+            rec = d.rec_moves
             decisions.append({"turn": t.number + 1, "step": t.start_step, "state": d.state, "team": teams.get(d.team_id, ""),
-                              "source": d.source, "action": d.action, "target": d.target or "", "rationale": d.rationale,
-                              "model_action": d.rec_action or "", "model_target": d.rec_target or "",
-                              "model_why": d.rec_why or "",
-                              "same_as_model": d.rec_action == d.action and (d.rec_target or None) == (d.target or None)})
+                              "source": d.source, "moves": moves_text(d.moves), "rationale": d.rationale,
+                              "model_moves": moves_text([(a, t) for a, t, _ in rec]) if d.rec_action else "",
+                              "model_why": " ".join(w for _, _, w in rec) or (d.rec_why or ""),
+                              "same_as_model": d.rec_action is not None and set(d.moves) == {(a, t) for a, t, _ in rec}})
     shares = {k: float((peaks >= k).mean()) if peaks.size else 0.0 for k in range(11)}
     preds = [{"student": p.student, "team": teams.get(p.team_id, "") if p.team_id else "", "predicted_peak": p.peak,
               "why": p.why, "off_by": p.peak - peak, "runs_reaching_prediction": shares[p.peak]}
@@ -172,9 +174,8 @@ def to_html(d: Debrief) -> str:
         body = "".join("<tr>" + "".join(f"<td>{e(_fmt(r.get(k)))}</td>" for k, _ in cols) + "</tr>" for r in rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body or '<tr><td>none</td></tr>'}</tbody></table>"
 
-    dec_cols = [("turn", "Turn"), ("state", "State"), ("team", "Team"), ("source", "By"), ("action", "Action"),
-                ("target", "Toward"), ("rationale", "Rationale"), ("model_action", "Model's choice"),
-                ("model_target", "toward"), ("model_why", "Model's reasoning (cause chain)")]
+    dec_cols = [("turn", "Turn"), ("state", "State"), ("team", "Team"), ("source", "By"), ("moves", "Moves"),
+                ("rationale", "Rationale"), ("model_moves", "Model's choice"), ("model_why", "Model's reasoning (cause chain)")]
     pred_cols = [("student", "Student"), ("team", "Team"), ("predicted_peak", "Predicted peak rung"), ("why", "Why"),
                  ("off_by", "Off by (rungs)"), ("runs_reaching_prediction", "Share of runs reaching it")]
     same = sum(r["same_as_model"] for r in d.decisions)

@@ -11,17 +11,23 @@ are stored hashed. Every call that acts names the game and presents its secret, 
 token must belong to that game.
 
 The model is used through exactly these calls: ``CrisisModel(scenario, seed)``,
-``CrisisModel.step(overrides)``, ``CrisisModel.peek_decisions()``, and public reads of its world
-and log (``sim.model.Decision``, ``sim.model.ACTION_MENU``).
+``CrisisModel.step(overrides)`` (a state's list of :class:`~sim.model.Decision`, empty to hold),
+``CrisisModel.peek_decisions()`` (every state's list of decisions with why), and public reads of
+its world, log and ``params.decision`` (``max_dyads``, how many moves a state makes a step). A
+team's moves are checked by the model itself, on a copy of the live world, when they are
+submitted; a move the model refuses later in a turn of several steps leaves that state to the
+model for that step (the refusal is in the team's news), deterministically, so replay repeats it.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import secrets
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,13 +55,18 @@ __all__ = [
     "MAX_RATIONALE",
     "MAX_NAME",
     "Clock",
+    "Move",
+    "moves_text",
 ]
 
 #: The longest rationale a team may write (characters).
 MAX_RATIONALE = 600
 #: The longest team or student name (characters).
 MAX_NAME = 60
-_ACTIONS = {name: (label, takes) for name, label, takes in ACTION_MENU}
+_ACTIONS = {str(row["action"]): (str(row["label"]), bool(row["takes_target"])) for row in ACTION_MENU}
+
+#: A move: an action of the menu and its target state (``None`` for actions that take none).
+Move = tuple[str, str | None]
 
 
 class GameError(Exception):
@@ -110,6 +121,39 @@ class _Live:
     model: CrisisModel
     peek: dict[str, list[Decision]] | None = None
     turn_steps: list[tuple[int, int]] = field(default_factory=list)
+    refused: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _decisions(state: str, moves: Sequence[Move]) -> list[Decision]:
+    return [Decision(state, a, t) for a, t in moves if a != "hold"]
+
+
+def _step(live: _Live, chosen: dict[str, list[Decision]]) -> None:
+    """One step of the live model with the players' decisions (deterministic, so replay repeats it).
+
+    A decision the model refuses at this step (a rung it needs changed during a turn of several
+    steps) is dropped: the model decides for that state, and the refusal goes into the news.
+    """
+    m = live.model
+    if not chosen:
+        m.step(None)
+        return
+    twin = copy.deepcopy(m)
+    try:
+        twin.step(chosen)
+    except ValueError:
+        kept: dict[str, list[Decision]] = {}
+        for state in sorted(chosen):
+            trial = copy.deepcopy(m)
+            try:
+                trial.step({**kept, state: chosen[state]})
+            except ValueError as exc:
+                live.refused.append({"step": m.steps_done, "actor": state, "why": str(exc)})
+            else:
+                kept[state] = chosen[state]
+        twin = copy.deepcopy(m)
+        twin.step(kept or None)
+    live.model = twin
 
 
 class GameEngine:
@@ -235,27 +279,29 @@ class GameEngine:
             return live
         model = CrisisModel(self.scenario(g, injects=True), g.seed)
         decisions = self.store.decisions(g.id)
-        spans = []
+        live = _Live(v, model)
         for t in self.store.turns(g.id):
-            chosen = {d.state: [Decision(d.state, d.action, d.target)] for d in decisions
+            chosen = {d.state: _decisions(d.state, d.moves) for d in decisions
                       if d.turn == t.number and d.attempt == t.attempt and d.source in ("team", "instructor")}
             for _ in range(t.steps):
-                model.step(chosen or None)
-            spans.append((t.start_step, t.steps))
-        if model.steps_done != g.step:
-            raise GameError(f"the stored turns replay to step {model.steps_done}, the game says {g.step}")
-        live = _Live(v, model, turn_steps=spans)
+                _step(live, chosen)
+            live.turn_steps.append((t.start_step, t.steps))
+        if live.model.steps_done != g.step:
+            raise GameError(f"the stored turns replay to step {live.model.steps_done}, the game says {g.step}")
         self._live[g.id] = live
         return live
 
-    def recommendations(self, g: GameRow) -> dict[str, Decision]:
-        """What the model would choose for every state at the next step, and why."""
+    def recommendations(self, g: GameRow) -> dict[str, list[Decision]]:
+        """What the model would choose for every state at the next step, each move with why.
+
+        A state that would hold has a single ``hold`` decision (its why says why) or an empty list.
+        """
         with self._lock(g.id):
             g = self.store.game(g.id)  # as it is now (another thread may have resolved a turn)
             live = self._model(g)
             if live.peek is None:
                 live.peek = live.model.peek_decisions() if g.step < g.horizon else {}
-            return {c: d[0] for c, d in live.peek.items()}
+            return {c: list(ds) for c, ds in live.peek.items()}
 
     # ================================================================== what a team sees
     def team_view(self, team: Team) -> dict[str, Any]:
@@ -285,7 +331,8 @@ class GameEngine:
         return {"game": self._public(g), "state": team.state, "team": team.name,
                 "briefing": sc.briefing.summary, "question": sc.briefing.question or "",
                 "perceptions": rows, "news": news,
-                "submitted": ({"action": mine[0].action, "target": mine[0].target, "rationale": mine[0].rationale,
+                "max_moves": live.model.params.decision.max_dyads,
+                "submitted": ({"moves": mine[0].moves, "rationale": mine[0].rationale,
                                "source": mine[0].source} if mine else None)}
 
     def _news(self, g: GameRow, live: _Live, viewer: str | None) -> list[dict[str, Any]]:
@@ -293,7 +340,9 @@ class GameEngine:
         if not live.turn_steps:
             return []
         start, steps = live.turn_steps[-1]
-        out = []
+        out = [{"step": r["step"], "date": "", "kind": "refused", "actor": r["actor"], "target": None, "type": "",
+                "why": f"the model refused this move and decided for {r['actor']}: {r['why']}"}
+               for r in live.refused if start <= r["step"] < start + steps and viewer in (None, r["actor"])]
         for r in live.model.log.records:
             if not start <= r["step"] < start + steps:
                 continue
@@ -343,28 +392,54 @@ class GameEngine:
         return self.store.version(self.game(code).id)
 
     # ================================================================== decisions
-    def check_decision(self, g: GameRow, state: str, action: str, target: str | None) -> tuple[str, str | None]:
-        """A decision the menu allows: a known action, a target when it takes one, never the state itself."""
-        if action not in _ACTIONS:
-            raise GameError(f"unknown action {action!r} (the menu: {', '.join(_ACTIONS)})")
-        takes = _ACTIONS[action][1]
-        if not takes:
-            return action, None
-        codes = self.scenario(g).codes
-        if target not in codes:
-            raise GameError(f"{_ACTIONS[action][0]} needs a target state (one of {', '.join(c for c in codes if c != state)})")
-        if target == state:
-            raise GameError(f"{state} cannot {action.replace('_', ' ')} itself")
-        return action, target
+    def check_moves(self, g: GameRow, state: str, moves: Sequence[Move | Decision]) -> list[Move]:
+        """Moves the menu and the model allow for ``state`` at the next step (an empty list: hold).
 
-    def submit(self, team: Team, action: str, target: str | None, rationale: str = "", *,
+        Each move is a known action with a target when it takes one (never the state itself); the
+        model then checks the rest on a copy of the live world: at most ``decision.max_dyads``
+        moves, at most one of arm, balance and bandwagon, at most ``decision.max_hostile`` hostile
+        ones, and what the situation allows (a clash needs a dyad at rung 4, ...).
+
+        Raises:
+            GameError: the reason, for the player.
+        """
+        out: list[Move] = []
+        codes = self.scenario(g).codes
+        for mv in moves:
+            action, target = (mv.action, mv.target) if isinstance(mv, Decision) else (mv[0], mv[1])
+            if action not in _ACTIONS:
+                raise GameError(f"unknown action {action!r} (the menu: {', '.join(_ACTIONS)})")
+            if action == "hold":
+                continue
+            if not _ACTIONS[action][1]:
+                out.append((action, None))
+                continue
+            if target not in codes:
+                raise GameError(f"{_ACTIONS[action][0]} needs a target state (one of {', '.join(c for c in codes if c != state)})")
+            if target == state:
+                raise GameError(f"{state} cannot {action.replace('_', ' ')} itself")
+            out.append((action, target))
+        if len(set(out)) != len(out):
+            raise GameError("the same move twice")
+        if out:
+            with self._lock(g.id):
+                live = self._model(self.store.game(g.id))
+                if live.model.steps_done < g.horizon:
+                    try:
+                        copy.deepcopy(live.model).step({state: _decisions(state, out)})
+                    except ValueError as exc:
+                        raise GameError(str(exc)) from None
+        return out
+
+    def submit(self, team: Team, moves: Sequence[Move | Decision], rationale: str = "", *,
                request_id: str | None = None, turn: int | None = None) -> bool:
-        """Submit (or change) the team's decision for the open turn; resolves the turn when it was the last.
+        """Submit (or change) the team's moves for the open turn; resolves the turn when it was the last.
 
         Args:
             team: The team (from :meth:`team`): it acts only for its own state.
-            action: An action of :data:`~sim.model.ACTION_MENU`.
-            target: The state it is aimed at (for actions that take one).
+            moves: ``(action, target)`` pairs (or :class:`~sim.model.Decision`) of
+                :data:`~sim.model.ACTION_MENU`, at most the model's ``decision.max_dyads`` (a main
+                action and a move toward another state, by default); empty or ``[("hold", None)]``: hold.
             rationale: Why (at most :data:`MAX_RATIONALE` characters; kept as plain text).
             request_id: A client-made id: the same request sent twice changes nothing twice.
             turn: The turn (1-based) the team saw; a decision for a turn already resolved is refused.
@@ -379,10 +454,8 @@ class GameEngine:
             return False
         if turn is not None and int(turn) != g.turn + 1:
             raise GameError(f"turn {turn} is closed; this is turn {g.turn + 1}: look at the news and decide again")
-        action, target = self.check_decision(g, team.state, action, target)
-        row = DecisionRow(game_id=g.id, team_id=team.team_id, state=team.state, turn=g.turn, attempt=g.attempt,
-                          action=action, target=target, rationale=_clean(rationale, MAX_RATIONALE), source="team",
-                          request_id=(request_id or None) and str(request_id)[:64], updated_at=time.time())
+        row = self._row(g, team.team_id, team.state, self.check_moves(g, team.state, moves), rationale, "team")
+        row.request_id = (request_id or None) and str(request_id)[:64]
         try:
             fresh = self.store.upsert_decision(row)
         except Conflict:
@@ -391,10 +464,19 @@ class GameEngine:
             self._resolve_if_ready(g.id)
         return fresh
 
-    def recommend(self, team: Team) -> Decision:
-        """What the model would do for the team's state at the next step, and why."""
+    @staticmethod
+    def _row(g: GameRow, team_id: int | None, state: str, moves: list[Move], rationale: str, source: str) -> DecisionRow:
+        moves = [mv for mv in moves if mv[0] != "hold"]
+        first = moves[0] if moves else ("hold", None)
+        return DecisionRow(game_id=g.id, team_id=team_id, state=state, turn=g.turn, attempt=g.attempt,
+                           action=first[0], target=first[1], more_json=json.dumps([list(m) for m in moves[1:]]),
+                           rationale=_clean(rationale, MAX_RATIONALE), source=source, request_id=None,
+                           updated_at=time.time())
+
+    def recommend(self, team: Team) -> list[Decision]:
+        """What the model would do for the team's state at the next step, each move with why (see :meth:`recommendations`)."""
         g = self.store.game(team.game_id)
-        return self.recommendations(g).get(team.state, Decision(team.state, "hold", None, "The game is over."))
+        return self.recommendations(g).get(team.state, [])
 
     def predict(self, code: str, student: str, peak: int, why: str = "", *, team: Team | None = None,
                 request_id: str | None = None) -> bool:
@@ -442,22 +524,20 @@ class GameEngine:
             live = self._model(g)
             recs = self.recommendations(g)
             stored = {d.state: d for d in self.store.decisions(g.id, g.turn, g.attempt)}
-            chosen = {s: [Decision(s, d.action, d.target)] for s, d in stored.items() if d.source in ("team", "instructor")}
+            chosen = {s: _decisions(s, d.moves) for s, d in stored.items() if d.source in ("team", "instructor")}
             now = time.time()
-            defaults = [DecisionRow(game_id=g.id, team_id=t.id, state=t.state, turn=g.turn, attempt=g.attempt,
-                                    action=recs[t.state].action, target=recs[t.state].target, rationale="",
-                                    source="model", updated_at=now)
+            defaults = [self._row(g, t.id, t.state, [(d.action, d.target) for d in recs[t.state]], "", "model")
                         for t in self.store.teams(g.id) if t.state not in stored and t.state in recs]
             steps = min(g.steps_per_turn, g.horizon - g.step)
             try:
                 for _ in range(steps):
-                    live.model.step(chosen or None)
+                    _step(live, chosen)
                 new_step = g.step + steps
                 values = {"turn": g.turn + 1, "step": new_step, "status": "finished" if new_step >= g.horizon else "running",
                           "deadline": now + g.timer_seconds if g.timer_seconds and new_step < g.horizon else None}
                 turn = TurnRow(game_id=g.id, number=g.turn, attempt=g.attempt, start_step=g.step, steps=steps, how=how,
                                undone=False, resolved_at=now, seconds=time.perf_counter() - t0)
-                self.store.resolve_turn(turn, defaults, {s: (d.action, d.target, d.why) for s, d in recs.items()}, values)
+                self.store.resolve_turn(turn, defaults, {s: _rec_columns(ds) for s, ds in recs.items()}, values)
             except Conflict:
                 self._live.pop(g.id, None)
                 return 0
@@ -511,19 +591,16 @@ class GameEngine:
         """Reveal-all on the projector (every state's perceptions), or hide again."""
         self.store.update_game(who.game_id, reveal=bool(reveal))
 
-    def override(self, who: Instructor, state: str, action: str, target: str | None, rationale: str = "") -> None:
-        """Set a state's decision for the open turn (a team's or a model-played state's)."""
+    def override(self, who: Instructor, state: str, moves: Sequence[Move | Decision], rationale: str = "") -> None:
+        """Set a state's moves for the open turn (a team's or a model-played state's; empty: hold)."""
         g = self.store.game(who.game_id)
         if g.status == "finished":
             raise GameError("the game is over")
         if state not in self.scenario(g).codes:
             raise GameError(f"{state!r} is not a state of this game")
-        action, target = self.check_decision(g, state, action, target)
+        checked = self.check_moves(g, state, moves)
         team = next((t for t in self.store.teams(g.id) if t.state == state), None)
-        self.store.upsert_decision(DecisionRow(game_id=g.id, team_id=team.id if team else None, state=state, turn=g.turn,
-                                               attempt=g.attempt, action=action, target=target,
-                                               rationale=_clean(rationale, MAX_RATIONALE), source="instructor",
-                                               request_id=None, updated_at=time.time()))
+        self.store.upsert_decision(self._row(g, team.id if team else None, state, checked, rationale, "instructor"))
 
     def undo(self, who: Instructor) -> bool:
         """Undo the last resolved turn: the world goes back to its start; teams decide it again (history is kept)."""
@@ -575,16 +652,31 @@ class GameEngine:
                            for i in range(n) for j in range(n) if i != j]
             news = self._news(g, live, viewer=None)
         recs = self.recommendations(g)
-        pending = [{"state": d.state, "action": d.action, "target": d.target, "rationale": d.rationale, "source": d.source}
+        pending = [{"state": d.state, "moves": moves_text(d.moves), "rationale": d.rationale, "source": d.source}
                    for d in self.store.decisions(g.id, g.turn, g.attempt)]
         return {"game": self._public(g), "perceptions": perceptions, "news": news, "pending": pending,
-                "recommendations": [{"state": c, "action": d.action, "target": d.target, "why": d.why} for c, d in recs.items()],
+                "recommendations": [{"state": c, "action": d.action, "target": d.target, "why": d.why}
+                                    for c, ds in recs.items() for d in (ds or [Decision(c, "hold")])],
                 "injects": [json.loads(i.event_json) for i in self.store.injects(g.id)]}
 
     def model_of(self, who: Instructor) -> CrisisModel:
         """The game's model at its current state (for the debrief; do not step it)."""
         with self._lock(who.game_id):
             return self._model(self.store.game(who.game_id)).model
+
+
+def _rec_columns(recs: list[Decision]) -> tuple[str, str | None, str, str]:
+    """The model's recommended moves as the decision row's columns (first move, further moves as JSON)."""
+    moves = [d for d in recs if d.action != "hold"]
+    if not moves:
+        return "hold", None, " ".join(d.why for d in recs), "[]"
+    first = moves[0]
+    return first.action, first.target, first.why, json.dumps([[d.action, d.target, d.why] for d in moves[1:]])
+
+
+def moves_text(moves: Sequence[Move]) -> str:
+    """Moves in words: ``threaten → ROK; arm`` (``hold`` for none)."""
+    return "; ".join(a.replace("_", " ") + (f" → {t}" if t else "") for a, t in moves if a != "hold") or "hold"
 
 
 class Clock:

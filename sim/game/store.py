@@ -7,12 +7,13 @@ Alembic (``sim/game/migrations``) when a store opens: ``upgrade head``.
 
 The :class:`GameStore` is the small repository the engine uses; every method is one transaction.
 Unique constraints make concurrent and replayed writes safe: one team per state and game, one
-decision per state, turn and attempt, one resolution per turn and attempt, and a request id that is
+decision row per state, turn and attempt (holding all its moves of the turn), one resolution per turn and attempt, and a request id that is
 accepted once.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -132,6 +133,24 @@ class DecisionRow(Base):
     rec_action: Mapped[str | None] = mapped_column(String(32), nullable=True)
     rec_target: Mapped[str | None] = mapped_column(String(8), nullable=True)
     rec_why: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The state's further moves this turn after ``action``/``target``: JSON ``[[action, target], ...]``.
+    more_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The model's further recommended moves: JSON ``[[action, target, why], ...]``.
+    rec_more_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    @property
+    def moves(self) -> list[tuple[str, str | None]]:
+        """Every move of the state this turn (an empty list: it holds)."""
+        first = [] if self.action == "hold" else [(self.action, self.target)]
+        return first + [(a, t) for a, t in json.loads(self.more_json or "[]")]
+
+    @property
+    def rec_moves(self) -> list[tuple[str, str | None, str]]:
+        """The model's recommended moves, with why (an empty list: it would hold; none recorded: empty)."""
+        if self.rec_action is None:
+            return []
+        first = [] if self.rec_action == "hold" else [(self.rec_action, self.rec_target, self.rec_why or "")]
+        return first + [(a, t, w) for a, t, w in json.loads(self.rec_more_json or "[]")]
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     updated_at: Mapped[float] = mapped_column(Float)
 
@@ -336,7 +355,7 @@ class GameStore:
             if old is None:
                 s.add(row)
             else:
-                for k in ("team_id", "action", "target", "rationale", "source", "request_id"):
+                for k in ("team_id", "action", "target", "more_json", "rationale", "source", "request_id"):
                     setattr(old, k, getattr(row, k))
                 old.updated_at = time.time()
             g = s.get_one(GameRow, row.game_id)
@@ -359,7 +378,7 @@ class GameStore:
                 DecisionRow.game_id == turn.game_id, DecisionRow.turn == turn.number, DecisionRow.attempt == turn.attempt))
             for d in rows:
                 if d.state in recs:
-                    d.rec_action, d.rec_target, d.rec_why = recs[d.state]
+                    d.rec_action, d.rec_target, d.rec_why, d.rec_more_json = recs[d.state]
             g = s.get_one(GameRow, turn.game_id)
             for k, v in game_values.items():
                 setattr(g, k, v)

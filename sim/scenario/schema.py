@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from sim.scenario.events import ActorCode, Event
 from sim.scenario.parameters import Parameters
+from sim.scenario.removal import drops, named, relations_without, without_actors
 from sim.scenario.types import Bool, Date, Float, Int
 
 __all__ = [
@@ -244,6 +245,8 @@ class Variant(_Frozen):
     remove_events: tuple[str, ...] = ()
     change_events: tuple[EventChange, ...] = ()
     add_actors: tuple[Actor, ...] = ()
+    remove_actors: tuple[ActorCode, ...] = Field(
+        default=(), description="Actors removed, with their events and every relation naming them (see Variants).")
     actors: dict[ActorCode, ActorChange] = Field(default_factory=dict)
     alliances: tuple[Alliance, ...] = ()
     parameters: dict[str, dict[str, Any]] = Field(default_factory=dict, description="Partial parameter groups to replace.")
@@ -371,10 +374,12 @@ class Scenario(_Frozen):
                         out.append(((*loc, "change_events", k, "set", f), FIXED_EVENT_FIELDS[f]))
                 if ch.date is not None and ch.step is not None:
                     out.append(((*loc, "change_events", k), "give at most one of 'date' or 'step'"))
-            vknown = known | {a.code for a in v.add_actors}
+            gone = set(v.remove_actors)
+            vknown = (known - gone) | {a.code for a in v.add_actors}
             for ai, a in enumerate(v.add_actors):
                 if a.code in known:
                     out.append(((*loc, "add_actors", ai, "code"), f"actor {a.code} is already in the scenario"))
+            out += self._check_removed_actors(v, loc, known, ids)
             for k, eid in enumerate(v.remove_events):
                 if eid not in ids:
                     out.append(((*loc, "remove_events", k), f"no event with id '{eid}' (known: {', '.join(ids) or 'none'})"))
@@ -411,6 +416,31 @@ class Scenario(_Frozen):
                 if (lo is not None and value < lo) or (hi is not None and value > hi):
                     out.append((("uncertainties", i, end), f"{end} {value:g} is outside the valid range of "
                                 f"{u.parameter} ({_fmt(lo)} … {_fmt(hi)})"))
+        return out
+
+    def _check_removed_actors(self, v: Variant, loc: tuple, known: set[str], ids: list[str]) -> list[tuple[tuple, str]]:
+        """A variant's ``remove_actors``: known codes, once each, not also added, two actors left."""
+        out: list[tuple[tuple, str]] = []
+        added = {a.code for a in v.add_actors}
+        for k, code in enumerate(v.remove_actors):
+            kloc = (*loc, "remove_actors", k)
+            if code not in known:
+                out.append((kloc, f"unknown actor {code} (the scenario's actors: {', '.join(sorted(known))})"))
+            elif code in v.remove_actors[:k]:
+                out.append((kloc, f"actor {code} is removed twice"))
+            elif code in added:
+                out.append((kloc, f"actor {code} is both removed and added; do one or the other"))
+        left = len(known - set(v.remove_actors)) + len(added - known)
+        if v.remove_actors and left < 2:
+            out.append(((*loc, "remove_actors"), f"removing {', '.join(v.remove_actors)} leaves {left} actor(s); "
+                        "a scenario needs at least two"))
+        gone = set(v.remove_actors) & known
+        by_id = {self.event_id(i): ev for i, ev in enumerate(self.events)}
+        for k, ch in enumerate(v.change_events):
+            ev = by_id.get(ch.id)
+            if ev is not None and drops(ev, gone):
+                out.append(((*loc, "change_events", k, "id"), f"event '{ch.id}' goes with the removed actor(s) "
+                            f"{', '.join(sorted(gone & named(ev)))}; do not change it"))
         return out
 
     def _check_catalog(self) -> list[tuple[tuple, str]]:
@@ -559,6 +589,7 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
     src: dict[tuple, tuple] = {}
     events: list[Any] = []
     removed = set(variant.remove_events)
+    gone = set(variant.remove_actors)
     changes = {c.id: (k, c) for k, c in enumerate(variant.change_events)}
     for i, event in enumerate(scenario.events):
         eid = event.id or f"e{i + 1}"
@@ -568,6 +599,10 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
         src[("events", n)] = ("events", i)
         k, ch = changes.get(eid, (None, None))
         if ch is None:  # unchanged: keeps the id it had by position
+            event = without_actors(event, gone)
+            if event is None:
+                del src[("events", n)]
+                continue
             events.append(event if event.id else event.model_copy(update={"id": eid}))
             continue
         ev = dict(event.model_dump(mode="python"), id=eid)
@@ -587,13 +622,22 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
         if "step" in ch.set and "date" not in ch.set and ch.date is None:
             new["date"] = None
         ev.update(new)
+        ev = without_actors(ev, gone)
+        if ev is None:
+            for key in [key for key in src if key[:2] == ("events", n)]:
+                del src[key]
+            continue
         events.append(ev)
     for j, e in enumerate(variant.add_events):
         src[("events", len(events))] = (*origin, "add_events", j)
         events.append(e.model_dump(mode="python"))
     data["events"] = events
     actors: list[Any] = []
-    for i, actor in enumerate(scenario.actors):
+    for old_i, actor in enumerate(scenario.actors):
+        if actor.code in gone:
+            continue
+        i = len(actors)
+        src[("actors", i)] = ("actors", old_i)
         ch = variant.actors.get(actor.code)
         if ch is None:
             actors.append(actor)
@@ -615,18 +659,22 @@ def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variant
         src[("actors", len(actors))] = (*origin, "add_actors", j)
         actors.append(a.model_dump(mode="python"))
     data["actors"] = actors
+    if gone:
+        data["relations"] = relations_without(scenario.relations, gone, src)
     if variant.alliances:
         pairs = {frozenset(al.members) for al in variant.alliances}
         kept: list[Any] = []
         for i, al in enumerate(scenario.relations.alliances):
-            if frozenset(al.members) not in pairs:
+            if frozenset(al.members) not in pairs and not gone & set(al.members):
                 src[("relations", "alliances", len(kept))] = ("relations", "alliances", i)
                 kept.append(al)
         for j, al in enumerate(variant.alliances):
             src[("relations", "alliances", len(kept))] = (*origin, "alliances", j)
             kept.append(al.model_dump(mode="python"))
-        relations = scenario.relations
-        data["relations"] = {**{f: getattr(relations, f) for f in type(relations).model_fields}, "alliances": kept}
+        relations = data["relations"]
+        if not isinstance(relations, dict):
+            relations = {f: getattr(relations, f) for f in type(relations).model_fields}
+        data["relations"] = {**relations, "alliances": kept}
     if variant.parameters:
         params = scenario.parameters
         merged: dict[str, Any] = {g: getattr(params, g) for g in type(params).model_fields}

@@ -285,9 +285,9 @@ def _play(server, ctx, inst, rok, prk, timing) -> None:
     with inst.expect_download() as dl:
         inst.get_by_role("button", name="Download every decision (CSV)").click()
     rows = Path(dl.value.path()).read_text("utf-8").splitlines()
-    assert rows[0].startswith("turn,step,state,team,source,action,target,rationale")
-    assert any(",ROK,Seoul,team,threaten,PRK,Deterrence" in r for r in rows)
-    assert any(",ROK,Seoul,team,reassure,PRK," in r for r in rows)  # the decision made before the restart
+    assert rows[0].startswith("turn,step,state,team,source,moves,rationale,model_moves")
+    assert any(",ROK,Seoul,team,threaten → PRK,Deterrence" in r for r in rows)
+    assert any(",ROK,Seoul,team,reassure → PRK," in r for r in rows)  # the decision made before the restart
     assert any(",PRK,Pyongyang,model," in r for r in rows)  # the timer's default
     for p in (inst, rok, prk):
         no_exceptions(p)

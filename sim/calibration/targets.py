@@ -1,0 +1,250 @@
+"""The calibration's world targets: MID onset rates by dyad type and hostility, and how long wars last.
+
+Two targets besides the ICB violence distribution (:mod:`sim.calibration.moments`), each simulated
+once per design point through the public ensemble API (:func:`sim.ensemble.run_many`, any executor,
+the ensemble layer's seeds) and compared with a table shipped in ``sim/data`` (built by
+``scripts/build_calibration_targets.py``):
+
+* **MID onsets before 1990** (GML MID v2.2.1): per 1,000 dyad-years, by dyad type (contiguous,
+  major power, other) and hostility band (at least a threat, a display, a use of force, a war).
+  Simulated: small worlds of real states (a seeded sample of years 1816–1989; in each, a few seeded
+  anchor states with their land neighbours and the major powers, at most ``states`` of them), run
+  for one year with nothing scripted. A simulated dyad-year counts in a band when its highest rung
+  of the year reaches the band's rung: threat 2 (a threat), display 4 (a show of force), force 5
+  (armed clash), war 7. The moment is log(rate); its sampling variance ≈ 1/onsets (delta method,
+  Poisson counts) plus the simulation's own 1/(simulated onsets + ½).
+* **War continuation** (COW inter-state wars before 1990): the share of war dyad-years followed by
+  another year of the same war. Simulated: a seeded sample of those war dyad-years, each as a
+  two-state world of its year starting at war (rung 7), run for 52 weeks; the share of runs still at
+  rung ≥ 7. Variance p(1 − p)/n of the observed share, with n the number of *wars* (the dyad-years
+  of one war are not independent draws), plus the simulated share's.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.calibration.checkpoint import load_checkpoint, prepare_folder, save_checkpoint
+from sim.calibration.space import ParameterSpace, key_of, model_fingerprint
+from sim.errors import FlashpointError
+
+__all__ = ["BANDS", "DYAD_TYPES", "WorldEvaluator", "WorldTargets", "read_mid_rates", "read_war_years"]
+
+#: Hostility bands: (name, the model's rung that reaches it).
+BANDS: tuple[tuple[str, int], ...] = (("threat", 2), ("display", 4), ("force", 5), ("war", 7))
+#: Dyad types, in table order.
+DYAD_TYPES: tuple[str, ...] = ("contiguous", "major", "other")
+_MID = "mid_onset_rates_1816-1989.csv"
+_WAR = "cow_war_continuation.csv"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = resources.files("sim") / "data" / name
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+    except OSError:
+        raise FlashpointError(f"sim/data/{name} is missing: run scripts/build_calibration_targets.py") from None
+
+
+def read_mid_rates() -> dict[tuple[str, str], tuple[int, int]]:
+    """``{(dyad type, band): (dyad-years, onsets)}`` from the shipped table."""
+    return {(r["dyad_type"], r["band"]): (int(r["dyad_years"]), int(r["onsets"])) for r in _rows(_MID)}
+
+
+def read_war_years() -> list[tuple[int, int, int, int, int]]:
+    """COW war dyad-years before 1990: ``(warnum, ccode1, ccode2, year, continued)``."""
+    return [(int(r["warnum"]), int(r["ccode1"]), int(r["ccode2"]), int(r["year"]), int(r["continued"]))
+            for r in _rows(_WAR)]
+
+
+@dataclass
+class WorldTargets:
+    """The world scenarios of the MID and war targets, their observed moments and variances.
+
+    Build with :meth:`build`; :meth:`simulate` runs a parameter vector; :meth:`discrepancies` turns
+    simulated moments into standardised discrepancies.
+    """
+
+    mid_worlds: list[Any]
+    mid_types: list[np.ndarray]
+    war_worlds: list[Any]
+    names: list[str]
+    observed: np.ndarray
+    observed_var: np.ndarray
+    target_of: list[str]
+
+    @classmethod
+    def build(cls, years: int = 3, states: int = 24, wars: int = 6, seed: int = 0) -> WorldTargets:
+        """Sample the worlds (seeded). ``years``/``wars`` = 0 leaves that target out."""
+        from sim.catalog import load_catalog
+        from sim.scenario.generate import world_scenario
+
+        cat = load_catalog()
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 0x3D1]))
+        names, obs, var, target_of = [], [], [], []
+        mid_worlds, mid_types = [], []
+        if years > 0:
+            real = read_mid_rates()
+            for y in sorted(int(v) for v in rng.choice(np.arange(1816, 1990), size=years, replace=False)):
+                codes = cat.codes(y)
+                contig = np.asarray(cat.contiguity(codes, y)) == 1
+                major = np.array([r.major_power for r in cat.states(codes, y)])
+                keep = set(np.flatnonzero(major).tolist())
+                for a in rng.permutation(len(codes)):
+                    if len(keep) >= states:
+                        break
+                    group = {int(a), *np.flatnonzero(contig[a]).tolist()}
+                    keep |= set(sorted(group)[: max(0, states - len(keep))]) if len(keep | group) > states else group
+                idx = sorted(keep)[:states]
+                sub = [codes[i] for i in idx]
+                iu = np.triu_indices(len(sub), 1)
+                c, m = contig[np.ix_(idx, idx)][iu], (major[idx][:, None] | major[idx][None, :])[iu]
+                mid_types.append(np.where(c, 0, np.where(m, 1, 2)))
+                mid_worlds.append(world_scenario(y, codes=sub))
+            for t in DYAD_TYPES:
+                for band, _ in BANDS:
+                    n, k = real[(t, band)]
+                    names.append(f"mid[{t},{band}]")
+                    obs.append(math.log(1000.0 * max(k, 0.5) / n))
+                    var.append(1.0 / max(k, 0.5))
+                    target_of.append("mid")
+        war_worlds = []
+        if wars > 0:
+            rows = read_war_years()
+            by_ccode = {cat.resolve(c): c for c in cat.known_codes()}
+            usable = [r for r in rows if r[1] in by_ccode and r[2] in by_ccode
+                      and cat.has_state(by_ccode[r[1]], r[3]) and cat.has_state(by_ccode[r[2]], r[3])]
+            if not usable:
+                raise FlashpointError("no COW war dyad-year is in the catalog")
+            p = float(np.mean([r[4] for r in rows]))
+            n_wars = len({r[0] for r in rows})  # dyad-years of one war are not independent: count wars
+            for i in sorted(rng.choice(len(usable), size=min(wars, len(usable)), replace=False).tolist()):
+                _, a, b, y, _ = usable[i]
+                sc = world_scenario(y, codes=[by_ccode[a], by_ccode[b]])
+                data = sc.model_dump(mode="python")
+                data["relations"]["wars"] = [[by_ccode[a], by_ccode[b]]]
+                data["id"] = f"war-{by_ccode[a]}-{by_ccode[b]}-{y}".lower()
+                war_worlds.append(type(sc).model_validate(data))
+            names.append("war_continuation")
+            obs.append(p)
+            var.append(p * (1 - p) / n_wars)
+            target_of.append("war")
+        return cls(mid_worlds, mid_types, war_worlds, names, np.array(obs), np.array(var), target_of)
+
+    @property
+    def scenarios(self) -> list[Any]:
+        """Every world scenario, MID worlds first."""
+        return [*self.mid_worlds, *self.war_worlds]
+
+    def simulate(self, scenarios: list[Any], runs: int, seed: int, *, executor: Any, progress: Callable[[int, int], None] | None = None
+                 ) -> dict[str, Any]:
+        """Run ``scenarios`` (the worlds with a parameter vector applied) and read the raw counts.
+
+        Returns:
+            ``{"mid": [[dyad-years, onsets per band] per type], "war": [runs still at war, runs]}``.
+        """
+        from sim.ensemble import run_many
+
+        if not scenarios:
+            return {"mid": [], "war": []}
+        res = run_many(scenarios[0], [], runs, seed, executor=executor, progress=progress, dyad_levels=False,
+                       scenarios=scenarios, labels=[s.id for s in scenarios])
+        mid = np.zeros((len(DYAD_TYPES), 1 + len(BANDS)))
+        for r, types in zip(res[: len(self.mid_worlds)], self.mid_types, strict=True):
+            peak = np.asarray(r.table["peak"])  # runs × dyads
+            for t in range(len(DYAD_TYPES)):
+                cols = peak[:, types == t]
+                mid[t, 0] += cols.size
+                for b, (_, rung) in enumerate(BANDS):
+                    mid[t, 1 + b] += int((cols >= rung).sum())
+        war = [0, 0]
+        for r in res[len(self.mid_worlds):]:
+            final = np.asarray(r.table["final"])[:, 0]
+            war[0] += int((final >= 7).sum())
+            war[1] += int(final.size)
+        return {"mid": mid.tolist(), "war": war}
+
+    def moments(self, counts: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """Simulated moments (in the order of ``names``) and their simulation variances."""
+        sim, var = [], []
+        if self.mid_worlds:
+            mid = np.asarray(counts["mid"], dtype=float)
+            for t in range(len(DYAD_TYPES)):
+                for b in range(len(BANDS)):
+                    k, n = mid[t, 1 + b], max(mid[t, 0], 1.0)
+                    sim.append(math.log(1000.0 * (k + 0.5) / n))
+                    var.append(1.0 / (k + 0.5))
+        if self.war_worlds:
+            k, n = counts["war"]
+            p = (k + 0.5) / (n + 1.0)
+            sim.append(k / max(n, 1))
+            var.append(p * (1 - p) / max(n, 1))
+        return np.array(sim), np.array(var)
+
+    def discrepancies(self, counts: dict[str, Any]) -> dict[str, float]:
+        """Per target (``mid``, ``war``), the mean of (simulated − observed)² / (observed + simulated variance)."""
+        sim, svar = self.moments(counts)
+        z = (sim - self.observed) ** 2 / (self.observed_var + svar)
+        out: dict[str, float] = {}
+        for t in dict.fromkeys(self.target_of):
+            mask = np.array([x == t for x in self.target_of])
+            out[t] = float(z[mask].mean())
+        return out
+
+
+@dataclass
+class WorldEvaluator:
+    """Runs a parameter vector on the world targets' scenarios (once: checkpointed) and returns raw counts.
+
+    The checkpoint key covers the parameter values, every world scenario's content, runs, seed and
+    the model's source fingerprint (as :class:`sim.calibration.moments.Evaluator`).
+    """
+
+    targets: WorldTargets
+    space: ParameterSpace
+    runs: int = 10
+    seed: int = 0
+    executor: Any = "process"
+    checkpoints: Path | None = None
+    progress: Callable[[int, int], None] | None = None
+    evaluations: int = 0
+    reused: int = 0
+    _memory: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fingerprint = model_fingerprint()
+        self.checkpoints = prepare_folder(self.checkpoints)
+        self._worlds = key_of([s.model_dump(mode="json") for s in self.targets.scenarios])
+
+    def key(self, x: Any) -> str:
+        """The checkpoint key of natural values ``x``."""
+        return key_of({"parameters": self.space.assign(x), "worlds": self._worlds, "runs": self.runs, "seed": self.seed,
+                       "model": self.fingerprint, "kind": "world"})
+
+    def counts(self, x: Any) -> dict[str, Any]:
+        """The world targets' raw counts under parameter values ``x`` (see :meth:`WorldTargets.simulate`)."""
+        k = self.key(x)
+        if k in self._memory:
+            self.reused += 1
+            return self._memory[k]
+        doc = load_checkpoint(self.checkpoints, k)
+        if doc is not None and isinstance(doc.get("counts"), dict) and {"mid", "war"} <= set(doc["counts"]):
+            self.reused += 1
+            self._memory[k] = doc["counts"]
+            return doc["counts"]
+        scs = [self.space.apply(s, x) for s in self.targets.scenarios]
+        got = self.targets.simulate(scs, self.runs, self.seed, executor=self.executor, progress=self.progress)
+        self.evaluations += 1
+        self._memory[k] = got
+        save_checkpoint(self.checkpoints, k, {"parameters": self.space.assign(x), "runs": self.runs, "seed": self.seed,
+                                              "model": self.fingerprint, "counts": got})
+        return got
