@@ -307,3 +307,12 @@ def test_a_turn_resolves_quickly(founding, url):
     assert time.perf_counter() - t0 < 1.0
     assert eng.store.game(c.game_id).turn == 1
     eng.store.engine.dispose()
+
+
+def test_database_urls_get_the_installed_driver():
+    from sim.game.store import normalise_url
+
+    assert normalise_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_url("postgresql://u:p@h:5433/d") == "postgresql+psycopg://u:p@h:5433/d"
+    assert normalise_url("postgresql+psycopg2://u@h/d") == "postgresql+psycopg2://u@h/d"
+    assert normalise_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
