@@ -316,3 +316,15 @@ def test_database_urls_get_the_installed_driver():
     assert normalise_url("postgresql://u:p@h:5433/d") == "postgresql+psycopg://u:p@h:5433/d"
     assert normalise_url("postgresql+psycopg2://u@h/d") == "postgresql+psycopg2://u@h/d"
     assert normalise_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_an_unreachable_database_is_a_clear_error():
+    from sim.game.store import StoreUnavailable
+
+    down = "postgresql://fp:s3cret@127.0.0.1:1/flashpoint"  # nothing listens on port 1
+    with pytest.raises(StoreUnavailable) as err:
+        GameStore(down)
+    msg = str(err.value)
+    assert "FLASHPOINT_DB_URL" in msg and ":1/" in msg and "s3cret" not in msg
+    with pytest.raises(StoreUnavailable, match="cannot be opened"):
+        GameStore("nosuchdb://x")

@@ -34,8 +34,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "TeamRow",
     "TurnRow",
     "Conflict",
+    "StoreUnavailable",
     "data_dir",
     "database_url",
     "migrate",
@@ -59,6 +60,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 class Conflict(Exception):
     """A write that a unique constraint refused (the row exists already)."""
+
+
+class StoreUnavailable(Exception):
+    """The database of ``$FLASHPOINT_DB_URL`` cannot be opened (the message says which and why)."""
 
 
 def data_dir() -> Path:
@@ -213,6 +218,14 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _shown(url: str) -> str:
+    """The URL as it may be shown: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url[:80])
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (Alembic ``upgrade head``), in one transaction.
 
@@ -242,13 +255,18 @@ class GameStore:
     def __init__(self, url: str | None = None) -> None:
         self.url = normalise_url(url or database_url())
         sqlite = self.url.startswith("sqlite")
-        if sqlite:
-            self.engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30})
-        else:  # a server: connections that the server dropped (a restart) are replaced, not used
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-        if sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+        try:
+            if sqlite:
+                self.engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30})
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:  # a server: connections that the server dropped (a restart) are replaced, not used
+                self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            migrate(self.engine)
+        except (ArgumentError, NoSuchModuleError, ImportError, OperationalError) as exc:
+            shown = _shown(self.url)
+            why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            hint = " (pip install -e '.[postgres]' for PostgreSQL)" if isinstance(exc, (NoSuchModuleError, ImportError)) else ""
+            raise StoreUnavailable(f"the game database {shown} (FLASHPOINT_DB_URL) cannot be opened: {why}{hint}") from None
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
