@@ -122,11 +122,17 @@ def pg_admin():
     bindir = _pg_bin()
     if bindir is None:
         _unavailable("no $FLASHPOINT_TEST_PG_URL and no initdb/pg_ctl (apt-get install postgresql)")
-    server = _Throwaway(bindir)
+    try:
+        server = _Throwaway(bindir)
+    except (LookupError, OSError) as exc:  # root, but no postgres user to own the cluster
+        _unavailable(f"cannot prepare a throwaway server's directory for the postgres user: {exc}")
     try:
         url = server.start()
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-        server.stop()
+        try:
+            server.stop()
+        except (RuntimeError, OSError, subprocess.TimeoutExpired):
+            pass
         _unavailable(f"could not start a throwaway server with {bindir}: {exc}")
     try:
         yield url
