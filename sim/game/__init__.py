@@ -18,7 +18,7 @@ from sim.game.engine import (
     Team,
 )
 from sim.game.injects import FormField, InjectError, build_inject, form_fields
-from sim.game.store import GameStore, data_dir, database_url
+from sim.game.store import GameStore, StoreUnavailable, data_dir, database_url
 
 __all__ = [
     "AccessDenied",
@@ -29,6 +29,7 @@ __all__ = [
     "GameError",
     "GameStore",
     "InjectError",
+    "StoreUnavailable",
     "Instructor",
     "MAX_NAME",
     "MAX_RATIONALE",

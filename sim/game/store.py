@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,9 +32,11 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    text,
+    update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 __all__ = [
@@ -46,8 +49,11 @@ __all__ = [
     "TeamRow",
     "TurnRow",
     "Conflict",
+    "StoreUnavailable",
     "data_dir",
     "database_url",
+    "migrate",
+    "normalise_url",
 ]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -55,6 +61,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 class Conflict(Exception):
     """A write that a unique constraint refused (the row exists already)."""
+
+
+class StoreUnavailable(Exception):
+    """The database of ``$FLASHPOINT_DB_URL`` cannot be opened (the message says which and why)."""
 
 
 def data_dir() -> Path:
@@ -206,14 +216,50 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+#: The PostgreSQL advisory lock key that serialises migrations of servers starting at once.
+_MIGRATION_LOCK = 0x466C617368  # "Flash"
+_MIGRATING = threading.Lock()
+
+
+def normalise_url(url: str) -> str:
+    """A database URL with its driver: ``postgresql://`` (or ``postgres://``) uses psycopg 3 when installed.
+
+    SQLAlchemy's default PostgreSQL driver is psycopg2; the ``postgres`` extra installs psycopg 3, so a
+    plain ``postgresql://user@host/db`` URL works as written. An explicit driver is kept.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            try:
+                import psycopg  # noqa: F401
+            except ImportError:
+                return "postgresql://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _shown(url: str) -> str:
+    """The URL as it may be shown: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url[:80])
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (Alembic ``upgrade head``)."""
+    """Bring the schema to the newest revision (Alembic ``upgrade head``), in one transaction.
+
+    On PostgreSQL a transaction-scoped advisory lock makes servers that start at once on an empty
+    database wait for each other: the first creates the schema, the others find it up to date.
+    Within one process a lock does the same (Alembic's command context is process-global).
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with _MIGRATING, engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -226,12 +272,20 @@ class GameStore:
     """
 
     def __init__(self, url: str | None = None) -> None:
-        self.url = url or database_url()
+        self.url = normalise_url(url or database_url())
         sqlite = self.url.startswith("sqlite")
-        self.engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {})
-        if sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+        try:
+            if sqlite:
+                self.engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30})
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:  # a server: connections that the server dropped (a restart) are replaced, not used
+                self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            migrate(self.engine)
+        except (ArgumentError, NoSuchModuleError, ImportError, OperationalError) as exc:
+            shown = _shown(self.url)
+            why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            hint = " (pip install -e '.[postgres]' for PostgreSQL)" if isinstance(exc, (NoSuchModuleError, ImportError)) else ""
+            raise StoreUnavailable(f"the game database {shown} (FLASHPOINT_DB_URL) cannot be opened: {why}{hint}") from None
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -340,6 +394,20 @@ class GameStore:
                 g.version += 1
             return g
 
+    @staticmethod
+    def _lock_game(s: Session, game_id: int) -> GameRow:
+        """The game's row, locked for this transaction (``SELECT … FOR UPDATE``).
+
+        Every write of a game's play takes this lock first, so that on a server database (PostgreSQL,
+        read committed) writes to one game are serialised: no version bump is lost and the checks a
+        write makes (request seen, decision present, turn still open) cannot race. SQLite ignores
+        ``FOR UPDATE`` and its Python driver opens a transaction only at the first write, so there a
+        no-op update of the row comes first: it takes the database's write lock before anything is read.
+        """
+        if s.get_bind().dialect.name == "sqlite":
+            s.execute(update(GameRow).where(GameRow.id == game_id).values(version=GameRow.version))
+        return s.get_one(GameRow, game_id, with_for_update=True, populate_existing=True)
+
     def upsert_decision(self, row: DecisionRow) -> bool:
         """Store a state's decision for a turn, replacing an earlier one of the same turn.
 
@@ -347,6 +415,7 @@ class GameStore:
             False when the request id was seen already (nothing changes twice), else True.
         """
         with self.session() as s:
+            g = self._lock_game(s, row.game_id)
             if row.request_id and s.scalar(select(DecisionRow.id).where(DecisionRow.request_id == row.request_id)):
                 return False
             old = s.scalar(select(DecisionRow).where(
@@ -358,7 +427,6 @@ class GameStore:
                 for k in ("team_id", "action", "target", "more_json", "rationale", "source", "request_id"):
                     setattr(old, k, getattr(row, k))
                 old.updated_at = time.time()
-            g = s.get_one(GameRow, row.game_id)
             g.version += 1
         return True
 
@@ -366,9 +434,12 @@ class GameStore:
         """Record a resolved turn in one transaction: the turn, the model's defaults, the recommendations, the game.
 
         Raises:
-            Conflict: the turn (number and attempt) was resolved already.
+            Conflict: the turn (number and attempt) was resolved already, or is no longer the open one.
         """
         with self.session() as s:
+            g = self._lock_game(s, turn.game_id)
+            if (g.turn, g.attempt) != (turn.number, turn.attempt):
+                raise Conflict(f"turn {turn.number} (attempt {turn.attempt}) is not the game's open turn any more")
             s.add(turn)
             s.flush()
             for d in defaults:
@@ -379,7 +450,6 @@ class GameStore:
             for d in rows:
                 if d.state in recs:
                     d.rec_action, d.rec_target, d.rec_why, d.rec_more_json = recs[d.state]
-            g = s.get_one(GameRow, turn.game_id)
             for k, v in game_values.items():
                 setattr(g, k, v)
             g.version += 1
@@ -388,8 +458,8 @@ class GameStore:
         """Mark a turn undone and move the game back, in one transaction."""
         with self.session() as s:
             t = s.get_one(TurnRow, turn_id)
+            g = self._lock_game(s, t.game_id)
             t.undone = True
-            g = s.get_one(GameRow, t.game_id)
             for k, v in game_values.items():
                 setattr(g, k, v)
             g.version += 1
@@ -397,10 +467,10 @@ class GameStore:
     def add_inject(self, row: InjectRow) -> bool:
         """Store an injected event (False if its request id was seen already)."""
         with self.session() as s:
+            g = self._lock_game(s, row.game_id)
             if row.request_id and s.scalar(select(InjectRow.id).where(InjectRow.request_id == row.request_id)):
                 return False
             s.add(row)
-            g = s.get_one(GameRow, row.game_id)
             g.version += 1
         return True
 
