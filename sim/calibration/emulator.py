@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.errors import FlashpointError
 
-__all__ = ["QuadraticEmulator"]
+__all__ = ["QuadraticEmulator", "minimise_in_unit_cube"]
 
 _PENALTIES = (0.0, 1e-6, 1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 
@@ -100,12 +100,20 @@ class QuadraticEmulator:
 
         Deterministic: the same starts give the same answer on every machine.
         """
-        from scipy.optimize import minimize
+        return minimise_in_unit_cube(self.predict, starts)
 
-        best = None
-        for s in np.atleast_2d(starts):
-            res = minimize(lambda v: float(self.predict(v)[0]), np.clip(s, 0.0, 1.0), method="L-BFGS-B",
-                           bounds=[(0.0, 1.0)] * len(s))
-            if best is None or res.fun < best[1] - 1e-15:
-                best = (np.clip(res.x, 0.0, 1.0), float(res.fun))
-        return best
+
+def minimise_in_unit_cube(predict, starts: np.ndarray) -> tuple[np.ndarray, float]:
+    """Minimum of ``predict`` (unit-cube points → values) by SciPy L-BFGS-B from each start; the best wins.
+
+    Deterministic: the same starts give the same answer on every machine.
+    """
+    from scipy.optimize import minimize
+
+    best = None
+    for s in np.atleast_2d(starts):
+        res = minimize(lambda v: float(predict(v)[0]), np.clip(s, 0.0, 1.0), method="L-BFGS-B",
+                       bounds=[(0.0, 1.0)] * len(s))
+        if best is None or res.fun < best[1] - 1e-15:
+            best = (np.clip(res.x, 0.0, 1.0), float(res.fun))
+    return best

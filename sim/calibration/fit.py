@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.design import design_points
-from sim.calibration.emulator import QuadraticEmulator
+from sim.calibration.emulator import QuadraticEmulator, minimise_in_unit_cube
 from sim.calibration.moments import TRIGGER_GROUPS, CrisisSet, Evaluator, observed_moments, smm_loss
 from sim.calibration.targets import WorldEvaluator
 from sim.errors import FlashpointError
@@ -167,15 +167,7 @@ class LossEmulator:
 
     def minimise(self, starts: np.ndarray) -> tuple[np.ndarray, float]:
         """The emulated loss's minimum in the unit cube (SciPy L-BFGS-B from each start; the best wins)."""
-        from scipy.optimize import minimize
-
-        best = None
-        for s in np.atleast_2d(starts):
-            res = minimize(lambda v: float(self.predict(v)[0]), np.clip(s, 0.0, 1.0), method="L-BFGS-B",
-                           bounds=[(0.0, 1.0)] * len(s))
-            if best is None or res.fun < best[1] - 1e-15:
-                best = (np.clip(res.x, 0.0, 1.0), float(res.fun))
-        return best
+        return minimise_in_unit_cube(self.predict, starts)
 
 
 def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, world: WorldEvaluator | None = None,
