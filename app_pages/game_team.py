@@ -66,8 +66,8 @@ st.subheader("News of the last turn")
 st.dataframe(game.news_frame(view["news"]), hide_index=True, key="news")
 
 st.subheader(f"Your decision for turn {pub['turn']}")
-st.caption(f"Up to {view['max_moves']} moves a turn: a main action, and further moves toward other states "
-           "(at most one of arm, balance and bandwagon). Choosing only hold holds everywhere.")
+st.caption(f"Up to {view['max_moves']} moves a turn: up to {view['max_moves'] - 1} toward other states, and at most "
+           "one of arm, balance and bandwagon. Choosing only hold holds everywhere.")
 if pub["status"] == "finished":
     st.success("The game is over: your instructor will lead the debrief.")
     st.stop()

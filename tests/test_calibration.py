@@ -32,9 +32,9 @@ from sim.history.training import load_training
 from sim.scenario.parameters import parameter_table
 from tests.conftest import ROOT
 
-#: Two parameters that move the violence level of the training crises (measured: 0 → 0.1 accidents and
-#: temperature 0.01 → 10 raise the share of full-scale war on a 12-crisis sample from 0.60 to 0.79).
-MOVING = ["ladder.accident_rate", "decision.temperature"]
+#: Two parameters of the registry with numeric ranges: the weekly chance of an unchosen incident where
+#: forces meet and the softmax temperature of the choice among actions.
+MOVING = ["ladder.incident_rate", "decision.temperature"]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_the_space_is_read_from_the_registry():
     assert len(parameter_space(marker="").dims) == len([r for r in parameter_table() if not isinstance(r["default"], bool)])
     narrow = parameter_space(MOVING, bounds={"decision.temperature": (0.1, 2.0)})
     assert narrow.bounds.tolist()[1] == [0.1, 2.0]
-    assert narrow.from_unit([0.5, 0.5]).tolist() == pytest.approx([0.05, 1.05])
+    assert narrow.from_unit([0.5, 0.5]).tolist() == pytest.approx([0.5, 1.05])
     assert narrow.to_unit(narrow.from_unit([0.25, 0.75])).tolist() == pytest.approx([0.25, 0.75])
     with pytest.raises(FlashpointError, match="unknown parameter"):
         parameter_space(["ladder.nope"])
@@ -63,7 +63,7 @@ def test_apply_sets_the_parameters(crises):
     space = parameter_space(MOVING)
     sc = crises.scenarios[crises.crisnos[0]]
     got = space.apply(sc, [0.07, 3.0])
-    assert (got.parameters.ladder.accident_rate, got.parameters.decision.temperature) == (0.07, 3.0)
+    assert (got.parameters.ladder.incident_rate, got.parameters.decision.temperature) == (0.07, 3.0)
     assert got.model_dump(exclude={"parameters"}) == sc.model_dump(exclude={"parameters"})
 
 

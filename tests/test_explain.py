@@ -106,8 +106,8 @@ def test_cli_compare_explain_prints_chains_with_counts_and_json(tmp_path):
                               "--explain", "--explain-runs", "8", "--json"])
     assert res.exit_code == 0, res.output
     obj = json.loads(res.stdout)
-    ex = obj["explanations"][0]
-    assert ex["dyad"] == "PRK–ROK" and ex["sample"] == 8 and ex["chains"][0]["variant"] >= 6
+    ex = next(e for e in obj["explanations"] if e["dyad"] == "PRK–ROK" and e["outcome"] == "p_violence")
+    assert ex["sample"] == 8 and ex["chains"][0]["variant"] >= 6
 
 
 @pytest.mark.parametrize("sample", [0, 10_000])

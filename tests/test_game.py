@@ -90,8 +90,9 @@ def test_a_team_decision_changes_the_world(founding, engine):
         engine.submit(prk, [("clash", "ROK")], "test them")
     with pytest.raises(GameError, match="at most one of arm, balance, bandwagon"):
         engine.submit(prk, [("arm", None), ("balance", "CHN")])
-    with pytest.raises(GameError, match="at most 2"):
-        engine.submit(prk, [("arm", None), ("threaten", "ROK"), ("protest", "USA")])
+    with pytest.raises(GameError, match="at most 2"):  # two moves toward other states, besides one policy
+        engine.submit(prk, [("threaten", "ROK"), ("protest", "USA"), ("protest", "JPN")])
+    engine.check_moves(engine.store.game(c.game_id), "PRK", [("arm", None), ("threaten", "ROK"), ("protest", "USA")])
     assert engine.store.game(c.game_id).turn == 0  # nothing stored, nothing resolved
     engine.submit(prk, [("show_force", "ROK"), ("threaten", "USA")], "two fronts")
     live = engine._model(engine.store.game(c.game_id)).model
@@ -377,3 +378,12 @@ def test_the_clock_resolves_timed_out_turns(founding, engine):
     finally:
         clock.stop()
     assert engine.store.turns(c.game_id)[0].how == "timer"
+
+
+def test_moves_that_are_not_pairs_are_refused_with_a_reason(founding, engine):
+    c = engine.create_game(founding, seed=2)
+    prk, _ = engine.join(c.code, "PRK", "Pyongyang")
+    with pytest.raises(GameError, match="list of"):
+        engine.submit(prk, "hold")
+    with pytest.raises(GameError, match="pair"):
+        engine.submit(prk, [("threaten", "ROK", "now")])

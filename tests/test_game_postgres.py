@@ -209,10 +209,10 @@ def test_a_restart_resumes_the_game_with_nothing_lost(founding, any_url):
     usa, usa_token = eng.join(c.code, "USA", "Washington")
     chn, chn_token = eng.join(c.code, "CHN", "Beijing")
     eng.predict(c.code, "Ana", 5, "spiral", request_id="p-1")
-    eng.submit(usa, "show_force", "CHN", "signal résolu — 決意", request_id="u-1")
-    eng.submit(chn, "protest", "USA", "no", request_id="c-1")  # both submitted: turn 1 resolves
+    eng.submit(usa, [("show_force", "CHN")], "signal résolu — 決意", request_id="u-1")
+    eng.submit(chn, [("protest", "USA")], "no", request_id="c-1")  # both submitted: turn 1 resolves
     eng.inject(who, "missile_test", {"actor": "PRK", "near": ["ROK", "JPN"]}, request_id="i-1")
-    eng.submit(usa, "threaten", "CHN", "pending when the server stops", request_id="u-2")
+    eng.submit(usa, [("threaten", "CHN")], "pending when the server stops", request_id="u-2")
     before = _rows(eng.store, c.game_id)
     deadline = eng.store.game(c.game_id).deadline
     world = eng.model_of(who)
@@ -227,12 +227,12 @@ def test_a_restart_resumes_the_game_with_nothing_lost(founding, any_url):
     assert (g.turn, g.step, g.status) == (1, 1, "running") and g.deadline == deadline
     live = again.model_of(who2)
     assert live.log.records == world.log.records and (live.world.level == world.world.level).all()
-    assert again.team_view(usa2)["submitted"]["action"] == "threaten"
+    assert again.team_view(usa2)["submitted"]["moves"] == [("threaten", "CHN")]
     # replays of requests made before the restart change nothing; the game goes on
-    assert again.submit(usa2, "threaten", "CHN", request_id="u-2") is False
+    assert again.submit(usa2, [("threaten", "CHN")], request_id="u-2") is False
     assert again.predict(c.code, "Ana", 5, request_id="p-1") is False
     assert again.inject(who2, "missile_test", {"actor": "PRK", "near": ["ROK"]}, request_id="i-1") == {}
-    assert again.submit(chn2, "hold", None, request_id="c-2") is True
+    assert again.submit(chn2, [("hold", None)], request_id="c-2") is True
     assert again.store.game(c.game_id).turn == 2
     assert [(d.state, d.turn, d.action) for d in again.store.decisions(c.game_id)] == [
         ("USA", 0, "show_force"), ("CHN", 0, "protest"), ("USA", 1, "threaten"), ("CHN", 1, "hold")]
@@ -252,7 +252,7 @@ def test_two_servers_on_one_database_apply_each_request_once(founding, any_url):
         try:
             team = server.team(c.code, token)
             barrier.wait()
-            accepted.append(server.submit(team, "hold", None, f"from {id(server)}", request_id=f"{team.state}-t1"))
+            accepted.append(server.submit(team, [("hold", None)], f"from {id(server)}", request_id=f"{team.state}-t1"))
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -307,9 +307,9 @@ def test_a_turn_resolves_quickly(founding, url):
     teams = [eng.join(c.code, s, s)[0] for s in founding.codes[:3]]
     eng.recommendations(eng.store.game(c.game_id))  # the live model is warm, as on a server in play
     for t in teams[:-1]:
-        eng.submit(t, "hold", None)
+        eng.submit(t, [("hold", None)])
     t0 = time.perf_counter()
-    eng.submit(teams[-1], "hold", None)  # the last submission resolves the turn
+    eng.submit(teams[-1], [("hold", None)])  # the last submission resolves the turn
     assert time.perf_counter() - t0 < 1.0
     assert eng.store.game(c.game_id).turn == 1
     eng.store.engine.dispose()

@@ -177,12 +177,6 @@ def test_threat_rises_with_power():
     assert T[c["CUB"], c["USA"]] > T[c["USA"], c["CUB"]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known failure, issue 10: this threat formula has no relationship term, so once the catalog weights "
-    "the 1986 Cuba–North Korea defence entry as dormant (docs/data.md), Cuba's threat from North Korea "
-    "(0.50) exceeds South Korea's (0.39) although the two vote together at the UN; the reworked threat "
-    "with a relationship factor (rivalry, UN identity, acts) is not merged yet. Strict: it fails the suite "
-    "once it passes, so this mark must then be removed."))
 def test_threat_falls_with_distance_between_non_partners():
     sc = small_scenario([])
     m = CrisisModel(sc, 0)

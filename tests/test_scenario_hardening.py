@@ -260,8 +260,8 @@ CHANGE = "        set: {force_size: 4.0, duration_weeks: 4}\n"
         ("    lens: liberal\n", "    lens: liberal\n    parameters: {threat: {power_exponent: 9}}\n",
          "power_exponent: 9", "variants[4].parameters.threat.power_exponent",
          "variant 'liberal-lens': Input should be less than or equal to 3 (got 9)"),
-        ("    lens: liberal\n", "    lens: liberal\n    parameters: {ladder: {war_resistance: true}}\n",
-         "war_resistance: true", "variants[4].parameters.ladder.war_resistance",
+        ("    lens: liberal\n", "    lens: liberal\n    parameters: {ladder: {violence_resistance: true}}\n",
+         "violence_resistance: true", "variants[4].parameters.ladder.violence_resistance",
          "variant 'liberal-lens': expected a number (got true)"),
         # an actor change out of range
         ("      USA: {modifiers: [hawkish]}\n", "      USA: {overrides: {resolve: 3}}\n", "resolve: 3",

@@ -331,7 +331,7 @@ class GameEngine:
         return {"game": self._public(g), "state": team.state, "team": team.name,
                 "briefing": sc.briefing.summary, "question": sc.briefing.question or "",
                 "perceptions": rows, "news": news,
-                "max_moves": live.model.params.decision.max_dyads,
+                "max_moves": live.model.params.decision.max_dyads + 1,  # toward other states, and one policy
                 "submitted": ({"moves": mine[0].moves, "rationale": mine[0].rationale,
                                "source": mine[0].source} if mine else None)}
 
@@ -397,7 +397,7 @@ class GameEngine:
 
         Each move is a known action with a target when it takes one (never the state itself); the
         model then checks the rest on a copy of the live world: at most ``decision.max_dyads``
-        moves, at most one of arm, balance and bandwagon, at most ``decision.max_hostile`` hostile
+        moves toward other states, besides at most one of arm, balance and bandwagon, at most ``decision.max_hostile`` hostile
         ones, and what the situation allows (a clash needs a dyad at rung 4, ...).
 
         Raises:
@@ -405,7 +405,11 @@ class GameEngine:
         """
         out: list[Move] = []
         codes = self.scenario(g).codes
+        if isinstance(moves, str):
+            raise GameError("moves are a list of (action, target) pairs, e.g. [('threaten', 'ROK')]")
         for mv in moves:
+            if not isinstance(mv, Decision) and (isinstance(mv, str) or len(mv) != 2):
+                raise GameError(f"a move is an (action, target) pair, not {mv!r}")
             action, target = (mv.action, mv.target) if isinstance(mv, Decision) else (mv[0], mv[1])
             if action not in _ACTIONS:
                 raise GameError(f"unknown action {action!r} (the menu: {', '.join(_ACTIONS)})")
@@ -438,8 +442,8 @@ class GameEngine:
         Args:
             team: The team (from :meth:`team`): it acts only for its own state.
             moves: ``(action, target)`` pairs (or :class:`~sim.model.Decision`) of
-                :data:`~sim.model.ACTION_MENU`, at most the model's ``decision.max_dyads`` (a main
-                action and a move toward another state, by default); empty or ``[("hold", None)]``: hold.
+                :data:`~sim.model.ACTION_MENU`: at most the model's ``decision.max_dyads`` moves
+                toward other states (two by default) and one policy (arm, balance or bandwagon); empty or ``[("hold", None)]``: hold.
             rationale: Why (at most :data:`MAX_RATIONALE` characters; kept as plain text).
             request_id: A client-made id: the same request sent twice changes nothing twice.
             turn: The turn (1-based) the team saw; a decision for a turn already resolved is refused.
