@@ -68,7 +68,10 @@ def test_contact_is_what_opens_fire_between_distant_rivals(monkeypatch):
     without; without it they are rare (opportunity, Most & Starr 1989). Incidents (unchosen, tested
     elsewhere) are switched off so that only chosen moves can reach the use of force.
     """
-    monkeypatch.setenv("FLASHPOINT_SWITCH_OFF", "incidents")
+    import os
+
+    off = os.environ.get("FLASHPOINT_SWITCH_OFF", "")
+    monkeypatch.setenv("FLASHPOINT_SWITCH_OFF", ",".join(x for x in (off, "incidents") if x))
 
     def world(deploy: bool) -> Scenario:
         # a 10-ship force (contact 1) near North Korea for the whole half year, or none
