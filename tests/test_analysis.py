@@ -200,7 +200,7 @@ def test_aggregator_state_does_not_grow_with_runs():
             sizes[k + 1] = agg.state_nbytes
     assert sizes[200] <= sizes[20]
     # the per-run table grows by a fixed, small amount per run
-    assert agg.table.bytes_per_run == 6 * 1 + 6 * 1 + 3 * 6 * 2 + 6 + 6 + 4 * 4 + 1 + 16
+    assert agg.table.bytes_per_run == 6 * 1 + 6 * 1 + 3 * 6 * 2 + 6 + 6 + 4 * 4 + 1 + 16 + 4 * 4  # support: N × N int8
     assert agg.n == 200
 
 
@@ -292,7 +292,7 @@ def test_paired_comparison_beats_unpaired_when_runs_are_correlated():
     assert row["diff"] == pytest.approx(0.10, abs=0.03)
     assert row["diff_hi"] - row["diff_lo"] < row["unpaired_hi"] - row["unpaired_lo"]
     assert row["correlation"] > 0.6 and bool(row["changed"])
-    assert any(v.startswith("Under “v”, the chance of a A–B armed clash (rung ≥5) rose from 26%") for v in cmp.verdicts)
+    assert any(v.startswith("Under “v”, the chance of a A–B use of force (rung ≥5) rose from 26%") for v in cmp.verdicts)
     with pytest.raises(ValueError, match="other seeds"):
         compare_results(_Ens("baseline", tables[0], lay, seeds), [_Ens("v", tables[1], lay, seeds[::-1])])
     assert isinstance(cmp.table, pd.DataFrame)

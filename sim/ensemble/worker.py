@@ -101,6 +101,7 @@ def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
         system=np.stack([np.asarray(sy[k], dtype=np.float32) for k in ("max_level", "mean_threat", "dyads_violent", "dyads_war")]),
         levels=levels,
         tension=tension,
+        support=None if getattr(result, "support_max", None) is None else np.asarray(result.support_max, dtype=np.int8),
         seconds=float(result.meta.get("seconds", 0.0)) if getattr(result, "meta", None) else 0.0,
     )
 
@@ -160,6 +161,7 @@ def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> RunB
                                                                "dyads_war")]), 2, np.float32),
         levels=runs_first(model.dyad_level, 1, np.int8) if dyad_levels else None,
         tension=runs_first(model.dyad_tension, 1, np.float32) if dyad_levels else None,
+        support=model.support_max.astype(np.int8),
     )
     batch.seconds = np.full(len(seeds), (time.perf_counter() - t0) / len(seeds))
     return batch

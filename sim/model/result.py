@@ -43,6 +43,9 @@ class RunResult:
     final_align: np.ndarray | None = None
     final_pledge: np.ndarray | None = None
     initial_pledge: np.ndarray | None = None
+    #: Highest degree of support state i gave partner k during the run (0 none … 4 joined its fight;
+    #: :data:`sim.model.submodels.support.SUPPORT_LEVELS`), int8 ``(N, N)``.
+    support_max: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ basics
@@ -354,5 +357,6 @@ def run_scenario(scenario: Scenario, seed: int = 0, *, variant: str | None = Non
         final_align=w.align[0].copy(),
         initial_pledge=init_pledge,
         final_pledge=w.pledge[0].copy(),
+        support_max=model.support_max[0].copy(),
         meta={"seconds": (dt.datetime.now() - t0).total_seconds()},
     )

@@ -16,14 +16,13 @@ import numpy as np
 
 from sim.model import explain
 from sim.model.streams import uniform
+from sim.scales import SUPPORT_LEVELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
 __all__ = ["alliance_politics", "SUPPORT_LEVELS", "support_utilities"]
 
-#: The degrees of support, in order (the value recorded in ``CrisisModel.support_now``/``support_max``).
-SUPPORT_LEVELS: tuple[str, ...] = ("none", "statement", "arms", "troops", "join")
 
 
 def _candidates(m: CrisisModel):
