@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["LADDER", "Band", "BANDS", "BAND_BY_KEY", "TIMED_BANDS", "band_words", "SUPPORT_LEVELS", "SUPPORT_WORDS"]
+__all__ = ["LADDER", "Band", "BANDS", "BAND_BY_KEY", "TIMED_BANDS", "MID_RUNGS", "band_words", "SUPPORT_LEVELS", "SUPPORT_WORDS"]
 
 #: The escalation ladder (Kahn 1965, compacted to ten rungs; see docs/model.md).
 LADDER: dict[int, str] = {
@@ -77,6 +77,13 @@ BANDS: tuple[Band, ...] = (
 BAND_BY_KEY: dict[str, Band] = {b.key: b for b in BANDS}
 #: The bands whose first step every run records, in the order of the digests' ``first`` axis.
 TIMED_BANDS: tuple[Band, ...] = tuple(b for b in BANDS if b.timed)
+
+
+#: First rung of each MID hostility level on the ladder, by the level's short name (threat 2, display
+#: 3, force 4, war 5 in the MID codes): what model rates are measured against MID rates with.
+MID_RUNGS: dict[str, int] = {name: b.rung for name, b in zip(("threat", "display", "force", "war"),
+                                                              sorted((b for b in BANDS if b.mid_level), key=lambda b: b.mid_level),
+                                                              strict=True)}
 
 
 def band_words(key: str) -> str:

@@ -696,7 +696,7 @@ def test_compare_page_explains_the_largest_difference_by_cause_chains():
     ok(at)
     body = text_of(at)
     assert "Why did it change?" in body
-    assert "North Korea–South Korea armed clash" in body
+    assert "North Korea–South Korea use of force" in body
     assert "armed clash by South Korea (added by the what-if)" in body and "(0 → " in body
     assert "Replaying the first 20 seeds" in body  # the default sample: min(30, runs)
 

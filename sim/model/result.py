@@ -13,12 +13,13 @@ import numpy as np
 
 from sim.model.model import CrisisModel
 from sim.model.world import LADDER
+from sim.scales import TIMED_BANDS
 from sim.scenario.schema import Scenario
 
 __all__ = ["RunResult", "run_scenario", "BANDS"]
 
-#: Ladder bands reported as outcomes: the first rung of each band.
-BANDS = {"violence": 5, "war": 7, "nuclear": 9}
+#: Ladder bands whose first step a run records (stored key → first rung; :data:`sim.scales.TIMED_BANDS`).
+BANDS = {b.key: b.rung for b in TIMED_BANDS}
 
 
 @dataclass
