@@ -38,7 +38,9 @@ if base is not None:
             names = builder.state_names(base)
             dyad = st.selectbox("Pair of states (the first rivalry is preselected)", pairs, index=first, key="pr_dyad",
                                 format_func=lambda d: d if state.details() else plain_dyad(d, names))
-            band = st.selectbox("Reaches", list(BANDS), key="pr_band")
+            band = st.selectbox("Reaches", list(BANDS), key="pr_band", index=list(BANDS.values()).index("violence"),
+                                help="The bands of the ladder are the hostility levels of the Militarized Interstate "
+                                     "Dispute data: threat, display and use of force, war; and nuclear use.")
             guess = st.slider("My prediction (% of runs)", 0, 100, 30, key="pr_guess")
             why = st.text_area("Why? (one or two sentences, for the discussion)", key="pr_why", max_chars=1000)
             locked = st.form_submit_button("Lock in my prediction and run", type="primary")

@@ -337,7 +337,8 @@ def test_classroom_predict_then_run_and_glossary():
     ok(at)
     vals = [m.value for m in at.metric]
     assert vals[0] == "40 %" and vals[1].endswith("%")
-    assert "Your 40 % is" in text_of(at)
+    assert "Your 40 % is" in text_of(at) and "reaching use of force (rung ≥5)" in text_of(at)
+    assert at.selectbox(key="pr_band").options[:2] == ["threat of force (rung ≥2)", "display of force (rung ≥4)"]
 
 
 def test_about_page_shows_model_and_sources():
