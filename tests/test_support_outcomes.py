@@ -108,3 +108,19 @@ def test_compare_prints_support_changes():
     assert out.exit_code == 0, out.output
     assert "PRK sends troops or joins → RUS" in out.output
     assert "chance that PRK sends troops to RUS's fight (or joins it) fell" in out.output
+
+
+def test_a_single_run_reports_the_support_each_state_gave():
+    from sim.model import run_scenario
+    from sim.scenario.loader import load_scenario
+
+    r = run_scenario(load_scenario(FOUNDING), 1, record="summary")
+    given = r.support_given()
+    assert given and all(r.support_max[r.codes.index(g["supporter"]), r.codes.index(g["partner"])] == g["degree"] >= 1
+                         for g in given)
+    assert [g["degree"] for g in given] == sorted((g["degree"] for g in given), reverse=True)
+    out = runner.invoke(app, ["run", str(FOUNDING), "--seed", "1", "--json"])
+    assert out.exit_code == 0 and json.loads(out.stdout)["support_given"] == given
+    shown = " ".join(runner.invoke(app, ["run", str(FOUNDING), "--seed", "1"]).output.split())  # the console wraps lines
+    first = given[0]
+    assert "Support to partners" in shown and f"{first['supporter']} → {first['partner']} {first['support']}" in shown

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.model.model import CrisisModel
 from sim.model.world import LADDER
-from sim.scales import TIMED_BANDS
+from sim.scales import SUPPORT_LEVELS, TIMED_BANDS
 from sim.scenario.schema import Scenario
 
 __all__ = ["RunResult", "run_scenario", "BANDS"]
@@ -134,6 +134,15 @@ class RunResult:
         rows.sort(key=lambda r: (-r["peak"], r["dyad"]))
         return rows[:top] if top else rows
 
+    def support_given(self) -> list[dict[str, Any]]:
+        """The highest degree of support each state gave each partner in this run, most first (none: left out)."""
+        if self.support_max is None:
+            return []
+        i, k = np.nonzero(self.support_max)
+        rows = [{"supporter": self.codes[a], "partner": self.codes[b], "degree": int(self.support_max[a, b]),
+                 "support": SUPPORT_LEVELS[int(self.support_max[a, b])]} for a, b in zip(i.tolist(), k.tolist(), strict=True)]
+        return sorted(rows, key=lambda r: (-r["degree"], r["supporter"], r["partner"]))
+
     def threat_changes(self, top: int = 10) -> list[dict[str, Any]]:
         """Directed threats that changed most between the start and the end of the run."""
         if self.initial_threat is None:
@@ -239,6 +248,7 @@ class RunResult:
             "max_level": int(self.system["max_level"].max()),
             "peak_levels": self.peak_table(),
             "threat_changes": self.threat_changes(),
+            "support_given": self.support_given(),
             "decisions_by_type": counts,
             "n_records": len(self.records),
             "event_effects": [
