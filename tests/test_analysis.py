@@ -413,6 +413,10 @@ def test_bands_are_the_mid_hostility_levels_named_in_one_place():
     model_md = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
     assert all(f"| {b.name} (`{b.key}`) | {b.rung} |" in model_md for b in BANDS)
     assert "Fatalities are not\nmodelled" in model_md
+    from app_support.charts import BANDS as COLOURS
+
+    # the app's escalation network colours the same bands
+    assert [(lo, label) for lo, label, _ in COLOURS][3] == (5, "5–6 use of force") and [c[0] for c in COLOURS] == [1, 2, 4, 5, 7, 9]
 
 
 def test_threat_and_display_bands_are_reported_from_the_peaks():
