@@ -68,7 +68,7 @@ def test_the_pact_raises_the_chance_that_north_korea_sends_troops_to_russias_war
 
     Measured on 1,000 paired runs (seed 0): 12.0 % [10.1–14.2] with the pact, 6.0 % [4.7–7.6]
     without, paired difference −6.0 points [−7.6, −4.5]; 400 paired runs keep the interval of the
-    difference clear of zero for any seed.
+    difference clear of zero for any seed (checked for seeds 0–5: upper limits −1.6 to −3.3 points).
     """
     cmp = compare(founding, ["no-pact"], runs=400, seed=seed, executor="inprocess", resamples=200)
     t = cmp.table.set_index(["outcome", "dyad"])
