@@ -5,8 +5,10 @@ import streamlit as st
 from app_support import builder, glossary, handout, state, views
 from app_support.plainwords import plain_dyad
 from app_support.text import md, paragraphs
+from sim.scales import BANDS as LADDER_BANDS
 
-BANDS = {"armed clash (rung ≥ 5)": "violence", "war (rung ≥ 7)": "war", "nuclear use (rung ≥ 9)": "nuclear"}
+#: The bands a prediction can be about, by their words (``use of force (rung ≥5)`` …) → stored key.
+BANDS = {b.words: b.key for b in LADDER_BANDS}
 
 base = state.current_scenario()
 terms = glossary.load()
@@ -36,7 +38,9 @@ if base is not None:
             names = builder.state_names(base)
             dyad = st.selectbox("Pair of states (the first rivalry is preselected)", pairs, index=first, key="pr_dyad",
                                 format_func=lambda d: d if state.details() else plain_dyad(d, names))
-            band = st.selectbox("Reaches", list(BANDS), key="pr_band")
+            band = st.selectbox("Reaches", list(BANDS), key="pr_band", index=list(BANDS.values()).index("violence"),
+                                help="The bands of the ladder are the hostility levels of the Militarized Interstate "
+                                     "Dispute data: threat, display and use of force, war; and nuclear use.")
             guess = st.slider("My prediction (% of runs)", 0, 100, 30, key="pr_guess")
             why = st.text_area("Why? (one or two sentences, for the discussion)", key="pr_why", max_chars=1000)
             locked = st.form_submit_button("Lock in my prediction and run", type="primary")
@@ -45,7 +49,7 @@ if base is not None:
                                                  "variant": variant, "key": (base.id, seed, runs)}
         pred = st.session_state.get("fp_prediction")
         # the result stays for the variant it was predicted for, even when another variant is chosen since
-        if pred and pred["key"] == (base.id, seed, runs) and pred.get("variant", variant) in ["baseline", *base.variant_names()]:
+        if pred and pred["band"] in BANDS and pred["key"] == (base.id, seed, runs) and pred.get("variant", variant) in ["baseline", *base.variant_names()]:
             pv = pred.get("variant", variant)
             if pv != variant:
                 st.info(md(f"This result is for “{pv}”, the variant you predicted for; you have since chosen “{variant}”. "
@@ -69,7 +73,7 @@ if base is not None:
                     st.caption("Two different questions: the figure above counts the runs in which the pair reached "
                                "the rung **at least once**, at any time. The fan chart shows, **week by week**, the "
                                "rung the pair is at: its median and the middle 50 % and 90 % of runs. A pair can reach "
-                               "a clash in many runs (each briefly, at different times) while the fan's median stays "
+                               "a use of force in many runs (each briefly, at different times) while the fan's median stays "
                                "low all along — the two agree.")
 if base is not None:
     st.header("Printable handout")

@@ -11,6 +11,10 @@ import streamlit as st
 from app_support import builder, charts, state, views
 from app_support.plainwords import plain_dyad, start_rungs
 from app_support.text import md
+from sim.scales import BAND_BY_KEY
+
+#: The bands the "How likely?" slide shows: use of force and war (:data:`sim.scales.BANDS`).
+SHOWN = {"p_violence": BAND_BY_KEY["violence"], "p_war": BAND_BY_KEY["war"]}
 
 #: Our own style for this page (no user text in it): large type, no sidebar, a narrow top margin.
 STYLE = """<style>
@@ -45,21 +49,21 @@ if base is not None:
         if res is not None:
             out = res.outcomes
             start = start_rungs(sc)
-            band = out[out["outcome"].isin(["p_violence", "p_war"]) & (out["dyad"] != "")]
-            band = band[[start.get(frozenset(str(d).split("–")), 0) < (5 if o == "p_violence" else 7)
+            band = out[out["outcome"].isin(list(SHOWN)) & (out["dyad"] != "")]
+            band = band[[start.get(frozenset(str(d).split("–")), 0) < SHOWN[o].rung
                          for o, d in zip(band["outcome"], band["dyad"], strict=True)]]
             top = band.sort_values("estimate", ascending=False).head(5)
             if slide == "How likely?":
-                rows = [{"label": f"{plain_dyad(r.dyad, names)}: {'clash' if r.outcome == 'p_violence' else 'war'}",
+                rows = [{"label": f"{plain_dyad(r.dyad, names)}: {SHOWN[r.outcome].name}",
                          "estimate": r.estimate, "lo": r.lo, "hi": r.hi} for r in top.itertuples()]
-                fig = charts.outcome_bars(rows, f"Chance of an armed clash or war, {runs} runs")
+                fig = charts.outcome_bars(rows, f"Chance of a use of force or war, {runs} runs")
                 st.plotly_chart(charts.for_projector(fig, height=540), key="present_bars")
                 st.caption("Pairs already at war when the run starts are left out: they are there from the first week.")
             elif slide == "Over time":
                 dyads = list(dict.fromkeys(top["dyad"]))[:2]
                 frames = {plain_dyad(d, names): f for d, f in views.fan_frames(res, dyads, "level").items()}
                 if frames:
-                    fig = charts.fan(frames, "Escalation of the pairs most likely to clash", "rung (0–10)", (0, 10))
+                    fig = charts.fan(frames, "Escalation of the pairs most likely to use force", "rung (0–10)", (0, 10))
                     st.plotly_chart(charts.for_projector(fig, height=540, legend_items=2), key="present_fan")
                     st.caption("Line: the median run, week by week. Shading: the middle 50 % and 90 % of runs.")
                 else:

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.model.world import LADDER
+from sim.scales import BANDS as LADDER_BANDS
 
 __all__ = [
     "GEO_CONFIG",
@@ -40,9 +41,21 @@ GEO_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
 #: Short rung names for axis ticks (the full names are in ``sim.model.world.LADDER``).
 RUNG_SHORT = {0: "status quo", 1: "protest", 2: "threat", 3: "sanctions", 4: "show of force", 5: "clash",
               6: "blockade, strikes", 7: "war", 8: "nuclear threat", 9: "limited nuclear", 10: "central nuclear"}
-#: Rung bands used to colour escalation (first rung, label, colour).
-BANDS = [(1, "1–2 protests, threats", "#E69F00"), (3, "3–4 sanctions, shows of force", "#D55E00"),
-         (5, "5–6 violence, blockade", "#A6192E"), (7, "7 war", "#5B0A14"), (8, "8–10 nuclear", "#000000")]
+_BAND_COLOURS = ("#E69F00", "#D55E00", "#A6192E", "#5B0A14", "#000000")
+
+
+def _colour_bands() -> list[tuple[int, str, str]]:
+    """Protests (rung 1), then the ladder's bands (:data:`sim.scales.BANDS`, the MID hostility levels) with their rungs."""
+    out = [(1, "1 protest", "#999999")]
+    for k, (b, colour) in enumerate(zip(LADDER_BANDS, _BAND_COLOURS, strict=True)):
+        last = LADDER_BANDS[k + 1].rung - 1 if k + 1 < len(LADDER_BANDS) else max(LADDER)
+        out.append((b.rung, f"{b.rung}–{last} {b.name}" if last > b.rung else f"{b.rung} {b.name}", colour))
+    return out
+
+
+#: Rung bands used to colour escalation (first rung, label, colour): 1 protest, 2–3 threat of force,
+#: 4 display of force, 5–6 use of force, 7–8 war, 9–10 nuclear use.
+BANDS = _colour_bands()
 _DOCTRINE_COLOUR = {"realist": "#D55E00", "liberal": "#0072B2", "constructivist": "#009E73"}
 
 

@@ -16,8 +16,10 @@ import pandas as pd
 
 from app_support.plainwords import plain, plain_dyad, start_rungs
 from app_support.text import html as esc
+from sim.analysis.outcomes import support_frame
+from sim.scales import BANDS
 
-__all__ = ["handout_html", "result_rows", "CSS"]
+__all__ = ["handout_html", "result_rows", "support_rows", "CSS"]
 
 CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
@@ -33,11 +35,23 @@ tr, li, .question { break-inside: avoid; } h2 { break-after: avoid; }
 @media screen { body { margin: 2em auto; } }
 """
 
-_BANDS = {"p_violence": ("armed clash", 5), "p_war": ("war", 7), "p_nuclear": ("nuclear use", 9)}
+#: The bands the handout lists: use of force, war and nuclear use (:data:`sim.scales.BANDS`).
+_BANDS = {f"p_{b.key}": (b.words, b.rung) for b in BANDS if b.rung >= 5}
+
+
+def support_rows(outcomes: pd.DataFrame, names: Mapping[str, str], top: int = 6) -> list[dict[str, str]]:
+    """The partners most likely to send arms, troops or join a fight, each chance with its 95 % interval."""
+    sf = support_frame(outcomes) if outcomes is not None and not outcomes.empty else None
+    if sf is None or sf.empty:
+        return []
+    sf = sf[sf["arms"] > 0]
+    return [{"pair": plain_dyad(r.pair, names),
+             **{d: f"{getattr(r, d):.0%} ({getattr(r, d + '_lo'):.0%} – {getattr(r, d + '_hi'):.0%})" for d in ("arms", "troops", "join")}}
+            for r in sf.head(top).itertuples()]
 
 
 def result_rows(outcomes: pd.DataFrame, scenario, names: Mapping[str, str], top: int = 10) -> list[dict[str, str]]:
-    """The pairs' chances of a clash, war and nuclear use, highest first, each with its 95 % interval.
+    """The pairs' chances of a use of force, war and nuclear use, highest first, each with its 95 % interval.
 
     Pairs already at that rung when the run starts (a war under way) are left to the end, marked.
     """
@@ -92,6 +106,16 @@ def handout_html(scenario, variant: str, seed: int, runs: int, outcomes: pd.Data
         parts.append("</tbody></table>")
     else:
         parts.append("<p class='note'>No results yet: run the ensemble in the app first.</p>")
+    help_rows = support_rows(outcomes, names) if outcomes is not None else []
+    if help_rows:
+        parts.append("<h2>Will partners help?</h2><p class='note'>Chance that a state gives its partner in a crisis at "
+                     "least this much help at some point, by its own choice (95 % interval).</p>")
+        parts.append("<table><thead><tr><th>supporter → partner</th><th>sends arms (or more)</th>"
+                     "<th>sends troops (or joins)</th><th>joins the fight</th></tr></thead><tbody>")
+        for r in help_rows:
+            parts.append(f"<tr><td>{esc(r['pair'])}</td><td class='num'>{esc(r['arms'])}</td>"
+                         f"<td class='num'>{esc(r['troops'])}</td><td class='num'>{esc(r['join'])}</td></tr>")
+        parts.append("</tbody></table>")
     if b.sources:
         parts.append("<h2>Sources</h2><ul>" + "".join(
             f"<li>{esc(plain(s.title, names))}" + (f" — {esc(s.url)}" if s.url else "") + "</li>" for s in b.sources)

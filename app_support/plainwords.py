@@ -39,7 +39,9 @@ def plain(text: str, names: Mapping[str, str] | None = None) -> str:
 
 
 def plain_dyad(dyad: str, names: Mapping[str, str]) -> str:
-    """``RUS–UKR`` as ``Russia–Ukraine``."""
+    """``RUS–UKR`` as ``Russia–Ukraine``; a directed pair ``PRK→RUS`` (supporter → partner) as ``North Korea → Russia``."""
+    if "→" in str(dyad):
+        return " → ".join(names.get(c, c) for c in str(dyad).split("→"))
     return "–".join(names.get(c, c) for c in str(dyad).split("–"))
 
 

@@ -16,9 +16,10 @@ import streamlit as st
 from app_support import charts, glossary, library, state
 from app_support.text import html as esc
 from app_support.text import md
+from sim.scales import BANDS
 from sim.scenario.schema import Scenario
 
-__all__ = ["story_markdown", "outcome_table", "ensemble_section", "show_ensemble", "fan_frames",
+__all__ = ["story_markdown", "outcome_table", "support_table", "SUPPORT_COLUMNS", "ensemble_section", "show_ensemble", "fan_frames",
            "html_of", "ENSEMBLE_SHOWN", "outcome_row", "level_fan", "comparison_section", "explain_section"]
 
 ENSEMBLE_SHOWN = "fp_ensemble_shown"
@@ -43,7 +44,7 @@ def _fmt(kind: str, outcome: str, v: float) -> str:
 
 
 #: The rung that marks each band outcome (``p_violence`` …; ``p_any_*`` for any pair).
-BAND_RUNG = {"violence": 5, "war": 7, "nuclear": 9}
+BAND_RUNG = {b.key: b.rung for b in BANDS}
 
 
 def outcome_table(df: pd.DataFrame, names: dict[str, str] | None = None,
@@ -87,14 +88,36 @@ def outcome_table(df: pd.DataFrame, names: dict[str, str] | None = None,
     if names:
         from app_support.plainwords import plain, plain_dyad
 
-        out["dyad / actor"] = [plain_dyad(x, names) if "–" in str(x) else names.get(str(x), x) for x in out["dyad / actor"]]
+        out["dyad / actor"] = [plain_dyad(x, names) if ("–" in str(x) or "→" in str(x)) else names.get(str(x), x)
+                               for x in out["dyad / actor"]]
         out["outcome"] = [plain(x, names) for x in out["outcome"]]
     order = kind.map({"probability": 0, "median": 3}).fillna(2) + at.astype(float).values
     return out.assign(_o=order.values).sort_values(["_o", "estimate"], ascending=[True, False]).drop(columns="_o")
 
 
+def support_table(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Support to partners in words: per supporter → partner, the chance of each degree (or more) with its 95 % interval."""
+    from sim.analysis.outcomes import support_frame
+
+    sf = support_frame(df) if df is not None and not df.empty else pd.DataFrame()
+    if sf.empty:
+        return pd.DataFrame(columns=["supporter → partner", *SUPPORT_COLUMNS.values()])
+    from app_support.plainwords import plain_dyad
+
+    out = pd.DataFrame({"supporter → partner": [plain_dyad(p, names) if names else p.replace("→", " → ") for p in sf["pair"]]})
+    for degree, title in SUPPORT_COLUMNS.items():
+        out[title] = [f"{_fmt('probability', '', e)} ({_fmt('probability', '', lo)} – {_fmt('probability', '', hi)})"
+                      for e, lo, hi in zip(sf[degree], sf[f"{degree}_lo"], sf[f"{degree}_hi"], strict=True)]
+    return out
+
+
+#: Columns of :func:`support_table`: each degree of support, "or more".
+SUPPORT_COLUMNS = {"statement": "backs it (statement or more)", "arms": "sends arms (or more)",
+                   "troops": "sends troops (or joins)", "join": "joins the fight"}
+
+
 def outcome_row(res, band: str, dyad: str) -> tuple[float, float, float] | None:
-    """(estimate, lo, hi) of the chance that ``dyad`` reaches ``band`` (violence, war, nuclear)."""
+    """(estimate, lo, hi) of the chance that ``dyad`` reaches ``band`` (a key of :data:`sim.scales.BANDS`)."""
     df = res.outcomes
     rows = df[(df["outcome"] == f"p_{band}") & (df["dyad"] == dyad)]
     if rows.empty:
@@ -176,11 +199,10 @@ def _summary(key: EnsembleKey, details: bool, _res) -> tuple[pd.DataFrame, list[
     Kept as objects (``cache_resource``: nothing is copied): a rerun of the page, a change of the fan
     charts' dyads or a second session with the same ensemble reuses them instead of recomputing.
     """
-    from app_support.builder import state_names
     from app_support.plainwords import start_rungs
 
     sc = getattr(_res, "scenario", None)
-    names = state_names(sc) if sc is not None and not details else None
+    names = None if details else _names(_res)
     start = start_rungs(sc) if sc is not None else {}
     return outcome_table(_res.outcomes, names, start), _dyads_of(_res), _dates(_res), _has_levels(_res)
 
@@ -222,6 +244,13 @@ def show_ensemble(res, base: Scenario, variant: str, seed: int, runs: int, top_d
     st.subheader("How likely is each outcome?")
     table, dyads, dates, has_levels = _summary(key, state.details(), res)
     st.dataframe(table.drop(columns=["estimate", "code"]), hide_index=True, key="outcomes", height=320)
+    support = support_table(res.outcomes, None if state.details() else _names(res))
+    if len(support):
+        st.subheader("Will partners help?")
+        st.caption("Chance that a state gives a partner in a crisis at least this much support at some point, "
+                   "by its own choice each week (95 % intervals). Troops and joining need a defence pledge and a "
+                   "partner in a fight (a use of force or war).")
+        st.dataframe(support, hide_index=True, key="support_outcomes")
     default = [d for d in top_dyads if d in dyads][:3] or dyads[:3]
     chosen = st.multiselect("Dyads for the fan charts", dyads, default=default, key="fan_dyads", max_selections=6)
     made = _ensemble_figures(key, tuple(chosen), tuple(dates) if dates is not None else None, has_levels, res)
@@ -246,6 +275,13 @@ def show_ensemble(res, base: Scenario, variant: str, seed: int, runs: int, top_d
                        mime="text/html", key="dl_html")
 
 
+def _names(res) -> dict[str, str] | None:
+    from app_support.builder import state_names
+
+    sc = getattr(res, "scenario", None)
+    return state_names(sc) if sc is not None else None
+
+
 def _dates(res) -> list[str] | None:
     try:
         return list(res.fan(metric="max_level")["date"])
@@ -258,7 +294,7 @@ def _dyads_of(res) -> list[str]:
         return list(res.heatmap().index)
     except Exception:  # noqa: BLE001 — fall back on the outcome table
         col = "dyad" if "dyad" in res.outcomes else None
-        return sorted({str(d) for d in res.outcomes[col] if d}) if col else []
+        return sorted({str(d) for d in res.outcomes[col] if d and "–" in str(d)}) if col else []
 
 
 def _interval(kind: str, outcome: str, v: float, lo: float, hi: float, signed: bool = False) -> str:
@@ -388,7 +424,7 @@ def explain_section(scenario: Scenario, variants: Sequence[str], seed: int, runs
         state.show_error(exc, "The explanation could not run")
         return
     if not exps:
-        st.info("No pair of states' chance of an armed clash, a war or nuclear use differs: nothing to explain.")
+        st.info("No pair of states' chance of a use of force, a war or nuclear use differs: nothing to explain.")
     for k, e in enumerate(exps):
         with st.container(border=True, key=f"explain_{k}"):
             lines = e.sentences()

@@ -200,7 +200,7 @@ def test_aggregator_state_does_not_grow_with_runs():
             sizes[k + 1] = agg.state_nbytes
     assert sizes[200] <= sizes[20]
     # the per-run table grows by a fixed, small amount per run
-    assert agg.table.bytes_per_run == 6 * 1 + 6 * 1 + 3 * 6 * 2 + 6 + 6 + 4 * 4 + 1 + 16
+    assert agg.table.bytes_per_run == 6 * 1 + 6 * 1 + 3 * 6 * 2 + 6 + 6 + 4 * 4 + 1 + 16 + 4 * 4  # support: N × N int8
     assert agg.n == 200
 
 
@@ -292,7 +292,7 @@ def test_paired_comparison_beats_unpaired_when_runs_are_correlated():
     assert row["diff"] == pytest.approx(0.10, abs=0.03)
     assert row["diff_hi"] - row["diff_lo"] < row["unpaired_hi"] - row["unpaired_lo"]
     assert row["correlation"] > 0.6 and bool(row["changed"])
-    assert any(v.startswith("Under “v”, the chance of a A–B armed clash (rung ≥5) rose from 26%") for v in cmp.verdicts)
+    assert any(v.startswith("Under “v”, the chance of a A–B use of force (rung ≥5) rose from 26%") for v in cmp.verdicts)
     with pytest.raises(ValueError, match="other seeds"):
         compare_results(_Ens("baseline", tables[0], lay, seeds), [_Ens("v", tables[1], lay, seeds[::-1])])
     assert isinstance(cmp.table, pd.DataFrame)
@@ -387,3 +387,51 @@ def test_resampling_counts_are_reused_with_identical_intervals_and_bounded_memor
         S.resample_counts(k, 120, 500)
     assert sum(a.nbytes for a in S._COUNTS.values()) <= 3 * w.nbytes
     S._COUNTS.clear()
+
+
+# ------------------------------------------------------------------ bands (the MID hostility levels)
+def test_bands_are_the_mid_hostility_levels_named_in_one_place():
+    """Threat 2, display 4, use of force 5 (a blockade, rung 6, is a use of force, not war), war 7, nuclear 9."""
+    from pathlib import Path
+
+    from sim.analysis.outcomes import describe
+    from sim.calibration.targets import BANDS as CALIBRATION_BANDS
+    from sim.cli.ensemble_cmds import _SHORT
+    from sim.ensemble.explain import OUTCOME_WORDS
+    from sim.scales import BAND_BY_KEY, BANDS, LADDER
+    from sim.validation.onsets import DEFAULT_RUNGS
+
+    assert [(b.key, b.rung, b.mid_level) for b in BANDS] == [("threat", 2, 2), ("display", 4, 3), ("violence", 5, 4),
+                                                             ("war", 7, 5), ("nuclear", 9, None)]
+    force, war = BAND_BY_KEY["violence"], BAND_BY_KEY["war"]
+    assert "blockade" in LADDER[6] and force.rung <= 6 < war.rung
+    assert "threat" in LADDER[BAND_BY_KEY["threat"].rung] and "show of force" in LADDER[BAND_BY_KEY["display"].rung]
+    # every report reads the same words from the one source
+    assert force.words == "use of force (rung ≥5)" and describe("p_violence", "A–B") == "chance of a A–B use of force (rung ≥5)"
+    assert _SHORT["p_violence"] == OUTCOME_WORDS["p_violence"] == "use of force"
+    assert dict(CALIBRATION_BANDS) == DEFAULT_RUNGS == {"threat": 2, "display": 4, "force": 5, "war": 7}
+    model_md = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
+    assert all(f"| {b.name} (`{b.key}`) | {b.rung} |" in model_md for b in BANDS)
+    assert "Fatalities are not\nmodelled" in model_md
+    from app_support.charts import BANDS as COLOURS
+
+    # the app's escalation network colours the same bands
+    assert [(lo, label) for lo, label, _ in COLOURS][3] == (5, "5–6 use of force") and [c[0] for c in COLOURS] == [1, 2, 4, 5, 7, 9]
+
+
+def test_threat_and_display_bands_are_reported_from_the_peaks():
+    from sim.analysis.aggregate import RunTable
+    from sim.analysis.outcomes import outcome_table
+
+    r, n, d = 8, 3, 3
+    peak = np.zeros((r, d), np.int8)
+    peak[:, 0] = [0, 1, 2, 3, 4, 5, 6, 7]
+    t = RunTable.from_arrays({"index": np.arange(r), "seed": np.arange(r), "peak": peak, "final": peak,
+                              "first": np.full((r, 3, d), -1, np.int16), "alliance_new": np.zeros((r, d), bool),
+                              "alliance_lost": np.zeros((r, d), bool), "milex_change": np.zeros((r, n), np.float32),
+                              "system_peak": peak.max(axis=1)})
+    o = outcome_table(t, _layout(n=3, horizon=2), resamples=20).set_index(["outcome", "dyad"])
+    assert o.loc[("p_threat", "A–B"), "estimate"] == 6 / 8 and o.loc[("p_display", "A–B"), "estimate"] == 4 / 8
+    assert o.loc[("p_violence", "A–B"), "estimate"] == 3 / 8 and o.loc[("p_war", "A–B"), "estimate"] == 1 / 8
+    assert o.loc[("p_display", "A–B"), "label"] == "chance of a A–B display of force (rung ≥4)"
+    assert o.loc[("p_any_threat", ""), "estimate"] == 6 / 8

@@ -199,6 +199,11 @@ def test_run_page_tells_the_story_follows_the_slider_and_runs_an_ensemble():
     out = frame(at, "estimate (95 % interval)")
     assert {"outcome", "estimate (95 % interval)"} <= set(out.columns) and len(out) > 10
     assert "(" in out["estimate (95 % interval)"].iloc[0] and "–" in out["estimate (95 % interval)"].iloc[0]
+    # support to partners: in the outcome table, by name, and in its own table with an interval per degree
+    troops = out[out["outcome"] == "chance that North Korea sends troops to Russia's fight (or joins it)"]
+    assert list(troops["dyad / actor"]) == ["North Korea → Russia"]
+    support = frame(at, "supporter → partner").set_index("supporter → partner")
+    assert "North Korea → Russia" in support.index and "(" in support.loc["North Korea → Russia", "sends troops (or joins)"]
     keys = {c.key for c in charts_of(at)}
     assert {"fan_level", "fan_tension", "heatmap"} <= keys
     tension = next(c for c in charts_of(at) if c.key == "fan_tension")
@@ -332,7 +337,8 @@ def test_classroom_predict_then_run_and_glossary():
     ok(at)
     vals = [m.value for m in at.metric]
     assert vals[0] == "40 %" and vals[1].endswith("%")
-    assert "Your 40 % is" in text_of(at)
+    assert "Your 40 % is" in text_of(at) and "reaching use of force (rung ≥5)" in text_of(at)
+    assert at.selectbox(key="pr_band").options[:2] == ["threat of force (rung ≥2)", "display of force (rung ≥4)"]
 
 
 def test_about_page_shows_model_and_sources():
@@ -691,7 +697,7 @@ def test_compare_page_explains_the_largest_difference_by_cause_chains():
     ok(at)
     body = text_of(at)
     assert "Why did it change?" in body
-    assert "North Korea–South Korea armed clash" in body
+    assert "North Korea–South Korea use of force" in body
     assert "armed clash by South Korea (added by the what-if)" in body and "(0 → " in body
     assert "Replaying the first 20 seeds" in body  # the default sample: min(30, runs)
 
@@ -813,6 +819,10 @@ def test_handout_prints_briefing_questions_and_results_with_intervals_escaped():
     rows = handout.result_rows(res.outcomes, sc, builder.state_names(sc))
     assert rows and rows[0]["note"] == "" and "–" in rows[0]["interval"]
     assert rows[-1]["note"] == "under way at the start" or all(r["note"] == "" for r in rows)
+    assert {r["outcome"] for r in rows} <= {"use of force (rung ≥5)", "war (rung ≥7)", "nuclear use (rung ≥9)"}
+    helpers = handout.support_rows(res.outcomes, builder.state_names(sc))
+    assert "Will partners help?" in page and "North Korea → Russia" in {r["pair"] for r in helpers}
+    assert all("(" in r["troops"] and "–" in r["troops"] for r in helpers)
     at = goto(app(runs=20), "classroom")
     at.button(key="handout_make").click().run()
     ok(at)

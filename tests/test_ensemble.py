@@ -40,6 +40,8 @@ def _same(a, b) -> None:
     pd.testing.assert_frame_equal(a.per_run, b.per_run)
     pd.testing.assert_frame_equal(a.per_run_actors, b.per_run_actors)
     pd.testing.assert_frame_equal(a.per_run_system, b.per_run_system)
+    pd.testing.assert_frame_equal(a.per_run_support, b.per_run_support)
+    np.testing.assert_array_equal(a.table["support"], b.table["support"])
     pd.testing.assert_frame_equal(a.outcomes, b.outcomes)
     pd.testing.assert_frame_equal(a.aggregator.fan_table(), b.aggregator.fan_table())
 
@@ -371,7 +373,7 @@ def test_lean_runner_matches_the_full_recording(sc):
         lean = run_one(sc, seed, dyad_levels=True)
         full = digest_run(run_scenario(sc, seed, record="full"), dyad_levels=True)
         for name in ("peak", "final", "first", "alliance_new", "alliance_lost", "milex_change", "series",
-                     "actor_level", "system", "levels", "tension"):
+                     "actor_level", "system", "levels", "tension", "support"):
             np.testing.assert_array_equal(getattr(lean, name), getattr(full, name), err_msg=name)
 
 

@@ -76,10 +76,56 @@ def test_the_explanation_names_the_added_event_as_the_chain_that_became_frequent
     assert best.chain.startswith("armed clash by South Korea (added by the what-if)")
     assert best.variant >= 10 and best.baseline == 0
     text = top.text()
-    assert "North Korea–South Korea armed clash" in text and f"(0 → {best.variant} runs)" in text
+    assert "North Korea–South Korea use of force" in text and f"(0 → {best.variant} runs)" in text
     # the counts are those of the runs themselves: the same seeds give the same explanation
     again = explain_comparison(cmp, sample=12, top=2)
     assert [e.to_json() for e in again] == [e.to_json() for e in exps]
+
+
+def _rises_without_a_record(result) -> list[tuple[int, str, int, int]]:
+    """Each rung rise of a dyad (step t−1 → t) with no record of step t−1 naming the pair at the new rung or above."""
+    hist, codes = result.level_hist, result.codes
+    by_step: dict[int, list[dict]] = {}
+    for r in result.records:
+        by_step.setdefault(r["step"], []).append(r)
+    out = []
+    for t in range(1, hist.shape[0]):
+        for i, j in zip(*(hist[t] > hist[t - 1]).nonzero(), strict=True):
+            if i > j:
+                continue
+            pair, new = {codes[i], codes[j]}, int(hist[t][i, j])
+            named = [r for r in by_step.get(t - 1, []) if (r.get("level") or 0) >= new
+                     and pair <= {r.get("actor"), *str(r.get("target") or "").split(",")}]
+            if not named:
+                out.append((t, f"{codes[i]}–{codes[j]}", int(hist[t - 1][i, j]), new))
+    return out
+
+
+@pytest.mark.parametrize("variant", [None, "rok-strikes"])
+def test_every_rung_rise_has_a_recorded_cause(tmp_path, variant):
+    """No mechanism moves a dyad up the ladder without a record: support raised the supporter's own
+    dyad with the partner's opponent silently (China–South Korea after a South Korean strike)."""
+    from sim.model import run_scenario
+
+    sc = load_scenario(str(_with_added_clash(tmp_path)))
+    rises, silent = 0, []
+    for seed in range(10):
+        r = run_scenario(sc, seed, variant=variant, record="full")
+        rises += int((r.level_hist[1:] > r.level_hist[:-1]).sum()) // 2
+        silent += [(seed, *x) for x in _rises_without_a_record(r)]
+    assert rises > 50 and silent == []
+
+
+def test_a_supporters_entry_into_a_fight_is_traced_to_what_started_the_fight(tmp_path):
+    """China's troops for North Korea, after South Korea's strike, take China–South Korea to a use of force;
+    the chain names the strike and China's support instead of "a mechanism without a recorded cause"."""
+    sc = load_scenario(str(_with_added_clash(tmp_path)))
+    cmp = compare(sc, variants=["rok-strikes"], runs=40, seed=3, executor="inprocess")
+    exps = explain_comparison(cmp, sample=12, top=8)
+    chains = [c.chain for e in exps for c in e.chains]
+    assert not any("without a recorded cause" in c for c in chains), chains
+    support = [c for c in chains if "for an ally" in c or "ally's fight" in c]
+    assert support, chains
 
 
 def test_a_war_under_way_at_the_start_is_said_to_be_so():

@@ -15,7 +15,7 @@ SIM = Path(__file__).resolve().parent.parent / "sim"
 #: Higher may import lower (and its own layer); never the other way round.
 RANK = {
     "cli": 9, "__main__": 9, "api": 8, "validation": 7, "calibration": 7, "history": 7, "game": 7, "ensemble": 6, "storage": 5, "analysis": 4,
-    "model": 3, "doctrines": 3, "scenario": 2, "catalog": 1, "errors": 0, "resources": 0, "_lazy": 0, "__init__": 0, "data": 0,
+    "model": 3, "doctrines": 3, "scenario": 2, "catalog": 1, "errors": 0, "resources": 0, "scales": 0, "_lazy": 0, "__init__": 0, "data": 0,
 }
 #: Analysis and storage read results: they never import the model (STYLE: run → store → analyse).
 NEVER = {("analysis", "model"), ("analysis", "doctrines"), ("storage", "model"), ("storage", "doctrines")}

@@ -4,8 +4,9 @@ An :class:`EnsembleAggregator` keeps two things:
 
 * a :class:`RunTable` — the outcome indicators of every run (per dyad: peak rung, final rung,
   first step in each ladder band, alliance formed or lapsed; per actor: change in military
-  spending; the system's peak rung), columnar and compact (about
-  ``D × 9 + N × 4 + 16`` bytes per run: 300 bytes for the founding scenario's 8 actors). These are
+  spending; per ordered pair: the highest degree of support given; the system's peak rung),
+  columnar and compact (``D × 10 + N² + N × 4 + 17`` bytes per run: 393 bytes for the
+  founding scenario's 8 actors). These are
   what paired comparisons and bootstrap intervals need, so they grow with the number of runs,
   slowly; and
 * the **fan-chart state**, whose size is fixed before the first run: exact count histograms of
@@ -59,6 +60,7 @@ class RunTable:
             "alliance_lost": ((d,), np.bool_),
             "milex_change": ((n,), np.float32),
             "system_peak": ((), np.int8),
+            "support": ((n, n), np.int8),
         }
         self._grow(capacity)
 
@@ -84,6 +86,7 @@ class RunTable:
         c["seed"][a:b] = batch.seeds
         for k in ("peak", "final", "first", "alliance_new", "alliance_lost", "milex_change"):
             c[k][a:b] = getattr(batch, k)
+        c["support"][a:b] = 0 if batch.support is None else batch.support
         c["system_peak"][a:b] = batch.system[:, 0].max(axis=1) if batch.system.shape[2] else 0
         self.size = b
 
@@ -111,7 +114,8 @@ class RunTable:
         d = arrays["peak"].shape[1]
         t = cls(n, d, capacity=max(1, len(arrays["index"])))
         for k in t._spec:
-            t._cols[k][: len(arrays["index"])] = arrays[k]
+            if k in arrays:  # results stored before a column existed (``support``) read it as zeros
+                t._cols[k][: len(arrays["index"])] = arrays[k]
         t.size = len(arrays["index"])
         return t
 

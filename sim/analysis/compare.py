@@ -23,8 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.digest import BAND_RUNGS
-from sim.analysis.outcomes import bootstrap_seed, describe
+from sim.analysis.outcomes import SUPPORT_OUTCOMES, bootstrap_seed, describe, support_pairs
 from sim.analysis.stats import (
     BOOTSTRAP,
     bootstrap_diff,
@@ -34,6 +33,7 @@ from sim.analysis.stats import (
     runs_needed,
     wilson,
 )
+from sim.scales import BANDS
 
 __all__ = ["Comparison", "compare_results", "COMPARISON_COLUMNS", "NEGLIGIBLE"]
 
@@ -201,6 +201,24 @@ def _dyad_map(base: Any, var: Any) -> list[tuple[str, int, int]]:
     return out
 
 
+def _support_map(base: Any, var: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Per-run support degrees ``(R, P)`` of both ensembles, for the ordered pairs with support in either.
+
+    Pairs are matched by actor code and named supporter first (``PRK→RUS``).
+    """
+    bc, vc = list(base.layout.codes), list(var.layout.codes)
+    vpos = {c: k for k, c in enumerate(vc)}
+    pairs = {(bc[i], bc[k]) for i, k in support_pairs(base.table["support"])}
+    pairs |= {(vc[i], vc[k]) for i, k in support_pairs(var.table["support"])}
+    bpos = {c: k for k, c in enumerate(bc)}
+    pairs = sorted((p for p in pairs if all(c in bpos and c in vpos for c in p)), key=lambda p: (bpos[p[0]], bpos[p[1]]))
+    if not pairs:
+        return np.zeros((0, 0), np.int8), np.zeros((0, 0), np.int8), []
+    bx = base.table["support"][:, [bpos[a] for a, _ in pairs], [bpos[b] for _, b in pairs]]
+    vx = var.table["support"][:, [vpos[a] for a, _ in pairs], [vpos[b] for _, b in pairs]]
+    return bx, vx, [f"{a}→{b}" for a, b in pairs]
+
+
 def _rows_for(base: Any, var: Any, seed: int, resamples: int, precision: float) -> list[dict]:
     pb, pv = _pair(base, var)
     n = len(pb)
@@ -267,11 +285,16 @@ def _rows_for(base: Any, var: Any, seed: int, resamples: int, precision: float) 
                          "runs_needed": 0, "n": n})
 
     bpeak, vpeak = bt["peak"][pb][:, kb], vt["peak"][pv][:, kv]
-    for band, rung in BAND_RUNGS.items():
-        prop(f"p_{band}", bpeak >= rung, vpeak >= rung, dnames, "dyad")
+    for band in BANDS:
+        prop(f"p_{band.key}", bpeak >= band.rung, vpeak >= band.rung, dnames, "dyad")
+    bsup, vsup, snames = _support_map(base, var)
+    if snames:
+        bsup, vsup = bsup[pb], vsup[pv]
+        for outcome, level in SUPPORT_OUTCOMES.items():
+            prop(outcome, bsup >= level, vsup >= level, snames, "dyad")
     bs, vs = bt["system_peak"][pb], vt["system_peak"][pv]
-    for band, rung in BAND_RUNGS.items():
-        prop(f"p_any_{band}", (bs >= rung)[:, None], (vs >= rung)[:, None], [""], "system")
+    for band in BANDS:
+        prop(f"p_any_{band.key}", (bs >= band.rung)[:, None], (vs >= band.rung)[:, None], [""], "system")
     prop("p_alliance_formed", bt["alliance_new"][pb][:, kb], vt["alliance_new"][pv][:, kv], dnames, "dyad")
     prop("p_alliance_lapsed", bt["alliance_lost"][pb][:, kb], vt["alliance_lost"][pv][:, kv], dnames, "dyad")
     means("peak_level", bpeak, vpeak, dnames, "dyad", 11)

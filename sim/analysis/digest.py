@@ -15,16 +15,15 @@ from functools import cached_property
 
 import numpy as np
 
+from sim.scales import BANDS, TIMED_BANDS
+
 __all__ = ["RunDigest", "RunBatch", "Layout", "BAND_RUNGS", "BAND_WORDS", "SERIES", "SYSTEM"]
 
-#: Ladder bands reported as outcomes (first rung of each band), in digest order.
-BAND_RUNGS: dict[str, int] = {"violence": 5, "war": 7, "nuclear": 9}
-#: How a band reads in a sentence.
-BAND_WORDS: dict[str, str] = {
-    "violence": "armed clash (rung ≥5)",
-    "war": "war (rung ≥7)",
-    "nuclear": "nuclear use (rung ≥9)",
-}
+#: Ladder bands whose first step each run records (first rung of each band), in digest order
+#: (:data:`sim.scales.TIMED_BANDS`).
+BAND_RUNGS: dict[str, int] = {b.key: b.rung for b in TIMED_BANDS}
+#: How each reported band reads in a sentence (:data:`sim.scales.BANDS`): ``use of force (rung ≥5)`` ….
+BAND_WORDS: dict[str, str] = {b.key: b.words for b in BANDS}
 #: Continuous per-actor series kept for fan charts, in digest order.
 SERIES: tuple[str, ...] = ("milex", "capability", "max_threat")
 #: Per-step system metrics, in digest order (``max_level`` is an integer rung).
@@ -91,8 +90,8 @@ class RunDigest:
         codes: Actor codes in scenario order.
         peak: Highest rung per dyad over the run, int8 ``(D,)``.
         final: Rung per dyad at the horizon, int8 ``(D,)``.
-        first: First step at which each band was reached, int16 ``(3, D)`` (bands violence, war,
-            nuclear; ``-1``: never).
+        first: First step at which each timed band was reached, int16 ``(3, D)`` (:data:`BAND_RUNGS`:
+            use of force, war, nuclear use; ``-1``: never).
         alliance_new: A defence pledge of at least 0.5 formed during the run, bool ``(D,)``.
         alliance_lost: A defence pledge of at least 0.5 lapsed during the run, bool ``(D,)``.
         milex_change: Relative change of military spending from the first to the last step,
@@ -104,6 +103,10 @@ class RunDigest:
         tension: Per-step tension of each dyad — the higher of the two directed threats
             ``max(threat[i, j], threat[j, i])``, 0–1 — float32 ``(H+1, D)``, or ``None`` when not
             recorded (recorded with ``levels``).
+        support: Highest degree of support each state gave each partner during the run, int8
+            ``(N, N)`` (row: supporter, column: partner; 0 none, 1 statement, 2 arms, 3 troops,
+            4 joined the partner's fight — :data:`SUPPORT_LEVELS`), or ``None`` when the run
+            function did not record it.
         seconds: Wall time of the run in the worker.
     """
 
@@ -120,6 +123,7 @@ class RunDigest:
     system: np.ndarray
     levels: np.ndarray | None = None
     tension: np.ndarray | None = None
+    support: np.ndarray | None = None
     seconds: float = 0.0
 
     @property
@@ -128,9 +132,9 @@ class RunDigest:
         return int(self.system.shape[1]) - 1
 
 
-#: The per-run arrays of a digest, in :class:`RunBatch` order (``levels``/``tension`` may be absent).
+#: The per-run arrays of a digest, in :class:`RunBatch` order (``levels``/``tension``/``support`` may be absent).
 DIGEST_ARRAYS: tuple[str, ...] = ("peak", "final", "first", "alliance_new", "alliance_lost", "milex_change", "series",
-                                  "actor_level", "system", "levels", "tension")
+                                  "actor_level", "system", "levels", "tension", "support")
 
 
 @dataclass
@@ -158,6 +162,7 @@ class RunBatch:
     system: np.ndarray
     levels: np.ndarray | None = None
     tension: np.ndarray | None = None
+    support: np.ndarray | None = None
     seconds: np.ndarray | None = None
 
     def __len__(self) -> int:

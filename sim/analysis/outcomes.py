@@ -5,10 +5,18 @@ One row per outcome and dyad or actor (see docs/cli.md for the list):
 =========================  ===========  ==========================================================
 outcome                    kind         estimate and interval
 =========================  ===========  ==========================================================
-``p_violence``/``war``/    probability  share of runs in which the dyad reached rung 5 / 7 / 9 by
-``nuclear``                             the horizon; Wilson 95 % interval
+``p_threat``/``display``/  probability  share of runs in which the dyad reached the band by the
+``violence``/``war``/                   horizon: threat of force (rung ≥2), display of force (≥4),
+``nuclear``                             use of force (≥5), war (≥7), nuclear use (≥9) — the MID
+                                        hostility levels (:data:`sim.scales.BANDS`); Wilson 95 %
 ``first_<band>_step``      median       median first step in the band among runs that reached it
-                                        (``n`` = those runs); bootstrap interval
+                                        (``n`` = those runs; use of force, war and nuclear use
+                                        only); bootstrap interval
+``p_support_<degree>``     probability  the supporter gave the partner (``dyad`` ``PRK→RUS``) at
+                                        least this degree of support by the horizon: ``statement``,
+                                        ``arms``, ``troops`` (troops or joining), ``join`` (joined
+                                        the partner's fight); for every ordered pair with any
+                                        support in any run; Wilson
 ``peak_level``             mean         mean highest rung of the dyad; bootstrap interval
 ``p_alliance_formed`` /    probability  a defence pledge ≥ 0.5 formed / lapsed in the dyad; Wilson
 ``p_alliance_lapsed``
@@ -43,12 +51,29 @@ from sim.analysis.stats import (
     se_proportion,
     wilson,
 )
+from sim.scales import BANDS, SUPPORT_LEVELS, SUPPORT_WORDS
 
-__all__ = ["outcome_table", "OUTCOME_COLUMNS", "ALL_DYADS_LIMIT", "bootstrap_seed", "describe", "records", "step_unit"]
+__all__ = ["outcome_table", "OUTCOME_COLUMNS", "ALL_DYADS_LIMIT", "SUPPORT_OUTCOMES", "bootstrap_seed", "describe",
+           "records", "step_unit", "support_frame", "support_pairs", "pair_name"]
 
 OUTCOME_COLUMNS = ["outcome", "kind", "dyad", "actor", "estimate", "lo", "hi", "n", "se", "runs_needed", "label"]
 #: Above this many dyads, dyad rows that are zero in every run are omitted.
 ALL_DYADS_LIMIT = 200
+#: Support outcomes, one per degree from a statement up (``p_support_troops``: troops or joining).
+SUPPORT_OUTCOMES: dict[str, int] = {f"p_support_{name}": level for level, name in enumerate(SUPPORT_LEVELS) if level}
+
+
+def pair_name(codes, i: int, k: int) -> str:
+    """A directed pair, supporter first: ``PRK→RUS``."""
+    return f"{codes[i]}→{codes[k]}"
+
+
+def support_pairs(support: np.ndarray) -> list[tuple[int, int]]:
+    """Ordered pairs (supporter, partner) with any support in any run, from per-run ``(R, N, N)`` degrees."""
+    if support.size == 0:
+        return []
+    i, k = np.nonzero(support.max(axis=0) > 0)
+    return list(zip(i.tolist(), k.tolist(), strict=True))
 
 
 def bootstrap_seed(seed: int, purpose: int = 0) -> np.random.SeedSequence:
@@ -69,6 +94,9 @@ def step_unit(dates) -> str:
 
 def describe(outcome: str, dyad: str = "", actor: str = "", unit: str = "") -> str:
     """Describe the outcome in words (used in tables and verdicts); ``unit`` is the step (day/week)."""
+    if outcome in SUPPORT_OUTCOMES and "→" in dyad:
+        a, b = dyad.split("→", 1)
+        return "chance that " + SUPPORT_WORDS[outcome.removeprefix("p_support_")].format(a, b)
     for band, words in BAND_WORDS.items():
         if outcome == f"p_{band}":
             return f"chance of a {dyad} {words}"
@@ -140,9 +168,10 @@ def outcome_table(table: RunTable, layout: Layout, *, seed: int = 0, resamples: 
         return pd.DataFrame(columns=OUTCOME_COLUMNS)
     peak = table["peak"]
     first = table["first"]
+    for band in BANDS:
+        rows += _prop_rows(f"p_{band.key}", peak >= band.rung, dyads, "dyad", precision, omit)
     for b, (band, rung) in enumerate(BAND_RUNGS.items()):
         ind = peak >= rung
-        rows += _prop_rows(f"p_{band}", ind, dyads, "dyad", precision, omit)
         for k in np.flatnonzero(ind.any(axis=0)):
             steps = first[:, b, k]
             steps = steps[steps >= 0]
@@ -156,9 +185,17 @@ def outcome_table(table: RunTable, layout: Layout, *, seed: int = 0, resamples: 
     rows += _prop_rows("p_alliance_formed", table["alliance_new"], dyads, "dyad", precision, True)
     rows += _prop_rows("p_alliance_lapsed", table["alliance_lost"], dyads, "dyad", precision, True)
     rows += _mean_rows("milex_change", table["milex_change"].astype(float), codes, "actor", bootstrap_seed(seed, 2), resamples)
+    support = table["support"]
+    pairs = support_pairs(support)
+    if pairs:
+        ii, kk = (np.array(x) for x in zip(*pairs, strict=True))
+        names = [pair_name(codes, i, k) for i, k in pairs]
+        given = support[:, ii, kk]
+        for outcome, level in SUPPORT_OUTCOMES.items():
+            rows += _prop_rows(outcome, given >= level, names, "dyad", precision, False)
     sys_peak = table["system_peak"]
-    for band, rung in BAND_RUNGS.items():
-        rows += _prop_rows(f"p_any_{band}", (sys_peak >= rung)[:, None], [""], "system", precision, False)
+    for band in BANDS:
+        rows += _prop_rows(f"p_any_{band.key}", (sys_peak >= band.rung)[:, None], [""], "system", precision, False)
     sys_vals = np.stack([sys_peak.astype(float), table["alliance_new"].sum(axis=1).astype(float)], axis=1)
     for c, name in enumerate(("system_peak_level", "alliances_formed")):
         rows += _mean_rows(name, sys_vals[:, [c]], [""], "system", bootstrap_seed(seed, 3 + c), resamples)
@@ -166,6 +203,27 @@ def outcome_table(table: RunTable, layout: Layout, *, seed: int = 0, resamples: 
     unit = step_unit(layout.dates)
     df["label"] = [describe(o, d, a, unit) for o, d, a in zip(df["outcome"], df["dyad"], df["actor"], strict=True)]
     return df[OUTCOME_COLUMNS]
+
+
+def support_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The support outcomes of an outcome table, one row per ordered pair, most support first.
+
+    Columns: ``pair`` (``PRK→RUS``), ``supporter``, ``partner``, then ``<degree>``, ``<degree>_lo``,
+    ``<degree>_hi`` for each degree (statement, arms, troops, join; each "at least this degree"), ``n``.
+    """
+    s = df[df["outcome"].isin(list(SUPPORT_OUTCOMES))]
+    cols = ["pair", "supporter", "partner"] + [f"{d}{x}" for d in SUPPORT_LEVELS[1:] for x in ("", "_lo", "_hi")] + ["n"]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    rows: dict[str, dict[str, Any]] = {}
+    for r in s.itertuples(index=False):
+        row = rows.setdefault(r.dyad, {"pair": r.dyad, "supporter": r.dyad.split("→")[0], "partner": r.dyad.split("→")[1],
+                                       "n": r.n})
+        d = r.outcome.removeprefix("p_support_")
+        row[d], row[f"{d}_lo"], row[f"{d}_hi"] = r.estimate, r.lo, r.hi
+    out = pd.DataFrame(list(rows.values())).reindex(columns=cols)
+    key = [c for c in reversed(SUPPORT_LEVELS[1:])]
+    return out.sort_values([*key, "pair"], ascending=[False] * len(key) + [True], kind="stable").reset_index(drop=True)
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:

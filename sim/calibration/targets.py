@@ -35,11 +35,12 @@ import numpy as np
 from sim.calibration.checkpoint import load_checkpoint, prepare_folder, save_checkpoint
 from sim.calibration.space import ParameterSpace, key_of, model_fingerprint
 from sim.errors import FlashpointError
+from sim.scales import MID_RUNGS
 
 __all__ = ["BANDS", "DYAD_TYPES", "WorldEvaluator", "WorldTargets", "read_mid_rates", "read_war_years"]
 
-#: Hostility bands: (name, the model's rung that reaches it).
-BANDS: tuple[tuple[str, int], ...] = (("threat", 2), ("display", 4), ("force", 5), ("war", 7))
+#: Hostility bands: (MID level name, the model's rung that reaches it; :data:`sim.scales.MID_RUNGS`).
+BANDS: tuple[tuple[str, int], ...] = tuple(MID_RUNGS.items())
 #: Dyad types, in table order.
 DYAD_TYPES: tuple[str, ...] = ("contiguous", "major", "other")
 _MID = "mid_onset_rates_1816-1989.csv"

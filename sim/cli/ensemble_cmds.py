@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from sim.cli.text import error_text, plain, safe, text
+from sim.scales import BANDS
 
 __all__ = ["ensemble", "compare", "sweep", "register"]
 
@@ -327,6 +328,7 @@ def _print_ensemble(res: Any, top: int, files: list[str]) -> None:
     for _, r in res.top_outcomes(top).iterrows():
         t.add_row(text(r["label"]), _pct(r["estimate"]), f"{_pct(r['lo'])}–{_pct(r['hi'])}", _pct(r["se"]), f"{int(r['runs_needed']):,}")
     con.print(t)
+    _print_support(con, o, top)
     m = o[o["outcome"].isin(["peak_level", "milex_change", "system_peak_level", "alliances_formed"])]
     m = m.assign(_a=m["estimate"].abs()).sort_values("_a", ascending=False).head(top)
     if len(m):
@@ -339,6 +341,25 @@ def _print_ensemble(res: Any, top: int, files: list[str]) -> None:
         con.print(t2)
     if files:
         con.print(f"Wrote {len(files)} files to {safe(Path(files[0]).parent)}")
+
+
+def _print_support(con: Any, outcomes: Any, top: int) -> None:
+    """The support table: per supporter → partner, the chance of each degree of support (or more)."""
+    from rich.table import Table
+
+    from sim.analysis.outcomes import support_frame
+
+    sf = support_frame(outcomes)
+    if not len(sf):
+        return
+    t = Table(title="Support to a partner in a crisis by the horizon: chance of at least each degree (Wilson 95% intervals)",
+              title_justify="left")
+    for c in ("Supporter → partner", "statement", "arms", "troops (or joins)", "joins the fight"):
+        t.add_column(c, justify="left" if c.startswith("Supporter") else "right")
+    for _, r in sf.head(top).iterrows():
+        t.add_row(text(f"{r['supporter']} → {r['partner']}"),
+                  *(f"{_pct(r[d])} [{_pct(r[d + '_lo'])}–{_pct(r[d + '_hi'])}]" for d in ("statement", "arms", "troops", "join")))
+    con.print(t)
 
 
 # ====================================================================== compare
@@ -394,14 +415,19 @@ def compare(
         _exit_status([cmp.baseline, *cmp.variants])
 
 
-_SHORT = {"p_violence": "armed clash", "p_war": "war", "p_nuclear": "nuclear use", "p_any_violence": "any armed clash",
-          "p_any_war": "any war", "p_any_nuclear": "any nuclear use", "p_alliance_formed": "pledge forms",
+_SHORT = {**{f"p_{b.key}": b.name for b in BANDS}, **{f"p_any_{b.key}": f"any {b.name}" for b in BANDS},
+          "p_support_statement": "backs (statement+)", "p_support_arms": "sends arms (or more)",
+          "p_support_troops": "sends troops or joins", "p_support_join": "joins the fight",
+          "p_alliance_formed": "pledge forms",
           "p_alliance_lapsed": "pledge lapses", "peak_level": "mean peak rung", "milex_change": "military spending",
           "system_peak_level": "mean peak rung, anywhere", "alliances_formed": "new pledges per run"}
 
 
 def _short(r: Any) -> str:
     who = r["dyad"] or r["actor"]
+    if "→" in who:  # support: supporter first
+        a, b = who.split("→", 1)
+        return f"{a} {_SHORT.get(r['outcome'], r['outcome'])} → {b}"
     return f"{_SHORT.get(r['outcome'], r['outcome'])} {who}".strip()
 
 
@@ -476,7 +502,7 @@ def _print_comparison(cmp: Any, top: int, files: list[str], explanations: list |
             for line in e.sentences():
                 con.print("  " + plain(line), markup=False, highlight=False)
         if not explanations:
-            con.print("  No dyad's chance of an armed clash, war or nuclear use differs: nothing to explain.", markup=False)
+            con.print("  No dyad's chance of a use of force, war or nuclear use differs: nothing to explain.", markup=False)
     if files:
         con.print(f"Wrote {len(files)} files to {safe(Path(files[0]).parent)}")
 

@@ -55,6 +55,10 @@ def print_run(out: Console, res: RunResult, explain: bool = False, per_event: in
         t.add_row(text(row["perceiver"]), text(row["source"]), f"{row['start']:.2f}", f"{row['end']:.2f}", f"{row['change']:+.2f}")
     out.print(t)
 
+    given = res.support_given()
+    if given:
+        out.print("\n[bold]Support to partners[/bold] (the most each state gave, by its own choice): "
+                  + safe(", ".join(f"{g['supporter']} → {g['partner']} {g['support']}" for g in given)))
     spend = {c: float(res.series["milex"][-1][k] - 1.0) for k, c in enumerate(res.codes)}
     moved = ", ".join(f"{c} {v:+.1%}" for c, v in sorted(spend.items(), key=lambda kv: -abs(kv[1])) if abs(v) >= 0.005)
     out.print(f"\n[bold]Military spending[/bold] (Richardson dynamics, change over the run): {safe(moved or 'no notable change')}")

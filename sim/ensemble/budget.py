@@ -13,7 +13,7 @@ steps — with constants measured on the project's 2-core machine (see docs/perf
   (replications stepped together in a worker); a single run with full histories
   ``SINGLE_RUN_SECONDS + SINGLE_CELL_SECONDS · N² · steps``;
 * memory of the calling process: the per-run indicators every ensemble keeps (about ten bytes per
-  dyad and four per actor), plus, with ``keep_runs``, each run's trajectories (rung and tension per
+  dyad, one per ordered pair and four per actor), plus, with ``keep_runs``, each run's trajectories (rung and tension per
   dyad per step, three series per actor per step) and the Python objects that hold them; a single
   run with full histories keeps about ``SINGLE_CELL_BYTES`` per dyad and step.
 
@@ -115,7 +115,7 @@ def estimate(n_actors: int, steps: int, runs: int, *, workers: int = 1, keep_run
         mem = PROCESS_BYTES + r * SINGLE_CELL_BYTES * cells
         return Estimate(cpu, cpu, int(mem), 1, f"{r:,} run(s) of {n:,} actors × {s:,} steps")
     d = n * (n - 1) // 2
-    per_run = 10 * d + 4 * n + 64                              # the per-run indicators
+    per_run = 10 * d + n * n + 4 * n + 64                      # the per-run indicators (n²: support given)
     if keep_runs:
         per_run += (s + 1) * ((5 if dyad_levels else 0) * d + 13 * n + 16) + 13 * 120 + 200
     cpu = r * (ENSEMBLE_RUN_SECONDS + ENSEMBLE_CELL_SECONDS * cells)

@@ -158,6 +158,19 @@ class EnsembleResult:
                              **{f"any_{band}": sp >= rung for band, rung in BAND_RUNGS.items()},
                              "alliances_formed": t["alliance_new"].sum(axis=1)})
 
+    @cached_property
+    def per_run_support(self) -> pd.DataFrame:
+        """Per-run support, one row per run and ordered pair that gave any: index, seed, supporter, partner, support.
+
+        ``support`` is the highest degree given during the run (1 statement, 2 arms, 3 troops, 4
+        joined the partner's fight); pairs and runs without support have no row.
+        """
+        t = self.aggregator.table
+        r, i, k = np.nonzero(t["support"])
+        codes = np.asarray(self.layout.codes, dtype=object)
+        return pd.DataFrame({"index": t["index"][r], "seed": t["seed"][r], "supporter": codes[i], "partner": codes[k],
+                             "support": t["support"][r, i, k]})
+
     def fan(self, metric: str = "level", dyad: str | None = None, actor: str | None = None) -> pd.DataFrame:
         """Fan-chart data: step, date, q05, q25, q50, q75, q95, mean, n (see ``EnsembleAggregator.fan``)."""
         return self.aggregator.fan(metric, dyad=dyad, actor=actor)

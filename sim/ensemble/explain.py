@@ -1,7 +1,7 @@
 """Why did it change? The cause chains behind a comparison's largest differences.
 
 A comparison (:func:`sim.analysis.compare`) says *what* changed between the baseline and a variant on
-common seeds. This module says *why*: for each headline change (a dyad's chance of an armed clash,
+common seeds. This module says *why*: for each headline change (a dyad's chance of a use of force,
 a war or nuclear use), it replays a bounded sample of the same paired seeds with full explanation
 records (:func:`sim.model.run_scenario`, ``record="full"``) and, in every run where the outcome
 happens, follows the record that first put the dyad at that rung back along its causes to the root
@@ -24,19 +24,22 @@ from typing import Any
 
 import pandas as pd
 
+from sim.scales import TIMED_BANDS
+
 __all__ = ["BAND_RUNGS", "OUTCOME_WORDS", "ChainCount", "Explanation", "headline_changes", "outcome_chain",
            "explain_comparison"]
 
-#: The dyad outcomes explained, and the rung that marks each (the ladder's band thresholds).
-BAND_RUNGS = {"p_violence": 5, "p_war": 7, "p_nuclear": 9}
+#: The dyad outcomes explained — use of force, war, nuclear use — and the rung that marks each
+#: (the bands of :data:`sim.scales.TIMED_BANDS`).
+BAND_RUNGS = {f"p_{b.key}": b.rung for b in TIMED_BANDS}
 #: The outcomes in words (``peak_level``: a dyad's highest rung in a run, explained by what put it there).
-OUTCOME_WORDS = {"p_violence": "armed clash", "p_war": "war", "p_nuclear": "nuclear use",
-                 "peak_level": "highest rung"}
+OUTCOME_WORDS = {**{f"p_{b.key}": b.name for b in TIMED_BANDS}, "peak_level": "highest rung"}
 
 _ACTIONS = {"show_force": "show of force", "clash": "armed clash", "join_war": "joins the war", "war": "war",
             "nuclear_signal": "nuclear threat", "nuclear_use": "nuclear use", "sanction": "sanctions",
             "threaten": "threat", "protest": "protest", "arm": "arming", "balance": "balancing",
-            "support_ally": "support for an ally"}
+            "support_ally": "support for an ally", "support_statement": "statement for an ally",
+            "support_arms": "arms for an ally", "support_troops": "troops for an ally", "support_join": "entry into an ally's fight"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Explanation:
         variant: The variant's name.
         outcome: ``p_violence``, ``p_war`` or ``p_nuclear``.
         dyad: The dyad (``RUS–ROK``, the comparison's own name).
-        label: The outcome in words, with state names (``Russia–South Korea armed clash``).
+        label: The outcome in words, with state names (``Russia–South Korea use of force``).
         baseline_p, variant_p: The comparison's estimates over all its runs.
         runs: Paired runs of the comparison.
         sample: Paired seeds replayed with explanation records.
@@ -139,7 +142,7 @@ class Explanation:
 def headline_changes(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """The dyad outcomes to explain: the largest paired differences, detectable ones first.
 
-    A dyad's chance of an armed clash, war or nuclear use (``p_*``) and its mean highest rung
+    A dyad's chance of a use of force, war or nuclear use (``p_*``) and its mean highest rung
     (``peak_level``) qualify; they are ranked by the difference over the half-width of its paired
     interval, so that rungs and probabilities compare.
 

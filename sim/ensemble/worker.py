@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.digest import RunBatch, RunDigest
+from sim.analysis.digest import BAND_RUNGS, RunBatch, RunDigest
 
 __all__ = ["Task", "BatchResult", "RunFn", "LANE_CELLS", "digest_run", "dyad_tension", "lanes_for", "run_lanes", "run_one",
            "run_batch", "init_worker", "warm_catalog"]
@@ -92,7 +92,7 @@ def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
         codes=tuple(result.codes),
         peak=np.asarray(result.peak[iu], dtype=np.int8),
         final=np.asarray(result.final_level[iu], dtype=np.int8),
-        first=np.stack([np.asarray(fc[r][iu], dtype=np.int16) for r in (5, 7, 9)]),
+        first=np.stack([np.asarray(fc[r][iu], dtype=np.int16) for r in BAND_RUNGS.values()]),
         alliance_new=new,
         alliance_lost=lost,
         milex_change=(milex[-1] / start - 1.0).astype(np.float32),
@@ -101,6 +101,7 @@ def digest_run(result: Any, dyad_levels: bool = True) -> RunDigest:
         system=np.stack([np.asarray(sy[k], dtype=np.float32) for k in ("max_level", "mean_threat", "dyads_violent", "dyads_war")]),
         levels=levels,
         tension=tension,
+        support=None if getattr(result, "support_max", None) is None else np.asarray(result.support_max, dtype=np.int8),
         seconds=float(result.meta.get("seconds", 0.0)) if getattr(result, "meta", None) else 0.0,
     )
 
@@ -150,7 +151,7 @@ def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> RunB
         codes=tuple(w.codes),
         peak=model.peak[:, iu[0], iu[1]].astype(np.int8),
         final=w.level[:, iu[0], iu[1]].astype(np.int8),
-        first=runs_first(np.stack([model.first_cross[b][:, iu[0], iu[1]] for b in (5, 7, 9)]), 1, np.int16),
+        first=runs_first(np.stack([model.first_cross[b][:, iu[0], iu[1]] for b in BAND_RUNGS.values()]), 1, np.int16),
         alliance_new=pledged_after & ~pledged_before,
         alliance_lost=pledged_before & ~pledged_after,
         milex_change=(milex[-1] / start - 1.0).astype(np.float32),
@@ -160,6 +161,7 @@ def run_lanes(scenario: Any, seeds: list[int], dyad_levels: bool = True) -> RunB
                                                                "dyads_war")]), 2, np.float32),
         levels=runs_first(model.dyad_level, 1, np.int8) if dyad_levels else None,
         tension=runs_first(model.dyad_tension, 1, np.float32) if dyad_levels else None,
+        support=model.support_max.astype(np.int8),
     )
     batch.seconds = np.full(len(seeds), (time.perf_counter() - t0) / len(seeds))
     return batch

@@ -4,7 +4,7 @@ Pure numpy over per-run peak rungs (from an ensemble's run table). The mapping, 
 docs/history.md:
 
 * **Violence level of the crisis** (ICB1 ``viol``) from the highest rung any dyad of the scenario
-  reached by the horizon: rung ≤ 4 (no force used) → 1 no violence; 5 (armed clash) → 2 minor
+  reached by the horizon: rung ≤ 4 (no force used) → 1 no violence; 5 (harassment, limited violence) → 2 minor
   clashes; 6 (limited strike) → 3 serious clashes; ≥ 7 (war, and the nuclear rungs above it) →
   4 full-scale war.
 * **Major-response class of a crisis actor** (ICB2 ``majres`` grouped in three) from the highest

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.doctrines import ACTIONS
+from sim.scales import SUPPORT_LEVELS
 from sim.scenario.events import ACTION_SPECS
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["rise_words", "perception", "decision_sentence", "log_decisions", "recent_perception", "log_support", "log_bargain"]
+__all__ = ["rise_words", "perception", "decision_sentence", "log_decisions", "recent_perception", "log_support",
+           "log_support_rise", "log_bargain"]
 
 
 def perception(m: CrisisModel, prev_raw: np.ndarray, prev_comp: dict[str, np.ndarray]) -> None:
@@ -109,8 +111,6 @@ def recent_perception(m: CrisisModel, i: int, k: int, window_weeks: float = 4.0)
 
 def log_support(m: CrisisModel, i, k, z, lvl, prob, choice, terms) -> None:
     """Log each partner's support decision when it changes (a single run)."""
-    from sim.model.submodels.support import SUPPORT_LEVELS
-
     w = m.world
     t = m.steps_done
     for q, (ii, kk, zz) in enumerate(zip(i.tolist(), k.tolist(), z.tolist(), strict=True)):
@@ -132,8 +132,37 @@ def log_support(m: CrisisModel, i, k, z, lvl, prob, choice, terms) -> None:
                         cause=cause, type=f"support_{SUPPORT_LEVELS[c]}" if c else "abandon", actor=ci,
                         target=ck if c < 3 else cz, cameo=rd.cameo if c else "1222",
                         goldstein=rd.goldstein if c else -4.0, level=int(w.level[0, ii, zz]))
+        m.support_rid[(ii, kk)] = rid
         if c >= 3:
             m.level_cause[(min(ii, zz), max(ii, zz))] = rid
+
+
+def log_support_rise(m: CrisisModel, i, k, z, target, degree: int) -> None:
+    """Log each rise of a supporter's own dyad with its partner's opponent that its support caused (a single run).
+
+    Support takes the ``i–z`` dyad up the ladder (a statement to rung 1, arms to 3, troops to a use
+    of force or war, joining to the partner's rung), also in steps in which the supporter keeps last
+    step's degree and so logs no new decision: every such rise gets an outcome record naming the
+    dyad and its new rung, caused by the supporter's decision (or, failing one, by what put the
+    partner's dyad at its rung), so that a cause chain reaches it.
+    """
+    w = m.world
+    t = m.steps_done
+    name = SUPPORT_LEVELS[degree]
+    words = {"statement": "speaks up for", "arms": "arms", "troops": "sends troops to", "join": "joins the fight of"}[name]
+    done: set[tuple[int, int]] = set()
+    for ii, kk, zz, lv in zip(i.tolist(), k.tolist(), z.tolist(), target.tolist(), strict=True):
+        key = (min(ii, zz), max(ii, zz))
+        if key in done or int(w.level[0, ii, zz]) != lv:  # another supporter took the dyad higher this step
+            continue
+        done.add(key)
+        cause = m.support_rid.get((ii, kk)) or m.level_cause.get((min(kk, zz), max(kk, zz)), "")
+        rd = ACTION_SPECS["join_war" if name == "join" else "support_ally"]
+        rid = m.log.add(t, "outcome", "alliance_politics",
+                        f"{w.codes[ii]} {words} {w.codes[kk]} against {w.codes[zz]}: the {w.codes[ii]}–{w.codes[zz]} dyad "
+                        f"rises to rung {lv}.", cause=cause, type=f"support_{name}", actor=w.codes[ii], target=w.codes[zz],
+                        cameo=rd.cameo, goldstein=rd.goldstein, level=int(lv))
+        m.level_cause[key] = rid
 
 
 def log_bargain(m: CrisisModel, i, j, onset, cease, nuclear, p_break, commit, pt, sigma) -> None:

@@ -62,6 +62,7 @@ from sim.model.submodels import (
     threat,
 )
 from sim.model.world import LADDER, World, build_world
+from sim.scales import TIMED_BANDS
 from sim.scenario.schema import Scenario
 
 __all__ = ["CrisisModel", "stream_key"]
@@ -152,6 +153,8 @@ class CrisisModel(mesa.Model):
         # who started each fight (rung ≥ alliance_politics.crisis_level): +1 i against j, −1 j against i, 0 none
         self.aggressor = np.zeros((R, n, n), dtype=np.int8)
         self.support_logged: dict[tuple[int, int], int] = {}
+        # (supporter, partner) → the record of the supporter's current degree of support (single runs)
+        self.support_rid: dict[tuple[int, int], str] = {}
         self.threat_raw = np.zeros((R, n, n))
         self.threat_raw_prev = np.zeros((R, n, n))
         self.threat_prev = np.zeros((n, n))
@@ -203,7 +206,7 @@ class CrisisModel(mesa.Model):
         # recording
         H = scenario.calendar.horizon
         self.peak = w.level.copy()
-        self.first_cross = {b: np.where(w.level >= b, 0, -1).astype(np.int32) for b in (5, 7, 9)}
+        self.first_cross = {b: np.where(w.level >= b, 0, -1).astype(np.int32) for b in (band.rung for band in TIMED_BANDS)}
         self.series = {k: np.zeros((H + 1, R, n)) for k in ("milex", "capability", "max_threat", "max_level")}
         self.system = {k: np.zeros((H + 1, R)) for k in ("max_level", "mean_threat", "dyads_violent", "dyads_war")}
         self.level_hist = np.zeros((H + 1, n, n), dtype=np.int8) if record == "full" else None

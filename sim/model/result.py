@@ -13,12 +13,13 @@ import numpy as np
 
 from sim.model.model import CrisisModel
 from sim.model.world import LADDER
+from sim.scales import SUPPORT_LEVELS, TIMED_BANDS
 from sim.scenario.schema import Scenario
 
 __all__ = ["RunResult", "run_scenario", "BANDS"]
 
-#: Ladder bands reported as outcomes: the first rung of each band.
-BANDS = {"violence": 5, "war": 7, "nuclear": 9}
+#: Ladder bands whose first step a run records (stored key → first rung; :data:`sim.scales.TIMED_BANDS`).
+BANDS = {b.key: b.rung for b in TIMED_BANDS}
 
 
 @dataclass
@@ -43,6 +44,9 @@ class RunResult:
     final_align: np.ndarray | None = None
     final_pledge: np.ndarray | None = None
     initial_pledge: np.ndarray | None = None
+    #: Highest degree of support state i gave partner k during the run (0 none … 4 joined its fight;
+    #: :data:`sim.model.submodels.support.SUPPORT_LEVELS`), int8 ``(N, N)``.
+    support_max: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ basics
@@ -129,6 +133,15 @@ class RunResult:
             rows.append(row)
         rows.sort(key=lambda r: (-r["peak"], r["dyad"]))
         return rows[:top] if top else rows
+
+    def support_given(self) -> list[dict[str, Any]]:
+        """The highest degree of support each state gave each partner in this run, most first (none: left out)."""
+        if self.support_max is None:
+            return []
+        i, k = np.nonzero(self.support_max)
+        rows = [{"supporter": self.codes[a], "partner": self.codes[b], "degree": int(self.support_max[a, b]),
+                 "support": SUPPORT_LEVELS[int(self.support_max[a, b])]} for a, b in zip(i.tolist(), k.tolist(), strict=True)]
+        return sorted(rows, key=lambda r: (-r["degree"], r["supporter"], r["partner"]))
 
     def threat_changes(self, top: int = 10) -> list[dict[str, Any]]:
         """Directed threats that changed most between the start and the end of the run."""
@@ -235,6 +248,7 @@ class RunResult:
             "max_level": int(self.system["max_level"].max()),
             "peak_levels": self.peak_table(),
             "threat_changes": self.threat_changes(),
+            "support_given": self.support_given(),
             "decisions_by_type": counts,
             "n_records": len(self.records),
             "event_effects": [
@@ -354,5 +368,6 @@ def run_scenario(scenario: Scenario, seed: int = 0, *, variant: str | None = Non
         final_align=w.align[0].copy(),
         initial_pledge=init_pledge,
         final_pledge=w.pledge[0].copy(),
+        support_max=model.support_max[0].copy(),
         meta={"seconds": (dt.datetime.now() - t0).total_seconds()},
     )

@@ -14,24 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.errors import CatalogError
+from sim.scales import LADDER
 from sim.scenario.schema import Scenario
 
 __all__ = ["ActorInfo", "DYNAMIC", "RIVALRY_BITS", "TieInfo", "World", "build_world", "LADDER"]
 
-#: The escalation ladder (Kahn 1965, compacted to ten rungs; see docs/model.md).
-LADDER: dict[int, str] = {
-    0: "status quo / cooperation",
-    1: "verbal protest, demands",
-    2: "formal threats, ultimatums",
-    3: "sanctions, reduced relations",
-    4: "show of force, alert, mobilisation",
-    5: "harassment, limited violence",
-    6: "blockade, limited strikes",
-    7: "major conventional war",
-    8: "nuclear threats within a war",
-    9: "limited nuclear use",
-    10: "central nuclear war",
-}
 
 OBLIGATION_STRENGTH = {"defense": 0.8, "consultation": 0.0, "neutrality": 0.0, "nonaggression": 0.0}
 ALIGNMENT_OF = {"defense": 0.8, "consultation": 0.45, "neutrality": 0.3, "nonaggression": 0.25, "none": 0.0}

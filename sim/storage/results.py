@@ -8,7 +8,10 @@ An ensemble directory holds:
 ``outcomes.*``              one row per outcome with its interval (:mod:`sim.analysis.outcomes`)
 ``per_run.*``               one row per run and dyad (peak, final, first step in each band, …)
 ``per_run_actors.*``        one row per run and actor (military spending change)
-``per_run_system.*``        one row per run (system peak, any violence/war/nuclear, new pledges)
+``per_run_system.*``        one row per run (system peak, any use of force/war/nuclear use, new
+                            pledges)
+``per_run_support.*``       one row per run and ordered pair that gave support (supporter,
+                            partner, highest degree: 1 statement … 4 joined the fight)
 ``fans.*``                  per-step quantiles of every metric (fan charts and heat maps)
 ``failures.*``              failed runs with seed and error (only when some failed)
 ``runs_levels.*``           with ``keep_runs``: every run's rung and tension per dyad per step
@@ -122,6 +125,7 @@ def _write_ensemble(res: Any, p: Path, format: str) -> list[str]:  # noqa: A002
         write_table(res.per_run, p, "per_run", format),
         write_table(res.per_run_actors, p, "per_run_actors", format),
         write_table(res.per_run_system, p, "per_run_system", format),
+        write_table(res.per_run_support, p, "per_run_support", format),
         write_table(res.aggregator.fan_table(), p, "fans", format),
     ]
     if res.failures:
@@ -229,6 +233,23 @@ class StoredEnsemble:
                              precision=float(st.get("precision", 0.02)))
 
 
+def _support_array(p: Path, index: np.ndarray, lay: Layout) -> np.ndarray:
+    """Per-run support ``(R, N, N)`` from ``per_run_support`` (results written before it existed: none)."""
+    out = np.zeros((len(index), lay.n, lay.n), dtype=np.int8)
+    if not any((p / f"per_run_support.{ext}").exists() for ext in FORMATS):
+        return out
+    t = read_table(p, "per_run_support")
+    if len(t):
+        row = {int(x): r for r, x in enumerate(index)}
+        pos = {c: k for k, c in enumerate(lay.codes)}
+        try:
+            out[[row[int(x)] for x in t["index"]], [pos[c] for c in t["supporter"]], [pos[c] for c in t["partner"]]] = (
+                t["support"].to_numpy().astype(np.int8))
+        except KeyError as exc:
+            raise FlashpointError(f"{p}: per_run_support names a run or actor the ensemble does not have: {exc}") from None
+    return out
+
+
 def load_ensemble(path: str | Path) -> StoredEnsemble:
     """Read an ensemble directory written by :func:`write_ensemble` (no model is run).
 
@@ -262,6 +283,7 @@ def load_ensemble(path: str | Path) -> StoredEnsemble:
         "alliance_lost": dy("alliance_lapsed", bool),
         "milex_change": pa["milex_change"].to_numpy().astype(np.float32).reshape(r, n),
         "system_peak": ps["system_peak"].to_numpy().astype(np.int8),
+        "support": _support_array(p, ps["index"].to_numpy(), lay),
     }
     return StoredEnsemble(variant=m.get("variant", "baseline"), seed=int(m["seed"]), seeds=list(m["seeds"]), layout=lay,
                           table=RunTable.from_arrays(arrays), failures=list(m.get("failures", [])),

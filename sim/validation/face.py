@@ -149,7 +149,7 @@ def _quiet_gp(root: Path, runs: int, record_runs: int, seed: int, executor: Any,
     q = quiet_world(gp, runs, seed, onsets=o)
     row = next(r for r in q["dyads"] if r["dyad"] == "USA–RUS")
     k = o.dyad_index("USA–RUS")
-    out.append(Finding("Quiet great-power world: armed clash between the great powers", "~20% of one-year runs",
+    out.append(Finding("Quiet great-power world: use of force between the great powers", "~20% of one-year runs",
                        f"{', '.join(gp.codes)}, no events, 52 weeks: USA–RUS newly reaches use of force (rung ≥ {rungs['force']})",
                        _pct(row["force_runs"], q["runs"]), q["runs"]))
     out.append(Finding("… and shows of force between them", "every run, ~11 a year",

@@ -22,13 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from sim.scales import MID_RUNGS
+
 __all__ = ["LEVELS", "DEFAULT_RUNGS", "hostility_rungs", "Onsets", "measure_onsets"]
 
 #: MID hostility levels measured, in order.
 LEVELS: tuple[str, ...] = ("threat", "display", "force", "war")
-#: First rung of each level on today's ladder (docs/model.md): 2 formal threats, 4 show of force,
-#: 5 limited violence, 7 major war.
-DEFAULT_RUNGS: dict[str, int] = {"threat": 2, "display": 4, "force": 5, "war": 7}
+#: First rung of each level on the ladder, from its bands (:data:`sim.scales.BANDS`, docs/model.md):
+#: 2 formal threats, 4 show of force, 5 use of force (limited violence, blockade, strikes), 7 war.
+DEFAULT_RUNGS: dict[str, int] = {level: MID_RUNGS[level] for level in LEVELS}
 #: Names under which a model may publish the first rung of a level (``sim.model.HOSTILITY`` or
 #: ``sim.model.BANDS``).
 _ALIASES: dict[str, tuple[str, ...]] = {

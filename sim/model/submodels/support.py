@@ -16,14 +16,13 @@ import numpy as np
 
 from sim.model import explain
 from sim.model.streams import uniform
+from sim.scales import SUPPORT_LEVELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
 __all__ = ["alliance_politics", "SUPPORT_LEVELS", "support_utilities"]
 
-#: The degrees of support, in order (the value recorded in ``CrisisModel.support_now``/``support_max``).
-SUPPORT_LEVELS: tuple[str, ...] = ("none", "statement", "arms", "troops", "join")
 
 
 def _candidates(m: CrisisModel):
@@ -211,6 +210,8 @@ def alliance_politics(m: CrisisModel) -> None:
         m.aggressor[rs[opens], zs[opens], is_[opens]] = -1
         np.maximum.at(w.level, (rs, is_, zs), target)
         np.maximum.at(w.level, (rs, zs, is_), target)
+        if m.logging and raise_.any():
+            explain.log_support_rise(m, is_[raise_], ks[raise_], zs[raise_], target[raise_], level)
         u_ = m.params.bargaining.uncertainty
         w.sigma[rs[raise_], is_[raise_], zs[raise_]] = u_
         w.sigma[rs[raise_], zs[raise_], is_[raise_]] = u_
