@@ -38,6 +38,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from app_support import library, memcache
+from app_support.envnum import env_number
 from app_support.text import md
 from sim.errors import FlashpointError, ScenarioError
 from sim.scenario.schema import Scenario, Variant
@@ -393,14 +394,12 @@ APP_MAX_MINUTES = 15.0
 
 
 def max_wall_seconds() -> float:
-    """The longest estimated wait the app accepts for one ensemble or comparison (seconds)."""
-    import os
+    """The longest estimated wait the app accepts for one ensemble or comparison (seconds).
 
-    try:
-        minutes = float(os.environ.get("FLASHPOINT_APP_MAX_MINUTES", APP_MAX_MINUTES))
-    except ValueError:
-        minutes = APP_MAX_MINUTES
-    return max(minutes, 0.0) * 60
+    ``$FLASHPOINT_APP_MAX_MINUTES`` minutes, at least 0, read by :func:`app_support.envnum.env_number`
+    (a value that is not a number: a warning and the default).
+    """
+    return env_number("FLASHPOINT_APP_MAX_MINUTES", APP_MAX_MINUTES, minimum=0.0) * 60
 
 
 def ensemble_cost(scenario: Scenario, runs: int, variants: list[str] | tuple[str, ...] = ()):
