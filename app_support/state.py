@@ -442,8 +442,7 @@ def ensemble_cost(scenario: Scenario, runs: int, variants: list[str] | tuple[str
 def _show_cost(scenario: Scenario, runs: int, variants: tuple[str, ...] = ()) -> None:
     """Show the estimate (and any warning) before the work starts, as plain text; refuse beyond the limits."""
     est, note = ensemble_cost(scenario, runs, variants)
-    text = est.text().replace("about under a second", "under a second")
-    st.caption(md(f"Estimated cost — {text} (rough: within about a factor of two)."))
+    st.caption(md(f"Estimated cost — {est.text()} (rough: within about a factor of two)."))
     if note:
         text = note.removeprefix("note: ")
         st.warning(md(text[:1].upper() + text[1:]))
