@@ -24,10 +24,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import _free_port, to_docs
 
 ROOT = Path(__file__).resolve().parents[2]
-IMG = ROOT / "docs" / "img"
 APP = "[data-testid='stApp']"
 FOUNDING_TITLE = "North Korea–Russia pact and Russian warships in Havana (June 2024)"
 
@@ -121,10 +120,10 @@ def no_exceptions(page: Page) -> None:
 
 def shot(page: Page, name: str) -> None:
     """A screenshot in test-results/screenshots/; with FLASHPOINT_DOC_SHOTS=1 also docs/img/ (the docs' figures)."""
-    dirs = [ROOT / "test-results" / "screenshots"] + ([IMG] if os.environ.get("FLASHPOINT_DOC_SHOTS") == "1" else [])
-    for d in dirs:
-        d.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(d / f"game-{name}.png"))
+    path = ROOT / "test-results" / "screenshots" / f"game-{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    to_docs(path)
 
 
 def test_a_short_game_with_an_instructor_and_two_teams(browser, server, tmp_path):
