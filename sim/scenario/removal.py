@@ -1,7 +1,7 @@
 """Taking actors out of a scenario: the rule behind a variant's ``remove_actors``.
 
 Pure data, no model. :func:`without_actors` trims or drops one event, :func:`relations_without`
-the initial relations; :func:`sim.scenario.schema.variant_data` applies them and the validation of
+the initial relations; :func:`sim.scenario.variants.variant_data` applies them and the validation of
 the scenario the variant produces does the rest (docs/scenario-format.md, Variants).
 """
 
