@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.scenario.events import ROLE_FIELDS
+
 __all__ = ["ROLE_FIELDS", "named", "drops", "without_actors", "relations_without"]
 
 #: Fields of an event that name other actors.
-ROLE_FIELDS = ("targets", "partners", "near", "parties")
 
 
 def _role_fields(event: Any) -> tuple[str, ...]:

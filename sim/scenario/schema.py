@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from sim.scenario.events import ActorCode, Event
+from sim.scenario.events import ROLE_FIELDS, ActorCode, Event
+from sim.scenario.fields import field_bounds
 from sim.scenario.parameters import Parameters
 from sim.scenario.removal import drops, named
 from sim.scenario.types import Bool, Date, Float, Int
@@ -412,7 +413,8 @@ class Scenario(_Frozen):
                 out.append((("uncertainties", i, "parameter"), f"{u.parameter} is a whole number; a sweep "
                             "samples real values, so it can vary only real-valued parameters"))
                 continue
-            lo, hi = _bounds(pf)
+            b = field_bounds(pf)
+            lo, hi = b.low, b.high
             for end, value in (("low", u.low), ("high", u.high)):
                 if (lo is not None and value < lo) or (hi is not None and value > hi):
                     out.append((("uncertainties", i, end), f"{end} {value:g} is outside the valid range of "
@@ -525,16 +527,7 @@ class Scenario(_Frozen):
 @functools.cache
 def _role_fields(event_type: type) -> tuple[str, ...]:
     """The fields of an event type that name other actors (targets, partners, near, parties)."""
-    return tuple(f for f in ("targets", "partners", "near", "parties") if f in event_type.model_fields)
-
-
-def _bounds(field: Any) -> tuple[float | None, float | None]:
-    """The closed range ``(ge, le)`` of a numeric field (``None`` where open)."""
-    lo = hi = None
-    for m in field.metadata:
-        lo = getattr(m, "ge", lo)
-        hi = getattr(m, "le", hi)
-    return lo, hi
+    return tuple(f for f in ROLE_FIELDS if f in event_type.model_fields)
 
 
 def _fmt(bound: float | None) -> str:
