@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _free_port, to_docs
+from tests.browser.conftest import _free_port, stop_server, to_docs
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "[data-testid='stApp']"
@@ -48,7 +48,7 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--client.showErrorDetails", "full"],
-            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -63,8 +63,7 @@ class Server:
 
     def kill(self) -> None:
         if self.proc is not None:
-            self.proc.kill()  # this PID only: an abrupt stop, as a crash would be
-            self.proc.wait()
+            stop_server(self.proc, abrupt=True)  # SIGKILL to the server's own group: an abrupt stop, as a crash
             self.proc = None
 
 
