@@ -16,17 +16,14 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import annotated_types as at
-
-from sim.scenario.events import EVENT_SPECS, EVENT_TYPES, Event, EventBase
+from sim.scenario.events import EVENT_SPECS, ROLE_FIELDS, event_classes
+from sim.scenario.fields import field_bounds
 
 __all__ = ["FieldSpec", "COMMON", "ROLE_FIELDS", "event_classes", "fields_of", "event_data", "field_of_issue",
            "type_title"]
 
 #: Fields every event has, drawn by the builder itself (not per type).
 COMMON = ("type", "id", "date", "step", "actor", "description", "source")
-#: Fields that hold other states (drawn as a multi-select of the scenario's states).
-ROLE_FIELDS = ("targets", "partners", "near", "parties")
 
 
 @dataclass(frozen=True)
@@ -59,38 +56,10 @@ class FieldSpec:
     min_items: int = 0
 
 
-def event_classes() -> dict[str, type[EventBase]]:
-    """Event type name → its pydantic class, read from the ``Event`` union."""
-    union = typing.get_args(Event)[0]
-    out = {}
-    for cls in typing.get_args(union):
-        tag = typing.get_args(cls.model_fields["type"].annotation)[0]
-        out[tag] = cls
-    return {t: out[t] for t in EVENT_TYPES if t in out}
-
-
 def type_title(type_name: str) -> str:
     """The event type in words (``Arms transfer``)."""
     spec = EVENT_SPECS.get(type_name)
     return spec.title if spec else type_name.replace("_", " ")
-
-
-def _bounds(meta: list) -> tuple[float | None, float | None, bool, int]:
-    lo = hi = None
-    excl = False
-    min_items = 0
-    for m in meta:
-        if isinstance(m, at.Ge):
-            lo = float(m.ge)
-        elif isinstance(m, at.Gt):
-            lo, excl = float(m.gt), True
-        elif isinstance(m, at.Le):
-            hi = float(m.le)
-        elif isinstance(m, at.Lt):
-            hi = float(m.lt)
-        elif isinstance(m, at.MinLen):
-            min_items = int(m.min_length)
-    return lo, hi, excl, min_items
 
 
 def fields_of(type_name: str) -> list[FieldSpec]:
@@ -120,7 +89,9 @@ def fields_of(type_name: str) -> list[FieldSpec]:
             kind, choices = "date", ()
         else:  # a type the form cannot draw: leave it to the model's default
             continue
-        lo, hi, excl, min_items = _bounds(list(info.metadata))
+        b = field_bounds(info)
+        lo, hi = (None if b.low is None else float(b.low)), (None if b.high is None else float(b.high))
+        excl, min_items = b.low_exclusive, b.min_items
         required = info.is_required()
         default = None if required else info.get_default(call_default_factory=True)
         if kind == "states":

@@ -9,7 +9,6 @@ instead of running out of memory.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from collections import OrderedDict
@@ -19,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from app_support.envnum import env_number
+
 __all__ = ["MemoryLRU", "size_of", "run_bytes", "budget_bytes", "human"]
 
 #: Default byte budget of the app's result caches (override with FLASHPOINT_APP_CACHE_MB).
@@ -26,12 +27,11 @@ DEFAULT_BUDGET_MB = 1024
 
 
 def budget_bytes() -> int:
-    """The byte budget of the app's result caches: ``$FLASHPOINT_APP_CACHE_MB`` MiB (default 1 GiB)."""
-    try:
-        mb = float(os.environ.get("FLASHPOINT_APP_CACHE_MB", DEFAULT_BUDGET_MB))
-    except ValueError:
-        mb = DEFAULT_BUDGET_MB
-    return int(max(mb, 16) * 2**20)
+    """The byte budget of the app's result caches: ``$FLASHPOINT_APP_CACHE_MB`` MiB (default 1 GiB, at least 16 MiB).
+
+    Read by :func:`app_support.envnum.env_number` (a value that is not a number: a warning and the default).
+    """
+    return int(env_number("FLASHPOINT_APP_CACHE_MB", DEFAULT_BUDGET_MB, minimum=16) * 2**20)
 
 
 def human(n: float) -> str:

@@ -16,7 +16,8 @@ __all__ = ["plain", "plain_dyad", "start_rungs"]
 _RECORD = re.compile(r"\s*(\(r\d+\)|\[r\d+(\s*←\s*r\d+)?\])")
 _CAMEO = re.compile(r"\s*\((?:CAMEO|cameo) [^)]*\)")
 _GOLDSTEIN = re.compile(r"\s*\(Goldstein [^)]*\)")
-_VARIANCE = re.compile(r";?\s*common random numbers cut the variance of the differences [\d.]+×\.?")
+_VARIANCE = re.compile(r";?\s*common random numbers (?:cut the variance of the differences [\d.]+×|pair the runs exactly:"
+                       r"[^.\n]*)\.?")
 _PAIRING = re.compile(r"\s*Pairing: median correlation [^\n]*")
 
 

@@ -38,6 +38,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from app_support import library, memcache
+from app_support.envnum import env_number
 from app_support.text import md
 from sim.errors import FlashpointError, ScenarioError
 from sim.scenario.schema import Scenario, Variant
@@ -393,14 +394,12 @@ APP_MAX_MINUTES = 15.0
 
 
 def max_wall_seconds() -> float:
-    """The longest estimated wait the app accepts for one ensemble or comparison (seconds)."""
-    import os
+    """The longest estimated wait the app accepts for one ensemble or comparison (seconds).
 
-    try:
-        minutes = float(os.environ.get("FLASHPOINT_APP_MAX_MINUTES", APP_MAX_MINUTES))
-    except ValueError:
-        minutes = APP_MAX_MINUTES
-    return max(minutes, 0.0) * 60
+    ``$FLASHPOINT_APP_MAX_MINUTES`` minutes, at least 0, read by :func:`app_support.envnum.env_number`
+    (a value that is not a number: a warning and the default).
+    """
+    return env_number("FLASHPOINT_APP_MAX_MINUTES", APP_MAX_MINUTES, minimum=0.0) * 60
 
 
 def ensemble_cost(scenario: Scenario, runs: int, variants: list[str] | tuple[str, ...] = ()):
@@ -443,8 +442,7 @@ def ensemble_cost(scenario: Scenario, runs: int, variants: list[str] | tuple[str
 def _show_cost(scenario: Scenario, runs: int, variants: tuple[str, ...] = ()) -> None:
     """Show the estimate (and any warning) before the work starts, as plain text; refuse beyond the limits."""
     est, note = ensemble_cost(scenario, runs, variants)
-    text = est.text().replace("about under a second", "under a second")
-    st.caption(md(f"Estimated cost — {text} (rough: within about a factor of two)."))
+    st.caption(md(f"Estimated cost — {est.text()} (rough: within about a factor of two)."))
     if note:
         text = note.removeprefix("note: ")
         st.warning(md(text[:1].upper() + text[1:]))

@@ -145,8 +145,11 @@ class Comparison:
                     lines.append(f"  … and {len(rows) - per_variant} more changed outcome(s) (see the table or --json).")
             c = corr.get(name, {})
             if c.get("outcomes"):
+                cut = c["median_variance_reduction"]
                 lines.append(f"  Pairing: median correlation {c['median_correlation']:.2f} over {c['outcomes']} outcomes; "
-                             f"common random numbers cut the variance of the differences {c['median_variance_reduction']:.1f}×.")
+                             + (f"common random numbers cut the variance of the differences {cut:.1f}×." if math.isfinite(cut)
+                                else "common random numbers pair the runs exactly: in at least half of the outcomes "
+                                     "every pair differs by the same amount, so the differences have no variance."))
         t = self.table[self.table["kind"] == "probability"]
         if len(t):
             need = int(t["runs_needed"].max())

@@ -61,8 +61,11 @@ class Estimate:
     what: str
 
     def text(self) -> str:
-        """The estimate in words, e.g. ``about 3 min on 2 workers and 1.2 GB``."""
-        return f"{self.what}: about {_duration(self.wall_seconds)} on {self.workers} worker(s) and {_size(self.memory_bytes)} of memory"
+        """The estimate in words, e.g. ``about 3 min on 2 workers and 1.2 GB`` or ``under a second on 1 worker …``."""
+        wall = _duration(self.wall_seconds)
+        wall = wall if self.wall_seconds < 1 else f"about {wall}"  # "under a second" needs no "about"
+        workers = f"{self.workers} worker{'' if self.workers == 1 else 's'}"
+        return f"{self.what}: {wall} on {workers} and {_size(self.memory_bytes)} of memory"
 
 
 def available_memory() -> int:

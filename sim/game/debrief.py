@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.game.engine import moves_text
+from sim.game.moves import moves_text
 from sim.model import LADDER
 
 __all__ = ["Debrief", "build_debrief", "default_dyad", "to_csv", "to_html", "CSV_COLUMNS"]

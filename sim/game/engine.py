@@ -17,21 +17,37 @@ its world, log and ``params.decision`` (``max_dyads``, how many moves a state ma
 team's moves are checked by the model itself, on a copy of the live world, when they are
 submitted; a move the model refuses later in a turn of several steps leaves that state to the
 model for that step (the refusal is in the team's news), deterministically, so replay repeats it.
+
+The parts: :mod:`sim.game.access` (errors, proofs of access, hashed secrets), :mod:`sim.game.moves`
+(the action menu, moves in words), :mod:`sim.game.live` (the replayed model), :mod:`sim.game.clock`
+(the turn timer's thread); their public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import secrets
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from sim.game.access import (
+    MAX_NAME,
+    MAX_RATIONALE,
+    AccessDenied,
+    Created,
+    GameError,
+    Instructor,
+    Team,
+    clean_text,
+    hash_secret,
+)
+from sim.game.clock import Clock
 from sim.game.injects import build_inject, with_events
+from sim.game.live import Live, step_live
+from sim.game.moves import ACTIONS, Move, as_decisions, moves_text, rec_columns
 from sim.game.store import (
     Conflict,
     DecisionRow,
@@ -42,7 +58,7 @@ from sim.game.store import (
     TeamRow,
     TurnRow,
 )
-from sim.model import ACTION_MENU, LADDER, CrisisModel, Decision
+from sim.model import LADDER, CrisisModel, Decision
 from sim.scenario.schema import Scenario
 
 __all__ = [
@@ -59,101 +75,6 @@ __all__ = [
     "moves_text",
 ]
 
-#: The longest rationale a team may write (characters).
-MAX_RATIONALE = 600
-#: The longest team or student name (characters).
-MAX_NAME = 60
-_ACTIONS = {str(row["action"]): (str(row["label"]), bool(row["takes_target"])) for row in ACTION_MENU}
-
-#: A move: an action of the menu and its target state (``None`` for actions that take none).
-Move = tuple[str, str | None]
-
-
-class GameError(Exception):
-    """A request the game cannot carry out (the message says why, for the player)."""
-
-
-class AccessDenied(GameError):
-    """A code, key or token that does not open this game, or a state that is not the team's."""
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def _clean(text: str | None, limit: int) -> str:
-    """Player text: control characters dropped, trimmed, length-limited (never interpreted)."""
-    text = "".join(ch for ch in (text or "") if ch.isprintable() or ch in "\n\t")
-    return text.strip()[:limit]
-
-
-@dataclass(frozen=True)
-class Created:
-    """A new game: its id, join code and instructor key (shown once)."""
-
-    game_id: int
-    code: str
-    instructor_key: str
-
-
-@dataclass(frozen=True)
-class Instructor:
-    """Proof that the caller holds a game's instructor key."""
-
-    game_id: int
-    code: str
-
-
-@dataclass(frozen=True)
-class Team:
-    """Proof that the caller holds a team token of this game: the team and its state."""
-
-    game_id: int
-    code: str
-    team_id: int
-    state: str
-    name: str
-
-
-@dataclass
-class _Live:
-    version: tuple
-    model: CrisisModel
-    peek: dict[str, list[Decision]] | None = None
-    turn_steps: list[tuple[int, int]] = field(default_factory=list)
-    refused: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _decisions(state: str, moves: Sequence[Move]) -> list[Decision]:
-    return [Decision(state, a, t) for a, t in moves if a != "hold"]
-
-
-def _step(live: _Live, chosen: dict[str, list[Decision]]) -> None:
-    """One step of the live model with the players' decisions (deterministic, so replay repeats it).
-
-    A decision the model refuses at this step (a rung it needs changed during a turn of several
-    steps) is dropped: the model decides for that state, and the refusal goes into the news.
-    """
-    m = live.model
-    if not chosen:
-        m.step(None)
-        return
-    twin = copy.deepcopy(m)
-    try:
-        twin.step(chosen)
-    except ValueError:
-        kept: dict[str, list[Decision]] = {}
-        for state in sorted(chosen):
-            trial = copy.deepcopy(m)
-            try:
-                trial.step({**kept, state: chosen[state]})
-            except ValueError as exc:
-                live.refused.append({"step": m.steps_done, "actor": state, "why": str(exc)})
-            else:
-                kept[state] = chosen[state]
-        twin = copy.deepcopy(m)
-        twin.step(kept or None)
-    live.model = twin
 
 
 class GameEngine:
@@ -165,7 +86,7 @@ class GameEngine:
 
     def __init__(self, store: GameStore | None = None) -> None:
         self.store = store or GameStore()
-        self._live: dict[int, _Live] = {}
+        self._live: dict[int, Live] = {}
         self._locks: dict[int, threading.RLock] = {}
         self._guard = threading.Lock()
 
@@ -186,7 +107,7 @@ class GameEngine:
             raise GameError(f"the seed is a whole number from 0 to {2**31 - 1}")
         code, key = secrets.token_urlsafe(12), secrets.token_urlsafe(18)
         now = time.time()
-        row = GameRow(code=code, key_hash=_hash(key), title=_clean(title, 200) or sc.title,
+        row = GameRow(code=code, key_hash=hash_secret(key), title=clean_text(title, 200) or sc.title,
                       scenario_json=scenario.model_dump_json(), variant=variant if variant not in (None, "", "baseline") else None,
                       seed=int(seed), steps_per_turn=int(steps_per_turn), timer_seconds=int(timer_seconds),
                       status="running", turn=0, attempt=0, step=0, horizon=sc.calendar.horizon,
@@ -213,7 +134,7 @@ class GameEngine:
             AccessDenied: a wrong code or key.
         """
         g = self.game(code)
-        if not secrets.compare_digest(g.key_hash, _hash(str(key or ""))):
+        if not secrets.compare_digest(g.key_hash, hash_secret(str(key or ""))):
             raise AccessDenied("this instructor key does not open this game")
         return Instructor(g.id, g.code)
 
@@ -224,7 +145,7 @@ class GameEngine:
             AccessDenied: the token is not a team of this game.
         """
         g = self.game(code)
-        t = self.store.team_by_token(g.id, _hash(str(token or "")))
+        t = self.store.team_by_token(g.id, hash_secret(str(token or "")))
         if t is None:
             raise AccessDenied("this team link does not belong to this game")
         return Team(g.id, g.code, t.id, t.state, t.name)
@@ -240,9 +161,9 @@ class GameEngine:
         sc = self.scenario(g)
         if state not in sc.codes:
             raise GameError(f"{state!r} is not a state of this game (states: {', '.join(sc.codes)})")
-        name = _clean(team_name, MAX_NAME) or state
+        name = clean_text(team_name, MAX_NAME) or state
         token = secrets.token_urlsafe(18)
-        row = TeamRow(game_id=g.id, state=state, name=name, token_hash=_hash(token), created_at=time.time())
+        row = TeamRow(game_id=g.id, state=state, name=name, token_hash=hash_secret(token), created_at=time.time())
         try:
             self.store.add(row)
         except Conflict:
@@ -268,7 +189,7 @@ class GameEngine:
     def _version(self, g: GameRow) -> tuple:
         return (g.turn, g.attempt, g.step, len(self.store.injects(g.id)))
 
-    def _model(self, g: GameRow) -> _Live:
+    def _model(self, g: GameRow) -> Live:
         """The live model of a game at its stored state: cached, or rebuilt by replaying the stored turns.
 
         The caller holds the game's lock and has read ``g`` under it (turns resolve under that lock).
@@ -279,12 +200,12 @@ class GameEngine:
             return live
         model = CrisisModel(self.scenario(g, injects=True), g.seed)
         decisions = self.store.decisions(g.id)
-        live = _Live(v, model)
+        live = Live(v, model)
         for t in self.store.turns(g.id):
-            chosen = {d.state: _decisions(d.state, d.moves) for d in decisions
+            chosen = {d.state: as_decisions(d.state, d.moves) for d in decisions
                       if d.turn == t.number and d.attempt == t.attempt and d.source in ("team", "instructor")}
             for _ in range(t.steps):
-                _step(live, chosen)
+                step_live(live, chosen)
             live.turn_steps.append((t.start_step, t.steps))
         if live.model.steps_done != g.step:
             raise GameError(f"the stored turns replay to step {live.model.steps_done}, the game says {g.step}")
@@ -335,7 +256,7 @@ class GameEngine:
                 "submitted": ({"moves": mine[0].moves, "rationale": mine[0].rationale,
                                "source": mine[0].source} if mine else None)}
 
-    def _news(self, g: GameRow, live: _Live, viewer: str | None) -> list[dict[str, Any]]:
+    def _news(self, g: GameRow, live: Live, viewer: str | None) -> list[dict[str, Any]]:
         """The records of the last resolved turn; a viewer sees public acts and only its own perceptions."""
         if not live.turn_steps:
             return []
@@ -411,15 +332,15 @@ class GameEngine:
             if not isinstance(mv, Decision) and (isinstance(mv, str) or len(mv) != 2):
                 raise GameError(f"a move is an (action, target) pair, not {mv!r}")
             action, target = (mv.action, mv.target) if isinstance(mv, Decision) else (mv[0], mv[1])
-            if action not in _ACTIONS:
-                raise GameError(f"unknown action {action!r} (the menu: {', '.join(_ACTIONS)})")
+            if action not in ACTIONS:
+                raise GameError(f"unknown action {action!r} (the menu: {', '.join(ACTIONS)})")
             if action == "hold":
                 continue
-            if not _ACTIONS[action][1]:
+            if not ACTIONS[action][1]:
                 out.append((action, None))
                 continue
             if target not in codes:
-                raise GameError(f"{_ACTIONS[action][0]} needs a target state (one of {', '.join(c for c in codes if c != state)})")
+                raise GameError(f"{ACTIONS[action][0]} needs a target state (one of {', '.join(c for c in codes if c != state)})")
             if target == state:
                 raise GameError(f"{state} cannot {action.replace('_', ' ')} itself")
             out.append((action, target))
@@ -430,7 +351,7 @@ class GameEngine:
                 live = self._model(self.store.game(g.id))
                 if live.model.steps_done < g.horizon:
                     try:
-                        copy.deepcopy(live.model).step({state: _decisions(state, out)})
+                        copy.deepcopy(live.model).step({state: as_decisions(state, out)})
                     except ValueError as exc:
                         raise GameError(str(exc)) from None
         return out
@@ -474,7 +395,7 @@ class GameEngine:
         first = moves[0] if moves else ("hold", None)
         return DecisionRow(game_id=g.id, team_id=team_id, state=state, turn=g.turn, attempt=g.attempt,
                            action=first[0], target=first[1], more_json=json.dumps([list(m) for m in moves[1:]]),
-                           rationale=_clean(rationale, MAX_RATIONALE), source=source, request_id=None,
+                           rationale=clean_text(rationale, MAX_RATIONALE), source=source, request_id=None,
                            updated_at=time.time())
 
     def recommend(self, team: Team) -> list[Decision]:
@@ -490,8 +411,8 @@ class GameEngine:
             raise AccessDenied("this team is not in this game")
         if not 0 <= int(peak) <= 10:
             raise GameError("a rung is 0 to 10")
-        row = PredictionRow(game_id=g.id, team_id=team.team_id if team else None, student=_clean(student, MAX_NAME) or "anonymous",
-                            peak=int(peak), why=_clean(why, MAX_RATIONALE), request_id=(request_id or None) and str(request_id)[:64],
+        row = PredictionRow(game_id=g.id, team_id=team.team_id if team else None, student=clean_text(student, MAX_NAME) or "anonymous",
+                            peak=int(peak), why=clean_text(why, MAX_RATIONALE), request_id=(request_id or None) and str(request_id)[:64],
                             created_at=time.time())
         try:
             return self.store.add_prediction(row)
@@ -528,20 +449,20 @@ class GameEngine:
             live = self._model(g)
             recs = self.recommendations(g)
             stored = {d.state: d for d in self.store.decisions(g.id, g.turn, g.attempt)}
-            chosen = {s: _decisions(s, d.moves) for s, d in stored.items() if d.source in ("team", "instructor")}
+            chosen = {s: as_decisions(s, d.moves) for s, d in stored.items() if d.source in ("team", "instructor")}
             now = time.time()
             defaults = [self._row(g, t.id, t.state, [(d.action, d.target) for d in recs[t.state]], "", "model")
                         for t in self.store.teams(g.id) if t.state not in stored and t.state in recs]
             steps = min(g.steps_per_turn, g.horizon - g.step)
             try:
                 for _ in range(steps):
-                    _step(live, chosen)
+                    step_live(live, chosen)
                 new_step = g.step + steps
                 values = {"turn": g.turn + 1, "step": new_step, "status": "finished" if new_step >= g.horizon else "running",
                           "deadline": now + g.timer_seconds if g.timer_seconds and new_step < g.horizon else None}
                 turn = TurnRow(game_id=g.id, number=g.turn, attempt=g.attempt, start_step=g.step, steps=steps, how=how,
                                undone=False, resolved_at=now, seconds=time.perf_counter() - t0)
-                self.store.resolve_turn(turn, defaults, {s: _rec_columns(ds) for s, ds in recs.items()}, values)
+                self.store.resolve_turn(turn, defaults, {s: rec_columns(ds) for s, ds in recs.items()}, values)
             except Conflict:
                 self._live.pop(g.id, None)
                 return 0
@@ -667,45 +588,5 @@ class GameEngine:
         """The game's model at its current state (for the debrief; do not step it)."""
         with self._lock(who.game_id):
             return self._model(self.store.game(who.game_id)).model
-
-
-def _rec_columns(recs: list[Decision]) -> tuple[str, str | None, str, str]:
-    """The model's recommended moves as the decision row's columns (first move, further moves as JSON)."""
-    moves = [d for d in recs if d.action != "hold"]
-    if not moves:
-        return "hold", None, " ".join(d.why for d in recs), "[]"
-    first = moves[0]
-    return first.action, first.target, first.why, json.dumps([[d.action, d.target, d.why] for d in moves[1:]])
-
-
-def moves_text(moves: Sequence[Move]) -> str:
-    """Moves in words: ``threaten → ROK; arm`` (``hold`` for none)."""
-    return "; ".join(a.replace("_", " ") + (f" → {t}" if t else "") for a, t in moves if a != "hold") or "hold"
-
-
-class Clock:
-    """A daemon thread that resolves turns whose timer ran out, every ``interval`` seconds."""
-
-    def __init__(self, engine: GameEngine, interval: float = 0.5) -> None:
-        self.engine = engine
-        self.interval = interval
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="flashpoint-game-clock", daemon=True)
-
-    def start(self) -> Clock:
-        """Start ticking."""
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop ticking."""
-        self._stop.set()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.engine.tick()
-            except Exception:  # noqa: BLE001 — a failing game must not stop the clock of the others
-                continue
 
 

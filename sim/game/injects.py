@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from sim.scenario.events import EVENT_SPECS, EVENT_TYPES, Event
+from sim.scenario.events import EVENT_SPECS, EVENT_TYPES, Event, event_classes
+from sim.scenario.fields import field_bounds
 from sim.scenario.schema import Scenario
 
 __all__ = ["FormField", "InjectError", "build_inject", "form_fields", "event_classes", "with_events"]
@@ -59,27 +60,6 @@ class FormField:
     required: bool = False
 
 
-def event_classes() -> dict[str, type]:
-    """The pydantic class of every event type, by type name."""
-    out = {}
-    for cls in typing.get_args(typing.get_args(Event)[0]):
-        tag = typing.get_args(cls.model_fields["type"].annotation)[0]
-        out[tag] = cls
-    return {t: out[t] for t in EVENT_TYPES}
-
-
-def _bounds(info) -> tuple[float | None, float | None]:
-    low = high = None
-    for m in info.metadata:
-        for attr in ("ge", "gt"):
-            if getattr(m, attr, None) is not None:
-                low = float(getattr(m, attr))
-        for attr in ("le", "lt"):
-            if getattr(m, attr, None) is not None:
-                high = float(getattr(m, attr))
-    return low, high
-
-
 def form_fields(event_type: str) -> list[FormField]:
     """The form of one event type: a widget per field, with its bounds and default.
 
@@ -105,7 +85,8 @@ def form_fields(event_type: str) -> list[FormField]:
         elif ann is bool:
             out.append(FormField(name, "flag", label, default=bool(default)))
         elif ann in (int, float):
-            low, high = _bounds(info)
+            b = field_bounds(info)
+            low, high = (None if b.low is None else float(b.low)), (None if b.high is None else float(b.high))
             out.append(FormField(name, "integer" if ann is int else "number", label, default=default, low=low, high=high))
         elif origin is Literal:
             out.append(FormField(name, "choice", label, default=default, choices=typing.get_args(ann), required=default is None))

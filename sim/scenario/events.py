@@ -10,6 +10,7 @@ Havana port visit is a visit (CAMEO 042, +1.9) between Russia and Cuba and a sho
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sim.scenario.types import Bool, Date, Float, Int
 
 __all__ = [
+    "ROLE_FIELDS",
+    "event_classes",
     "ActorCode",
     "Reading",
     "EventSpec",
@@ -430,6 +433,17 @@ Event = Annotated[
 
 #: The event type names, in documentation order.
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_SPECS)
+
+#: Fields of an event that name other actors (an event type has those of them it needs).
+ROLE_FIELDS = ("targets", "partners", "near", "parties")
+
+
+def event_classes() -> dict[str, type[EventBase]]:
+    """Event type name → its pydantic class, read from the :data:`Event` union, in :data:`EVENT_TYPES` order."""
+    out = {}
+    for cls in typing.get_args(typing.get_args(Event)[0]):
+        out[typing.get_args(cls.model_fields["type"].annotation)[0]] = cls
+    return {t: out[t] for t in EVENT_TYPES if t in out}
 
 
 def reading_for(event: EventBase, role: str) -> Reading | None:

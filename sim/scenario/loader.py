@@ -171,7 +171,7 @@ def _variant_issues(variant: Any, positions: PositionMap, filename: str,
                     model: type[BaseModel]) -> list[Issue]:
     """Validate the scenario a variant produces; locate each problem where the file wrote it.
 
-    ``variant`` is a :class:`~sim.scenario.schema.AppliedVariant`: the resulting data and, for
+    ``variant`` is a :class:`~sim.scenario.variants.AppliedVariant`: the resulting data and, for
     each of its parts, the path in the file it came from (the variant's own lines for what the
     variant changed, the baseline's lines for the rest).
     """

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
+from sim.scenario.fields import field_bounds
 from sim.scenario.types import StrictModel
 
 __all__ = [
@@ -185,10 +186,8 @@ def parameter_table() -> list[dict[str, Any]]:
     for gname, gfield in Parameters.model_fields.items():
         gcls = gfield.annotation
         for name, f in gcls.model_fields.items():  # type: ignore[union-attr]
-            lo = hi = None
-            for m in f.metadata:
-                lo = getattr(m, "ge", lo)
-                hi = getattr(m, "le", hi)
+            b = field_bounds(f)
+            lo, hi = b.low, b.high
             extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
             rows.append(
                 {

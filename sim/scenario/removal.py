@@ -1,7 +1,7 @@
 """Taking actors out of a scenario: the rule behind a variant's ``remove_actors``.
 
 Pure data, no model. :func:`without_actors` trims or drops one event, :func:`relations_without`
-the initial relations; :func:`sim.scenario.schema.variant_data` applies them and the validation of
+the initial relations; :func:`sim.scenario.variants.variant_data` applies them and the validation of
 the scenario the variant produces does the rest (docs/scenario-format.md, Variants).
 """
 
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.scenario.events import ROLE_FIELDS
+
 __all__ = ["ROLE_FIELDS", "named", "drops", "without_actors", "relations_without"]
 
 #: Fields of an event that name other actors.
-ROLE_FIELDS = ("targets", "partners", "near", "parties")
 
 
 def _role_fields(event: Any) -> tuple[str, ...]:

@@ -5,23 +5,24 @@ model. It names a ``data_year`` (actors and pre-existing ties come from the ship
 year unless overridden), a calendar, actors, relations, dated events, model parameters and named
 what-if :class:`Variant` s. Cross-field rules (unknown actors, events outside the horizon, variants
 naming unknown events) are reported by :meth:`Scenario.semantic_issues` so that the loader can place
-each one on its line.
+each one on its line. Applying a variant (:func:`variant_data`, :func:`apply_variant`) lives in
+:mod:`sim.scenario.variants` and is re-exported here.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from sim.scenario.events import ActorCode, Event
+from sim.scenario.events import ROLE_FIELDS, ActorCode, Event
+from sim.scenario.fields import field_bounds
 from sim.scenario.parameters import Parameters
-from sim.scenario.removal import drops, named, relations_without, without_actors
+from sim.scenario.removal import drops, named
 from sim.scenario.types import Bool, Date, Float, Int
+from sim.scenario.variants import FIXED_EVENT_FIELDS, AppliedVariant, apply_variant, variant_data
 
 __all__ = [
     "LIMITS",
@@ -44,6 +45,7 @@ __all__ = [
     "AppliedVariant",
     "variant_data",
     "apply_variant",
+    "FIXED_EVENT_FIELDS",
 ]
 
 #: Hard limits: inputs beyond them are rejected with a clear message instead of a hang.
@@ -411,7 +413,8 @@ class Scenario(_Frozen):
                 out.append((("uncertainties", i, "parameter"), f"{u.parameter} is a whole number; a sweep "
                             "samples real values, so it can vary only real-valued parameters"))
                 continue
-            lo, hi = _bounds(pf)
+            b = field_bounds(pf)
+            lo, hi = b.low, b.high
             for end, value in (("low", u.low), ("high", u.high)):
                 if (lo is not None and value < lo) or (hi is not None and value > hi):
                     out.append((("uncertainties", i, end), f"{end} {value:g} is outside the valid range of "
@@ -524,200 +527,8 @@ class Scenario(_Frozen):
 @functools.cache
 def _role_fields(event_type: type) -> tuple[str, ...]:
     """The fields of an event type that name other actors (targets, partners, near, parties)."""
-    return tuple(f for f in ("targets", "partners", "near", "parties") if f in event_type.model_fields)
-
-
-def _bounds(field: Any) -> tuple[float | None, float | None]:
-    """The closed range ``(ge, le)`` of a numeric field (``None`` where open)."""
-    lo = hi = None
-    for m in field.metadata:
-        lo = getattr(m, "ge", lo)
-        hi = getattr(m, "le", hi)
-    return lo, hi
+    return tuple(f for f in ROLE_FIELDS if f in event_type.model_fields)
 
 
 def _fmt(bound: float | None) -> str:
     return "no limit" if bound is None else f"{bound:g}"
-
-
-#: Fields of an event that ``change_events[].set`` may not replace (each has its own way).
-FIXED_EVENT_FIELDS = {
-    "type": "an event's type cannot be changed; remove the event and add a new one",
-    "id": "an event's id cannot be changed (variants and outputs refer to it)",
-}
-
-
-@dataclass(frozen=True)
-class AppliedVariant:
-    """The scenario a variant produces, as plain data not yet validated, and where each part came from.
-
-    Attributes:
-        name: The variant's name.
-        data: The resulting scenario as plain data (``Scenario.model_validate`` input).
-        sources: For paths (prefixes) of ``data``, the path in the scenario file that wrote them:
-            ``("events", 4, "force_size") -> ("variants", 1, "change_events", 0, "set", "force_size")``.
-    """
-
-    name: str
-    data: dict
-    sources: dict[tuple, tuple]
-
-    def origin(self, path: tuple) -> tuple:
-        """The path in the scenario file that wrote ``path`` of :attr:`data` (longest known prefix)."""
-        path = tuple(path)
-        for cut in range(len(path), 0, -1):
-            found = self.sources.get(path[:cut])
-            if found is not None:
-                return found + path[cut:]
-        return path
-
-
-def variant_data(scenario: Scenario, variant: Variant, origin: tuple = ("variants", 0)) -> AppliedVariant:
-    """Apply ``variant`` to ``scenario`` at the data level, recording where each change came from.
-
-    What the variant leaves alone stays a validated (frozen) model instance, which pydantic takes
-    as it is; what it changes or adds is plain data, validated when the result is. So checking
-    fifty variants of a 5,000-event scenario costs fifty validations of the changes, not of
-    everything.
-
-    Args:
-        scenario: The baseline scenario.
-        variant: The variant to apply.
-        origin: The variant's path in the scenario file (``("variants", index)``).
-    """
-    data: dict[str, Any] = {name: getattr(scenario, name) for name in type(scenario).model_fields}
-    src: dict[tuple, tuple] = {}
-    events: list[Any] = []
-    removed = set(variant.remove_events)
-    gone = set(variant.remove_actors)
-    changes = {c.id: (k, c) for k, c in enumerate(variant.change_events)}
-    for i, event in enumerate(scenario.events):
-        eid = event.id or f"e{i + 1}"
-        if eid in removed:
-            continue
-        n = len(events)
-        src[("events", n)] = ("events", i)
-        k, ch = changes.get(eid, (None, None))
-        if ch is None:  # unchanged: keeps the id it had by position
-            event = without_actors(event, gone)
-            if event is None:
-                del src[("events", n)]
-                continue
-            events.append(event if event.id else event.model_copy(update={"id": eid}))
-            continue
-        ev = dict(event.model_dump(mode="python"), id=eid)
-        cloc = (*origin, "change_events", k)
-        new = {f: v for f, v in copy.deepcopy(ch.set).items() if f not in FIXED_EVENT_FIELDS}
-        if ch.date is not None:
-            new.update(date=ch.date, step=None)
-            src[("events", n, "date")] = src[("events", n, "step")] = (*cloc, "date")
-        if ch.step is not None:
-            new.update(step=ch.step, date=None)
-            src[("events", n, "step")] = src[("events", n, "date")] = (*cloc, "step")
-        for f in ch.set:
-            if f in new:
-                src[("events", n, f)] = (*cloc, "set", f)
-        if "date" in ch.set and "step" not in ch.set and ch.step is None:
-            new["step"] = None
-        if "step" in ch.set and "date" not in ch.set and ch.date is None:
-            new["date"] = None
-        ev.update(new)
-        ev = without_actors(ev, gone)
-        if ev is None:
-            for key in [key for key in src if key[:2] == ("events", n)]:
-                del src[key]
-            continue
-        events.append(ev)
-    for j, e in enumerate(variant.add_events):
-        src[("events", len(events))] = (*origin, "add_events", j)
-        events.append(e.model_dump(mode="python"))
-    data["events"] = events
-    actors: list[Any] = []
-    for old_i, actor in enumerate(scenario.actors):
-        if actor.code in gone:
-            continue
-        i = len(actors)
-        src[("actors", i)] = ("actors", old_i)
-        ch = variant.actors.get(actor.code)
-        if ch is None:
-            actors.append(actor)
-            continue
-        cloc = (*origin, "actors", actor.code)
-        a = actor.model_dump(mode="python")
-        if ch.doctrine is not None:
-            a["doctrine"] = ch.doctrine
-            src[("actors", i, "doctrine")] = (*cloc, "doctrine")
-        if ch.modifiers is not None:
-            a["modifiers"] = ch.modifiers
-            src[("actors", i, "modifiers")] = (*cloc, "modifiers")
-        ov = {k: v for k, v in ch.overrides.model_dump().items() if v is not None}
-        for k in ov:
-            src[("actors", i, "overrides", k)] = (*cloc, "overrides", k)
-        a["overrides"] = {**a["overrides"], **ov}
-        actors.append(a)
-    for j, a in enumerate(variant.add_actors):
-        src[("actors", len(actors))] = (*origin, "add_actors", j)
-        actors.append(a.model_dump(mode="python"))
-    data["actors"] = actors
-    if gone:
-        data["relations"] = relations_without(scenario.relations, gone, src)
-    if variant.alliances:
-        pairs = {frozenset(al.members) for al in variant.alliances}
-        kept: list[Any] = []
-        for i, al in enumerate(scenario.relations.alliances):
-            if frozenset(al.members) not in pairs and not gone & set(al.members):
-                src[("relations", "alliances", len(kept))] = ("relations", "alliances", i)
-                kept.append(al)
-        for j, al in enumerate(variant.alliances):
-            src[("relations", "alliances", len(kept))] = (*origin, "alliances", j)
-            kept.append(al.model_dump(mode="python"))
-        relations = data["relations"]
-        if not isinstance(relations, dict):
-            relations = {f: getattr(relations, f) for f in type(relations).model_fields}
-        data["relations"] = {**relations, "alliances": kept}
-    if variant.parameters:
-        params = scenario.parameters
-        merged: dict[str, Any] = {g: getattr(params, g) for g in type(params).model_fields}
-        for g, vals in variant.parameters.items():
-            group = merged.get(g)
-            own = group.model_dump() if isinstance(group, BaseModel) else {}
-            merged[g] = {**own, **copy.deepcopy(vals)}
-            src[("parameters", g)] = (*origin, "parameters", g) if group is None else ("parameters", g)
-            for name in vals:
-                src[("parameters", g, name)] = (*origin, "parameters", g, name)
-        data["parameters"] = merged
-    if variant.lens is not None:
-        data["lens"] = variant.lens
-        src[("lens",)] = (*origin, "lens")
-    data["variant"] = variant.name
-    src[("variant",)] = (*origin, "name")
-    data["variants"] = ()  # a variant is applied once; the result is a plain scenario
-    return AppliedVariant(variant.name, data, src)
-
-
-def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
-    """Apply ``variant`` to ``scenario`` and validate the result as a scenario of its own.
-
-    The loader has already checked every variant of a file it read (with located issues); this
-    check guards scenarios built in code.
-
-    Raises:
-        ScenarioError: If the result is not a valid scenario (an issue per problem, with the
-            path in the baseline scenario's terms; the file is shown as ``<variant NAME>``).
-    """
-    from pydantic import ValidationError
-
-    from sim.errors import Issue, ScenarioError
-    from sim.scenario.yaml_source import format_path
-
-    applied = variant_data(scenario, variant)
-    where = f"<variant {variant.name}>"
-    try:
-        result = Scenario.model_validate(applied.data)
-    except ValidationError as exc:
-        raise ScenarioError([Issue(where, 0, 0, format_path(applied.origin(tuple(e["loc"]))), e["msg"])
-                             for e in exc.errors(include_url=False)]) from None
-    problems = result.semantic_issues()
-    if problems:
-        raise ScenarioError([Issue(where, 0, 0, format_path(applied.origin(loc)), msg) for loc, msg in problems])
-    return result

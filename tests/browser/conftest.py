@@ -4,13 +4,16 @@ Adapted from ../shared/guides/streamlit-e2e/conftest.py. Playwright never downlo
 pytest-playwright is handed /usr/bin/chromium (override with $CHROMIUM). Without chromium the tests
 are skipped on a developer's machine but FAIL when $CI is set, so CI cannot pass without them.
 The browser may reach only the app's own loopback address (see ``offline``), so every chart and map
-must draw with no network. Screenshots go to test-results/screenshots/ (not committed).
+must draw with no network. Screenshots go to test-results/screenshots/ (not committed); the figures
+of the docs (docs/img/) are written only with FLASHPOINT_DOC_SHOTS=1 (``to_docs``), and every
+browser test checks that it left docs/img/ untouched otherwise, so a test run leaves the tree clean.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +25,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-results" / "screenshots"
+#: The docs' figures: refreshed by the browser tests only with FLASHPOINT_DOC_SHOTS=1.
+DOCS_IMG = ROOT / "docs" / "img"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian package, never `playwright install`
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -57,6 +62,55 @@ def browser_missing():
         pytest.fail(f"CI is set but {CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
 
 
+def doc_shots() -> bool:
+    """True when the browser tests should refresh the docs' figures (``FLASHPOINT_DOC_SHOTS=1``)."""
+    return os.environ.get("FLASHPOINT_DOC_SHOTS") == "1"
+
+
+def to_docs(path: Path, name: str | None = None) -> Path | None:
+    """Copy a screenshot or PDF to docs/img/ when ``FLASHPOINT_DOC_SHOTS=1``; else leave the docs alone."""
+    if not doc_shots():
+        return None
+    DOCS_IMG.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(path, DOCS_IMG / (name or path.name)))
+
+
+def _docs_img_state() -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in DOCS_IMG.glob("*") if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def docs_img_untouched():
+    """Without FLASHPOINT_DOC_SHOTS=1 a browser test must not write docs/img/ (the tree stays clean)."""
+    before = _docs_img_state()
+    yield
+    if not doc_shots():
+        assert _docs_img_state() == before, "a browser test wrote docs/img/ without FLASHPOINT_DOC_SHOTS=1"
+
+
+def stop_server(proc: subprocess.Popen, *, abrupt: bool = False) -> None:
+    """Stop a server started with ``start_new_session=True`` and every process it started.
+
+    The signal goes to the server's own process group (its PID), so the process pool's forkserver,
+    workers and resource tracker stop with it instead of living on as orphans (they did: three
+    processes of about 130 MB left behind by every server). ``abrupt``: SIGKILL at once, as a crash.
+    """
+    def group(sig: int) -> None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    if not abrupt:
+        group(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+    group(signal.SIGKILL)  # what is left of the group (the pool's processes ignore the server's exit)
+    proc.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,6 +129,7 @@ def streamlit_server(tmp_path_factory):
              "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--client.showErrorDetails", "full"],
             cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True,  # its own process group: the pool's workers go with it (stop_server)
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -93,12 +148,7 @@ def streamlit_server(tmp_path_factory):
             time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()                       # SIGTERM to this PID only
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 # --- pytest-playwright hooks: use Debian's chromium instead of a downloaded browser ---

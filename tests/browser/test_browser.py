@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = "[data-testid='stApp']"
 IDLE = f"{APP}[data-test-script-state='notRunning']"
 RUNNING = f"{APP}[data-test-script-state='running']"
+#: An element that the current rerun has not drawn again yet (Streamlit greys it out).
+STALE = "[data-testid='stElementContainer'][data-stale='true']"
 FOUNDING = "scenario=korea-russia-2024&variant=baseline&seed=0"
 DATA_GRID = "[data-testid='stDataFrame'] canvas[data-testid='data-grid-canvas']"
 #: True once the ensemble's charts are drawn visibly and its outcome table has appeared.
@@ -28,10 +30,26 @@ ENSEMBLE_SHOWN = """({tablesBefore, grid}) => ['fan_level', 'fan_tension', 'heat
 
 
 def wait_for_app_run(page: Page, timeout: int = 60_000) -> None:
-    """Streamlit's own e2e recipe: socket CONNECTED, script notRunning, no skeletons left."""
+    """Streamlit's own e2e recipe: socket CONNECTED, script notRunning, no skeletons and no stale elements left.
+
+    This cannot tell a rerun that has not *started* yet (the server is slow to answer under load) from
+    one that has finished: after an action whose rerun draws something new, wait for that content
+    (see ``rerun_draws``) rather than for idle alone.
+    """
     page.locator(f"{APP}[data-test-connection-state='CONNECTED']").wait_for(state="attached", timeout=timeout)
     page.locator(IDLE).wait_for(state="attached", timeout=timeout)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+    expect(page.locator(STALE)).to_have_count(0, timeout=timeout)
+
+
+def rerun_draws(page: Page, drawn: Locator, timeout: int = 60_000) -> None:
+    """Wait until the rerun triggered by the last action has drawn ``drawn`` and finished.
+
+    ``drawn`` must be something only the new run shows (a widget keyed on the new choice, a result):
+    reading the page as soon as it is idle may read the previous run when the rerun has not started.
+    """
+    expect(drawn.first).to_be_attached(timeout=timeout)
+    wait_for_app_run(page, timeout)
 
 
 def click_and_wait(page: Page, target: Locator, timeout: int = 120_000) -> None:

@@ -24,10 +24,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import _free_port, stop_server, to_docs
 
 ROOT = Path(__file__).resolve().parents[2]
-IMG = ROOT / "docs" / "img"
 APP = "[data-testid='stApp']"
 FOUNDING_TITLE = "North Korea–Russia pact and Russian warships in Havana (June 2024)"
 
@@ -49,7 +48,7 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--client.showErrorDetails", "full"],
-            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -64,8 +63,7 @@ class Server:
 
     def kill(self) -> None:
         if self.proc is not None:
-            self.proc.kill()  # this PID only: an abrupt stop, as a crash would be
-            self.proc.wait()
+            stop_server(self.proc, abrupt=True)  # SIGKILL to the server's own group: an abrupt stop, as a crash
             self.proc = None
 
 
@@ -121,10 +119,10 @@ def no_exceptions(page: Page) -> None:
 
 def shot(page: Page, name: str) -> None:
     """A screenshot in test-results/screenshots/; with FLASHPOINT_DOC_SHOTS=1 also docs/img/ (the docs' figures)."""
-    dirs = [ROOT / "test-results" / "screenshots"] + ([IMG] if os.environ.get("FLASHPOINT_DOC_SHOTS") == "1" else [])
-    for d in dirs:
-        d.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(d / f"game-{name}.png"))
+    path = ROOT / "test-results" / "screenshots" / f"game-{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    to_docs(path)
 
 
 def test_a_short_game_with_an_instructor_and_two_teams(browser, server, tmp_path):

@@ -1,22 +1,21 @@
 """In the room: presentation mode at a projector's 1280×720 and the printed handout (chromium's own PDF).
 
-Saves test-results/screenshots/present-*.png and test-results/handout.pdf, and copies them to docs/img/
-for review.
+Saves test-results/screenshots/present-*.png, handout-page1.png and test-results/handout.pdf; with
+FLASHPOINT_DOC_SHOTS=1 also copies them to docs/img/ (the figures of docs/app.md).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
+from tests.browser.conftest import to_docs
 from tests.browser.test_browser import click_and_wait, no_exceptions, wait_for_app_run
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "test-results"
-DOCS = ROOT / "docs" / "img"
 QUERY = "scenario=korea-russia-2024&variant=no-pact&seed=0&runs=100"
 
 
@@ -30,7 +29,6 @@ def test_presentation_mode_is_readable_at_1280x720(browser: Browser, base_url, o
         assert page.evaluate("document.querySelector('[data-testid=stSidebar]') === null || "
                              "getComputedStyle(document.querySelector('[data-testid=stSidebar]')).display === 'none'")
         (OUT / "screenshots").mkdir(parents=True, exist_ok=True)
-        DOCS.mkdir(parents=True, exist_ok=True)
         shots = [("question", None)] + [(s, k) for s, k in (("How likely?", "present_bars"), ("Over time", "present_fan"),
                                                                  ("Compared with the baseline", "present_diff"))]
         for slide, key in shots:
@@ -49,7 +47,7 @@ def test_presentation_mode_is_readable_at_1280x720(browser: Browser, base_url, o
             assert page.evaluate("document.documentElement.scrollWidth") <= 1280
             name = "present-" + re.sub(r"[^a-z]+", "-", slide.lower()).strip("-")
             page.screenshot(path=str(OUT / "screenshots" / f"{name}.png"))
-            shutil.copy(OUT / "screenshots" / f"{name}.png", DOCS / f"{name}.png")
+            to_docs(OUT / "screenshots" / f"{name}.png")
         no_exceptions(page)
     finally:
         ctx.close()
@@ -73,9 +71,10 @@ def test_the_handout_prints_to_a_clean_pdf(page, offline):
     assert pdf[:5] == b"%PDF-" and len(pdf) > 10_000
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 4, pages
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(OUT / "handout.pdf", DOCS / "handout.pdf")
+    to_docs(OUT / "handout.pdf")
     printed.emulate_media(media="print")
     printed.set_viewport_size({"width": 794, "height": 1123})
-    printed.screenshot(path=str(DOCS / "handout-page1.png"))
+    (OUT / "screenshots").mkdir(parents=True, exist_ok=True)
+    printed.screenshot(path=str(OUT / "screenshots" / "handout-page1.png"))
+    to_docs(OUT / "screenshots" / "handout-page1.png")
     assert not offline, f"the page tried to reach the network: {offline}"

@@ -10,7 +10,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_browser import click_and_wait, no_exceptions, open_page, wait_for_app_run
+from tests.browser.test_browser import (
+    click_and_wait,
+    no_exceptions,
+    open_page,
+    rerun_draws,
+    wait_for_app_run,
+)
 
 RUNS = 200
 
@@ -24,9 +30,22 @@ def pick(page: Page, key: str, option: str) -> None:
     page.keyboard.press("Escape")
 
 
-def widget_key(page: Page, prefix: str) -> str:
-    cls = page.locator(f"[class*='st-key-{prefix}']").first.get_attribute("class") or ""
-    return next(c for c in cls.split() if c.startswith(f"st-key-{prefix}"))[len("st-key-"):]
+def widget_key(page: Page, prefix: str, suffix: str = "") -> str:
+    """The full key of the widget whose key starts with ``prefix`` (and ends with ``suffix``), once it is drawn."""
+    found = page.locator(f"[class*='st-key-{prefix}']" + (f"[class*='{suffix}']" if suffix else ""))
+    expect(found.first).to_be_attached()
+    cls = found.first.get_attribute("class") or ""
+    return next(c for c in cls.split() if c.startswith(f"st-key-{prefix}") and c.endswith(suffix))[len("st-key-"):]
+
+
+def choose_event_type(page: Page, title: str, type_id: str) -> None:
+    """Choose the event type, then wait for the form of that type: its widgets' keys end in ``_<type_id>``.
+
+    The form of the previous type stays on the page until the rerun replaces it; reading its keys
+    (``ev_actor_…_defense_pact``) as soon as the page looks idle waited 30 s for a widget that was gone.
+    """
+    pick(page, widget_key(page, "ev_type_"), title)
+    rerun_draws(page, page.locator(f"[class*='st-key-ev_actor_'][class*='_{type_id}']"))
 
 
 def compare_and_explain(page: Page) -> tuple[list[str], str]:
@@ -48,12 +67,11 @@ def test_a_student_builds_compares_explains_and_shares_a_what_if(page: Page, off
     name.fill("rok-arms-ukraine")
     name.press("Enter")
     wait_for_app_run(page)
-    pick(page, widget_key(page, "ev_type_"), "Arms transfer")
-    wait_for_app_run(page)
-    pick(page, widget_key(page, "ev_actor_"), "South Korea (ROK)")
-    pick(page, widget_key(page, "ev_partners_"), "Ukraine (UKR)")
-    pick(page, widget_key(page, "ev_near_"), "Russia (RUS)")
-    amount = page.locator(f".st-key-{widget_key(page, 'ev_amount_')} input")
+    choose_event_type(page, "Arms transfer", "arms_transfer")
+    pick(page, widget_key(page, "ev_actor_", "_arms_transfer"), "South Korea (ROK)")
+    pick(page, widget_key(page, "ev_partners_", "_arms_transfer"), "Ukraine (UKR)")
+    pick(page, widget_key(page, "ev_near_", "_arms_transfer"), "Russia (RUS)")
+    amount = page.locator(f".st-key-{widget_key(page, 'ev_amount_', '_arms_transfer')} input")
     amount.fill("0.5")
     click_and_wait(page, page.get_by_role("button", name="Add this event to the what-if"))
     expect(page.get_by_text("Added: Arms transfer by South Korea")).to_be_visible()
