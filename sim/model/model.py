@@ -43,7 +43,7 @@ import numpy as np
 
 from sim.doctrines import ACTIONS, HOSTILE, MODIFIERS, get_doctrine
 from sim.doctrines.base import A
-from sim.doctrines.lenses import TableDoctrine
+from sim.doctrines.lenses import TableDoctrine, TableScorer
 from sim.model import decisions, switches
 from sim.model.agents import StateAgent
 from sim.model.decisions import Decision
@@ -179,11 +179,10 @@ class CrisisModel(mesa.Model):
         self._group_rows = [(np.arange(R)[:, None] * n + m[None, :]).ravel() for m in self.doctrine_groups.values()]
         # weight-table doctrines (all shipped ones) are scored in one pass: each state's own table
         # ([N, terms, actions]), term by term, the same sums a doctrine's utilities_from_design makes
-        self._tables = None
+        self._scorer = None
         if all(isinstance(d, TableDoctrine) for d in self.doctrines):
             by_name = {d.name: d.matrix() for d in self.doctrines}
-            tables = np.stack([by_name[a.doctrine_name] for a in self.by_index])
-            self._tables = [(t, tables[:, t, :]) for t in range(tables.shape[1]) if tables[:, t, :].any()]
+            self._scorer = TableScorer(np.stack([by_name[a.doctrine_name] for a in self.by_index]))
         self.mod_offsets = np.array([sum((m.offset_vector() for m in a.modifiers), np.zeros(len(ACTIONS))) for a in self.by_index])
         self.risk = np.array([math.prod(m.risk for m in a.modifiers) for a in self.by_index])
         self.choice = np.zeros((R, n), dtype=np.int64)

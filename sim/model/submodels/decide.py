@@ -107,14 +107,10 @@ def utilities(m: CrisisModel, f: Features) -> np.ndarray:
     (``decision.cause_hostility``) or a rise in the threat it poses (``decision.cause_rise``).
     """
     x = design(f)  # the terms every lens weighs, computed once for all states of all replications
-    if len(m.doctrine_groups) == 1:
+    if m._scorer is not None:
+        u = m._scorer.scores(x, m.R)
+    elif len(m.doctrine_groups) == 1:
         u = m.doctrines[0].utilities_from_design(x)
-    elif m._tables is not None:
-        x3 = x.reshape(m.R, m.n, -1)
-        t0, w0 = m._tables[0]
-        u = x3[:, :, t0:t0 + 1] * w0
-        for t, wt in m._tables[1:]:
-            u += x3[:, :, t:t + 1] * wt
     else:
         u = np.empty((m.R * m.n, len(ACTIONS)))
         for doctrine, rows in zip(m.doctrines, m._group_rows, strict=True):
