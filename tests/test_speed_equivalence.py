@@ -63,3 +63,17 @@ def _random_features(rng, m):
                     belief=u(), damp=u(), trade=u(), democracy=u(), affinity=u(), resolve=u(),
                     nuclear=(u() < 0.3).astype(float), target_nuclear=(u() < 0.3).astype(float),
                     weak_alone=(u() < 0.2).astype(float), at_war=(u() < 0.1).astype(float), offer=u() * (u() < 0.3))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_top_k_equals_a_stable_descending_sort(seed):
+    from sim.model.submodels.decide import top_k
+
+    rng = np.random.default_rng(seed)
+    r, n = int(rng.integers(1, 20)), int(rng.integers(2, 40))
+    score = np.round(rng.random((r, n, n)), 1)  # many ties: the lower index must come first
+    score[:, np.arange(n), np.arange(n)] = -1.0
+    score[rng.random(score.shape) < 0.1] = 0.0
+    for k in range(1, n):
+        want = np.argsort(-score, axis=2, kind="stable")[:, :, :k]
+        assert np.array_equal(top_k(score.copy(), k), want), k

@@ -15,7 +15,7 @@ from sim.model.submodels.act import IS_HOSTILE
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["focal_order", "features", "utilities", "relative_rise", "decide", "select_slot"]
+__all__ = ["focal_order", "top_k", "features", "best_ally", "utilities", "relative_rise", "decide", "select_slot"]
 
 
 def focal_order(m: CrisisModel) -> np.ndarray:
@@ -29,16 +29,34 @@ def focal_order(m: CrisisModel) -> np.ndarray:
     score = w.threat * m.focus_weight + 0.05 * w.level
     score[:, m._d, m._d] = -1.0
     K = max(1, min(m.params.decision.max_dyads, m.n - 1))
-    if K == 1:
-        return np.argmax(score, axis=2)[:, :, None]
-    return np.argsort(-score, axis=2, kind="stable")[:, :, :K]
+    return top_k(score, K)
 
 
-def features(m: CrisisModel, k: np.ndarray | None = None) -> Features:
+def top_k(score: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest scores along the last axis, largest first, ties to the lower index.
+
+    The same as ``np.argsort(-score, axis=-1, kind="stable")[..., :k]`` for scores that are not NaN
+    (tested), by ``k`` passes of ``argmax`` (each masking the one found): for the K = 2 of the
+    default and the 195-state world's rows of 195, 72 ms → 8 ms a step (10 replications), since a
+    full sort orders every row only to keep two. ``score`` is overwritten.
+    """
+    if k == 1:
+        return np.argmax(score, axis=-1)[..., None]
+    out = np.empty((*score.shape[:-1], k), dtype=np.intp)
+    for s in range(k):
+        best = np.argmax(score, axis=-1)
+        out[..., s] = best
+        if s < k - 1:
+            np.put_along_axis(score, best[..., None], -np.inf, axis=-1)
+    return out
+
+
+def features(m: CrisisModel, k: np.ndarray | None = None, ally: np.ndarray | None = None) -> Features:
     """What every state sees of its dyad with state ``k`` (``[R, N]``; default: its most pressing one).
 
     Arrays are flattened over replications and states (``[R·N]``, replication-major), so that
     doctrines score a whole batch at once. Sets ``m.partner`` (the balancing partner against ``k``).
+    ``ally`` is :func:`best_ally` of the present world, when the caller has it already.
     """
     w = m.world
     R, n = m.R, m.n
@@ -58,7 +76,8 @@ def features(m: CrisisModel, k: np.ndarray | None = None) -> Features:
     partner = np.argmax(cand, axis=2)
     has_partner = np.isfinite(cand[lane, rows, partner])
     m.partner = np.where(has_partner, partner, -1)
-    ally = (w.pledge.transpose(0, 2, 1) * w.reliab).max(axis=2)
+    if ally is None:
+        ally = best_ally(m)
     power = np.maximum(m.own / np.maximum(m.agg[lane, rows, k], 1e-9), 1e-6)
     alp = m.params.alignment
     weak_alone = (power < alp.weak_ratio) & (ally < alp.credible_ally)
@@ -87,6 +106,12 @@ def features(m: CrisisModel, k: np.ndarray | None = None) -> Features:
         at_war=flat((level_k >= 7).astype(float)),
         offer=flat(w.offer[lane, k, rows]),
     )
+
+
+def best_ally(m: CrisisModel) -> np.ndarray:
+    """Each state's best credible ally: max over k of pledge_ki × reliability_ik (``[R, N]``)."""
+    w = m.world
+    return (w.pledge.transpose(0, 2, 1) * w.reliab).max(axis=2)
 
 
 def relative_rise(m: CrisisModel, lane: np.ndarray, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -152,8 +177,9 @@ def decide(m: CrisisModel) -> None:
     partner = np.full(shape, -1, dtype=np.int64)
     cross = np.ones(shape)
     n_hostile = np.zeros((m.R, m.n), dtype=np.int64)
+    ally = best_ally(m)  # the same for every slot: nothing changes before act
     for s in range(K):
-        f = features(m, order[:, :, s])
+        f = features(m, order[:, :, s], ally)
         u = utilities(m, f)
         if s == 0:
             m.feat, m.utilities = f, u
