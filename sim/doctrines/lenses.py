@@ -124,7 +124,7 @@ class TableScorer:
     that started from ``x_0·w_0`` with ``x_0 = 1`` (the constant) never changes it (``s + (±0) = s``
     for ``s ≠ 0``, and ``+0 + (±0) = +0``), so skipping it is exact for finite terms — and the
     terms are finite (:func:`design`). Measured (founding scenario, 250 replications, 8 states,
-    22 terms × 12 actions, of which 86 pairs are weighed): 5.3 ms → 1.3 ms per call; the same sum as
+    22 terms × 12 actions, of which 62 pairs after the constant are weighed): 0.84 ms → 0.30 ms CPU a call; the same sum as
     one matrix product would be faster still but is not the same sum bit for bit (BLAS reorders
     and fuses the additions), and results must not change.
     """

@@ -48,7 +48,7 @@ from sim.model import decisions, switches
 from sim.model.agents import StateAgent
 from sim.model.decisions import Decision
 from sim.model.records import Log
-from sim.model.streams import run_keys, stream_key, uniform
+from sim.model.streams import prefix, run_keys, stream_key, uniform_after
 from sim.model.submodels import (
     act,
     arms,
@@ -263,7 +263,8 @@ class CrisisModel(mesa.Model):
     # ================================================================== random draws
     def dyad_uniform(self, purpose: str, lanes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """One uniform per selected (replication, i, j): the dyad's stream for ``purpose`` this step."""
-        return uniform(self.keys[lanes], purpose, self.steps_done, self.dkey_lo[i, j], self.dkey_hi[i, j])
+        # the run key, purpose and step are hashed once per replication, not once per dyad (the same bits)
+        return uniform_after(prefix(self.keys, purpose, self.steps_done)[lanes], self.dkey_lo[i, j], self.dkey_hi[i, j])
 
     # ================================================================== helpers used by handlers
     def touch(self, perceiver: int, source: int, rid: str) -> None:
@@ -401,6 +402,9 @@ class CrisisModel(mesa.Model):
         self.both_nuclear = both
         self.indivisibility = np.minimum(1.0, 2.0 * (1.0 - np.maximum(w.resolve[:, None], w.resolve[None, :])))
         self.reach_major = w.major[:, None] | w.contig  # who supports with a show of force rather than words
+        # the relationship factor's fixed terms (sim.model.submodels.threat.relationship)
+        self._rival_f = w.rival.astype(float)[None]
+        self._identity_term = self.params.threat.identity_weight * (1.0 - self.affinity)
         self._flat_static = {k: np.tile(np.asarray(v, dtype=float), self.R)
                              for k, v in (("dem", w.dem), ("resolve", w.resolve), ("nuclear", w.nuclear))}
 
