@@ -77,3 +77,50 @@ def test_top_k_equals_a_stable_descending_sort(seed):
     for k in range(1, n):
         want = np.argsort(-score, axis=2, kind="stable")[:, :, :k]
         assert np.array_equal(top_k(score.copy(), k), want), k
+
+
+def test_dyad_draws_from_a_per_run_prefix_equal_the_full_hash():
+    from sim.model.streams import prefix, uniform, uniform_after
+
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 2**63, size=7, dtype=np.uint64)
+    lanes = rng.integers(0, 7, size=500)
+    a, b = rng.integers(0, 2**32, size=(2, 500), dtype=np.uint64)
+    for step in (0, 1, 51):
+        want = uniform(keys[lanes], "war", step, a, b)
+        assert np.array_equal(uniform_after(prefix(keys, "war", step)[lanes], a, b), want)
+
+
+def test_conflict_lookup_equals_the_formula():
+    from sim.model.submodels.threat import _CONFLICT
+
+    for dtype in (np.int8, np.int16, np.int64):
+        rung = np.arange(0, 11, dtype=dtype)
+        assert np.array_equal(_bits(_CONFLICT[rung]), _bits(np.clip((rung - 2) / 5.0, 0.0, 1.0)))
+
+
+def test_sparse_belief_update_equals_the_dense_one():
+    """Bayes on the dyads with evidence only gives what the update over every dyad gave."""
+    import math
+
+    from sim.model import CrisisModel
+    from sim.model.submodels.beliefs import update_beliefs
+    from sim.scenario.loader import load_scenario
+
+    m = CrisisModel(load_scenario("scenarios/korea-russia-2024.yaml"), seeds=[1, 2, 3], record="summary")
+    rng = np.random.default_rng(5)
+    w, sp = m.world, m.params.spiral
+    w.belief[:] = rng.random(w.belief.shape)
+    w.belief[:, m._d, m._d] = 0.0
+    for a in (m.acts_off, m.acts_def, m.acts_reassure):
+        a[:] = rng.random(a.shape) * (rng.random(a.shape) < 0.2)
+    m.acts_off[0, 1, 2], m.acts_reassure[0, 1, 2] = 1.0, -math.log(sp.hostile_likelihood) / math.log(sp.reassurance_likelihood)
+    lh, lr = math.log(sp.hostile_likelihood), math.log(sp.reassurance_likelihood)  # the dense reference, as it was
+    logodds = (m.acts_off * lh + m.acts_def * (lh * (1.0 - sp.distinguishability)) + m.acts_reassure * lr).transpose(0, 2, 1)
+    b = np.clip(w.belief, 1e-4, 1 - 1e-4)
+    odds = b / (1 - b) * np.exp(np.clip(logodds, -20, 20))
+    want = np.where(logodds != 0.0, odds / (1 + odds), w.belief)
+    want[:, m._d, m._d] = 0.0
+    update_beliefs(m)
+    assert np.array_equal(_bits(w.belief), _bits(want))
+    assert not m.acts_off.any() and not m.acts_def.any() and not m.acts_reassure.any()
