@@ -124,3 +124,18 @@ def test_sparse_belief_update_equals_the_dense_one():
     update_beliefs(m)
     assert np.array_equal(_bits(w.belief), _bits(want))
     assert not m.acts_off.any() and not m.acts_def.any() and not m.acts_reassure.any()
+
+
+def test_policy_pick_over_four_actions_equals_the_pick_over_all_twelve():
+    from sim.model.submodels.decide import _POLICY, _POLICY_PICK, _logit_pick
+
+    rng = np.random.default_rng(11)
+    u = rng.normal(size=(50, 9, len(ACTIONS))) * 3
+    u[rng.random(u.shape) < 0.2] = -np.inf
+    u[:, :, 0] = rng.normal(size=(50, 9))  # hold is always open
+    uc = rng.random((50, 9))
+    uc[0, :] = 1.0 - 2.0**-53  # the largest draw
+    uc[1, :] = 0.0
+    full = np.full(u.shape, -np.inf)
+    full[:, :, _POLICY] = u[:, :, _POLICY]
+    assert np.array_equal(_POLICY_PICK[_logit_pick(u[:, :, _POLICY] / 0.7, uc)], _logit_pick(full / 0.7, uc))

@@ -46,9 +46,13 @@ _INDEX = {name: k for k, name in enumerate(TERMS)}
 
 
 def design(f: Features) -> np.ndarray:
-    """The terms of :data:`TERMS` for every state (n × len(TERMS))."""
+    """The terms of :data:`TERMS` for every state (n × len(TERMS)).
+
+    Stored term by term (the transpose of a ``[terms, n]`` array, so each term's column is
+    contiguous), which is how :class:`TableScorer` reads it.
+    """
     t = f.threat
-    x = np.empty((len(t), len(TERMS)))
+    x = np.empty((len(TERMS), len(t))).T
     lv = f.level * 0.1
     strong = np.clip(np.log(f.power), -2.0, 2.0) * 0.5
     td = t * f.damp

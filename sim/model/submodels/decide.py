@@ -183,9 +183,9 @@ def decide(m: CrisisModel) -> None:
         u = utilities(m, f)
         if s == 0:
             m.feat, m.utilities = f, u
-            policy = np.full(u.shape, -np.inf)
-            policy[:, :, _POLICY] = u[:, :, _POLICY]
-            pick = _logit_pick(policy / dp.temperature, m.draws[:, :, 3 * K])
+            # the logit over the four policy actions: the same pick as over all twelve with the
+            # others at −inf (they add exp(−inf) = 0 to the running sums, which changes no bit)
+            pick = _POLICY_PICK[_logit_pick(u[:, :, _POLICY] / dp.temperature, m.draws[:, :, 3 * K])]
             pick[~m.attending] = 0
             choice[:, :, K] = pick
             partner[:, :, K] = m.partner
@@ -210,6 +210,8 @@ def decide(m: CrisisModel) -> None:
 #: The policy actions (one a step, in the policy slot): internal or external balancing, bandwagoning.
 _PRIMARY = np.array([A["arm"], A["balance"], A["bandwagon"]])
 _POLICY = np.array([A["hold"], A["arm"], A["balance"], A["bandwagon"]])
+#: a pick among the policy actions as an action (past the last: the last action, as over all twelve)
+_POLICY_PICK = np.append(_POLICY, len(ACTIONS) - 1)
 
 
 def _slots(k: int) -> np.ndarray:
@@ -220,7 +222,7 @@ def _logit_pick(u: np.ndarray, uc: np.ndarray) -> np.ndarray:
     u = u - u.max(axis=2, keepdims=True)
     c = np.cumsum(np.exp(u), axis=2)
     pick = (c < (uc * c[:, :, -1])[:, :, None]).sum(axis=2)
-    return np.minimum(pick, len(ACTIONS) - 1)
+    return np.minimum(pick, len(ACTIONS) - 1) if u.shape[2] == len(ACTIONS) else pick
 
 
 def select_slot(m: CrisisModel, s: int) -> None:
