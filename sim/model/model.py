@@ -405,6 +405,7 @@ class CrisisModel(mesa.Model):
         # the relationship factor's fixed terms (sim.model.submodels.threat.relationship)
         self._rival_f = w.rival.astype(float)[None]
         self._identity_term = self.params.threat.identity_weight * (1.0 - self.affinity)
+        self._affinity_term = self.params.alignment.affinity_weight * self.affinity  # decide's partner choice
         self._flat_static = {k: np.tile(np.asarray(v, dtype=float), self.R)
                              for k, v in (("dem", w.dem), ("resolve", w.resolve), ("nuclear", w.nuclear))}
 
