@@ -322,13 +322,15 @@ print(json.dumps({"runs": runs, "pairs": pairs, "workers_1_seconds": round(stati
 """
 
 
-def bench_speed(runs: int, root: Path = ROOT, repeat: int = 1) -> dict:
+def bench_speed(runs: int, root: Path = ROOT, repeat: int = 1, parts: str = "cli,world,scaling", pairs: int = 7,
+                world_runs: int | None = None) -> dict:
     """Issue 14, item 17: 10,000 founding runs by the CLI, 100 runs of the world, 2 workers against 1.
 
     Everything runs in fresh processes of the checkout ``root``, so that a baseline can be measured
     from another checkout with the same code of the benchmark. ``runs`` is 10,000 (1,000 with
     ``--quick``); the world takes ``runs // 100`` runs and the scaling ``runs // 10``. Each figure
-    is the median of ``repeat`` measurements (the scaling's is the median of its pairs' ratios).
+    is the median of ``repeat`` measurements (the scaling's is the median of its ``pairs`` pairs'
+    ratios). ``parts`` picks the figures; ``world_runs`` overrides the world's runs.
     """
     env = {**os.environ, "PYTHONPATH": str(root)}
     founding = root / "scenarios" / "korea-russia-2024.yaml"
@@ -343,20 +345,28 @@ def bench_speed(runs: int, root: Path = ROOT, repeat: int = 1) -> dict:
         except json.JSONDecodeError:
             return json.loads(p.stdout.strip().splitlines()[-1])  # a child's one line
 
+    todo = parts.split(",")
     try:
         walls, cpus = [], []
-        for _ in range(repeat):
+        for _ in range(repeat if "cli" in todo else 0):
             with tempfile.TemporaryDirectory() as tmp:
                 t0, c0 = time.perf_counter(), cpu_now()
                 js = child(["-m", "sim", "ensemble", str(founding), "--runs", str(runs), "--json", "--out", tmp])
                 walls.append(time.perf_counter() - t0)
                 cpus.append(cpu_now() - c0)
-        out["cli"] = {"runs": runs, "wall_seconds": round(statistics.median(walls), 2), "all_wall_seconds": [round(x, 2) for x in walls],
-                      "cpu_seconds": round(statistics.median(cpus), 2), "library_seconds": js["timing"]["wall_seconds"]}
-        worlds = [child(["-c", WORLD_CHILD, str(max(1, runs // 100))]) for _ in range(repeat)]
-        out["world"] = {**worlds[-1], "wall_seconds": statistics.median(w["wall_seconds"] for w in worlds),
-                        "all_wall_seconds": [w["wall_seconds"] for w in worlds]}
-        out["scaling"] = child(["-c", SCALING_CHILD, str(founding), str(max(10, runs // 10)), str(7 if repeat > 1 or runs >= 10000 else 3)])
+        if walls:
+            out["cli"] = {"runs": runs, "wall_seconds": round(statistics.median(walls), 2), "all_wall_seconds": [round(x, 2) for x in walls],
+                          "cpu_seconds": round(statistics.median(cpus), 2), "library_seconds": js["timing"]["wall_seconds"]}
+        if "world" in todo:
+            worlds, wcpu = [], []
+            for _ in range(repeat):
+                c0 = cpu_now()
+                worlds.append(child(["-c", WORLD_CHILD, str(world_runs or max(1, runs // 100))]))
+                wcpu.append(cpu_now() - c0)
+            out["world"] = {**worlds[-1], "wall_seconds": statistics.median(w["wall_seconds"] for w in worlds),
+                            "all_wall_seconds": [w["wall_seconds"] for w in worlds], "cpu_seconds": round(statistics.median(wcpu), 2)}
+        if "scaling" in todo:
+            out["scaling"] = child(["-c", SCALING_CHILD, str(founding), str(max(10, runs // 10)), str(pairs)])
     except RuntimeError as exc:
         out["error"] = str(exc)
     return out
@@ -528,6 +538,9 @@ def main() -> None:
     ap.add_argument("--only", default="cli,world,memory,batch_run,scaling,overheads,p2,speed")
     ap.add_argument("--root", default=str(ROOT), help="checkout whose code the speed section measures (default: this one)")
     ap.add_argument("--repeat", type=int, default=1, help="measurements per figure in the speed section (median)")
+    ap.add_argument("--speed-parts", default="cli,world,scaling", help="figures of the speed section to measure")
+    ap.add_argument("--pairs", type=int, default=7, help="1-worker/2-worker pairs in the speed section's scaling")
+    ap.add_argument("--world-runs", type=int, default=None, help="runs of the world in the speed section (default 100)")
     ap.add_argument("--out", default=None,
                     help="where to write the JSON (default: bench/results/ensemble.json for the whole benchmark, "
                          "bench/results/only-SECTIONS.json with --only)")
@@ -545,7 +558,8 @@ def main() -> None:
         fn, n = plan[name]
         t0 = time.perf_counter()
         print(f"[bench] {name} ({n} runs) …", file=sys.stderr, flush=True)
-        res[name] = fn(n, Path(a.root).resolve(), a.repeat) if name == "speed" else fn(n)
+        res[name] = (fn(n, Path(a.root).resolve(), a.repeat, a.speed_parts, a.pairs, a.world_runs) if name == "speed"
+                     else fn(n))
         res[name]["bench_seconds"] = round(time.perf_counter() - t0, 1)
         print(f"[bench] {name}: {json.dumps(res[name])}", file=sys.stderr, flush=True)
     res["machine"]["loadavg_end"] = os.getloadavg()
