@@ -507,7 +507,11 @@ def verdicts(r: dict) -> dict:
     if "speedup" in r.get("scaling", {}):
         v["scaling_2_vs_1"] = r["scaling"]["speedup"]
     v.update(speed_figures(r.get("speed", {})))
-    base = speed_figures(json.loads(BASELINE.read_text()).get("speed", {})) if BASELINE.exists() else {}
+    base_speed = json.loads(BASELINE.read_text()).get("speed", {}) if BASELINE.exists() else {}
+    base = speed_figures(base_speed)
+    for k, part in (("cli_seconds_10000", "cli"), ("world_195_seconds_100", "world"), ("scaling_2_vs_1_item17", "scaling")):
+        if base_speed.get(part, {}).get("runs") != r.get("speed", {}).get(part, {}).get("runs"):
+            base.pop(k, None)  # a ratio only between measurements of the same number of runs
     out = {}
     for k, val in v.items():
         t = TARGETS[k]
