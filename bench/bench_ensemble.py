@@ -286,6 +286,7 @@ def bench_scaling(runs: int, pairs: int = 7) -> dict:
     return out
 
 
+# The world of world_scenario(), spelled out: the child runs in the checkout under test, which may lack this file.
 WORLD_CHILD = r"""
 import json, sys, time
 from sim.catalog import load_catalog
