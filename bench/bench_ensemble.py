@@ -14,11 +14,21 @@ Measures, on the machine it runs on, the targets of issue 4:
                  pairs after a warm-up; the median of the pairs' ratios, and the ratio of the
                  medians);
 6. ``overheads`` — per-run, per-task and pool start-up costs of the ensemble layer;
-7. ``p2``      — accuracy of the streaming (binned, formerly P²) quantiles against exact ones.
+7. ``p2``      — accuracy of the streaming (binned, formerly P²) quantiles against exact ones;
+8. ``speed``   — the three speed figures of issue 14 (item 17), each in a fresh process of the
+                 checkout ``--root`` (default: this one), with their ratios to the figures recorded
+                 for main 93cd2e4 in ``bench/results/baseline-issue14.json``: 10,000 founding runs
+                 through the CLI, start-up included (``flashpoint ensemble … -n 10000``, wall); 100 runs
+                 of the 195-state world (``run_ensemble``, wall); 2 workers against 1 (1,000 runs,
+                 seven alternating pairs, the median of the pairs' ratios).
 
 Usage::
 
-    python bench/bench_ensemble.py [--quick] [--only cli,world,…] [--out FILE]
+    python bench/bench_ensemble.py [--quick] [--only cli,world,…] [--out FILE] [--root CHECKOUT] [--repeat K]
+
+To record the baseline of the ``speed`` section from another checkout (e.g. a worktree of 93cd2e4)::
+
+    python bench/bench_ensemble.py --only speed --root /tmp/base --repeat 3 --out bench/results/baseline-issue14.json
 
 ``--quick`` divides every size by 10 (a smoke test of the benchmark itself). The whole benchmark
 writes ``bench/results/ensemble.json`` (kept in the repository); ``--only`` writes
@@ -54,7 +64,14 @@ TARGETS = {
     "memory_mib_10000": 1024.0,
     "batch_run_ratio": 5.0,
     "scaling_2_vs_1": 1.7,
+    # issue 14, item 17 (the ``speed`` section)
+    "cli_seconds_10000": 5.0,
+    "world_195_seconds_100": 4.0,
+    "scaling_2_vs_1_item17": 1.8,
 }
+#: Higher is better for these figures; lower for the others.
+HIGHER_IS_BETTER = ("batch_run_ratio", "scaling_2_vs_1", "scaling_2_vs_1_item17")
+BASELINE = ROOT / "bench" / "results" / "baseline-issue14.json"
 
 
 def machine() -> dict:
@@ -269,6 +286,93 @@ def bench_scaling(runs: int, pairs: int = 7) -> dict:
     return out
 
 
+# The world of world_scenario(), spelled out: the child runs in the checkout under test, which may lack this file.
+WORLD_CHILD = r"""
+import json, sys, time
+from sim.catalog import load_catalog
+from sim.ensemble import run_ensemble
+from sim.scenario.schema import Scenario
+codes = load_catalog().codes(2022)
+sc = Scenario.model_validate({
+    "id": "world-2022", "title": "every state of 2022, one quiet year", "briefing": {"summary": "Benchmark."},
+    "data_year": 2022, "calendar": {"start": "2022-01-03", "step": "week", "horizon": 52},
+    "actors": [{"code": c} for c in codes]})
+t0 = time.perf_counter()
+res = run_ensemble(sc, runs=int(sys.argv[1]), seed=0)
+print(json.dumps({"actors": len(codes), "runs": int(sys.argv[1]), "completed": res.completed,
+                  "wall_seconds": round(time.perf_counter() - t0, 2)}))
+"""
+
+SCALING_CHILD = r"""
+import json, statistics, sys, time
+from sim.ensemble import run_ensemble
+from sim.scenario.loader import load_scenario
+sc = load_scenario(sys.argv[1])
+runs, pairs = int(sys.argv[2]), int(sys.argv[3])
+run_ensemble(sc, runs=20, seed=1, executor="process", workers=1)  # warm-up
+times = {1: [], 2: []}
+for _ in range(pairs):
+    for w in (1, 2):
+        t0 = time.perf_counter()
+        run_ensemble(sc, runs=runs, seed=0, executor="process", workers=w)
+        times[w].append(time.perf_counter() - t0)
+ratios = [a / b for a, b in zip(times[1], times[2])]
+print(json.dumps({"runs": runs, "pairs": pairs, "workers_1_seconds": round(statistics.median(times[1]), 3),
+                  "workers_2_seconds": round(statistics.median(times[2]), 3), "pair_ratios": sorted(round(x, 2) for x in ratios),
+                  "speedup": round(statistics.median(ratios), 2)}))
+"""
+
+
+def bench_speed(runs: int, root: Path = ROOT, repeat: int = 1, parts: str = "cli,world,scaling", pairs: int = 7,
+                world_runs: int | None = None) -> dict:
+    """Issue 14, item 17: 10,000 founding runs by the CLI, 100 runs of the world, 2 workers against 1.
+
+    Everything runs in fresh processes of the checkout ``root``, so that a baseline can be measured
+    from another checkout with the same code of the benchmark. ``runs`` is 10,000 (1,000 with
+    ``--quick``); the world takes ``runs // 100`` runs and the scaling ``runs // 10``. Each figure
+    is the median of ``repeat`` measurements (the scaling's is the median of its ``pairs`` pairs'
+    ratios). ``parts`` picks the figures; ``world_runs`` overrides the world's runs.
+    """
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    founding = root / "scenarios" / "korea-russia-2024.yaml"
+    out: dict = {"root": str(root), "repeat": repeat}
+
+    def child(args: list[str]) -> dict:
+        p = subprocess.run([PY, *args], capture_output=True, text=True, env=env, cwd=root)
+        if p.returncode != 0:
+            raise RuntimeError(p.stderr[-2000:])
+        try:
+            return json.loads(p.stdout)  # the CLI's JSON (indented)
+        except json.JSONDecodeError:
+            return json.loads(p.stdout.strip().splitlines()[-1])  # a child's one line
+
+    todo = parts.split(",")
+    try:
+        walls, cpus = [], []
+        for _ in range(repeat if "cli" in todo else 0):
+            with tempfile.TemporaryDirectory() as tmp:
+                t0, c0 = time.perf_counter(), cpu_now()
+                js = child(["-m", "sim", "ensemble", str(founding), "--runs", str(runs), "--json", "--out", tmp])
+                walls.append(time.perf_counter() - t0)
+                cpus.append(cpu_now() - c0)
+        if walls:
+            out["cli"] = {"runs": runs, "wall_seconds": round(statistics.median(walls), 2), "all_wall_seconds": [round(x, 2) for x in walls],
+                          "cpu_seconds": round(statistics.median(cpus), 2), "library_seconds": js["timing"]["wall_seconds"]}
+        if "world" in todo:
+            worlds, wcpu = [], []
+            for _ in range(repeat):
+                c0 = cpu_now()
+                worlds.append(child(["-c", WORLD_CHILD, str(world_runs or max(1, runs // 100))]))
+                wcpu.append(cpu_now() - c0)
+            out["world"] = {**worlds[-1], "wall_seconds": statistics.median(w["wall_seconds"] for w in worlds),
+                            "all_wall_seconds": [w["wall_seconds"] for w in worlds], "cpu_seconds": round(statistics.median(wcpu), 2)}
+        if "scaling" in todo:
+            out["scaling"] = child(["-c", SCALING_CHILD, str(founding), str(max(10, runs // 10)), str(pairs)])
+    except RuntimeError as exc:
+        out["error"] = str(exc)
+    return out
+
+
 def _noop(x=None):
     return None
 
@@ -403,18 +507,49 @@ def verdicts(r: dict) -> dict:
         v["batch_run_ratio"] = r["batch_run"]["ratio_2_process"]
     if "speedup" in r.get("scaling", {}):
         v["scaling_2_vs_1"] = r["scaling"]["speedup"]
+    v.update(speed_figures(r.get("speed", {})))
+    base_speed = json.loads(BASELINE.read_text()).get("speed", {}) if BASELINE.exists() else {}
+    base = speed_figures(base_speed)
+    for part in ("cli", "world", "scaling"):
+        if base_speed.get(part, {}).get("runs") != r.get("speed", {}).get(part, {}).get("runs"):
+            for k in [k for k in base if k.startswith(part)]:
+                base.pop(k)  # a ratio only between measurements of the same number of runs
     out = {}
     for k, val in v.items():
-        t = TARGETS[k]
-        met = val >= t if k in ("batch_run_ratio", "scaling_2_vs_1") else val <= t
+        t = TARGETS.get(k)  # CPU seconds, and a world of other than 100 runs, have no target
+        met = None if t is None else (val >= t if k in HIGHER_IS_BETTER else val <= t)
         out[k] = {"measured": val, "target": t, "met": met}
+        if k in base and base[k]:
+            # the improvement over main 93cd2e4: > 1 is better, whichever way the figure points
+            out[k]["baseline_93cd2e4"] = base[k]
+            out[k]["ratio_to_baseline"] = round(val / base[k] if k in HIGHER_IS_BETTER else base[k] / val, 2)
     return out
+
+
+def speed_figures(s: dict) -> dict:
+    """The three figures of item 17 from a ``speed`` section (empty if it did not run)."""
+    f = {}
+    if "wall_seconds" in s.get("cli", {}):
+        f[f"cli_seconds_{s['cli']['runs']}"] = s["cli"]["wall_seconds"]
+        f[f"cli_cpu_seconds_{s['cli']['runs']}"] = s["cli"]["cpu_seconds"]
+    if "wall_seconds" in s.get("world", {}):
+        f[f"world_195_seconds_{s['world']['runs']}"] = s["world"]["wall_seconds"]
+        if "cpu_seconds" in s["world"]:
+            f[f"world_195_cpu_seconds_{s['world']['runs']}"] = s["world"]["cpu_seconds"]
+    if "speedup" in s.get("scaling", {}):
+        f["scaling_2_vs_1_item17"] = s["scaling"]["speedup"]
+    return f
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="divide every size by 10")
-    ap.add_argument("--only", default="cli,world,memory,batch_run,scaling,overheads,p2")
+    ap.add_argument("--only", default="cli,world,memory,batch_run,scaling,overheads,p2,speed")
+    ap.add_argument("--root", default=str(ROOT), help="checkout whose code the speed section measures (default: this one)")
+    ap.add_argument("--repeat", type=int, default=1, help="measurements per figure in the speed section (median)")
+    ap.add_argument("--speed-parts", default="cli,world,scaling", help="figures of the speed section to measure")
+    ap.add_argument("--pairs", type=int, default=7, help="1-worker/2-worker pairs in the speed section's scaling")
+    ap.add_argument("--world-runs", type=int, default=None, help="runs of the world in the speed section (default 100)")
     ap.add_argument("--out", default=None,
                     help="where to write the JSON (default: bench/results/ensemble.json for the whole benchmark, "
                          "bench/results/only-SECTIONS.json with --only)")
@@ -427,12 +562,13 @@ def main() -> None:
     res: dict = {"machine": machine(), "quick": a.quick}
     plan = {"cli": (bench_cli, 1000 // f), "world": (bench_world, 100 // f), "memory": (bench_memory, 10000 // f),
             "batch_run": (bench_batch_run, 200 // f), "scaling": (bench_scaling, 1000 // f),
-            "overheads": (bench_overheads, 40 // f), "p2": (bench_p2, 3000 // f)}
+            "overheads": (bench_overheads, 40 // f), "p2": (bench_p2, 3000 // f), "speed": (bench_speed, 10000 // f)}
     for name in a.only.split(","):
         fn, n = plan[name]
         t0 = time.perf_counter()
         print(f"[bench] {name} ({n} runs) …", file=sys.stderr, flush=True)
-        res[name] = fn(n)
+        res[name] = (fn(n, Path(a.root).resolve(), a.repeat, a.speed_parts, a.pairs, a.world_runs) if name == "speed"
+                     else fn(n))
         res[name]["bench_seconds"] = round(time.perf_counter() - t0, 1)
         print(f"[bench] {name}: {json.dumps(res[name])}", file=sys.stderr, flush=True)
     res["machine"]["loadavg_end"] = os.getloadavg()
@@ -440,6 +576,18 @@ def main() -> None:
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(res, indent=2) + "\n")
     print(json.dumps(res, indent=2))
+    summary(res["targets"])
+
+
+def summary(targets: dict) -> None:
+    """The figures against their targets, and against main 93cd2e4 where recorded, as a table on stderr."""
+    print(f"{'figure':26s} {'measured':>9s} {'target':>8s} {'met':>4s} {'93cd2e4':>8s} {'better by':>9s}", file=sys.stderr)
+    for k, t in targets.items():
+        base = t.get("baseline_93cd2e4", "")
+        ratio = f"{t['ratio_to_baseline']}×" if "ratio_to_baseline" in t else ""
+        met = "" if t["met"] is None else ("yes" if t["met"] else "no")
+        target = "" if t["target"] is None else t["target"]
+        print(f"{k:26s} {t['measured']:>9} {target:>8} {met:>4s} {base:>8} {ratio:>9s}", file=sys.stderr)
 
 
 if __name__ == "__main__":

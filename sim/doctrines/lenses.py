@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.doctrines.base import ACTIONS, Doctrine, Features
 
-__all__ = ["TERMS", "design", "TableDoctrine", "Realist", "Liberal", "Constructivist"]
+__all__ = ["TERMS", "design", "TableDoctrine", "Realist", "Liberal", "Constructivist", "TableScorer"]
 
 #: The terms a doctrine's weights may use, with their meaning (all computed per deciding state).
 TERMS: dict[str, str] = {
@@ -46,9 +46,13 @@ _INDEX = {name: k for k, name in enumerate(TERMS)}
 
 
 def design(f: Features) -> np.ndarray:
-    """The terms of :data:`TERMS` for every state (n × len(TERMS))."""
+    """The terms of :data:`TERMS` for every state (n × len(TERMS)).
+
+    Stored term by term (the transpose of a ``[terms, n]`` array, so each term's column is
+    contiguous), which is how :class:`TableScorer` reads it.
+    """
     t = f.threat
-    x = np.empty((len(t), len(TERMS)))
+    x = np.empty((len(TERMS), len(t))).T
     lv = f.level * 0.1
     strong = np.clip(np.log(f.power), -2.0, 2.0) * 0.5
     td = t * f.damp
@@ -112,6 +116,46 @@ class TableDoctrine(Doctrine):
             if m[t].any():
                 u += x[:, t:t + 1] * m[t]
         return u
+
+
+class TableScorer:
+    """Scores of every action for states with weight tables of their own, summed term by term, zero weights skipped.
+
+    ``tables`` is ``[N, terms, actions]`` (state ``i``'s doctrine's :meth:`TableDoctrine.matrix`).
+    :meth:`scores` gives, bit for bit, what the term-by-term sum gives (``u = x_0·w_0``, then
+    ``u += x_t·w_t`` for every later term whose weights are not all zero, in term order): for each
+    action it adds only the terms that some state weighs for that action. Adding ``x·0`` to a sum
+    that started from ``x_0·w_0`` with ``x_0 = 1`` (the constant) never changes it (``s + (±0) = s``
+    for ``s ≠ 0``, and ``+0 + (±0) = +0``), so skipping it is exact for finite terms — and the
+    terms are finite (:func:`design`). Measured (founding scenario, 250 replications, 8 states,
+    22 terms × 12 actions, of which 62 pairs after the constant are weighed): 0.84 ms → 0.30 ms CPU a call; the same sum as
+    one matrix product would be faster still but is not the same sum bit for bit (BLAS reorders
+    and fuses the additions), and results must not change.
+    """
+
+    def __init__(self, tables: np.ndarray):
+        tables = np.asarray(tables, dtype=float)
+        self.n, n_terms, self.n_actions = tables.shape
+        used = [t for t in range(n_terms) if tables[:, t, :].any()]
+        self.first = used[0] if used else 0
+        self.start = np.ascontiguousarray(tables[:, self.first, :].T)  # [actions, N]
+        self.plan = [[(t, np.ascontiguousarray(tables[:, t, a])) for t in used if t > self.first and tables[:, t, a].any()]
+                     for a in range(self.n_actions)]
+
+    def scores(self, x: np.ndarray, lanes: int) -> np.ndarray:
+        """Scores ``[lanes, N, actions]`` from the design matrix ``x`` (``[lanes·N, terms]``, replication-major)."""
+        n = self.n
+        xt = np.ascontiguousarray(x.T).reshape(x.shape[1], lanes, n)  # term-major: each term's values contiguous
+        u = np.empty((self.n_actions, lanes, n))
+        tmp = np.empty((lanes, n))
+        x0 = xt[self.first]
+        for a, terms in enumerate(self.plan):
+            ua = u[a]
+            np.multiply(x0, self.start[a], out=ua)
+            for t, wt in terms:
+                np.multiply(xt[t], wt, out=tmp)
+                ua += tmp
+        return u.transpose(1, 2, 0)
 
 
 class Realist(TableDoctrine):

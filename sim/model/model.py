@@ -43,12 +43,12 @@ import numpy as np
 
 from sim.doctrines import ACTIONS, HOSTILE, MODIFIERS, get_doctrine
 from sim.doctrines.base import A
-from sim.doctrines.lenses import TableDoctrine
+from sim.doctrines.lenses import TableDoctrine, TableScorer
 from sim.model import decisions, switches
 from sim.model.agents import StateAgent
 from sim.model.decisions import Decision
 from sim.model.records import Log
-from sim.model.streams import run_keys, stream_key, uniform
+from sim.model.streams import prefix, run_keys, stream_key, uniform_after
 from sim.model.submodels import (
     act,
     arms,
@@ -182,11 +182,10 @@ class CrisisModel(mesa.Model):
         self._group_rows = [(np.arange(R)[:, None] * n + m[None, :]).ravel() for m in self.doctrine_groups.values()]
         # weight-table doctrines (all shipped ones) are scored in one pass: each state's own table
         # ([N, terms, actions]), term by term, the same sums a doctrine's utilities_from_design makes
-        self._tables = None
+        self._scorer = None
         if all(isinstance(d, TableDoctrine) for d in self.doctrines):
             by_name = {d.name: d.matrix() for d in self.doctrines}
-            tables = np.stack([by_name[a.doctrine_name] for a in self.by_index])
-            self._tables = [(t, tables[:, t, :]) for t in range(tables.shape[1]) if tables[:, t, :].any()]
+            self._scorer = TableScorer(np.stack([by_name[a.doctrine_name] for a in self.by_index]))
         self.mod_offsets = np.array([sum((m.offset_vector() for m in a.modifiers), np.zeros(len(ACTIONS))) for a in self.by_index])
         self.risk = np.array([math.prod(m.risk for m in a.modifiers) for a in self.by_index])
         self.choice = np.zeros((R, n), dtype=np.int64)
@@ -267,7 +266,8 @@ class CrisisModel(mesa.Model):
     # ================================================================== random draws
     def dyad_uniform(self, purpose: str, lanes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """One uniform per selected (replication, i, j): the dyad's stream for ``purpose`` this step."""
-        return uniform(self.keys[lanes], purpose, self.steps_done, self.dkey_lo[i, j], self.dkey_hi[i, j])
+        # the run key, purpose and step are hashed once per replication, not once per dyad (the same bits)
+        return uniform_after(prefix(self.keys, purpose, self.steps_done)[lanes], self.dkey_lo[i, j], self.dkey_hi[i, j])
 
     # ================================================================== helpers used by handlers
     def touch(self, perceiver: int, source: int, rid: str) -> None:
@@ -405,6 +405,10 @@ class CrisisModel(mesa.Model):
         self.both_nuclear = both
         self.indivisibility = np.minimum(1.0, 2.0 * (1.0 - np.maximum(w.resolve[:, None], w.resolve[None, :])))
         self.reach_major = w.major[:, None] | w.contig  # who supports with a show of force rather than words
+        # the relationship factor's fixed terms (sim.model.submodels.threat.relationship)
+        self._rival_f = w.rival.astype(float)[None]
+        self._identity_term = self.params.threat.identity_weight * (1.0 - self.affinity)
+        self._affinity_term = self.params.alignment.affinity_weight * self.affinity  # decide's partner choice
         self._flat_static = {k: np.tile(np.asarray(v, dtype=float), self.R)
                              for k, v in (("dem", w.dem), ("resolve", w.resolve), ("nuclear", w.nuclear))}
 

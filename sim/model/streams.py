@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["PURPOSE", "stream_key", "run_keys", "uniform", "mix64"]
+__all__ = ["PURPOSE", "stream_key", "run_keys", "uniform", "prefix", "uniform_after", "mix64"]
 
 #: The purposes a draw can serve; each has its own stream.
 PURPOSE: dict[str, int] = {
@@ -87,8 +87,23 @@ def uniform(keys: np.ndarray, purpose: str, step: int, *words) -> np.ndarray:
     Returns:
         float64 array of the broadcast shape.
     """
+    return uniform_after(prefix(keys, purpose, step), *words)
+
+
+def prefix(keys: np.ndarray, purpose: str, step: int) -> np.ndarray:
+    """The hash state of :func:`uniform` after the run key, the purpose and the step (elementwise over ``keys``).
+
+    ``uniform_after(prefix(keys, p, t)[lanes], *words)`` is ``uniform(keys[lanes], p, t, *words)``
+    bit for bit: the hash is elementwise, so it can be taken once per run and gathered, rather than
+    once per draw.
+    """
     with np.errstate(over="ignore"):
-        h = _fold(np.asarray(keys, dtype=np.uint64), (PURPOSE[purpose] << 32) | int(step))
+        return _fold(np.asarray(keys, dtype=np.uint64), (PURPOSE[purpose] << 32) | int(step))
+
+
+def uniform_after(h: np.ndarray, *words) -> np.ndarray:
+    """Uniform draws from a :func:`prefix` hash state and the further coordinates ``words``."""
+    with np.errstate(over="ignore"):
         for w in words:
             h = _fold(h, w)
         return (h >> _S11).astype(np.float64) * _TO_UNIT

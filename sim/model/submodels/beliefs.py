@@ -30,13 +30,17 @@ def update_beliefs(m: CrisisModel) -> None:
         return
     lh = math.log(sp.hostile_likelihood)
     lr = math.log(sp.reassurance_likelihood)
-    logodds = (m.acts_off * lh + m.acts_def * (lh * (1.0 - sp.distinguishability))
-               + m.acts_reassure * lr).transpose(0, 2, 1)
-    b = np.clip(w.belief, 1e-4, 1 - 1e-4)
+    # only where there is evidence: the dyads in which j acted toward i this step (a few percent of
+    # a 195-state world's); elsewhere the log-odds are 0 and the belief stays as it was
+    rn, j, i = np.nonzero((m.acts_off != 0.0) | (m.acts_def != 0.0) | (m.acts_reassure != 0.0))
+    logodds = (m.acts_off[rn, j, i] * lh + m.acts_def[rn, j, i] * (lh * (1.0 - sp.distinguishability))
+               + m.acts_reassure[rn, j, i] * lr)
+    b = np.clip(w.belief[rn, i, j], 1e-4, 1 - 1e-4)
     odds = b / (1 - b) * np.exp(np.clip(logodds, -20, 20))
     # beliefs without new evidence stay exactly as they were (a replication's result must not
     # depend on whether other replications stepped with it saw acts this step)
-    w.belief = np.where(logodds != 0.0, odds / (1 + odds), w.belief)
+    new = logodds != 0.0
+    w.belief[rn[new], i[new], j[new]] = (odds / (1 + odds))[new]
     w.belief[:, m._d, m._d] = 0.0
     m.acts_off[:] = 0.0
     m.acts_def[:] = 0.0
