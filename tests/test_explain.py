@@ -67,9 +67,9 @@ def _with_added_clash(tmp_path: Path) -> Path:
 def test_the_explanation_names_the_added_event_as_the_chain_that_became_frequent(tmp_path):
     sc = load_scenario(str(_with_added_clash(tmp_path)))
     cmp = compare(sc, variants=["rok-strikes"], runs=40, seed=3, executor="inprocess")
-    exps = explain_comparison(cmp, sample=12, top=2)
-    top = exps[0]
-    assert (top.variant, top.outcome, top.dyad) == ("rok-strikes", "p_violence", "PRK–ROK")
+    exps = explain_comparison(cmp, sample=12, top=4)
+    # among the headline changes (China's answer to the strike may rank first) is the strike's own dyad
+    top = next(e for e in exps if (e.variant, e.outcome, e.dyad) == ("rok-strikes", "p_violence", "PRK–ROK"))
     assert top.sample == 12 and top.variant_runs >= 10  # the clash is scheduled: (almost) every variant run has it
     assert top.variant_runs - top.baseline_runs == top.gained - top.lost
     best = top.more(1)[0]
@@ -78,7 +78,7 @@ def test_the_explanation_names_the_added_event_as_the_chain_that_became_frequent
     text = top.text()
     assert "North Korea–South Korea use of force" in text and f"(0 → {best.variant} runs)" in text
     # the counts are those of the runs themselves: the same seeds give the same explanation
-    again = explain_comparison(cmp, sample=12, top=2)
+    again = explain_comparison(cmp, sample=12, top=4)
     assert [e.to_json() for e in again] == [e.to_json() for e in exps]
 
 
