@@ -76,6 +76,19 @@ def ratio_ci(num: np.ndarray, den: np.ndarray, scale: float = 1.0, resamples: in
     return float(est), float(lo), float(hi)
 
 
+def share_diff_ci(n1, d1, n2, d2, resamples: int = 4000) -> tuple[float, float, float]:
+    """``Σn1/Σd1 − Σn2/Σd2`` for paired runs, with a 95% bootstrap interval (runs resampled jointly)."""
+    n1, d1, n2, d2 = (np.asarray(v, dtype=float) for v in (n1, d1, n2, d2))
+    idx = np.random.default_rng(20242).integers(0, len(n1), size=(resamples, len(n1)))
+
+    def share(a, b):
+        return a.sum(axis=-1) / np.maximum(b.sum(axis=-1), 1e-12)
+
+    boot = share(n1[idx], d1[idx]) - share(n2[idx], d2[idx])
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return float(share(n1, d1) - share(n2, d2)), float(lo), float(hi)
+
+
 # ---------------------------------------------------------------- dangerous dyads
 WORLD_RUNS = 20  # × 18,721 dyads of the 2010 system, one year each
 
@@ -275,7 +288,8 @@ def test_a_small_distant_naval_visit_stays_a_low_rung_signal():
     """Walt (1987) on proximity and offensive power; MID hostility levels (Jones, Bremer & Singer 1996): a small, distant visit is a display, not a use of force.
 
     A one-ship Russian visit to Cuba near the USA: the US–Russian dyad reaches a use of force
-    (rung ≥ 5) in under 10% of runs (Wilson 95% upper bound).
+    (rung ≥ 5) in under 10% of runs (Wilson 95% upper bound; about 7% are measured, so 1,000 runs
+    keep the bound clear of 10% on every seed block).
     """
     sc = Scenario.model_validate({
         "id": "visit", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
@@ -283,7 +297,7 @@ def test_a_small_distant_naval_visit_stays_a_low_rung_signal():
         "actors": [{"code": c} for c in ("RUS", "USA", "CUB")],
         "events": [{"type": "naval_deployment", "step": 1, "actor": "RUS", "partners": ["CUB"], "near": ["USA"], "force_size": 1.0}],
     })
-    peaks = batch(sc, 300).peak[:, 0, 1]
+    peaks = batch(sc, 1000).peak[:, 0, 1]
     p, lo, hi = wilson(int((peaks >= 5).sum()), len(peaks))
     assert hi < 0.1, (p, lo, hi, np.bincount(peaks))
 
@@ -334,14 +348,14 @@ def test_realists_balance_against_power_constructivists_confront_the_other():
     * Balance of threat (Walt 1987; Morrow 1993 on arms versus allies): a realist balances — arms
       against, and aligns against — the greater threat, which on power and proximity is B. More
       than half of the realist's arming and aligning is directed against B (95% bootstrap interval
-      over runs), and a larger share than the constructivist's (the ratio of the two shares, runs
-      resampled jointly, has its 95% interval above 1).
+      over runs), and a larger share than the constructivist's (the difference of the two shares,
+      runs resampled jointly, has its 95% interval above 0).
       Realism does *not* predict where its protests and shows of force go: it is deterred from
       force against a stronger state (Huth 1988) and C's hostile acts make C a threat too (Walt
       counts aggressive intentions), so no claim is made about the realist's hostile acts.
     * Identity (Wendt 1999): a constructivist confronts the 'other' whatever the balance of power:
-      more than half of its hostile acts go to C, and a larger share than the realist's (ratio of
-      the shares, paired, above 1).
+      more than half of its hostile acts go to C, and a larger share than the realist's (difference
+      of the shares, paired, above 0).
 
     The threat every state perceives (docs/model.md §7.2) also weighs UN-voting distance, which
     pulls the realist toward C as well: the world is, if anything, unfavourable to the realist
@@ -364,19 +378,25 @@ def test_realists_balance_against_power_constructivists_confront_the_other():
     assert against_power[1] > 0.5, ("realist: share of balancing against B", against_power)
     at_other = ratio_ci(co[:, 0], co[:, 1])
     assert at_other[1] > 0.5, ("constructivist: share of hostile acts at C", at_other)
-    # the contrasts, on paired seeds: ratios of shares (realist over constructivist and back)
-    power_contrast = ratio_ci(re_[:, 2], re_[:, 3], paired_with=(co[:, 2], co[:, 3]))
-    assert power_contrast[1] > 1.0, ("balancing against B: realist share / constructivist share", power_contrast)
-    other_contrast = ratio_ci(co[:, 0], co[:, 1], paired_with=(re_[:, 0], re_[:, 1]))
-    assert other_contrast[1] > 1.0, ("hostile acts at C: constructivist share / realist share", other_contrast)
+    # the contrasts, on paired seeds: differences of shares (realist − constructivist and back)
+    power_contrast = share_diff_ci(re_[:, 2], re_[:, 3], co[:, 2], co[:, 3])
+    assert power_contrast[1] > 0, ("balancing against B: realist share − constructivist share", power_contrast)
+    other_contrast = share_diff_ci(co[:, 0], co[:, 1], re_[:, 0], re_[:, 1])
+    assert other_contrast[1] > 0, ("hostile acts at C: constructivist share − realist share", other_contrast)
 
 
 # ---------------------------------------------------------------- escalation needs a cause
 def test_quiet_world_stays_quiet(founding):
     """The founding scenario without its events, one year, 300 runs: no war from peace; non-rivals near MID rates.
 
-    Rival dyads and dyads already in dispute (sanctions, tensions) are reported by
-    scripts/quiet_worlds.py; the MID base-rate file has no rivalry row to hold them to.
+    Issue 10's acceptance: a pair that starts at peace reaches war in at most 2% of one-year runs,
+    and a non-rival pair's yearly chance of a new use of force is within ×2 of the MID rate for its
+    dyad type. "At most" is read as: the runs do not show more — the Wilson 95% interval reaches
+    down to the bound. A state joining a partner's ongoing war (North Korea in Russia's war with
+    Ukraine) is alliance support, not a new war between a pair at peace: such pairs are held to
+    neither bound here (the support test below asks about them). Rival dyads and dyads already in
+    dispute (sanctions, tensions) are reported by scripts/quiet_worlds.py; the MID base-rate file
+    has no rivalry row to hold them to.
     """
     import sys
     from pathlib import Path
@@ -388,9 +408,11 @@ def test_quiet_world_stays_quiet(founding):
     rows = quiet("korea-russia-2024", n, 11 + SEED)
     for r in rows:
         # the runs must not show a rate above the bound: the Wilson 95% interval reaches down to it
+        if r["side_at_war"]:  # joining a partner's war is alliance support, not a new dispute
+            continue
         if r["start"] == 0:  # a pair at peace (no open dispute, no sanctions) at the start
             assert wilson(round(r["war"] * n), n)[1] <= 0.02, r
-        if not r["rival"] and not r["side_at_war"]:  # joining a partner's war is alliance support, not a new dispute
+        if not r["rival"]:
             assert wilson(round(r["force"] * n), n)[1] <= 2 * r["mid_force"], r
 
 
