@@ -440,9 +440,13 @@ def test_quiet_world_stays_quiet(quiet_checks):
     "in 0.5% of one-year runs (5 of 1,000 on seed blocks 0 and 1) against a bound of 0.11% (twice the MID rate "
     "of 0.053% for dyads neither contiguous nor involving a major power)"))
 def test_quiet_world_known_failure_south_korea_cuba(quiet_checks):
-    """The same acceptance as :func:`test_quiet_world_stays_quiet`, for the pair that fails it (South Korea–Cuba)."""
-    checks, z = quiet_checks
-    over = quiet_over(checks, z, lambda d, w: (d, w) in QUIET_KNOWN)
+    """The same acceptance as :func:`test_quiet_world_stays_quiet`, for the pair that fails it (South Korea–Cuba).
+
+    One pre-specified dyad, so its plain Wilson 95% interval is used (no family correction). The
+    excess is small (0.3–0.5% a year): on seed block 2 the 3,000 runs do not show it.
+    """
+    checks, _ = quiet_checks
+    over = quiet_over(checks, Z95, lambda d, w: (d, w) in QUIET_KNOWN)
     assert not over, over
 
 
@@ -566,11 +570,12 @@ def test_nuclear_risk_a_threat_that_leaves_something_to_chance(start, rung, boun
     weapons); and the risk path (``ladder.nuclear_slip``, docs/model.md §7.8) is what carries
     it: switched off, the share falls (paired Newcombe interval of the difference above zero).
     """
-    n, weeks = (1000, 26) if start is BLOCKADE else (3000, 52)
+    # nuclear use is rare (about 0.2% of war-years), so the war case needs many runs to see the risk path
+    n, weeks = (1000, 26) if start is BLOCKADE else (8000, 52)
     nuc = batch(nuclear_pair(True, start, weeks), n, 1960).peak[:, 0, 1] >= rung
     p, lo, hi = wilson(int(nuc.sum()), n)
     assert 0 < lo and hi < bound, (f"nuclear pair reaches rung {rung}", p, lo, hi)
-    conv = batch(nuclear_pair(False, start, weeks), n, 1960).peak[:, 0, 1]
+    conv = batch(nuclear_pair(False, start, weeks), 1000, 1960).peak[:, 0, 1]
     assert conv.max() <= 7, np.bincount(conv)
     off = batch(nuclear_pair(True, start, weeks), n, 1960, switched_off=frozenset({"nuclear_risk"})).peak[:, 0, 1] >= rung
     d, lo, hi = paired_props(nuc, off)
