@@ -1,14 +1,23 @@
-"""Pattern tests: the stylised facts the model must reproduce over many seeded runs (fixed seeds).
+"""Pattern tests: the stylised facts the model must reproduce over many seeded runs.
 
-Each test compares outcome frequencies over seeded replications; seeds are fixed, so the tests
-are deterministic, and the thresholds leave room for the sampling error of the run counts used.
+Each test states what the literature predicts and where it comes from, compares worlds that differ
+in one thing on the same seeds (common random numbers: the model's draws are keyed by run,
+purpose, step and actor or dyad), and asserts a ratio or difference whose 95% interval excludes
+the null — a Wilson or Newcombe score interval for proportions (``sim.analysis.stats``), a paired
+normal interval for mean differences, a bootstrap over runs (runs as clusters) for rate ratios —
+with enough runs that it holds for any seed block. ``FLASHPOINT_TEST_SEED`` (default 0) shifts
+every seed block, so the suite can be checked on other seeds locally
+(``FLASHPOINT_TEST_SEED=3 pytest tests/test_patterns.py``); CI runs the default.
 """
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
+from sim.analysis.stats import Z95, newcombe, phi, wilson
 from sim.ensemble.seeds import child_seeds
 from sim.model import CrisisModel, build_world, run_scenario
 from sim.scenario.loader import load_scenario
@@ -17,80 +26,186 @@ from tests.conftest import SCENARIOS
 
 pytestmark = pytest.mark.slow
 
+#: Shifts every seed block (0 in CI; 1–4 checked locally, see the module docstring).
+SEED = int(os.environ.get("FLASHPOINT_TEST_SEED", "0"))
+
 
 def seeds(n: int, master: int = 2024) -> list[int]:
-    return child_seeds(master, n)
+    """The child seeds of seed block ``master`` (shifted by :data:`SEED`)."""
+    return child_seeds(master + 1000 * SEED, n)
+
+
+def batch(sc: Scenario, n: int, master: int = 2024, **kw) -> CrisisModel:
+    """``n`` replications of ``sc`` stepped together (in process) on seed block ``master``."""
+    return CrisisModel(sc, seeds=seeds(n, master), record="summary", **kw).run()
+
+
+def paired_diff(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Mean of the paired differences ``x − y`` (same seeds) with its 95% normal interval."""
+    d = np.asarray(x, dtype=float) - np.asarray(y, dtype=float)
+    half = Z95 * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.inf
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+
+
+def paired_props(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Difference of two paired proportions ``P(x) − P(y)`` with Newcombe's interval (φ for the pairing)."""
+    x, y = np.asarray(x, dtype=bool), np.asarray(y, dtype=bool)
+    return newcombe(int(x.sum()), len(x), int(y.sum()), len(y), corr=phi(x, y))
+
+
+def ratio_ci(num: np.ndarray, den: np.ndarray, scale: float = 1.0, resamples: int = 4000,
+             paired_with: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, float, float]:
+    """Ratio of summed per-run counts ``scale · Σnum / Σden`` with a 95% bootstrap interval over runs.
+
+    Runs are resampled whole (clusters), so dependence among the events of one run is kept. With
+    ``paired_with=(num2, den2)`` the result is the ratio of the two ratios, runs resampled jointly
+    (paired seeds).
+    """
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    rng = np.random.default_rng(20241)
+    idx = rng.integers(0, len(num), size=(resamples, len(num)))
+
+    def stat(a, b):
+        return scale * a.sum(axis=-1) / np.maximum(b.sum(axis=-1), 1e-12)
+
+    est, boot = stat(num, den), stat(num[idx], den[idx])
+    if paired_with is not None:
+        n2, d2 = (np.asarray(v, dtype=float) for v in paired_with)
+        est, boot = est / max(stat(n2, d2), 1e-12), boot / np.maximum(stat(n2[idx], d2[idx]), 1e-12)
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return float(est), float(lo), float(hi)
+
+
+def share_diff_ci(n1, d1, n2, d2, resamples: int = 4000) -> tuple[float, float, float]:
+    """``Σn1/Σd1 − Σn2/Σd2`` for paired runs, with a 95% bootstrap interval (runs resampled jointly)."""
+    n1, d1, n2, d2 = (np.asarray(v, dtype=float) for v in (n1, d1, n2, d2))
+    idx = np.random.default_rng(20242).integers(0, len(n1), size=(resamples, len(n1)))
+
+    def share(a, b):
+        return a.sum(axis=-1) / np.maximum(b.sum(axis=-1), 1e-12)
+
+    boot = share(n1[idx], d1[idx]) - share(n2[idx], d2[idx])
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return float(share(n1, d1) - share(n2, d2)), float(lo), float(hi)
 
 
 # ---------------------------------------------------------------- dangerous dyads
+WORLD_RUNS = 20  # × 18,721 dyads of the 2010 system, one year each
+
+
+def rate_ratio(row: dict) -> tuple[float, float, float]:
+    """The model's use-of-force rate ratio, category over complement, with its bootstrap interval over runs."""
+    return ratio_ci(row["force_per_run"], row["force_per_run_complement"],
+                    scale=row["dyad_years_complement"] / row["dyad_years"])
+
+
 def test_dangerous_dyads_ordering_matches_real_base_rates():
+    """Bremer (1992); Russett & Oneal (2001): contiguity ≫, joint democracy <, parity > — as rate ratios.
+
+    In the generated 2010 world (every COW state, alliances and rivalries from the data, nothing
+    scripted), the model's yearly rate of escalation to violence (rung ≥ 5) per dyad-year is compared
+    between each dyad category and its complement, the way the real MID rates are
+    (``sim/data/base_rates_MID_1946-2010.csv``): land-contiguous dyads far above the others (real
+    ×49), jointly democratic politically relevant dyads below the others (real ×0.24, the
+    democratic peace), dyads at parity above those under preponderance (real ×3.6), and among
+    contiguous dyads joint democracy still lower (real ×0.30). Each rate ratio's 95% interval
+    (bootstrap over whole runs, so that the events of one run stay together) must lie on the
+    predicted side of 1; contiguity must be at least ×3.
+    """
     from sim.validation import dangerous_dyads
 
-    rows = {r["category"]: r for r in dangerous_dyads(runs=12, seed=0)}
-    c = rows["land-contiguous"]
-    assert c["model_force"] > 10 * c["model_force_complement"], c
-    d = rows["PR: both democracies"]
-    assert d["model_force"] < 0.5 * d["model_force_complement"], d
-    p = rows["PR: parity (CINC ratio ≤ 3)"]
-    assert p["model_force"] > p["model_force_complement"], p
-    cd = rows["contiguous: both democracies"]
-    assert cd["model_force"] < cd["model_force_complement"], cd
+    rows = {r["category"]: r for r in dangerous_dyads(runs=WORLD_RUNS, seed=SEED)}
+    ratios = {k: rate_ratio(rows[k]) for k in ("land-contiguous", "PR: both democracies",
+                                                 "PR: parity (CINC ratio ≤ 3)", "contiguous: both democracies")}
+    counts = {k: (sum(rows[k]["force_per_run"]), sum(rows[k]["force_per_run_complement"])) for k in ratios}
+    where = f"rate ratios (estimate, 95% lo, hi): {ratios}; uses of force (in, out): {counts}"
+    assert ratios["land-contiguous"][1] > 3.0, where
+    assert ratios["PR: both democracies"][2] < 1.0, where
+    assert ratios["PR: parity (CINC ratio ≤ 3)"][1] > 1.0, where
+    assert ratios["contiguous: both democracies"][2] < 1.0, where
     # the real data order the same way
-    assert c["real_force"] > 10 * c["real_force_complement"]
-    assert d["real_force"] < d["real_force_complement"] and p["real_force"] > p["real_force_complement"]
+    real = {k: rows[k]["real_force"] / rows[k]["real_force_complement"] for k in ratios}
+    assert real["land-contiguous"] > 10 and real["PR: parity (CINC ratio ≤ 3)"] > 1, real
+    assert real["PR: both democracies"] < 1 and real["contiguous: both democracies"] < 1, real
 
 
 # ---------------------------------------------------------------- 1914
-def great_powers_at_war(res, major):
-    return int(((res.peak >= 7).any(axis=1) & major).sum())
+JULY_RUNS = 200
 
 
 @pytest.fixture(scope="module")
 def july():
+    """The July crisis and each variant's great powers at war per run (same seeds for every variant)."""
     sc = load_scenario(SCENARIOS / "july-crisis-1914.yaml")
     major = np.array([a.major_power for a in build_world(sc).actors])
-    return sc, major
+    auh, srb = sc.codes.index("AUH"), sc.codes.index("SRB")
+    out = {}
+    for v in (None, "defense-dominant", "conditional-pledge"):
+        m = batch(sc.with_variant(v) if v else sc, JULY_RUNS, 1914)
+        at_war = (m.peak >= 7).any(axis=2) & major  # [runs, states]: great powers at war
+        out[v] = {"gp": at_war.sum(axis=1), "local_war": m.peak[:, auh, srb] >= 7}
+    return out
 
 
 def test_1914_offence_dominance_spreads_the_war(july):
-    sc, major = july
-    # 80 seeds: since new defence pledges form at ATOP's rate (docs/model.md §7.5) no alliance
-    # signed mid-crisis widens the war, and the share sits near the bar (62.5% of 80 runs), where
-    # 40 runs' sampling error (±8 points) would decide the test
-    gp = [great_powers_at_war(run_scenario(sc, seed=s, record="summary"), major) for s in seeds(80)]
-    assert np.mean(np.array(gp) >= 4) > 0.6, gp
+    """Christensen & Snyder (1990); Van Evera (1984): believed offence dominance chain-gangs a local war into a general one.
+
+    As scripted (up to Austria-Hungary's declaration of war on Serbia, offence believed dominant),
+    the war spreads to at least four great powers in most runs: the Wilson 95% interval of that
+    share lies above one half.
+    """
+    general = july[None]["gp"] >= 4
+    p, lo, hi = wilson(int(general.sum()), len(general))
+    assert lo > 0.5, (p, lo, hi, np.bincount(july[None]["gp"]))
 
 
 @pytest.mark.parametrize("variant", ["defense-dominant", "conditional-pledge"])
 def test_1914_defence_dominance_or_conditional_pledge_keeps_it_local(july, variant):
-    sc, major = july
-    gp = np.array([great_powers_at_war(run_scenario(sc, seed=s, variant=variant, record="summary"), major) for s in seeds(40)])
-    assert np.mean(gp >= 4) < 0.2, gp
-    assert np.mean(gp <= 2) > 0.6, gp  # at most Austria-Hungary and one other great power
+    """Christensen & Snyder (1990): with the defence believed dominant, or a German pledge conditional on a Russian attack, allies pass the buck.
+
+    Each variant changes one thing and keeps Austria-Hungary's declaration of war on Serbia (it is
+    at war with Serbia in every run of the variant). On the same seeds as the baseline, a general
+    war (≥ 4 great powers) is rarer by at least 30 points (Newcombe interval for the paired
+    difference), and the war stays local — at most two great powers at war, Austria-Hungary and
+    at most one other (Serbia's patron), nothing spreading through the alliance chain — in most
+    runs (Wilson interval above one half).
+    """
+    base, var = july[None], july[variant]
+    assert var["local_war"].all(), "the variant must keep the Austro-Serbian war"
+    d, lo, hi = paired_props(var["gp"] >= 4, base["gp"] >= 4)
+    assert hi < -0.3, (variant, d, lo, hi)
+    p, lo, hi = wilson(int((var["gp"] <= 2).sum()), len(var["gp"]))
+    assert lo > 0.5, (variant, p, lo, hi, np.bincount(var["gp"]))
 
 
 # ---------------------------------------------------------------- 1962
-def test_1962_high_rung_without_war_then_settlement():
+CUBA_RUNS = 300
+
+
+def test_1962_the_deal_ends_the_crisis_without_war():
+    """George & Smoke (1974); Schelling (1966): with the quarantine in place, the face-saving trade ends the crisis without war.
+
+    The quarantine (rung 6) and the letters are scripted; what is asked is what the model makes of
+    them. With the Kennedy–Khrushchev trade, war among the principals (USA, USSR, Cuba) is rare —
+    the Wilson 95% interval lies below 15% — and the blockade is lifted (the US–Soviet rung ends
+    below 6) in most runs. Without the trade (variant ``no-deal``, the letters removed, same seeds),
+    the confrontation lasts and so does its risk (Schelling's threat that leaves something to chance):
+    war among the principals is more frequent (paired Newcombe interval above zero).
+    """
     sc = load_scenario(SCENARIOS / "cuban-missile-crisis-1962.yaml")
-    principals = [sc.codes.index(c) for c in ("USA", "RUS", "CUB")]
+    pr = [sc.codes.index(c) for c in ("USA", "RUS", "CUB")]
     u, r = sc.codes.index("USA"), sc.codes.index("RUS")
-    out = {}
+    war, lifted = {}, {}
     for v in (None, "no-deal"):
-        war = high = 0
-        final = []
-        ss = seeds(100)
-        for s in ss:
-            res = run_scenario(sc, seed=s, variant=v, record="summary")
-            sub = res.peak[np.ix_(principals, principals)]
-            war += (sub >= 7).any()
-            high += res.peak[u, r] >= 6
-            final.append(res.final_level[u, r])
-        out[v] = {"war": war / len(ss), "high": high / len(ss), "final": float(np.mean(final))}
-    base, nodeal = out[None], out["no-deal"]
-    assert base["high"] > 0.9, out          # a high rung (blockade) is reached …
-    assert base["war"] < 0.2, out           # … without war among the principals in most runs
-    assert base["final"] < nodeal["final"] - 0.5, out   # the face-saving deal brings it down
-    assert nodeal["war"] > base["war"] + 0.03, out       # and removing it raises the war rate
+        m = batch(sc.with_variant(v) if v else sc, CUBA_RUNS, 1962)
+        war[v] = (m.peak[:, pr][:, :, pr] >= 7).any(axis=(1, 2))
+        lifted[v] = m.world.level[:, u, r] < 6
+    p, lo, hi = wilson(int(war[None].sum()), CUBA_RUNS)
+    assert hi < 0.15, ("war with the deal", p, lo, hi)
+    p, lo, hi = wilson(int(lifted[None].sum()), CUBA_RUNS)
+    assert lo > 0.5, ("blockade lifted with the deal", p, lo, hi)
+    d, lo, hi = paired_props(war["no-deal"], war[None])
+    assert lo > 0, ("war: no-deal − deal", d, lo, hi)
 
 
 # ---------------------------------------------------------------- Richardson
@@ -145,6 +260,13 @@ def pact_world(pact: bool) -> Scenario:
 
 
 def test_balancing_a_new_pact_raises_rivals_threat_and_they_align():
+    """Walt (1987): a new pact makes its members more threatening, and their rivals balance together.
+
+    The same five-state world with and without Russia's pledge to North Korea, on the same seeds:
+    South Korea's threat from North Korea rises in the step of the pact, and the three rivals'
+    balancing acts toward each other in the following eight steps are more frequent (the 95%
+    paired interval of the difference in counts lies above zero).
+    """
     rivals = {"ROK", "JPN", "USA"}
     diffs, threat = [], []
     for s in seeds(80):
@@ -157,108 +279,185 @@ def test_balancing_a_new_pact_raises_rivals_threat_and_they_align():
                 i, j = res.codes.index("ROK"), res.codes.index("PRK")
                 threat.append(res.threat_hist[3, i, j] - res.threat_hist[1, i, j])
         diffs.append(counts[0] - counts[1])
-    d = np.array(diffs)
     assert np.mean(threat) > 0.1  # the pact raises South Korea's threat from North Korea
-    assert d.mean() > 0 and d.mean() / (d.std(ddof=1) / np.sqrt(len(d))) > 2.0, (d.mean(), d.std())
+    d, lo, hi = paired_diff(np.array(diffs), np.zeros(len(diffs)))
+    assert lo > 0, ("extra balancing acts among the rivals with the pact", d, lo, hi)
 
 
 def test_a_small_distant_naval_visit_stays_a_low_rung_signal():
+    """Walt (1987) on proximity and offensive power; MID hostility levels (Jones, Bremer & Singer 1996): a small, distant visit is a display, not a use of force.
+
+    A one-ship Russian visit to Cuba near the USA: the US–Russian dyad reaches a use of force
+    (rung ≥ 5) in under 10% of runs (Wilson 95% upper bound; about 7% are measured, so 1,000 runs
+    keep the bound clear of 10% on every seed block).
+    """
     sc = Scenario.model_validate({
         "id": "visit", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
         "calendar": {"start": "2024-01-01", "horizon": 12},
         "actors": [{"code": c} for c in ("RUS", "USA", "CUB")],
         "events": [{"type": "naval_deployment", "step": 1, "actor": "RUS", "partners": ["CUB"], "near": ["USA"], "force_size": 1.0}],
     })
-    peaks = np.array([run_scenario(sc, seed=s, record="summary").peak[0, 1] for s in seeds(60)])
-    assert np.mean(peaks <= 4) > 0.9, np.bincount(peaks)
-    assert np.mean(peaks >= 5) < 0.1
+    peaks = batch(sc, 1000).peak[:, 0, 1]
+    p, lo, hi = wilson(int((peaks >= 5).sum()), len(peaks))
+    assert hi < 0.1, (p, lo, hi, np.bincount(peaks))
 
 
 # ---------------------------------------------------------------- lenses
-def identity_world(lens: str) -> Scenario:
-    """A faces B (strong, near, same UN-voting identity) and C (weaker, farther, opposite identity)."""
+def identity_world(lens: str, c_ideal: float = -1.5) -> Scenario:
+    """A faces B (strong, near, same UN-voting identity) and C (weaker, farther, opposite identity unless ``c_ideal`` = 1)."""
     def actor(code, cinc, lon, ideal):
         return {"code": code, "catalog": False, "overrides": {"cinc": cinc, "lat": 0.0, "lon": lon, "ideal_point": ideal, "polyarchy": 0.3}}
 
     return Scenario.model_validate({
         "id": "identity", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022, "lens": lens,
         "calendar": {"start": "2024-01-01", "horizon": 26},
-        "actors": [actor("AAA", 0.02, 0.0, 1.0), actor("BBB", 0.06, 5.0, 1.0), actor("CCC", 0.03, 15.0, -1.5)],
+        "actors": [actor("AAA", 0.02, 0.0, 1.0), actor("BBB", 0.06, 5.0, 1.0), actor("CCC", 0.03, 15.0, c_ideal)],
         # AAA has a running dispute with both (escalation needs a cause); which one it answers is the lens's
         "relations": {"from_catalog": False, "tensions": [{"between": ["AAA", "BBB"], "value": 2}, {"between": ["AAA", "CCC"], "value": 2}]},
     })
 
 
-def test_switching_the_lens_moves_outcomes_as_theory_predicts(founding):
-    """Liberals use less force than realists; realists balance against power and proximity, constructivists confront the 'other'.
+def decisions(res, actor: str | None = None) -> list[dict]:
+    """The decision records of a single run (optionally of one actor)."""
+    return [x for x in res.records if x["kind"] == "decision" and (actor is None or x["actor"] == actor)]
 
-    Earlier this test asked that a realist direct most of its *hostile acts* at the strong, near
-    state B. That held only while a state answered one dyad a step. With decisions toward several
-    states (docs/model.md §7.4) a realist answers both disputes, and realism does not predict
-    that most of its protests and shows of force go to the stronger neighbour: it is deterred from
-    force against a stronger state (Huth 1988) and matches force with force most readily at
-    parity (Blainey 1973), and C's own hostile acts make it a threat too (Walt 1987 counts
-    aggressive intentions). What balance of threat predicts about power and proximity is where
-    the state *balances* — arms and alliances against the greater threat (Walt 1987; Morrow 1993)
-    — so the realist's arming and aligning must be directed mostly against B, while a
-    constructivist arms, aligns and confronts by identity (Wendt 1999): its hostile acts go mostly
-    to C, and far more of them than the realist's.
+
+def test_liberal_lens_uses_less_force_than_the_realist(founding):
+    """Keohane & Nye (1977); Russett & Oneal (2001) against Waltz (1979) and Mearsheimer (2001): interdependence, institutions and regime type restrain force.
+
+    The founding scenario under the liberal and the realist lens, same seeds: the liberal states
+    make fewer threats, shows of force and clashes. The ratio of the two counts (liberal over
+    realist, runs resampled jointly) has a 95% bootstrap interval below 1.
     """
     force = {}
     for lens in ("realist", "liberal"):
         sc = founding.model_copy(update={"lens": lens})
-        n_force = []
-        for s in seeds(15):
-            res = run_scenario(sc, seed=s, record="summary")
-            n_force.append(sum(1 for x in res.records if x["kind"] == "decision" and x["type"] in ("threaten", "show_force", "clash")))
-        force[lens] = np.mean(n_force)
-    # liberalism: interdependence, institutions and shared regimes restrain the use of force
-    assert force["liberal"] < 0.7 * force["realist"], force
+        force[lens] = [sum(x["type"] in ("threaten", "show_force", "clash") for x in decisions(run_scenario(sc, seed=s, record="summary")))
+                       for s in seeds(20)]
+    r, lo, hi = ratio_ci(force["liberal"], force["realist"])
+    assert hi < 1.0, ("liberal / realist uses of force", r, lo, hi, force)
 
-    # realism balances against power and proximity; constructivism answers identity (the 'other')
-    at_other, against_power = {}, {}
-    for lens in ("realist", "constructivist"):
-        hits = total = vs_b = policy = 0
-        for s in seeds(20):
-            res = run_scenario(identity_world(lens), seed=s, record="summary")
-            mine = [x for x in res.records if x["kind"] == "decision" and x["actor"] == "AAA"]
-            acts = [x for x in mine if x["type"] in ("protest", "threaten", "sanction", "show_force", "clash")]
-            hits += sum(x["target"] == "CCC" for x in acts)
-            total += len(acts)
-            # arming is against its target; aligning (recorded with the partner) is against the third state
-            bal = [x for x in mine if x["type"] in ("arm", "balance")]
-            vs_b += sum(x["target"] == ("BBB" if x["type"] == "arm" else "CCC") for x in bal)
-            policy += len(bal)
-        at_other[lens] = hits / max(total, 1)
-        against_power[lens] = vs_b / max(policy, 1)
-    assert against_power["realist"] > 0.5 > against_power["constructivist"], against_power
-    assert at_other["constructivist"] > 0.5, at_other
-    assert at_other["constructivist"] - at_other["realist"] > 0.25, at_other
+
+def lens_counts(lens: str, n: int, c_ideal: float = -1.5) -> np.ndarray:
+    """Per run, A's (hostile acts at C, hostile acts, balancing against B, balancing acts) in :func:`identity_world`."""
+    rows = []
+    for s in seeds(n):
+        mine = decisions(run_scenario(identity_world(lens, c_ideal), seed=s, record="summary"), "AAA")
+        acts = [x for x in mine if x["type"] in ("protest", "threaten", "sanction", "show_force", "clash")]
+        # arming is against its target; aligning (recorded with the partner) is against the third state
+        bal = [x for x in mine if x["type"] in ("arm", "balance")]
+        rows.append((sum(x["target"] == "CCC" for x in acts), len(acts),
+                     sum(x["target"] == ("BBB" if x["type"] == "arm" else "CCC") for x in bal), len(bal)))
+    return np.array(rows, dtype=float)
+
+
+def test_realists_balance_against_power_constructivists_confront_the_other():
+    """Walt (1987), Waltz (1979) and Morrow (1993) against Wendt (1999): power and proximity, or identity, decide whom a state opposes.
+
+    State A has the same running dispute with B (stronger, nearer) and C (weaker, farther). Each
+    theory's prediction is tested where the theory makes it, on shared seeds:
+
+    * Balance of threat (Walt 1987; Morrow 1993 on arms versus allies). When B and C differ only
+      in power and proximity (the same UN-voting identity as A), a realist arms and aligns mostly
+      against B: more than half of its balancing acts (95% bootstrap interval over runs). Realism
+      does *not* predict where its protests and shows of force go — it is deterred from force
+      against a stronger state (Huth 1988), and C's hostile acts make C a threat too (Walt counts
+      aggressive intentions) — so no claim is made about its hostile acts.
+    * Identity (Wendt 1999). When C is also the 'other' (the opposite UN-voting identity), a
+      constructivist confronts it whatever the balance of power: more than half of its hostile
+      acts go to C, and a larger share than the realist's in the same world (the difference of
+      the shares, runs resampled jointly, has its 95% interval above 0); and the realist, blind
+      to identity in its choices, directs a larger share of its balancing against B than the
+      constructivist does (paired difference above 0).
+
+    Why the realist's own claim is not asked in the identity world: the threat every state
+    perceives weighs UN-voting distance (docs/model.md §7.2), so there C is a comparable threat
+    to the realist as well — its balancing against B was measured at 0.52–0.60 of its acts
+    (80 runs, seed blocks 0–4), which realism does not decide.
+    """
+    neutral = lens_counts("realist", 40, c_ideal=1.0)
+    against_power = ratio_ci(neutral[:, 2], neutral[:, 3])
+    assert against_power[1] > 0.5, ("realist, B and C alike but for power and proximity: share of balancing against B", against_power)
+    re_, co = lens_counts("realist", 20), lens_counts("constructivist", 20)
+    at_other = ratio_ci(co[:, 0], co[:, 1])
+    assert at_other[1] > 0.5, ("constructivist: share of hostile acts at C", at_other)
+    # the contrasts, on paired seeds: differences of shares (realist − constructivist and back)
+    power_contrast = share_diff_ci(re_[:, 2], re_[:, 3], co[:, 2], co[:, 3])
+    assert power_contrast[1] > 0, ("balancing against B: realist share − constructivist share", power_contrast)
+    other_contrast = share_diff_ci(co[:, 0], co[:, 1], re_[:, 0], re_[:, 1])
+    assert other_contrast[1] > 0, ("hostile acts at C: constructivist share − realist share", other_contrast)
 
 
 # ---------------------------------------------------------------- escalation needs a cause
-def test_quiet_world_stays_quiet(founding):
-    """The founding scenario without its events, one year, 300 runs: no war from peace; non-rivals near MID rates.
+QUIET_RUNS = 3000
+#: Known failures of the quiet founding world, each asserted by its own strict xfail below.
+QUIET_KNOWN = {("ROK–CUB", "force")}
 
-    Rival dyads and dyads already in dispute (sanctions, tensions) are reported by
-    scripts/quiet_worlds.py; the MID base-rate file has no rivalry row to hold them to.
-    """
+
+@pytest.fixture(scope="module")
+def quiet_checks():
+    """The quiet founding world's per-dyad checks: (row, measure, bound), and the Bonferroni z of the family."""
     import sys
     from pathlib import Path
+
+    from scipy.stats import norm
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
     from quiet_worlds import quiet
 
-    rows = quiet("korea-russia-2024", 300, 11)
-    se = lambda p: np.sqrt(max(p, 1e-3) * (1 - p) / 300)  # noqa: E731
-    for r in rows:
-        if r["start"] == 0:  # a pair at peace (no open dispute, no sanctions) at the start
-            assert r["war"] <= 0.02 + 2 * se(0.02), r
-        if not r["rival"] and not r["side_at_war"]:  # joining a partner's war is alliance support, not a new dispute
-            assert r["force"] <= 2 * r["mid_force"] + 2 * se(2 * r["mid_force"]), r
+    rows = [r for r in quiet("korea-russia-2024", QUIET_RUNS, 11 + SEED) if not r["side_at_war"]]
+    checks = [(r, "war", 0.02) for r in rows if r["start"] == 0] + [(r, "force", 2 * r["mid_force"]) for r in rows if not r["rival"]]
+    return checks, float(norm.isf(0.05 / (2 * len(checks))))
+
+
+def quiet_over(checks, z, keep) -> list[tuple]:
+    """The checks (selected by ``keep(dyad, measure)``) whose runs show a rate above the bound."""
+    n = QUIET_RUNS
+    return [(r["dyad"], what, r[what], bound, wilson(round(r[what] * n), n, z)[1]) for r, what, bound in checks
+            if keep(r["dyad"], what) and wilson(round(r[what] * n), n, z)[1] > bound]
+
+
+def test_quiet_world_stays_quiet(quiet_checks):
+    """The founding scenario without its events, one year: no war from peace; non-rivals near MID rates.
+
+    Issue 10's acceptance: a pair that starts at peace reaches war in at most 2% of one-year runs,
+    and a non-rival pair's yearly chance of a new use of force is within ×2 of the MID rate for its
+    dyad type. "At most" is read as: the runs do not show more — each dyad's Wilson interval
+    reaches down to its bound, at a family-wise 95% over the dyads checked (Bonferroni). A state
+    joining a partner's ongoing war (North Korea in Russia's war with Ukraine) is alliance
+    support, not a new war between a pair at peace: such pairs are held to neither bound here
+    (the support test below asks about them). Rival dyads and dyads already in dispute
+    (sanctions, tensions) are reported by scripts/quiet_worlds.py; the MID base-rate file has no
+    rivalry row to hold them to. Known failures (:data:`QUIET_KNOWN`) have their own strict xfail.
+    """
+    checks, z = quiet_checks
+    over = quiet_over(checks, z, lambda d, w: (d, w) not in QUIET_KNOWN)
+    assert not over, f"(dyad, measure, rate, bound, lower bound) over {QUIET_RUNS} runs: {over}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "model failure (issue 10, 'stale ties'): in the quiet founding world South Korea and Cuba reach a use of force "
+    "in 0.5% of one-year runs (5 of 1,000 on seed blocks 0 and 1) against a bound of 0.11% (twice the MID rate "
+    "of 0.053% for dyads neither contiguous nor involving a major power); with 3,000 runs the excess is shown on "
+    "seed blocks 0, 1 and 4, not on 2 and 3 (XPASS there)"))
+def test_quiet_world_known_failure_south_korea_cuba(quiet_checks):
+    """The same acceptance as :func:`test_quiet_world_stays_quiet`, for the pair that fails it (South Korea–Cuba).
+
+    One pre-specified dyad, so its plain Wilson 95% interval is used (no family correction). The
+    excess is small (0.3–0.5% a year): on seed blocks 2 and 3 the 3,000 runs do not show it.
+    """
+    checks, _ = quiet_checks
+    over = quiet_over(checks, Z95, lambda d, w: (d, w) in QUIET_KNOWN)
+    assert not over, over
 
 
 def test_incidents_happen_where_forces_meet():
+    """Posen (1991); Sagan (1993): incidents nobody chose happen where forces are in contact.
+
+    Two states in a running dispute, with and without a US naval deployment near China (same
+    seeds): a run has an unchosen incident more often with the deployment (paired Newcombe
+    interval above zero), and such incidents are not rare then (Wilson lower bound above 5%).
+    """
     def world(deploy: bool) -> Scenario:
         ev = [{"type": "naval_deployment", "step": 0, "actor": "USA", "near": ["CHN"], "force_size": 5.0, "duration_weeks": 26}] if deploy else []
         return Scenario.model_validate({
@@ -268,31 +467,136 @@ def test_incidents_happen_where_forces_meet():
             "relations": {"from_catalog": False, "tensions": [{"between": ["USA", "CHN"], "value": 4}]},
             "events": ev,
         })
-    counts = {}
+    hit = {}
     for deploy in (True, False):
         sc = world(deploy)
-        counts[deploy] = sum(any(x["type"] == "incident" for x in run_scenario(sc, seed=s, record="summary").records) for s in seeds(120))
-    assert counts[True] >= 10 and counts[True] > 2 * counts[False], counts
+        hit[deploy] = np.array([any(x["type"] == "incident" for x in run_scenario(sc, seed=s, record="summary").records)
+                                for s in seeds(120)])
+    d, lo, hi = paired_props(hit[True], hit[False])
+    assert lo > 0, ("incidents: deployment − none", d, lo, hi)
+    p, lo, hi = wilson(int(hit[True].sum()), len(hit[True]))
+    assert lo > 0.05, ("incidents with the deployment", p, lo, hi)
 
 
 # ---------------------------------------------------------------- alliance support as choices
 def support_to(sc: Scenario, giver: str, partner: str, runs: int, master: int, variant: str | None = None) -> np.ndarray:
     """The highest degree of support ``giver`` gave ``partner`` in each run (0 none … 4 joined the war)."""
     s2 = sc.with_variant(variant) if variant else sc
-    m = CrisisModel(s2, seeds=seeds(runs, master), record="summary").run()
+    m = CrisisModel(s2, seeds=child_seeds(master, runs), record="summary").run()
     return m.support_max[:, m.idx[giver], m.idx[partner]]
 
 
-@pytest.mark.parametrize("master", [1, 2, 3])
-def test_the_pact_draws_north_korean_forces_into_russias_war_by_its_own_choice(founding, master):
-    """PRK's arms and troops for RUS's war come from PRK's choices; the pact makes troops likelier (paired seeds)."""
-    base = support_to(founding, "PRK", "RUS", 400, master)
-    nopact = support_to(founding, "PRK", "RUS", 400, master, "no-pact")
-    troops_b, troops_n = (base >= 3).astype(float), (nopact >= 3).astype(float)
-    d = troops_b - troops_n
-    lo = d.mean() - 1.96 * d.std(ddof=1) / np.sqrt(len(d))
-    assert lo > 0, (troops_b.mean(), troops_n.mean(), lo)
-    assert 0.05 < troops_b.mean() < 0.95  # a question the model answers either way, not a certainty
-    assert (base >= 2).mean() > (base >= 3).mean() > (base >= 4).mean()  # degrees: arms likelier than troops than war
+def test_the_pact_draws_north_korean_forces_into_russias_war_by_its_own_choice(founding):
+    """Snyder (1984); Leeds (2003); Morrow (1991): a pledge makes a partner's help likelier; help comes in degrees.
+
+    North Korea's arms and troops for Russia's war come from its own choices (support is chosen
+    each step, docs/model.md §7.5). On the same seeds with and without the pact (variant
+    ``no-pact``): troops are likelier with the pact (paired Newcombe interval above zero); the
+    answer is uncertain, not a certainty either way (Wilson interval inside 5%–95%); arms are
+    likelier than troops, troops than joining; and China, with no pledge to Russia, sends no
+    troops (Wilson upper bound below 5%).
+    """
+    master, n = 1, 400
+    base = support_to(founding, "PRK", "RUS", n, master + 1000 * SEED)
+    nopact = support_to(founding, "PRK", "RUS", n, master + 1000 * SEED, "no-pact")
+    d, lo, hi = paired_props(base >= 3, nopact >= 3)
+    assert lo > 0, ("troops: pact − no pact", d, lo, hi)
+    p, lo, hi = wilson(int((base >= 3).sum()), n)
+    assert 0.05 < lo and hi < 0.95, ("troops with the pact", p, lo, hi)  # a question the model answers either way
+    for k in (2, 3):  # degrees: arms likelier than troops than joining the war
+        d, lo, hi = paired_props(base >= k, base >= k + 1)
+        assert lo > 0, (f"support ≥ {k} vs ≥ {k + 1}", d, lo, hi)
     # a pledge matters, not just proximity: China, with no pledge to Russia, sends no troops
-    assert (support_to(founding, "CHN", "RUS", 400, master) >= 3).mean() < 0.05
+    chn = support_to(founding, "CHN", "RUS", n, master + 1000 * SEED) >= 3
+    assert wilson(int(chn.sum()), n)[2] < 0.05, chn.mean()
+
+
+# ---------------------------------------------------------------- nuclear weapons: restraint and risk
+def nuclear_pair(nuclear: bool, events: tuple = (), horizon: int = 52) -> Scenario:
+    """Two rival great powers about 850 km apart with a running dispute; ``nuclear`` is the one thing varied."""
+    def actor(code: str, lon: float, ideal: float) -> dict:
+        return {"code": code, "catalog": False, "overrides": {
+            "cinc": 0.08, "lat": 40.0, "lon": lon, "major_power": True, "nuclear": nuclear, "polyarchy": 0.3, "ideal_point": ideal}}
+
+    return Scenario.model_validate({
+        "id": "nuclear-pair", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
+        "calendar": {"start": "2024-01-01", "horizon": horizon},
+        "actors": [actor("AAA", 0.0, 1.0), actor("BBB", 10.0, -1.0)],
+        "relations": {"from_catalog": False, "rivalries": [["AAA", "BBB"]],
+                      "tensions": [{"between": ["AAA", "BBB"], "value": 3}]},
+        "events": list(events),
+    })
+
+
+def test_stability_instability_paradox():
+    """Snyder (1965); Jervis (1984); Rauchhaus (2009); Bell & Miller (2015): nuclear weapons make war rarer, not low-level conflict.
+
+    The same rival pair of great powers with and without nuclear weapons (nothing else changes),
+    a year on the same seeds. Stable at the top — war (rung ≥ 7) is rarer between the nuclear pair
+    (paired Newcombe interval of the difference below zero) — and not at the bottom: the weeks the
+    dyad spends in threats, displays and uses of force short of war (rungs 4–6) are at least as
+    many (non-inferiority: the paired 95% interval of the difference lies above −2% of the
+    non-nuclear mean), and a use of force is at least as likely.
+    """
+    n, weeks = 2000, 52
+    band, peak = {}, {}
+    for nuclear in (True, False):
+        m = CrisisModel(nuclear_pair(nuclear, horizon=weeks), seeds=seeds(n, 1965), record="summary")
+        band[nuclear] = np.zeros(n)
+        for _ in range(weeks):
+            m.step()
+            lv = m.world.level[:, 0, 1]
+            band[nuclear] += (lv >= 4) & (lv <= 6)
+        peak[nuclear] = m.peak[:, 0, 1].copy()
+    d, lo, hi = paired_props(peak[True] >= 7, peak[False] >= 7)
+    assert hi < 0, ("war: nuclear − non-nuclear", d, lo, hi)
+    d, lo, hi = paired_diff(band[True], band[False])
+    assert lo > -0.02 * band[False].mean(), ("weeks at rungs 4–6: nuclear − non-nuclear", d, lo, hi, band[False].mean())
+    d, lo, hi = paired_props(peak[True] >= 5, peak[False] >= 5)
+    assert lo > -0.02, ("use of force: nuclear − non-nuclear", d, lo, hi)
+
+
+BLOCKADE = ({"type": "blockade", "step": 1, "actor": "AAA", "targets": ["BBB"]},)
+WAR = ({"type": "war_declaration", "step": 1, "actor": "AAA", "targets": ["BBB"]},)
+
+
+@pytest.mark.parametrize(("start", "rung", "bound"), [(BLOCKADE, 8, 0.25), (WAR, 9, 0.05)], ids=["blockade", "war"])
+def test_nuclear_risk_a_threat_that_leaves_something_to_chance(start, rung, bound):
+    """Schelling (1960, 1966); Powell (2015): a confrontation between nuclear powers carries a risk of nuclear escalation neither side chooses.
+
+    A half-year blockade (rung 6) or a year of war (rung 7) between the same two great powers:
+    with nuclear weapons the dyad reaches nuclear threats within a war (rung 8, from the blockade)
+    or nuclear use (rung 9, from the war) in a small but non-zero share of runs (Wilson 95%
+    interval above 0 and below ``bound``); without them it never does (rungs 8–10 need nuclear
+    weapons); and the risk path (``ladder.nuclear_slip``, docs/model.md §7.8) is what carries
+    it: switched off, the share falls (paired Newcombe interval of the difference above zero).
+    """
+    # nuclear use is rare (about 0.2% of war-years), so the war case needs many runs to see the risk path
+    n, weeks = (1000, 26) if start is BLOCKADE else (8000, 52)
+    nuc = batch(nuclear_pair(True, start, weeks), n, 1960).peak[:, 0, 1] >= rung
+    p, lo, hi = wilson(int(nuc.sum()), n)
+    assert 0 < lo and hi < bound, (f"nuclear pair reaches rung {rung}", p, lo, hi)
+    conv = batch(nuclear_pair(False, start, weeks), 1000, 1960).peak[:, 0, 1]
+    assert conv.max() <= 7, np.bincount(conv)
+    off = batch(nuclear_pair(True, start, weeks), n, 1960, switched_off=frozenset({"nuclear_risk"})).peak[:, 0, 1] >= rung
+    d, lo, hi = paired_props(nuc, off)
+    assert lo > 0, ("risk path on − off", d, lo, hi)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "model failure (issue 10, item 6): a half-year blockade between two nuclear great powers ends in war in 41% "
+    "of runs against 20% without nuclear weapons (paired difference +21 points, 95% [+17, +25], 1000 runs, seed 0). "
+    "Between nuclear powers bargaining war is deterred almost entirely (range x4: 0% of runs with the risk path "
+    "off), so every war comes from ladder.nuclear_slip, a proposed 3%/week slip from rung 6 into war "
+    "(1 - 0.97**26 = 55% over half a year at rung 6); the risk path makes war likelier, not only possible"))
+def test_a_blockade_between_nuclear_powers_ends_in_war_less_often():
+    """Asal & Beardsley (2007); Snyder (1965): crises between nuclear powers escalate to full-scale war less often.
+
+    The same half-year blockade between the same two great powers, with and without nuclear
+    weapons, on the same seeds: war (rung ≥ 7) is rarer with them (paired Newcombe interval
+    below zero) — the risk path makes war possible, not likelier than without the weapons.
+    """
+    n, weeks = 1000, 26
+    war = {nuc: batch(nuclear_pair(nuc, BLOCKADE, weeks), n, 1962).peak[:, 0, 1] >= 7 for nuc in (True, False)}
+    d, lo, hi = paired_props(war[True], war[False])
+    assert hi < 0, ("war from a blockade: nuclear − non-nuclear", d, lo, hi, war[True].mean(), war[False].mean())

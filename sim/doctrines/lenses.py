@@ -31,7 +31,7 @@ TERMS: dict[str, str] = {
     "weak_alone*resolve*at_war": "weak_alone × resolve × (dyad at war)",
     "1-belief": "1 − π, belief that the focal state is a security seeker",
     "resolve*level": "resolve × rung/10",
-    "target_nuclear": "1 if the focal state has nuclear weapons",
+    "nuclear_deterred": "1 if the focal state has nuclear weapons and the deciding state has none (one-sided deterrence; Snyder 1965)",
     "offer": "generosity of a settlement offer received from the focal state",
     "1-resolve": "1 − resolve",
     "threat*damp": "t × liberal-peace dampening of the dyad",
@@ -69,7 +69,9 @@ def design(f: Features) -> np.ndarray:
     x[:, 9] = wa * f.resolve * f.at_war
     x[:, 10] = 1.0 - f.belief
     x[:, 11] = f.resolve * lv
-    x[:, 12] = f.target_nuclear
+    # one-sided nuclear deterrence: between two nuclear powers mutual deterrence keeps the low
+    # rungs open (the stability–instability paradox, Snyder 1965; Jervis 1984)
+    x[:, 12] = f.target_nuclear * (1.0 - f.nuclear)
     x[:, 13] = f.offer
     x[:, 14] = 1.0 - f.resolve
     x[:, 15] = td
@@ -182,7 +184,7 @@ class Realist(TableDoctrine):
         "balance": {"const": -0.2, "threat": 1.8, "threat_rise": 2.0},
         "bandwagon": {"const": -2.0, "weak_alone": 1.7, "weak_alone*threat": 1.2, "weak_alone*resolve*at_war": -1.5},
         "reassure": {"const": -0.5, "1-belief": 0.8, "threat": -1.0},
-        "clash": {"const": -2.4, "threat": 1.5, "parity": 1.2, "deterred": -2.0, "resolve*level": 2.0, "target_nuclear": -1.5},
+        "clash": {"const": -2.4, "threat": 1.5, "parity": 1.2, "deterred": -2.0, "resolve*level": 2.0, "nuclear_deterred": -1.5},
         "nuclear_signal": {"const": -3.0, "threat": 2.0, "level": 1.5},
         "settle": {"const": -1.2, "offer": 2.5, "1-resolve": 0.8, "strength": -0.6},
     }
@@ -211,7 +213,7 @@ class Liberal(TableDoctrine):
         "balance": {"const": 0.0, "threat*damp": 1.6, "threat_rise": 1.5},
         "bandwagon": {"const": -1.5, "threat*damp": 0.5},
         "reassure": {"const": -0.1, "1-threat*damp": 0.8, "trade": 0.8},
-        "clash": {"const": -3.2, "threat*damp": 1.2, "resolve*level": 1.0, "target_nuclear": -1.5},
+        "clash": {"const": -3.2, "threat*damp": 1.2, "resolve*level": 1.0, "nuclear_deterred": -1.5},
         "nuclear_signal": {"const": -4.0, "threat*damp": 1.5, "level": 1.0},
         "settle": {"const": -0.4, "offer": 3.0, "1-resolve": 0.6, "trade": 0.8},
     }
@@ -244,7 +246,7 @@ class Constructivist(TableDoctrine):
         "balance": {"const": -0.2, "threat": 1.2, "enemy_image": 0.6, "threat_rise": 1.0},
         "bandwagon": {"const": -0.5, "affinity*threat": 1.5, "enemy_image": -1.0},
         "reassure": {"const": -0.6, "affinity": 1.6, "1-threat": 0.3},
-        "clash": {"const": -2.8, "enemy_image": 1.5, "resolve*level": 1.5, "target_nuclear": -1.5},
+        "clash": {"const": -2.8, "enemy_image": 1.5, "resolve*level": 1.5, "nuclear_deterred": -1.5},
         "nuclear_signal": {"const": -4.0, "enemy_image": 1.2, "level": 1.0},
         "settle": {"const": -1.0, "offer": 2.5, "affinity": 1.2},
     }

@@ -89,7 +89,9 @@ def dangerous_dyads(runs: int = 10, seed: int = 0, year: int = 2010, horizon: in
 
     Returns one row per category with the model's dispute (rung ≥ 4 reached from below) and
     use-of-force (rung ≥ 5) rates for the category and its complement, the real MID and force
-    rates, and the counts behind them.
+    rates, and the counts behind them: dyad-years (``dyad_years``, ``dyad_years_complement``)
+    and the uses of force in each run (``force_per_run``, ``force_per_run_complement``), from
+    which a rate ratio's interval can be computed with runs as clusters.
     """
     from sim.ensemble.worker import lanes_for
     from sim.model import CrisisModel
@@ -102,16 +104,17 @@ def dangerous_dyads(runs: int = 10, seed: int = 0, year: int = 2010, horizon: in
     iu = np.triu_indices(n, 1)
     years = horizon * sc.calendar.step_days / 365.25
     disputes = np.zeros(len(iu[0]))
-    force = np.zeros(len(iu[0]))
+    force_runs = np.zeros((runs, len(iu[0])), dtype=np.int32)  # per run: did the dyad reach rung 5?
     seeds = child_seeds(seed, runs)
     size = lanes_for(n)  # replications stepped together (each depends on its own seed only)
     for a in range(0, runs, size):
         model = CrisisModel(sc, seeds=seeds[a:a + size], record="summary").run()
         peak = model.peak[:, iu[0], iu[1]]
         disputes += (peak >= 4).sum(axis=0)
-        force += (peak >= 5).sum(axis=0)
+        force_runs[a:a + len(peak)] = peak >= 5
         if progress:
             progress(min(runs, a + size), runs)
+    force = force_runs.sum(axis=0)
     rows = []
     for label, row_in, row_out in CATEGORIES:
         inside, outside = cats[label]
@@ -132,5 +135,9 @@ def dangerous_dyads(runs: int = 10, seed: int = 0, year: int = 2010, horizon: in
             "real_mid_complement": REAL_RATES[row_out]["MID_per_1000"],
             "real_force": REAL_RATES[row_in]["force_per_1000"],
             "real_force_complement": REAL_RATES[row_out]["force_per_1000"],
+            "dyad_years": float(dy_in),
+            "dyad_years_complement": float(dy_out),
+            "force_per_run": force_runs[:, inside].sum(axis=1).tolist(),
+            "force_per_run_complement": force_runs[:, outside].sum(axis=1).tolist(),
         })
     return rows
