@@ -59,6 +59,22 @@ def calibration_markdown(cal: dict[str, Any]) -> str:
             pooled.append(f"{label} {sum(k * v for k, v in vals) / n:.4f}")
     if pooled:
         out += ["", f"Held-out RPS over all {n} crises (each scored by the fold that held it out): {'; '.join(pooled)}."]
+    diffs = (cal.get("held_out") or {}).get("differences") or {}
+    if diffs:
+        out += ["", "| held-out RPS difference (lower is better for the first) | mean | 95% interval (paired bootstrap over crises) |",
+                "|---|---:|---|"]
+        for label, d in diffs.items():
+            out.append(f"| {_cell(label)} | {_f(d.get('mean'), '+.4f')} | {_f(d.get('lo'), '+.4f')} – {_f(d.get('hi'), '+.4f')} |")
+    ratios = (cal.get("final_world") or {}).get("dyad_ratios") or {}
+    if ratios:
+        default = next((d.get("dyad_ratios") for d in cal.get("design", []) if d.get("point") == 0), None) or {}
+        out += ["", f"Dangerous-dyad use-of-force ratios (in / out; {cal.get('dyad_runs', '?')} runs of the whole state system) "
+                "at the defaults before calibration and at the fitted values, against the real ratios (MID 1946–2010):", "",
+                "| category | real | model, old defaults | model, fitted | fitted within ×2 |", "|---|---:|---:|---:|---|"]
+        for cat, r in ratios.items():
+            old_r = default.get(cat, {}).get("model")
+            ok = r["real"] / 2 <= r["model"] <= r["real"] * 2
+            out.append(f"| {_cell(cat)} | {_f(r['real'], '.2f')} | {_f(old_r, '.2f')} | {_f(r['model'], '.2f')} | {'yes' if ok else 'no'} |")
     return "\n".join(out) + "\n"
 
 

@@ -29,13 +29,16 @@ def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints:
     ap.add_argument("--world-states", type=int, default=24, help="states in each MID world")
     ap.add_argument("--wars", type=int, default=6, help="sampled COW war dyad-years of the war target (0: leave it out)")
     ap.add_argument("--world-runs", type=int, default=None, help="replications of each world scenario (default: --runs)")
+    ap.add_argument("--dyad-year", type=int, default=2010,
+                    help="year of the whole state system whose dangerous-dyad contrasts are a target (0: leave it out)")
+    ap.add_argument("--dyad-runs", type=int, default=4, help="replications of that (costly) world")
     ap.add_argument("--executor", default="process", choices=["local", "inprocess", "process", "dask"],
                     help="local (= inprocess): this process; process: worker processes; dask: a Dask cluster")
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (implies --executor dask)")
     ap.add_argument("--checkpoints", type=Path, default=checkpoints, help="one JSON per simulation (resumable)")
     ap.add_argument("--weight", action="append", default=[], metavar="TARGET=W",
-                    help="weight of a target's discrepancy in the loss (icb, mid, war; default 1 each)")
+                    help="weight of a target's discrepancy in the loss (icb, mid, war, dyads; default 1 each)")
     ap.add_argument("--seed", type=int, default=0)
 
 
@@ -81,8 +84,9 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
     from sim.ensemble.executors import open_executor
 
     targets = None
-    if args.world_years > 0 or args.wars > 0:
-        targets = WorldTargets.build(years=args.world_years, states=args.world_states, wars=args.wars, seed=args.seed)
+    if args.world_years > 0 or args.wars > 0 or args.dyad_year:
+        targets = WorldTargets.build(years=args.world_years, states=args.world_states, wars=args.wars, seed=args.seed,
+                                     dyad_year=args.dyad_year)
     handle = open_executor(executor_name(args.executor), args.workers, args.scheduler)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -96,7 +100,7 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
             ev = Evaluator(crises, space, runs=args.runs, seed=args.seed, executor=handle, checkpoints=args.checkpoints,
                            progress=on_runs)
             world = None if targets is None else WorldEvaluator(
-                targets, space, runs=args.world_runs or args.runs, seed=args.seed, executor=handle,
+                targets, space, runs=args.world_runs or args.runs, dyad_runs=args.dyad_runs, seed=args.seed, executor=handle,
                 checkpoints=args.checkpoints, progress=on_runs)
 
             def advance(done: int, total: int | None = None, description: str | None = None) -> None:
