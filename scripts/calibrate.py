@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     from sim.history.training import load_training
 
     t0 = time.perf_counter()
+    load0 = os.getloadavg()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     try:
         data = read_icb(args.system, args.actors) if args.system else load_training()
         crises = CrisisSet.from_icb(data, limit=args.crises, seed=args.seed)
@@ -91,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("interrupted: the checkpoints kept so far resume the calibration\n")
         return 130
     obj = res.to_json()
-    obj.update(seconds=round(time.perf_counter() - t0, 1), executor=args.executor, simulations=sims,
-               checkpoints_reused=reused, budget_minutes=args.budget_minutes if args.design is None else None)
+    obj.update(seconds=round(time.perf_counter() - t0, 1), executor=args.executor, workers=args.workers, simulations=sims,
+               checkpoints_reused=reused, budget_minutes=args.budget_minutes if args.design is None else None,
+               started=started, date=started[:10], cores=os.cpu_count(),
+               load_average={"start": [round(v, 1) for v in load0], "end": [round(v, 1) for v in os.getloadavg()]})
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(obj, indent=1) + "\n", encoding="utf-8")

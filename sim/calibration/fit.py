@@ -44,7 +44,7 @@ from sim.calibration.targets import WorldEvaluator
 from sim.errors import FlashpointError
 from sim.history.scores import rps
 
-__all__ = ["COMPARISONS", "DEFAULT_WEIGHTS", "MIN_CV_R2", "LossEmulator", "CalibrationResult", "FoldResult", "calibrate",
+__all__ = ["COMPARISONS", "DEFAULT_WEIGHTS", "fair_rps", "MIN_CV_R2", "LossEmulator", "CalibrationResult", "FoldResult", "calibrate",
            "fold_assignment", "held_out_summary"]
 
 #: Weight of each target's mean standardised discrepancy in the loss (each target counts once).
@@ -116,8 +116,28 @@ def _rps_each(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int]) 
     return rps(p, y)
 
 
+def fair_rps(p: np.ndarray, y: np.ndarray, members: int) -> np.ndarray:
+    """The *fair* ranked probability score of ensemble forecasts (Ferro 2014): per case.
+
+    ``p`` are shares of ``members`` runs. The plain RPS of a share of a few runs is inflated by its
+    sampling variance (by about F(1 − F)/m per threshold); the fair score removes that term,
+    ``Σ_j [(F̂_j − o_j)² − F̂_j(1 − F̂_j)/(m − 1)] / (K − 1)``, and so estimates the score the
+    model's own probabilities would get with infinitely many runs — the fair comparison with a
+    reference that forecasts probabilities directly.
+    """
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=int)
+    k = p.shape[1]
+    f = np.cumsum(p, axis=1)[:, :-1]
+    o = (y[:, None] <= np.arange(k - 1)[None, :]).astype(float)
+    return ((f - o) ** 2 - (f * (1 - f) / (members - 1) if members > 1 else 0.0)).sum(axis=1) / (k - 1)
+
+
 def _rps(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int]) -> float:
     return float(_rps_each(shares, crises, nos).mean())
+
+
+def _fair(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int], runs: int) -> np.ndarray:
+    return fair_rps(np.array([shares[c] for c in nos]), np.array([crises.observed[c] for c in nos]), runs)
 
 
 def _references(crises: CrisisSet, train: list[int], test: list[int]) -> dict[str, tuple[float, np.ndarray]]:
@@ -143,6 +163,9 @@ COMPARISONS: tuple[tuple[str, str, str], ...] = (
     ("model fitted − base rate", "model_fitted", "base_rate"),
     ("model fitted − ordered logit", "model_fitted", "ordered_logit"),
     ("model fitted − model defaults", "model_fitted", "model_default"),
+    ("model fitted, fair RPS − base rate", "model_fitted_fair", "base_rate"),
+    ("model fitted, fair RPS − ordered logit", "model_fitted_fair", "ordered_logit"),
+    ("model defaults, fair RPS − base rate", "model_default_fair", "base_rate"),
     ("ordered logit − base rate", "ordered_logit", "base_rate"),
 )
 
@@ -274,6 +297,8 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
                       **{k: float(v[1].mean()) for k, v in refs.items()}},
             test_rps_by_crisis={"model_fitted": _rps_each(held, crises, test).tolist(),
                                 "model_default": _rps_each(shares[0], crises, test).tolist(),
+                                "model_fitted_fair": _fair(held, crises, test, evaluator.runs).tolist(),
+                                "model_default_fair": _fair(shares[0], crises, test, evaluator.runs).tolist(),
                                 **{k: v[1].tolist() for k, v in refs.items()}}))
         if on_stage:
             on_stage("fold", f + 1, folds)
