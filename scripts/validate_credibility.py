@@ -171,11 +171,17 @@ def section_switch_off(w) -> None:
     except (OSError, ValueError) as exc:
         w(f"`docs/validation-data/switch_off.json` could not be read ({exc}).\n")
         return
+    failed = data.get("failed", {}) if isinstance(data, dict) and "failed" in data else data
     w("Each named submodel switched off in turn, and the pattern tests that then fail (`scripts/switch_off.py`). "
       "Every submodel must fail at least one test.\n")
+    if data.get("first_failure_only"):
+        w("Each run stopped at its first failure (`--first`): a count of 1 means *at least one* test fails.\n")
+    already = data.get("failing_with_everything_on") or []
+    if already:
+        w(f"Left out because they fail with every mechanism on: {', '.join(f'`{t}`' for t in already)}.\n")
     w("| submodel | failing tests | count |")
     w("|---|---|---:|")
-    for name, tests in sorted(data.items()):
+    for name, tests in sorted(failed.items()):
         tests = list(tests or [])
         shown = ", ".join(f"`{t}`" for t in tests[:6]) + (f" … (+{len(tests) - 6})" if len(tests) > 6 else "")
         w(f"| {name} | {shown or '**none**'} | {len(tests)} |")
