@@ -298,6 +298,22 @@ def test_same_calibration_on_every_executor(crises):
     assert run("dask", 1) == one
 
 
+def test_fair_rps_removes_the_noise_of_a_few_runs():
+    """Shares of m runs drawn from probabilities p: their plain RPS is worse on average than p's own
+    score, their fair RPS (Ferro 2014) is the same on average."""
+    from sim.calibration.fit import fair_rps
+    from sim.history.scores import rps
+
+    rng = np.random.default_rng(5)
+    p = np.array([0.1, 0.4, 0.3, 0.2])
+    y = rng.choice(4, size=20000, p=p)
+    shares = rng.multinomial(4, p, size=len(y)) / 4.0
+    truth = rps(np.tile(p, (len(y), 1)), y).mean()
+    assert rps(shares, y).mean() > truth + 0.02
+    assert fair_rps(shares, y, 4).mean() == pytest.approx(truth, abs=0.005)
+    assert fair_rps(shares, y, 1) == pytest.approx(rps(shares, y))  # one run: nothing to correct with
+
+
 def test_fold_assignment_and_loss():
     a = fold_assignment(list(range(10)), 3, seed=1)
     assert sorted(np.bincount(list(a.values()))) == [3, 3, 4] and a == fold_assignment(list(range(10)), 3, seed=1)
