@@ -54,7 +54,10 @@ def july():
 
 def test_1914_offence_dominance_spreads_the_war(july):
     sc, major = july
-    gp = [great_powers_at_war(run_scenario(sc, seed=s, record="summary"), major) for s in seeds(40)]
+    # 80 seeds: since new defence pledges form at ATOP's rate (docs/model.md §7.5) no alliance
+    # signed mid-crisis widens the war, and the share sits near the bar (62.5% of 80 runs), where
+    # 40 runs' sampling error (±8 points) would decide the test
+    gp = [great_powers_at_war(run_scenario(sc, seed=s, record="summary"), major) for s in seeds(80)]
     assert np.mean(np.array(gp) >= 4) > 0.6, gp
 
 

@@ -42,6 +42,7 @@ PURPOSE: dict[str, int] = {
     "support": 5,  # ally i's decision to stand by k against z
     "dispute": 6,  # a new issue arising in a dyad (dispute onset at the MID base rate)
     "nuclear_risk": 7,  # a nuclear dyad at rung >= 6 slipping a rung up by chance
+    "pact": 8,  # a firm alignment being signed into a defence pledge (ATOP's yearly rate)
 }
 
 _U = np.uint64

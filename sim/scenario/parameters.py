@@ -78,7 +78,8 @@ class AlignmentParams(_Group):
     weak_ratio: float = P(0.3, 0.0, 1.0, "θ_weak: below this ratio of its own (allied) power to its main threat's aggregate power, a state without a credible ally may bandwagon.", "Walt 1987")
     credible_ally: float = P(0.3, 0.0, 1.0, "Defence-pledge strength × reliability at or above which an ally counts as credible (no bandwagoning then).", "Walt 1987; Snyder 1984")
     alignment_step: float = P(0.08, 0.0, 1.0, "How much one balancing act raises alignment with a partner.", "proposal")
-    pact_threshold: float = P(0.75, 0.0, 1.0, "Alignment at which a balancing partnership firms into a defence pledge of 0.6 (an alliance event is emitted).", "proposal")
+    pact_threshold: float = P(0.75, 0.0, 1.0, "Alignment at which a balancing partnership may firm into a defence pledge of 0.6 (an alliance event is emitted), at the yearly rate pact_rate.", "proposal")
+    pact_rate: float = P(0.014, 0.0, 1.0, "Yearly hazard that a balancing partnership aligned at or above pact_threshold is signed into a defence pledge: ATOP v5.1, 1946–2018, the share of dyad-years with a consultation, neutrality or non-aggression pledge but no defence pledge that have a defence pledge the next year (883 of 63,531: 1.4%; scripts/atop_pact_rate.py).", "Leeds et al. 2002 (ATOP v5.1)")
     affinity_weight: float = P(0.5, 0.0, 2.0, "Weight of UN-voting affinity in choosing partners.", "Bailey, Strezhnev & Voeten 2017")
 
 
