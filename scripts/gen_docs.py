@@ -740,7 +740,8 @@ def block_calibration(_: str = "") -> str:
         out += ["Still proposals: " + ", ".join(f"`{r['path']}`" for r in proposals) + ".", ""]
     if CALIBRATION_JSON.exists():
         cal = json.loads(CALIBRATION_JSON.read_text(encoding="utf-8"))
-        out += ["The calibration behind them (`docs/validation-data/calibration.json`):", "", calibration_markdown(cal)]
+        out += ["The latest calibration result (`docs/validation-data/calibration.json`; a parameter's default is its fit "
+                "only where its source above says \"fitted\"):", "", calibration_markdown(cal)]
     else:
         out += ["(`docs/validation-data/calibration.json` is not present: no calibration result.)"]
     return "\n".join(out)
