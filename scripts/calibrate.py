@@ -2,7 +2,8 @@
 
     python scripts/calibrate.py [--budget-minutes 55 | --design N] [--folds 5] [--runs 20] [--param PATH ...]
                                 [--crises N] [--world-years 3] [--world-states 24] [--wars 6] [--world-runs R]
-                                [--weight TARGET=W ...] [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
+                                [--weight TARGET=W ...] [--bound PATH=LO:HI ...] [--dyad-year 2010] [--dyad-runs 4]
+                                [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
                                 [--checkpoints out/calibration/checkpoints]
                                 [--out docs/validation-data/calibration.json] [--seed 0]
 
@@ -26,7 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.calibration.session import add_common_arguments, evaluation_session, parse_weights  # noqa: E402
+from sim.calibration.session import (  # noqa: E402
+    add_common_arguments,
+    evaluation_session,
+    parse_bounds,
+    parse_weights,
+)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -56,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = read_icb(args.system, args.actors) if args.system else load_training()
         crises = CrisisSet.from_icb(data, limit=args.crises, seed=args.seed)
-        space = parameter_space(args.param)
+        space = parameter_space(args.param, bounds=parse_bounds(args.bound))
         weights = parse_weights(args.weight)
         n = args.design
         with evaluation_session(crises, space, args, "design points", n or 1) as (ev, world, advance):

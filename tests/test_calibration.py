@@ -314,6 +314,16 @@ def test_fair_rps_removes_the_noise_of_a_few_runs():
     assert fair_rps(shares, y, 1) == pytest.approx(rps(shares, y))  # one run: nothing to correct with
 
 
+def test_bounds_option_narrows_the_space():
+    from sim.calibration.session import parse_bounds
+
+    b = parse_bounds(["decision.dispute_rate=0:0.5"])
+    assert b == {"decision.dispute_rate": (0.0, 0.5)}
+    assert parameter_space(["decision.dispute_rate"], bounds=b).bounds.tolist() == [[0.0, 0.5]]
+    with pytest.raises(FlashpointError, match="PATH=LO:HI"):
+        parse_bounds(["decision.dispute_rate=0.5"])
+
+
 def test_fold_assignment_and_loss():
     a = fold_assignment(list(range(10)), 3, seed=1)
     assert sorted(np.bincount(list(a.values()))) == [3, 3, 4] and a == fold_assignment(list(range(10)), 3, seed=1)
@@ -375,3 +385,5 @@ def test_scripts_run_on_tiny_settings(tmp_path):
     assert "cv R²" in (tmp_path / "sobol.md").read_text()
     assert cal.main(["--param", "nope.nope", "--out", str(tmp_path / "x.json")]) == 1
     assert cal.main([*args, "--design", "5", "--weight", "war=lots"]) == 1
+    assert cal.main([*args, "--design", "5", "--bound", "decision.temperature=0.1:oops"]) == 1
+    assert cal.main([*args, "--design", "5", "--bound", "decision.temperature=0:99"]) == 1  # outside the registered range

@@ -17,7 +17,7 @@ from sim.calibration.moments import CrisisSet, Evaluator
 from sim.calibration.space import ParameterSpace
 from sim.calibration.targets import WorldEvaluator, WorldTargets
 
-__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_weights"]
+__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_bounds", "parse_weights"]
 
 
 def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints: Path) -> None:
@@ -39,6 +39,8 @@ def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints:
     ap.add_argument("--checkpoints", type=Path, default=checkpoints, help="one JSON per simulation (resumable)")
     ap.add_argument("--weight", action="append", default=[], metavar="TARGET=W",
                     help="weight of a target's discrepancy in the loss (icb, mid, war, dyads; default 1 each)")
+    ap.add_argument("--bound", action="append", default=[], metavar="PATH=LO:HI",
+                    help="a narrower range for one parameter, inside its registered one (repeatable)")
     ap.add_argument("--seed", type=int, default=0)
 
 
@@ -62,6 +64,26 @@ def parse_weights(items: list[str]) -> dict[str, float]:
             raise FlashpointError(f"--weight {item!r}: expected TARGET=W with TARGET one of "
                                   f"{', '.join(DEFAULT_WEIGHTS)} and W a number ≥ 0")
         out[name] = w
+    return out
+
+
+def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
+    """``["decision.dispute_rate=0:0.5", …]`` as ``{"decision.dispute_rate": (0.0, 0.5)}``.
+
+    Raises:
+        FlashpointError: an item that is not PATH=LO:HI with two numbers (the range itself is checked
+            against the registry by :func:`sim.calibration.space.parameter_space`).
+    """
+    from sim.errors import FlashpointError
+
+    out = {}
+    for item in items:
+        path, _, rng = item.partition("=")
+        lo, _, hi = rng.partition(":")
+        try:
+            out[path] = (float(lo), float(hi))
+        except ValueError:
+            raise FlashpointError(f"--bound {item!r}: expected PATH=LO:HI with two numbers") from None
     return out
 
 
