@@ -2,7 +2,8 @@
 
     python scripts/calibrate.py [--budget-minutes 55 | --design N] [--folds 5] [--runs 20] [--param PATH ...]
                                 [--crises N] [--world-years 3] [--world-states 24] [--wars 6] [--world-runs R]
-                                [--weight TARGET=W ...] [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
+                                [--weight TARGET=W ...] [--bound PATH=LO:HI ...] [--dyad-year 2010] [--dyad-runs 4]
+                                [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
                                 [--checkpoints out/calibration/checkpoints]
                                 [--out docs/validation-data/calibration.json] [--seed 0]
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,7 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.calibration.session import add_common_arguments, evaluation_session, parse_weights  # noqa: E402
+from sim.calibration.session import (  # noqa: E402
+    add_common_arguments,
+    evaluation_session,
+    parse_bounds,
+    parse_weights,
+)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -50,10 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     from sim.history.training import load_training
 
     t0 = time.perf_counter()
+    load0 = os.getloadavg()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     try:
         data = read_icb(args.system, args.actors) if args.system else load_training()
         crises = CrisisSet.from_icb(data, limit=args.crises, seed=args.seed)
-        space = parameter_space(args.param)
+        space = parameter_space(args.param, bounds=parse_bounds(args.bound))
         weights = parse_weights(args.weight)
         n = args.design
         with evaluation_session(crises, space, args, "design points", n or 1) as (ev, world, advance):
@@ -91,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("interrupted: the checkpoints kept so far resume the calibration\n")
         return 130
     obj = res.to_json()
-    obj.update(seconds=round(time.perf_counter() - t0, 1), executor=args.executor, simulations=sims,
-               checkpoints_reused=reused, budget_minutes=args.budget_minutes if args.design is None else None)
+    obj.update(seconds=round(time.perf_counter() - t0, 1), executor=args.executor, workers=args.workers, simulations=sims,
+               checkpoints_reused=reused, budget_minutes=args.budget_minutes if args.design is None else None,
+               started=started, date=started[:10], cores=os.cpu_count(),
+               load_average={"start": [round(v, 1) for v in load0], "end": [round(v, 1) for v in os.getloadavg()]})
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(obj, indent=1) + "\n", encoding="utf-8")

@@ -26,7 +26,9 @@ The blocks (see :data:`BLOCKS`) are rendered from the code, never copied by hand
 * ``event-fields``    the fields of each event type, from the JSON Schema;
 * ``events``          the event types' CAMEO codes, Goldstein weights and ladder rungs per reading;
 * ``example``         an excerpt of ``scenarios/korea-russia-2024.yaml``;
-* ``limits``          the loader's and the schema's hard limits.
+* ``limits``          the loader's and the schema's hard limits;
+* ``calibration``     which defaults are fitted (with their intervals) and the calibration result
+                      (``docs/validation-data/calibration.json``, rendered by ``sim.calibration.report``).
 
 The generator is deterministic: running it twice changes nothing. ``tests/test_docs.py`` fails
 when a generated section is stale.
@@ -192,8 +194,14 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _src(source: str) -> str:
-    """Sources with engineering proposals marked."""
-    return source.replace("proposal", "**proposal**") if source else ""
+    """Sources with engineering proposals and calibrated values marked."""
+    return source.replace("proposal", "**proposal**").replace("fitted (", "**fitted** (") if source else ""
+
+
+def _fitted(row: dict) -> str:
+    """A calibrated default's interval (the range of its k-fold fits), else a dash."""
+    f = row.get("fitted")
+    return f"{_fmt_num(f[0])} – {_fmt_num(f[1])}" if f else "–"
 
 
 #: Readings that depend on an event's fields (type, condition, reading), where the code defines them.
@@ -214,9 +222,9 @@ def block_params(group: str) -> str:
         raise ValueError(f"no parameter group '{group}' (known: {', '.join(Parameters.model_fields)})")
     doc = (Parameters.model_fields[group].annotation.__doc__ or "").strip().splitlines()[0]
     body = [[f"`{r['path']}`", f"{_fmt_num(r['default'])}", f"{_fmt_num(r['min'])} – {_fmt_num(r['max'])}",
-             r["description"], _src(r["source"])] for r in rows]
+             _fitted(r), r["description"], _src(r["source"])] for r in rows]
     return (f"Parameter group `{group}` — {doc}\n\n"
-            + _table(["parameter", "default", "range", "meaning", "source"], body))
+            + _table(["parameter", "default", "range", "fitted interval", "meaning", "source"], body))
 
 
 def block_params_all(_: str = "") -> str:
@@ -710,6 +718,35 @@ def block_limits(_: str = "") -> str:
     return _table(["limit", "value", "note"], rows)
 
 
+# ====================================================================== calibration
+CALIBRATION_JSON = DOCS / "validation-data" / "calibration.json"
+
+
+def block_calibration(_: str = "") -> str:
+    """The calibration's result (docs/validation-data/calibration.json) and which defaults are fitted."""
+    from sim.calibration.report import calibration_markdown
+
+    rows = parameter_table()
+    fitted = [r for r in rows if r.get("fitted")]
+    proposals = [r for r in rows if "proposal" in str(r["source"]).lower()]
+    out = [f"Of the {len(rows)} parameters, **{len(fitted)} defaults are fitted** by the calibration (source "
+           "\"fitted\", with the range of their k-fold fits as the interval), "
+           f"**{len(proposals)} are still proposals** (not fitted: see below) and the rest stand on their cited sources.", ""]
+    if fitted:
+        out += [_table(["parameter", "default (fitted)", "fitted interval", "range"],
+                       [[f"`{r['path']}`", _fmt_num(r["default"]), _fitted(r), f"{_fmt_num(r['min'])} – {_fmt_num(r['max'])}"]
+                        for r in fitted]), ""]
+    if proposals:
+        out += ["Still proposals: " + ", ".join(f"`{r['path']}`" for r in proposals) + ".", ""]
+    if CALIBRATION_JSON.exists():
+        cal = json.loads(CALIBRATION_JSON.read_text(encoding="utf-8"))
+        out += ["The latest calibration result (`docs/validation-data/calibration.json`; a parameter's default is its fit "
+                "only where its source above says \"fitted\"):", "", calibration_markdown(cal)]
+    else:
+        out += ["(`docs/validation-data/calibration.json` is not present: no calibration result.)"]
+    return "\n".join(out)
+
+
 # ====================================================================== driver
 BLOCKS: dict[str, Callable[[str], str]] = {
     "params": block_params,
@@ -725,6 +762,7 @@ BLOCKS: dict[str, Callable[[str], str]] = {
     "events": block_events,
     "example": block_example,
     "limits": block_limits,
+    "calibration": block_calibration,
 }
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.calibration.session import add_common_arguments, evaluation_session  # noqa: E402
+from sim.calibration.session import add_common_arguments, evaluation_session, parse_bounds  # noqa: E402
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     try:
         crises = CrisisSet.from_icb(load_training(), limit=args.crises, seed=args.seed)
-        space = parameter_space(args.param, marker="")
+        space = parameter_space(args.param, marker="", bounds=parse_bounds(args.bound))
         with evaluation_session(crises, space, args, "design points", args.design) as (ev, world, advance):
             out = emulated_sobol(ev, world, design_size=args.design, base_samples=args.base_samples, seed=args.seed,
                                  on_point=lambda d, t: advance(d))

@@ -121,6 +121,26 @@ def _history_section(args):
     return lambda w: history_section(w, workers=args.workers)
 
 
+def calibration_section(w) -> None:
+    """Section 12: the calibration (held-out scores, dangerous-dyad ratios) and the Sobol table, from their JSON."""
+    import json
+
+    from sim.calibration.report import render_markdown
+
+    data = ROOT / "docs" / "validation-data"
+    cal, sob = (json.loads((data / f).read_text(encoding="utf-8")) if (data / f).exists() else None
+                for f in ("calibration.json", "sobol.json"))
+    w("## 12. Calibration and sensitivity\n")
+    w("Written by `scripts/calibrate.py` (`docs/validation-data/calibration.json`) and `scripts/sensitivity.py` "
+      "(`docs/validation-data/sobol.json`) and rendered here by `sim.calibration.report`; the method is in "
+      "[history.md](history.md#calibration-and-sensitivity-scriptscalibratepy-scriptssensitivitypy). The held-out RPS "
+      "scores each training crisis by the fold that held it out (never by a fit that saw it).\n")
+    if cal is None and sob is None:
+        w("(Neither result is present.)\n")
+        return
+    w(render_markdown(cal, sob))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=30)
@@ -231,6 +251,7 @@ def main() -> None:
 
     credibility_sections(w, runs=args.credibility_runs, quiet_runs=args.quiet_runs, workers=args.workers,
                          history=_history_section(args))
+    calibration_section(w)
     import os
     import resource
 

@@ -44,7 +44,7 @@ def crises():
 
 def test_the_space_is_read_from_the_registry():
     space = parameter_space()
-    want = [r for r in parameter_table() if "proposal" in r["source"].lower()]
+    want = [r for r in parameter_table() if "proposal" in r["source"].lower() or "fitted" in r["source"].lower()]
     assert space.paths == [r["path"] for r in want]
     assert space.bounds.tolist() == [[r["min"], r["max"]] for r in want]
     assert space.defaults.tolist() == [r["default"] for r in want]
@@ -88,9 +88,9 @@ def test_checkpoints_resume_and_a_damaged_one_is_recomputed(crises, tmp_path):
     assert other.key([0.05, 1.0]) != first.key([0.05, 1.0])  # runs are part of the key
 
 
-def _world(space, runs=2, seed=0, executor="inprocess", checkpoints=None):
-    return WorldEvaluator(WorldTargets.build(years=1, states=6, wars=1, seed=seed), space, runs=runs, seed=seed,
-                          executor=executor, checkpoints=checkpoints)
+def _world(space, runs=2, seed=0, executor="inprocess", checkpoints=None, dyad_year=0):
+    return WorldEvaluator(WorldTargets.build(years=1, states=6, wars=1, seed=seed, dyad_year=dyad_year), space, runs=runs,
+                          dyad_runs=1, seed=seed, executor=executor, checkpoints=checkpoints)
 
 
 def test_folds_never_see_their_held_out_crises(crises, tmp_path):
@@ -215,6 +215,65 @@ def test_mid_and_war_targets_follow_history():
     assert set(disc) == {"mid", "war"} and all(v >= 0 for v in disc.values())
 
 
+def test_dangerous_dyad_target_compares_log_force_ratios():
+    """The five Bremer contrasts: the real ratios come from the shipped MID base rates (contiguity raises
+    the use of force ×50, joint democracy lowers it); the model's from the force counts in and out."""
+    from sim.calibration.targets import DANGEROUS
+    from sim.validation.dyads import REAL_RATES
+
+    space = parameter_space(MOVING)
+    t = WorldTargets.build(years=0, wars=0, dyad_year=1816)
+    assert t.names == [f"dyads[{c}]" for c in DANGEROUS] and t.kinds == {"mid", "war", "dyads"}
+    real = dict(zip(DANGEROUS, np.exp(t.observed), strict=True))
+    assert real["land-contiguous"] == pytest.approx(REAL_RATES["land-contiguous=1"]["force_per_1000"]
+                                                    / REAL_RATES["land-contiguous=0"]["force_per_1000"])
+    assert real["land-contiguous"] > 10 and real["PR: both democracies"] < 1
+    # a planted count: 10 uses of force in 100 dyad-years inside, 1 in 1,000 outside → (10.5/100)/(1.5/1000) = 70
+    planted = {"mid": [], "war": [0, 0], "dyads": [[10, 100, 1, 1000]] * len(DANGEROUS)}
+    sim, var = t.moments(planted)
+    assert np.exp(sim) == pytest.approx([70.0] * 5) and var == pytest.approx([1 / 10.5 + 1 / 1.5] * 5)
+    ratios = t.dyad_ratios(planted)
+    assert list(ratios) == list(DANGEROUS) and ratios["land-contiguous"]["real"] == pytest.approx(real["land-contiguous"])
+    assert t.discrepancies(planted)["dyads"] > 0
+    # simulated: dyad-years are the category's dyads × runs, and every run's force is counted
+    w = WorldEvaluator(t, space, runs=1, dyad_runs=2, executor="inprocess")
+    counts = w.counts(space.defaults)
+    masks = [(int(a.sum()), int(b.sum())) for a, b in t.dyad_masks]
+    assert [(c[1], c[3]) for c in counts["dyads"]] == [(2 * a, 2 * b) for a, b in masks]
+    assert all(0 <= c[0] <= c[1] and 0 <= c[2] <= c[3] for c in counts["dyads"])
+    other = WorldEvaluator(t, space, runs=1, dyad_runs=3, executor="inprocess")
+    assert other.key(space.defaults) != w.key(space.defaults)  # the dyad world's runs are part of the key
+
+
+def test_apply_calibration_sets_defaults_intervals_and_sources(tmp_path):
+    import ast
+
+    src = ROOT / "sim" / "scenario" / "parameters.py"
+    params = tmp_path / "parameters.py"
+    params.write_text(src.read_text("utf-8"), encoding="utf-8")
+    cal = {"parameters": {"ladder.incident_rate": {"fitted": 0.0123456, "fold_min": 0.0101, "fold_max": 0.0149},
+                          "threat.hostility_retention": {"fitted": 0.7, "fold_min": 0.8, "fold_max": 0.6}}}
+    (tmp_path / "cal.json").write_text(json.dumps(cal))
+    app = _script("apply_calibration")
+    args = ["--calibration", str(tmp_path / "cal.json"), "--params", str(params), "--date", "2026-12-06"]
+    assert app.main([*args, "--check"]) == 1  # it would change the file
+    assert app.main(args) == 0 and app.main([*args, "--check"]) == 0  # applied; applying again changes nothing
+    calls = {}
+    for node in ast.walk(ast.parse(params.read_text("utf-8"))):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "P":
+            calls[node.target.id] = node.value
+    inc = calls["incident_rate"]
+    assert ast.literal_eval(inc.args[0]) == 0.0123
+    assert ast.literal_eval(inc.keywords[0].value) == (0.0101, 0.0149)
+    assert ast.literal_eval(inc.args[4]) == "fitted (calibration, k-fold, 2026-12-06); Posen 1991; Sagan 1993"
+    ret = calls["hostility_retention"]
+    assert ast.literal_eval(ret.keywords[0].value) == (0.6, 0.8)
+    assert "proposal" not in ast.literal_eval(ret.args[4])
+    assert calls["power_exponent"].keywords == []  # a sourced parameter is left alone
+    (tmp_path / "bad.json").write_text(json.dumps({"parameters": {"nope.x": {"fitted": 1, "fold_min": 0, "fold_max": 2}}}))
+    assert app.main(["--calibration", str(tmp_path / "bad.json"), "--params", str(params)]) == 1
+
+
 def test_shipped_target_tables_are_what_the_build_writes(tmp_path):
     data = ROOT.parent / "shared" / "data"
     if not (data / "gml_mid_dyad_years_1816-1989.csv").exists():
@@ -230,13 +289,39 @@ def test_same_calibration_on_every_executor(crises):
 
     def run(executor, workers=None):
         ev = Evaluator(small, space, runs=2, seed=1, executor=executor, workers=workers)
-        return calibrate(ev, folds=2, design_size=5, world=_world(space, executor=executor), seed=1).to_json()
+        return calibrate(ev, folds=2, design_size=5, world=_world(space, executor=executor, dyad_year=1816), seed=1).to_json()
 
     one = run("inprocess")
     two = run("process", 2)
     assert one == two
     pytest.importorskip("distributed")
     assert run("dask", 1) == one
+
+
+def test_fair_rps_removes_the_noise_of_a_few_runs():
+    """Shares of m runs drawn from probabilities p: their plain RPS is worse on average than p's own
+    score, their fair RPS (Ferro 2014) is the same on average."""
+    from sim.calibration.fit import fair_rps
+    from sim.history.scores import rps
+
+    rng = np.random.default_rng(5)
+    p = np.array([0.1, 0.4, 0.3, 0.2])
+    y = rng.choice(4, size=20000, p=p)
+    shares = rng.multinomial(4, p, size=len(y)) / 4.0
+    truth = rps(np.tile(p, (len(y), 1)), y).mean()
+    assert rps(shares, y).mean() > truth + 0.02
+    assert fair_rps(shares, y, 4).mean() == pytest.approx(truth, abs=0.005)
+    assert fair_rps(shares, y, 1) == pytest.approx(rps(shares, y))  # one run: nothing to correct with
+
+
+def test_bounds_option_narrows_the_space():
+    from sim.calibration.session import parse_bounds
+
+    b = parse_bounds(["decision.dispute_rate=0:0.5"])
+    assert b == {"decision.dispute_rate": (0.0, 0.5)}
+    assert parameter_space(["decision.dispute_rate"], bounds=b).bounds.tolist() == [[0.0, 0.5]]
+    with pytest.raises(FlashpointError, match="PATH=LO:HI"):
+        parse_bounds(["decision.dispute_rate=0.5"])
 
 
 def test_fold_assignment_and_loss():
@@ -276,12 +361,17 @@ def _script(name: str):
 def test_scripts_run_on_tiny_settings(tmp_path):
     cal = _script("calibrate")
     tiny = ["--crises", "6", "--runs", "2", "--world-years", "1", "--world-states", "5", "--wars", "1",
-            "--executor", "local", "--param", MOVING[0], "--param", MOVING[1]]
+            "--dyad-year", "1816", "--dyad-runs", "1", "--executor", "local", "--param", MOVING[0], "--param", MOVING[1]]
     args = [*tiny, "--folds", "2", "--checkpoints", str(tmp_path / "ck"), "--out", str(tmp_path / "cal.json")]
     assert cal.main([*args, "--design", "5"]) == 0
     doc = json.loads((tmp_path / "cal.json").read_text())
     assert doc["schema"] == "flashpoint.calibration/2" and len(doc["folds"]) == 2 and doc["design_size"] == 5
-    assert doc["targets"] == ["icb", "mid", "war"]
+    assert doc["targets"] == ["icb", "mid", "war", "dyads"]
+    assert set(doc["final_world"]["dyad_ratios"]) == set(doc["design"][0]["dyad_ratios"]) and len(doc["design"][0]["dyad_ratios"]) == 5
+    held = doc["held_out"]
+    assert held["crises"] == 6 and {"model fitted − base rate", "model fitted − ordered logit"} <= set(held["differences"])
+    d = held["differences"]["model fitted − base rate"]
+    assert d["lo"] <= d["mean"] <= d["hi"]
     assert cal.main([*args, "--design", "5"]) == 0  # resumed from the checkpoints
     assert json.loads((tmp_path / "cal.json").read_text())["simulations"] == 0
     # a budget sizes the design from the measured cost of the first point (at least 8 points)
@@ -295,3 +385,5 @@ def test_scripts_run_on_tiny_settings(tmp_path):
     assert "cv R²" in (tmp_path / "sobol.md").read_text()
     assert cal.main(["--param", "nope.nope", "--out", str(tmp_path / "x.json")]) == 1
     assert cal.main([*args, "--design", "5", "--weight", "war=lots"]) == 1
+    assert cal.main([*args, "--design", "5", "--bound", "decision.temperature=0.1:oops"]) == 1
+    assert cal.main([*args, "--design", "5", "--bound", "decision.temperature=0:99"]) == 1  # outside the registered range

@@ -22,7 +22,10 @@
 
 The world targets are not split by fold (they are not crises): every fold sees them whole.
 A final fit on all crises gives the recommended values; their spread over the folds is the
-interval reported with them.
+interval reported with them. The world targets are simulated once more at that fit (``final_world``:
+the discrepancies, moments and dangerous-dyad ratios the new defaults give), and the held-out RPS of
+every crisis (each scored by the fold that held it out) are pooled with paired bootstrap intervals of
+the differences between the model and the references (``held_out``).
 """
 
 from __future__ import annotations
@@ -41,10 +44,11 @@ from sim.calibration.targets import WorldEvaluator
 from sim.errors import FlashpointError
 from sim.history.scores import rps
 
-__all__ = ["DEFAULT_WEIGHTS", "MIN_CV_R2", "LossEmulator", "CalibrationResult", "FoldResult", "calibrate", "fold_assignment"]
+__all__ = ["COMPARISONS", "DEFAULT_WEIGHTS", "fair_rps", "MIN_CV_R2", "LossEmulator", "CalibrationResult", "FoldResult", "calibrate",
+           "fold_assignment", "held_out_summary"]
 
 #: Weight of each target's mean standardised discrepancy in the loss (each target counts once).
-DEFAULT_WEIGHTS: dict[str, float] = {"icb": 1.0, "mid": 1.0, "war": 1.0}
+DEFAULT_WEIGHTS: dict[str, float] = {"icb": 1.0, "mid": 1.0, "war": 1.0, "dyads": 1.0}
 #: Least leave-one-out R² of the loss emulator for its minimum to be used (else the best design point).
 MIN_CV_R2 = 0.5
 
@@ -67,6 +71,7 @@ class FoldResult:
     test_icb_fitted: float
     train_rps: dict[str, float]
     test_rps: dict[str, float]
+    test_rps_by_crisis: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,14 +110,38 @@ def fold_assignment(crisnos: list[int], k: int, seed: int) -> dict[int, int]:
     return {crisnos[i]: pos % k for pos, i in enumerate(order)}
 
 
-def _rps(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int]) -> float:
+def _rps_each(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int]) -> np.ndarray:
     p = np.array([shares[c] for c in nos])
     y = np.array([crises.observed[c] for c in nos])
-    return float(rps(p, y).mean())
+    return rps(p, y)
 
 
-def _references(crises: CrisisSet, train: list[int], test: list[int]) -> dict[str, tuple[float, float]]:
-    """(training, held-out) RPS of the base rate and the ordered logit fitted on ``train``."""
+def fair_rps(p: np.ndarray, y: np.ndarray, members: int) -> np.ndarray:
+    """The *fair* ranked probability score of ensemble forecasts (Ferro 2014): per case.
+
+    ``p`` are shares of ``members`` runs. The plain RPS of a share of a few runs is inflated by its
+    sampling variance (by about F(1 − F)/m per threshold); the fair score removes that term,
+    ``Σ_j [(F̂_j − o_j)² − F̂_j(1 − F̂_j)/(m − 1)] / (K − 1)``, and so estimates the score the
+    model's own probabilities would get with infinitely many runs — the fair comparison with a
+    reference that forecasts probabilities directly.
+    """
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=int)
+    k = p.shape[1]
+    f = np.cumsum(p, axis=1)[:, :-1]
+    o = (y[:, None] <= np.arange(k - 1)[None, :]).astype(float)
+    return ((f - o) ** 2 - (f * (1 - f) / (members - 1) if members > 1 else 0.0)).sum(axis=1) / (k - 1)
+
+
+def _rps(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int]) -> float:
+    return float(_rps_each(shares, crises, nos).mean())
+
+
+def _fair(shares: dict[int, np.ndarray], crises: CrisisSet, nos: list[int], runs: int) -> np.ndarray:
+    return fair_rps(np.array([shares[c] for c in nos]), np.array([crises.observed[c] for c in nos]), runs)
+
+
+def _references(crises: CrisisSet, train: list[int], test: list[int]) -> dict[str, tuple[float, np.ndarray]]:
+    """Training RPS (mean) and held-out RPS (per crisis) of the base rate and the ordered logit fitted on ``train``."""
     from sim.history.reference import CRISIS_FEATURES, BaseRate, OrderedLogit
 
     cols = list(CRISIS_FEATURES)
@@ -125,8 +154,38 @@ def _references(crises: CrisisSet, train: list[int], test: list[int]) -> dict[st
     out = {}
     for name, model in (("base_rate", BaseRate(4)), ("ordered_logit", OrderedLogit(4))):
         m = model.fit(xtr, ytr)
-        out[name] = (float(rps(m.predict(xtr), ytr).mean()), float(rps(m.predict(xte), yte).mean()))
+        out[name] = (float(rps(m.predict(xtr), ytr).mean()), rps(m.predict(xte), yte))
     return out
+
+
+#: The held-out comparisons reported with a paired bootstrap interval: (label, first, second).
+COMPARISONS: tuple[tuple[str, str, str], ...] = (
+    ("model fitted − base rate", "model_fitted", "base_rate"),
+    ("model fitted − ordered logit", "model_fitted", "ordered_logit"),
+    ("model fitted − model defaults", "model_fitted", "model_default"),
+    ("model fitted, fair RPS − base rate", "model_fitted_fair", "base_rate"),
+    ("model fitted, fair RPS − ordered logit", "model_fitted_fair", "ordered_logit"),
+    ("model defaults, fair RPS − base rate", "model_default_fair", "base_rate"),
+    ("ordered logit − base rate", "ordered_logit", "base_rate"),
+)
+
+
+def held_out_summary(folds: list[FoldResult], seed: int = 0, resamples: int = 2000) -> dict[str, Any]:
+    """Pooled held-out RPS (every crisis scored by the fold that held it out) and paired bootstrap intervals.
+
+    Returns:
+        ``{"crises": n, "rps": {model: mean}, "differences": {label: {"mean", "lo", "hi", "n"}}}``
+        (a negative difference: the first scores better, i.e. lower).
+    """
+    from sim.history.scores import bootstrap_difference
+
+    keys = sorted({k for f in folds for k in f.test_rps_by_crisis})
+    pooled = {k: np.concatenate([np.asarray(f.test_rps_by_crisis.get(k, []), dtype=float) for f in folds]) for k in keys}
+    n = max((len(v) for v in pooled.values()), default=0)
+    pooled = {k: v for k, v in pooled.items() if len(v) == n and n}
+    diffs = {label: bootstrap_difference(pooled[a], pooled[b], np.random.SeedSequence([seed, 0xB007]), resamples)
+             for label, a, b in COMPARISONS if a in pooled and b in pooled}
+    return {"crises": n, "rps": {k: float(v.mean()) for k, v in pooled.items()}, "differences": diffs}
 
 
 class LossEmulator:
@@ -191,10 +250,12 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
     assign = fold_assignment(nos, folds, seed)
     x = design_points(space, design_size, seed)
     u = np.array([space.to_unit(r) for r in x])
-    shares, disc = [], []
+    shares, disc, ratios = [], [], []
     for i, row in enumerate(x):
         shares.append(evaluator.shares(row))
-        disc.append(world.targets.discrepancies(world.counts(row)) if world is not None else {})
+        counts = world.counts(row) if world is not None else None
+        disc.append(world.targets.discrepancies(counts) if world is not None else {})
+        ratios.append(world.targets.dyad_ratios(counts) if world is not None else {})
         if on_stage:
             on_stage("design point", i + 1, len(x))
 
@@ -233,16 +294,30 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
             train_rps={"model_best_design": _rps(shares[best], crises, train), "model_default": _rps(shares[0], crises, train),
                        **{k: v[0] for k, v in refs.items()}},
             test_rps={"model_fitted": _rps(held, crises, test), "model_default": _rps(shares[0], crises, test),
-                      **{k: v[1] for k, v in refs.items()}}))
+                      **{k: float(v[1].mean()) for k, v in refs.items()}},
+            test_rps_by_crisis={"model_fitted": _rps_each(held, crises, test).tolist(),
+                                "model_default": _rps_each(shares[0], crises, test).tolist(),
+                                "model_fitted_fair": _fair(held, crises, test, evaluator.runs).tolist(),
+                                "model_default_fair": _fair(shares[0], crises, test, evaluator.runs).tolist(),
+                                **{k: v[1].tolist() for k, v in refs.items()}}))
         if on_stage:
             on_stage("fold", f + 1, folds)
     em, uhat, loss, final_source = fit_on(nos)
+    final_world = {}
+    if world is not None:  # the world targets at the final fit (one more simulation): what the new defaults do
+        counts = world.counts(space.from_unit(uhat))
+        sim_m, _ = world.targets.moments(counts)
+        final_world = {"discrepancies": world.targets.discrepancies(counts), "dyad_ratios": world.targets.dyad_ratios(counts),
+                       "moments": dict(zip(world.targets.names, sim_m.round(6).tolist(), strict=True))}
     design = [{"point": i, "parameters": space.assign(row), "icb_loss": smm_loss(shares[i], crises, nos),
-               **{f"{t}_loss": d for t, d in disc[i].items()}, "loss": float(loss[i])} for i, row in enumerate(x)]
+               **{f"{t}_loss": d for t, d in disc[i].items()}, "loss": float(loss[i]),
+               **({"dyad_ratios": ratios[i]} if ratios[i] else {})} for i, row in enumerate(x)]
     meta = {"crises": len(nos), "fold_count": folds, "design_size": int(len(x)), "runs": evaluator.runs, "seed": evaluator.seed,
             "weights": w, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(dict.fromkeys(world.targets.target_of) if world else [])],
             "world_moments": world.targets.names if world else [], "world_observed": world.targets.observed.round(6).tolist() if world else [],
-            "world_runs": world.runs if world else None, "model_fingerprint": evaluator.fingerprint,
-            "trigger_groups": list(TRIGGER_GROUPS), "observed_icb_moments": observed_moments(crises, nos).round(6).tolist()}
+            "world_runs": world.runs if world else None,
+            "dyad_runs": world.dyad_runs if world and world.targets.dyad_world is not None else None, "model_fingerprint": evaluator.fingerprint,
+            "trigger_groups": list(TRIGGER_GROUPS), "observed_icb_moments": observed_moments(crises, nos).round(6).tolist(),
+            "held_out": held_out_summary(results, seed), "final_world": final_world}
     return CalibrationResult(folds=results, space_paths=space.paths, defaults=space.assign(space.defaults),
                              final=space.assign(space.from_unit(uhat)), final_cv_r2=float(em.cv_r2), design=design, meta=meta)

@@ -34,7 +34,7 @@ def calibration_markdown(cal: dict[str, Any]) -> str:
            f"targets: {', '.join(cal['targets'])} (weights {', '.join(f'{k} {v:g}' for k, v in cal['weights'].items())}); "
            f"{cal.get('simulations', '?')} simulations ({cal.get('checkpoints_reused', 0)} more read from checkpoints) "
            f"in {cal.get('seconds', '?')} s on the {cal.get('executor', '?')} executor.",
-           "", "| parameter | default | fitted (all crises) | range over folds |", "|---|---:|---:|---|"]
+           "", "| parameter | default before | fitted (all crises) | range over folds |", "|---|---:|---:|---|"]
     for p, s in cal["parameters"].items():
         out.append(f"| `{_cell(p)}` | {s['default']:g} | {s['fitted']:.4g} | {s['fold_min']:.4g} – {s['fold_max']:.4g} |")
     out += ["", f"Emulator of the all-crisis loss: leave-one-out R² {_f(cal.get('final_emulator_cv_r2'), '.2f')}; "
@@ -57,8 +57,30 @@ def calibration_markdown(cal: dict[str, Any]) -> str:
         vals = [(len(f["test"]), f["test_rps"].get(key)) for f in cal["folds"]]
         if n and all(v is not None for _, v in vals):
             pooled.append(f"{label} {sum(k * v for k, v in vals) / n:.4f}")
+    fair = (cal.get("held_out") or {}).get("rps") or {}
+    for key, label in (("model_fitted_fair", "model fitted, fair RPS"), ("model_default_fair", "model defaults, fair RPS")):
+        if key in fair:
+            pooled.append(f"{label} {fair[key]:.4f}")
     if pooled:
         out += ["", f"Held-out RPS over all {n} crises (each scored by the fold that held it out): {'; '.join(pooled)}."]
+    diffs = (cal.get("held_out") or {}).get("differences") or {}
+    if diffs:
+        out += ["", f"The model's forecasts are shares of {cal.get('runs', '?')} runs; the *fair* RPS (Ferro 2014) removes "
+                "what their sampling noise adds to the score, i.e. estimates the score of the model's own probabilities.", "",
+                "| held-out RPS difference (lower is better for the first) | mean | 95% interval (paired bootstrap over crises) |",
+                "|---|---:|---|"]
+        for label, d in diffs.items():
+            out.append(f"| {_cell(label)} | {_f(d.get('mean'), '+.4f')} | {_f(d.get('lo'), '+.4f')} – {_f(d.get('hi'), '+.4f')} |")
+    ratios = (cal.get("final_world") or {}).get("dyad_ratios") or {}
+    if ratios:
+        default = next((d.get("dyad_ratios") for d in cal.get("design", []) if d.get("point") == 0), None) or {}
+        out += ["", f"Dangerous-dyad use-of-force ratios (in / out; {cal.get('dyad_runs', '?')} runs of the whole state system) "
+                "at the defaults before calibration and at the fitted values, against the real ratios (MID 1946–2010):", "",
+                "| category | real | model, old defaults | model, fitted | fitted within ×2 |", "|---|---:|---:|---:|---|"]
+        for cat, r in ratios.items():
+            old_r = default.get(cat, {}).get("model")
+            ok = r["real"] / 2 <= r["model"] <= r["real"] * 2
+            out.append(f"| {_cell(cat)} | {_f(r['real'], '.2f')} | {_f(old_r, '.2f')} | {_f(r['model'], '.2f')} | {'yes' if ok else 'no'} |")
     return "\n".join(out) + "\n"
 
 

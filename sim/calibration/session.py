@@ -17,7 +17,7 @@ from sim.calibration.moments import CrisisSet, Evaluator
 from sim.calibration.space import ParameterSpace
 from sim.calibration.targets import WorldEvaluator, WorldTargets
 
-__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_weights"]
+__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_bounds", "parse_weights"]
 
 
 def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints: Path) -> None:
@@ -29,13 +29,18 @@ def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints:
     ap.add_argument("--world-states", type=int, default=24, help="states in each MID world")
     ap.add_argument("--wars", type=int, default=6, help="sampled COW war dyad-years of the war target (0: leave it out)")
     ap.add_argument("--world-runs", type=int, default=None, help="replications of each world scenario (default: --runs)")
+    ap.add_argument("--dyad-year", type=int, default=2010,
+                    help="year of the whole state system whose dangerous-dyad contrasts are a target (0: leave it out)")
+    ap.add_argument("--dyad-runs", type=int, default=4, help="replications of that (costly) world")
     ap.add_argument("--executor", default="process", choices=["local", "inprocess", "process", "dask"],
                     help="local (= inprocess): this process; process: worker processes; dask: a Dask cluster")
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (implies --executor dask)")
     ap.add_argument("--checkpoints", type=Path, default=checkpoints, help="one JSON per simulation (resumable)")
     ap.add_argument("--weight", action="append", default=[], metavar="TARGET=W",
-                    help="weight of a target's discrepancy in the loss (icb, mid, war; default 1 each)")
+                    help="weight of a target's discrepancy in the loss (icb, mid, war, dyads; default 1 each)")
+    ap.add_argument("--bound", action="append", default=[], metavar="PATH=LO:HI",
+                    help="a narrower range for one parameter, inside its registered one (repeatable)")
     ap.add_argument("--seed", type=int, default=0)
 
 
@@ -62,6 +67,26 @@ def parse_weights(items: list[str]) -> dict[str, float]:
     return out
 
 
+def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
+    """``["decision.dispute_rate=0:0.5", …]`` as ``{"decision.dispute_rate": (0.0, 0.5)}``.
+
+    Raises:
+        FlashpointError: an item that is not PATH=LO:HI with two numbers (the range itself is checked
+            against the registry by :func:`sim.calibration.space.parameter_space`).
+    """
+    from sim.errors import FlashpointError
+
+    out = {}
+    for item in items:
+        path, _, rng = item.partition("=")
+        lo, _, hi = rng.partition(":")
+        try:
+            out[path] = (float(lo), float(hi))
+        except ValueError:
+            raise FlashpointError(f"--bound {item!r}: expected PATH=LO:HI with two numbers") from None
+    return out
+
+
 def executor_name(name: str) -> str:
     """The ensemble layer's name of an executor option (``local`` is ``inprocess``)."""
     return "inprocess" if name == "local" else name
@@ -81,8 +106,9 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
     from sim.ensemble.executors import open_executor
 
     targets = None
-    if args.world_years > 0 or args.wars > 0:
-        targets = WorldTargets.build(years=args.world_years, states=args.world_states, wars=args.wars, seed=args.seed)
+    if args.world_years > 0 or args.wars > 0 or args.dyad_year:
+        targets = WorldTargets.build(years=args.world_years, states=args.world_states, wars=args.wars, seed=args.seed,
+                                     dyad_year=args.dyad_year)
     handle = open_executor(executor_name(args.executor), args.workers, args.scheduler)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -96,7 +122,7 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
             ev = Evaluator(crises, space, runs=args.runs, seed=args.seed, executor=handle, checkpoints=args.checkpoints,
                            progress=on_runs)
             world = None if targets is None else WorldEvaluator(
-                targets, space, runs=args.world_runs or args.runs, seed=args.seed, executor=handle,
+                targets, space, runs=args.world_runs or args.runs, dyad_runs=args.dyad_runs, seed=args.seed, executor=handle,
                 checkpoints=args.checkpoints, progress=on_runs)
 
             def advance(done: int, total: int | None = None, description: str | None = None) -> None:

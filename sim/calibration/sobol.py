@@ -14,7 +14,8 @@ interactions (ST ≈ S1 by construction): variance it misses is in ``1 − cv_r2
 
 Outputs: the ICB target's moments (the mean simulated chance of at least minor clashes and of
 full-scale war in each trigger group), each target's standardised discrepancy (``icb_loss``,
-``mid_loss``, ``war_loss``), the simulated war-continuation share and the calibration loss.
+``mid_loss``, ``war_loss``, ``dyads_loss``), the simulated war-continuation share, the log
+use-of-force ratio of each dangerous-dyad category and the calibration loss.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def outputs_of(shares: dict[int, np.ndarray], evaluator: Evaluator, world: World
         if counts.get("war"):
             k, n = counts["war"]
             out["war_continuation"] = k / max(n, 1)
+        for cat, r in world.targets.dyad_ratios(counts).items():
+            out[f"log_force_ratio[{cat}]"] = float(np.log(r["model"]))
     out["loss"] = loss
     return out
 

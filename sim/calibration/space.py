@@ -2,7 +2,8 @@
 
 :func:`parameter_space` reads :func:`sim.scenario.parameters.parameter_table` generically: by default
 every parameter whose cited source says "proposal" (no published number stands behind it), or the
-paths asked for, each with its registered range. Nothing here names a parameter, so the space
+paths asked for, each with its registered range (a default set by an earlier calibration is
+marked "fitted" and refitted with the rest). Nothing here names a parameter, so the space
 follows the registry as the model changes.
 """
 
@@ -21,7 +22,7 @@ from sim.errors import FlashpointError
 from sim.scenario.parameters import parameter_table
 from sim.scenario.schema import Scenario
 
-__all__ = ["Dimension", "ParameterSpace", "model_fingerprint", "parameter_space"]
+__all__ = ["CALIBRATED", "Dimension", "ParameterSpace", "model_fingerprint", "parameter_space"]
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,18 @@ class ParameterSpace:
                                   f"{exc.errors()[0].get('msg', exc)}") from None
 
 
-def parameter_space(paths: Sequence[str] | None = None, *, marker: str = "proposal",
+#: Words of a registry source that mark a parameter the calibration fits: no published number stands
+#: behind it ("proposal"), or an earlier calibration set it ("fitted …", refitted on a new model).
+CALIBRATED: tuple[str, ...] = ("proposal", "fitted")
+
+
+def parameter_space(paths: Sequence[str] | None = None, *, marker: str | Sequence[str] = CALIBRATED,
                     bounds: dict[str, tuple[float, float]] | None = None) -> ParameterSpace:
-    """The parameters to vary: ``paths`` if given, else every one whose source mentions ``marker``.
+    """The parameters to vary: ``paths`` if given, else every one whose source mentions a ``marker``.
 
     Args:
         paths: Parameter paths (``group.name``); ``None``: select by ``marker``.
-        marker: Word looked for in the registry's ``source`` (case-insensitive); ``""`` selects all.
+        marker: Word(s) looked for in the registry's ``source`` (case-insensitive); ``""`` selects all.
         bounds: Narrower ranges for some paths (must lie inside the registered range).
 
     Raises:
@@ -102,7 +108,8 @@ def parameter_space(paths: Sequence[str] | None = None, *, marker: str = "propos
     """
     rows = {r["path"]: r for r in parameter_table()}
     if paths is None:  # selected by source: only parameters with a numeric range (a switch cannot be varied)
-        chosen = [p for p, r in rows.items() if marker.lower() in str(r["source"]).lower()
+        words = [marker] if isinstance(marker, str) else list(marker)
+        chosen = [p for p, r in rows.items() if any(w.lower() in str(r["source"]).lower() for w in words)
                   and r["min"] is not None and r["max"] is not None and not isinstance(r["default"], bool)]
     else:
         unknown = [p for p in paths if p not in rows]
@@ -110,7 +117,7 @@ def parameter_space(paths: Sequence[str] | None = None, *, marker: str = "propos
             raise FlashpointError(f"unknown parameter(s) {', '.join(unknown)} (see docs/model.md for the list)")
         chosen = list(dict.fromkeys(paths))
     if not chosen:
-        raise FlashpointError(f"no parameter's source mentions '{marker}'")
+        raise FlashpointError(f"no parameter's source mentions {marker!r}")
     dims = []
     for p in chosen:
         r = rows[p]

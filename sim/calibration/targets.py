@@ -18,6 +18,14 @@ the ensemble layer's seeds) and compared with a table shipped in ``sim/data`` (b
   two-state world of its year starting at war (rung 7), run for 52 weeks; the share of runs still at
   rung ≥ 7. Variance p(1 − p)/n of the observed share, with n the number of *wars* (the dyad-years
   of one war are not independent draws), plus the simulated share's.
+* **Dangerous dyads** (Bremer 1992; the contrasts of docs/validation.md §1): the ratio of the
+  use-of-force rate inside and outside each of five categories — land contiguity, a major power
+  involved, joint democracy, parity and a defence pact (the last three among politically relevant
+  dyads) — against the real ratio of the MID uses of force 1946–2010 (``sim/data/base_rates_MID_1946-2010.csv``).
+  Simulated: the whole state system of ``dyad_year`` (2010 by default, as in §1) run for one year
+  with nothing scripted; a dyad-year counts when its highest rung reaches 5. The moment is the log
+  ratio; its variance 1/k_in + 1/k_out (delta method, Poisson counts) of the real counts plus the
+  simulated counts' (+ ½ each).
 """
 
 from __future__ import annotations
@@ -37,12 +45,15 @@ from sim.calibration.space import ParameterSpace, key_of, model_fingerprint
 from sim.errors import FlashpointError
 from sim.scales import MID_RUNGS
 
-__all__ = ["BANDS", "DYAD_TYPES", "WorldEvaluator", "WorldTargets", "read_mid_rates", "read_war_years"]
+__all__ = ["BANDS", "DANGEROUS", "DYAD_TYPES", "WorldEvaluator", "WorldTargets", "read_mid_rates", "read_war_years"]
 
 #: Hostility bands: (MID level name, the model's rung that reaches it; :data:`sim.scales.MID_RUNGS`).
 BANDS: tuple[tuple[str, int], ...] = tuple(MID_RUNGS.items())
 #: Dyad types, in table order.
 DYAD_TYPES: tuple[str, ...] = ("contiguous", "major", "other")
+#: The dangerous-dyad contrasts fitted (categories of :data:`sim.validation.dyads.CATEGORIES`).
+DANGEROUS: tuple[str, ...] = ("land-contiguous", "involves a major power", "PR: both democracies",
+                              "PR: parity (CINC ratio ≤ 3)", "PR: defence pact")
 _MID = "mid_onset_rates_1816-1989.csv"
 _WAR = "cow_war_continuation.csv"
 
@@ -82,10 +93,12 @@ class WorldTargets:
     observed: np.ndarray
     observed_var: np.ndarray
     target_of: list[str]
+    dyad_world: Any | None = None
+    dyad_masks: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, years: int = 3, states: int = 24, wars: int = 6, seed: int = 0) -> WorldTargets:
-        """Sample the worlds (seeded). ``years``/``wars`` = 0 leaves that target out."""
+    def build(cls, years: int = 3, states: int = 24, wars: int = 6, seed: int = 0, dyad_year: int = 0) -> WorldTargets:
+        """Sample the worlds (seeded). ``years``/``wars``/``dyad_year`` = 0 leaves that target out."""
         from sim.catalog import load_catalog
         from sim.scenario.generate import world_scenario
 
@@ -139,24 +152,62 @@ class WorldTargets:
             obs.append(p)
             var.append(p * (1 - p) / n_wars)
             target_of.append("war")
-        return cls(mid_worlds, mid_types, war_worlds, names, np.array(obs), np.array(var), target_of)
+        dyad_world, masks = None, []
+        if dyad_year:
+            from sim.validation.dyads import CATEGORIES, REAL_RATES, dyad_categories
+
+            dyad_world = world_scenario(dyad_year)
+            cats = dyad_categories(dyad_world.codes, dyad_year)
+            rows = {label: (r_in, r_out) for label, r_in, r_out in CATEGORIES}
+            for label in DANGEROUS:
+                masks.append(cats[label])
+                r_in, r_out = (REAL_RATES[r] for r in rows[label])
+                k_in, k_out = (r["force_per_1000"] * r["dyad_years"] / 1000.0 for r in (r_in, r_out))
+                names.append(f"dyads[{label}]")
+                obs.append(math.log(r_in["force_per_1000"] / r_out["force_per_1000"]))
+                var.append(1.0 / max(k_in, 0.5) + 1.0 / max(k_out, 0.5))
+                target_of.append("dyads")
+        return cls(mid_worlds, mid_types, war_worlds, names, np.array(obs), np.array(var), target_of, dyad_world, masks)
 
     @property
     def scenarios(self) -> list[Any]:
-        """Every world scenario, MID worlds first."""
-        return [*self.mid_worlds, *self.war_worlds]
+        """Every world scenario: MID worlds, war worlds, then the dangerous-dyad world (if any)."""
+        return [*self.mid_worlds, *self.war_worlds, *([self.dyad_world] if self.dyad_world is not None else [])]
 
-    def simulate(self, scenarios: list[Any], runs: int, seed: int, *, executor: Any, progress: Callable[[int, int], None] | None = None
-                 ) -> dict[str, Any]:
-        """Run ``scenarios`` (the worlds with a parameter vector applied) and read the raw counts.
+    @property
+    def kinds(self) -> set[str]:
+        """The raw-count kinds :meth:`simulate` returns for these targets."""
+        return {"mid", "war"} | ({"dyads"} if self.dyad_world is not None else set())
+
+    def simulate(self, scenarios: list[Any], runs: int, seed: int, *, executor: Any, progress: Callable[[int, int], None] | None = None,
+                 dyad_runs: int | None = None) -> dict[str, Any]:
+        """Run ``scenarios`` (:attr:`scenarios` with a parameter vector applied) and read the raw counts.
+
+        Args:
+            scenarios: :attr:`scenarios`, in that order, with the parameter values applied.
+            runs: Replications of each MID and war world.
+            seed: Master seed (the ensemble layer's child seeds).
+            executor: An ensemble executor name or open handle.
+            progress: ``progress(done, total)`` over the runs.
+            dyad_runs: Replications of the dangerous-dyad world (default ``runs``; it is the costly one).
 
         Returns:
-            ``{"mid": [[dyad-years, onsets per band] per type], "war": [runs still at war, runs]}``.
+            ``{"mid": [[dyad-years, onsets per band] per type], "war": [runs still at war, runs]}``, and
+            ``"dyads": [[force in, dyad-years in, force out, dyad-years out] per category]`` with that target.
         """
         from sim.ensemble import run_many
 
+        out: dict[str, Any] = {"mid": [], "war": []}
+        if self.dyad_world is not None:
+            *scenarios, world = scenarios
+            res = run_many(world, [], dyad_runs or runs, seed, executor=executor, progress=progress, dyad_levels=False,
+                           scenarios=[world], labels=[world.id])
+            force = (np.asarray(res[0].table["peak"]) >= 5)  # runs × dyads
+            n = force.shape[0]
+            out["dyads"] = [[int(force[:, m_in].sum()), int(m_in.sum()) * n, int(force[:, m_out].sum()), int(m_out.sum()) * n]
+                            for m_in, m_out in self.dyad_masks]
         if not scenarios:
-            return {"mid": [], "war": []}
+            return out
         res = run_many(scenarios[0], [], runs, seed, executor=executor, progress=progress, dyad_levels=False,
                        scenarios=scenarios, labels=[s.id for s in scenarios])
         mid = np.zeros((len(DYAD_TYPES), 1 + len(BANDS)))
@@ -172,7 +223,7 @@ class WorldTargets:
             final = np.asarray(r.table["final"])[:, 0]
             war[0] += int((final >= 7).sum())
             war[1] += int(final.size)
-        return {"mid": mid.tolist(), "war": war}
+        return {**out, "mid": mid.tolist(), "war": war}
 
     def moments(self, counts: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Simulated moments (in the order of ``names``) and their simulation variances."""
@@ -189,7 +240,19 @@ class WorldTargets:
             p = (k + 0.5) / (n + 1.0)
             sim.append(k / max(n, 1))
             var.append(p * (1 - p) / max(n, 1))
+        if self.dyad_world is not None:
+            for k_in, n_in, k_out, n_out in counts["dyads"]:
+                sim.append(math.log((k_in + 0.5) / max(n_in, 1)) - math.log((k_out + 0.5) / max(n_out, 1)))
+                var.append(1.0 / (k_in + 0.5) + 1.0 / (k_out + 0.5))
         return np.array(sim), np.array(var)
+
+    def dyad_ratios(self, counts: dict[str, Any]) -> dict[str, dict[str, float]]:
+        """Per dangerous-dyad category: the simulated and the real use-of-force rate ratio (in / out)."""
+        if self.dyad_world is None:
+            return {}
+        sim, _ = self.moments(counts)
+        return {name[len("dyads["):-1]: {"model": float(math.exp(s)), "real": float(math.exp(o))}
+                for name, s, o, t in zip(self.names, sim, self.observed, self.target_of, strict=True) if t == "dyads"}
 
     def discrepancies(self, counts: dict[str, Any]) -> dict[str, float]:
         """Per target (``mid``, ``war``), the mean of (simulated − observed)² / (observed + simulated variance)."""
@@ -213,6 +276,7 @@ class WorldEvaluator:
     targets: WorldTargets
     space: ParameterSpace
     runs: int = 10
+    dyad_runs: int = 4
     seed: int = 0
     executor: Any = "process"
     checkpoints: Path | None = None
@@ -228,8 +292,9 @@ class WorldEvaluator:
 
     def key(self, x: Any) -> str:
         """The checkpoint key of natural values ``x``."""
+        extra = {"dyad_runs": self.dyad_runs} if self.targets.dyad_world is not None else {}
         return key_of({"parameters": self.space.assign(x), "worlds": self._worlds, "runs": self.runs, "seed": self.seed,
-                       "model": self.fingerprint, "kind": "world"})
+                       "model": self.fingerprint, "kind": "world", **extra})
 
     def counts(self, x: Any) -> dict[str, Any]:
         """The world targets' raw counts under parameter values ``x`` (see :meth:`WorldTargets.simulate`)."""
@@ -238,12 +303,13 @@ class WorldEvaluator:
             self.reused += 1
             return self._memory[k]
         doc = load_checkpoint(self.checkpoints, k)
-        if doc is not None and isinstance(doc.get("counts"), dict) and {"mid", "war"} <= set(doc["counts"]):
+        if doc is not None and isinstance(doc.get("counts"), dict) and self.targets.kinds <= set(doc["counts"]):
             self.reused += 1
             self._memory[k] = doc["counts"]
             return doc["counts"]
         scs = [self.space.apply(s, x) for s in self.targets.scenarios]
-        got = self.targets.simulate(scs, self.runs, self.seed, executor=self.executor, progress=self.progress)
+        got = self.targets.simulate(scs, self.runs, self.seed, executor=self.executor, progress=self.progress,
+                                    dyad_runs=self.dyad_runs)
         self.evaluations += 1
         self._memory[k] = got
         save_checkpoint(self.checkpoints, k, {"parameters": self.space.assign(x), "runs": self.runs, "seed": self.seed,

@@ -33,14 +33,22 @@ __all__ = [
 ]
 
 
-def P(default: float, lo: float, hi: float, description: str, source: str) -> Any:  # noqa: N802
-    """A documented parameter field: default, closed range [lo, hi], meaning and source."""
+def P(default: float, lo: float, hi: float, description: str, source: str,  # noqa: N802
+      fitted: tuple[float, float] | None = None) -> Any:
+    """A documented parameter field: default, closed range [lo, hi], meaning and source.
+
+    ``fitted`` is the interval of a calibrated default (the range of its k-fold fits, written by
+    ``scripts/apply_calibration.py`` from ``docs/validation-data/calibration.json``).
+    """
+    extra: dict[str, Any] = {"source": source}
+    if fitted is not None:
+        extra["fitted"] = [float(fitted[0]), float(fitted[1])]
     return Field(
         default=default,
         ge=lo,
         le=hi,
         description=description,
-        json_schema_extra={"source": source},
+        json_schema_extra=extra,
     )
 
 
@@ -181,7 +189,10 @@ class Parameters(_Group):
 
 
 def parameter_table() -> list[dict[str, Any]]:
-    """Every parameter as a row: group, name, default, min, max, description, source."""
+    """Every parameter as a row: group, name, default, min, max, description, source, fitted.
+
+    ``fitted`` is ``[low, high]``, the interval of a default set by the calibration, else ``None``.
+    """
     rows: list[dict[str, Any]] = []
     for gname, gfield in Parameters.model_fields.items():
         gcls = gfield.annotation
@@ -199,6 +210,7 @@ def parameter_table() -> list[dict[str, Any]]:
                     "max": hi,
                     "description": f.description or "",
                     "source": extra.get("source", ""),
+                    "fitted": extra.get("fitted"),
                 }
             )
     return rows
