@@ -29,7 +29,7 @@ from rich.table import Table
 from sim.model.switches import ENV_VAR, SUBMODELS
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ["tests/test_patterns.py", "tests/test_mechanisms.py", "tests/test_model.py::test_top_threat_at_the_start_is_a_rival_or_adversary_never_a_formal_ally"]
+TESTS = ["tests/test_mechanisms.py", "tests/test_patterns.py", "tests/test_model.py::test_top_threat_at_the_start_is_a_rival_or_adversary_never_a_formal_ally"]
 
 
 def failed_tests(name: str, first: bool, skip: list[str] = ()) -> list[str]:
