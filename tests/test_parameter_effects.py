@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from parameter_effects import effects, markdown, numeric_parameters, with_parameter  # noqa: E402
 
-from tests.test_mechanisms import dyad_world  # noqa: E402
+from sim.validation.mechanisms import dyad_world  # noqa: E402
 
 
 def test_every_numeric_parameter_has_a_range_to_sweep():
