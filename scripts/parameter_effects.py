@@ -36,8 +36,9 @@ from sim.model import CrisisModel  # noqa: E402
 from sim.scenario.loader import load_scenario  # noqa: E402
 from sim.scenario.parameters import Parameters, parameter_table  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
+from sim.validation.mechanisms import MECHANISM_WORLDS  # noqa: E402
 
-__all__ = ["numeric_parameters", "with_parameter", "outcomes", "effects", "sweep", "markdown", "main"]
+__all__ = ["numeric_parameters", "with_parameter", "outcomes", "effects", "sweep", "markdown", "scenario_of", "main"]
 
 OUT = ROOT / "docs" / "validation-data"
 
@@ -104,9 +105,16 @@ def effects(sc: Scenario, path: str, lo: float, hi: float, runs: int, seed: int,
     return {"identical": identical, "moved": moved}
 
 
+def scenario_of(name: str) -> Scenario:
+    """A bundled scenario ("scenarios/x.yaml") or a mechanism world ("world:spiral", :data:`MECHANISM_WORLDS`)."""
+    if name.startswith("world:"):
+        return MECHANISM_WORLDS[name.removeprefix("world:")]()
+    return load_scenario(ROOT / name)
+
+
 def _one(args: tuple[str, str, float, float, int, int, float]) -> tuple[str, str, dict[str, Any]]:
     file, path, lo, hi, runs, seed, z = args
-    return path, file, effects(load_scenario(ROOT / file), path, lo, hi, runs, seed, z)
+    return path, file, effects(scenario_of(file), path, lo, hi, runs, seed, z)
 
 
 def sweep(files: list[str], params: list[dict[str, Any]], runs: int, seed: int, z: float, workers: int = 1,
@@ -128,20 +136,28 @@ def sweep(files: list[str], params: list[dict[str, Any]], runs: int, seed: int, 
     return result
 
 
+def _short(name: str) -> str:
+    """'scenarios/july-crisis-1914.yaml' → 'july-crisis-1914'; 'world:spiral' stays."""
+    return name if name.startswith("world:") else Path(name).stem
+
+
 def markdown(result: dict[str, dict[str, Any]], runs: int, seed: int, z: float) -> str:
-    """A short table: per parameter, how many outcomes move and the strongest one."""
-    lines = [f"Each numeric parameter at its minimum and its maximum, {runs} paired runs per end (master seed {seed}), "
-             f"every bundled scenario; an outcome moves when |paired z| > {z}.", "",
-             "| parameter | min → max | outcomes moved | strongest effect (max − min, 95% interval) |", "|---|---|---:|---|"]
+    """A short table: per parameter, how many outcomes move in each scenario and the strongest effect."""
+    lines = [f"Each numeric parameter at its minimum and its maximum, {runs} paired runs per end (master seed {seed}); "
+             f"an outcome moves when |paired z| > {z}. `world:…` are the small mechanism worlds of "
+             "`sim/validation/mechanisms.py`.", "",
+             "| parameter | min → max | outcomes moved, per scenario | strongest effect (max − min, 95% interval) |",
+             "|---|---|---|---|"]
     for path, r in result.items():
         moved = [(f, m) for f, e in r["scenarios"].items() for m in e["moved"]]
+        counts = ", ".join(f"{_short(f)} {len(e['moved'])}" for f, e in r["scenarios"].items() if e["moved"]) or "0"
         if moved:
             f, m = max(moved, key=lambda x: x[1]["z"])
-            best = f"{Path(f).stem}: {m['outcome']} {m['diff']:+.3g} [{m['lo']:+.3g}, {m['hi']:+.3g}]"
+            best = f"{_short(f)}: {m['outcome']} {m['diff']:+.3g} [{m['lo']:+.3g}, {m['hi']:+.3g}]"
         else:
             same = all(e["identical"] for e in r["scenarios"].values())
             best = "none" + (" (runs identical at both ends)" if same else "")
-        lines.append(f"| `{path}` | {r['min']} → {r['max']} | {len(moved)} | {best} |")
+        lines.append(f"| `{path}` | {r['min']} → {r['max']} | {counts} | {best} |")
     return "\n".join(lines) + "\n"
 
 
@@ -155,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--z", type=float, default=3.3, help="paired z-score above which an outcome counts as moved")
     ap.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     ap.add_argument("--only", nargs="*", default=None, help="parameters (group.name) to run; default: all")
+    ap.add_argument("--worlds", action="store_true",
+                    help="also run the small mechanism worlds of sim.validation.mechanisms (world:spiral, …)")
+    ap.add_argument("--merge", action="store_true",
+                    help="merge into the existing parameter_effects.json (same runs, seed and z) instead of replacing it")
     a = ap.parse_args(argv)
     params = numeric_parameters()
     if a.only:
@@ -164,12 +184,24 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         params = [p for p in params if p["path"] in a.only]
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.yaml"))
+    if a.worlds:
+        files += [f"world:{w}" for w in MECHANISM_WORLDS]
     with Progress(console=Console(stderr=True)) as bar:
         task = bar.add_task("parameters × scenarios", total=len(params) * len(files))
         result = sweep(files, params, a.runs, a.seed, a.z, a.workers, progress=lambda: bar.advance(task))
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "parameter_effects.json").write_text(json.dumps({"runs": a.runs, "seed": a.seed, "z": a.z, "scenarios": files,
-                                                            "parameters": result}, indent=1, ensure_ascii=False) + "\n")
+    path = OUT / "parameter_effects.json"
+    if a.merge and path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if (old.get("runs"), old.get("seed"), old.get("z")) != (a.runs, a.seed, a.z):
+            Console(stderr=True).print("--merge needs the same --runs, --seed and --z as the existing file", markup=False)
+            return 2
+        for p, r in result.items():
+            old["parameters"].setdefault(p, {**r, "scenarios": {}})["scenarios"].update(r["scenarios"])
+        files = sorted(set(old.get("scenarios", [])) | set(files))
+        result = old["parameters"]
+    path.write_text(json.dumps({"runs": a.runs, "seed": a.seed, "z": a.z, "scenarios": files,
+                                "parameters": result}, indent=1, ensure_ascii=False) + "\n")
     md = markdown(result, a.runs, a.seed, a.z)
     (OUT / "parameter_effects.md").write_text(md)
     idle = [p for p, r in result.items() if not any(e["moved"] for e in r["scenarios"].values())]
