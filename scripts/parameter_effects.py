@@ -5,7 +5,7 @@ each bundled scenario (``scenarios/*.yaml``) it runs the scenario twice over the
 (common random numbers), once with the parameter at its minimum and once at its maximum, and
 compares the outcomes run by run:
 
-* per dyad: mean peak rung, P(violence: rung ≥ 5), P(war: rung ≥ 7);
+* per dyad: mean peak rung, P(violence: rung ≥ 5), P(war: rung ≥ 7), P(nuclear use: rung ≥ 9);
 * per directed pair: P(support of at least arms), the degree the model's states choose;
 * per state: military spending at the end, mean of its highest perceived threat.
 
@@ -41,6 +41,8 @@ from sim.validation.mechanisms import MECHANISM_WORLDS  # noqa: E402
 __all__ = ["numeric_parameters", "with_parameter", "outcomes", "effects", "sweep", "markdown", "scenario_of", "main"]
 
 OUT = ROOT / "docs" / "validation-data"
+#: Runs per end in the small mechanism worlds (at least; ``--runs`` if larger).
+WORLD_RUNS = 400
 
 
 def numeric_parameters() -> list[dict[str, Any]]:
@@ -71,6 +73,7 @@ def outcomes(sc: Scenario, runs: int, seed: int) -> dict[str, np.ndarray]:
             out[f"{dy} mean peak rung"] = peak
             out[f"{dy} P(violence, rung ≥ 5)"] = (peak >= 5).astype(float)
             out[f"{dy} P(war, rung ≥ 7)"] = (peak >= 7).astype(float)
+            out[f"{dy} P(nuclear use, rung ≥ 9)"] = (peak >= 9).astype(float)
     for a in range(n):
         for b in range(n):
             if a != b:
@@ -114,6 +117,8 @@ def scenario_of(name: str) -> Scenario:
 
 def _one(args: tuple[str, str, float, float, int, int, float]) -> tuple[str, str, dict[str, Any]]:
     file, path, lo, hi, runs, seed, z = args
+    if file.startswith("world:"):  # two or three states: cheap, and their effects can be rare (nuclear use)
+        runs = max(runs, WORLD_RUNS)
     return path, file, effects(scenario_of(file), path, lo, hi, runs, seed, z)
 
 
@@ -145,7 +150,7 @@ def markdown(result: dict[str, dict[str, Any]], runs: int, seed: int, z: float) 
     """A short table: per parameter, how many outcomes move in each scenario and the strongest effect."""
     lines = [f"Each numeric parameter at its minimum and its maximum, {runs} paired runs per end (master seed {seed}); "
              f"an outcome moves when |paired z| > {z}. `world:…` are the small mechanism worlds of "
-             "`sim/validation/mechanisms.py`.", "",
+             f"`sim/validation/mechanisms.py` (at least {WORLD_RUNS} runs per end).", "",
              "| parameter | min → max | outcomes moved, per scenario | strongest effect (max − min, 95% interval) |",
              "|---|---|---|---|"]
     for path, r in result.items():
@@ -173,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=None, help="parameters (group.name) to run; default: all")
     ap.add_argument("--worlds", action="store_true",
                     help="also run the small mechanism worlds of sim.validation.mechanisms (world:spiral, …)")
+    ap.add_argument("--worlds-only", action="store_true", help="run the mechanism worlds only (no bundled scenario)")
+    ap.add_argument("--out", type=Path, default=OUT, help="output directory (default docs/validation-data)")
     ap.add_argument("--merge", action="store_true",
                     help="merge into the existing parameter_effects.json (same runs, seed and z) instead of replacing it")
     a = ap.parse_args(argv)
@@ -184,13 +191,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         params = [p for p in params if p["path"] in a.only]
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.yaml"))
-    if a.worlds:
+    if a.worlds_only:
+        files = []
+    if a.worlds or a.worlds_only:
         files += [f"world:{w}" for w in MECHANISM_WORLDS]
     with Progress(console=Console(stderr=True)) as bar:
         task = bar.add_task("parameters × scenarios", total=len(params) * len(files))
         result = sweep(files, params, a.runs, a.seed, a.z, a.workers, progress=lambda: bar.advance(task))
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / "parameter_effects.json"
+    a.out.mkdir(parents=True, exist_ok=True)
+    path = a.out / "parameter_effects.json"
     if a.merge and path.exists():
         old = json.loads(path.read_text(encoding="utf-8"))
         if (old.get("runs"), old.get("seed"), old.get("z")) != (a.runs, a.seed, a.z):
@@ -203,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps({"runs": a.runs, "seed": a.seed, "z": a.z, "scenarios": files,
                                 "parameters": result}, indent=1, ensure_ascii=False) + "\n")
     md = markdown(result, a.runs, a.seed, a.z)
-    (OUT / "parameter_effects.md").write_text(md)
+    (a.out / "parameter_effects.md").write_text(md)
     idle = [p for p, r in result.items() if not any(e["moved"] for e in r["scenarios"].values())]
     sys.stdout.write(md)
     if idle:

@@ -11,7 +11,8 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - commitment: a sudden shift in the balance of power (Fearon 1995; Powell 2006) — :func:`shift_world`, :func:`shift_gap`;
 - power_transition: a dissatisfied challenger at parity (Organski & Kugler 1980; Lemke 2002) —
   :func:`transition_world`, :func:`transition_gap`;
-- settlement: wars end by negotiation (Fearon 1995; Slantchev 2003) — :func:`offer_world`, :func:`offer_ratio`.
+- settlement: wars end by negotiation (Fearon 1995; Slantchev 2003) — :func:`offer_world`, :func:`offer_ratio`;
+- nuclear_risk: two nuclear powers at war (Schelling 1960; Powell 2015) — :func:`nuclear_world`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from sim.model import CrisisModel
 from sim.scenario.schema import Scenario
 
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
-           "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "MECHANISM_WORLDS"]
+           "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
+           "MECHANISM_WORLDS"]
 
 
 def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -109,15 +111,20 @@ def shift_gap(runs: int = 2000, master: int = 2024) -> tuple[float, float, float
 
 
 # ---------------------------------------------------------------- power transition
-def transition_world(ideal_b: float = 2.0, ratio: float = 0.95) -> Scenario:
+def transition_world(ideal_b: float = 2.0, ratio: float = 0.95, overtake: bool = False) -> Scenario:
     """A violent crisis between the leader AAA and a challenger BBB.
 
     AAA clashes with BBB every second week from week 2; BBB has ``ratio`` of AAA's capability and
-    UN ideal point ``ideal_b`` (AAA's is 0).
+    UN ideal point ``ideal_b`` (AAA's is 0). With ``overtake``, a distant supplier's arms transfer
+    in week 2 raises BBB's capability by 60% (the challenger overtakes the leader).
     """
     ev = [{"type": "armed_clash", "step": s, "actor": "AAA", "targets": ["BBB"]} for s in range(2, 30, 2)]
+    extra = []
+    if overtake:
+        extra = [{"code": "CCC", "catalog": False, "overrides": {"cinc": 0.005, "lat": -40, "lon": 150}}]
+        ev.append({"type": "arms_transfer", "step": 2, "actor": "CCC", "partners": ["BBB"], "amount": 0.6})
     return dyad_world(ev, horizon=30, a={"cinc": 0.02, "ideal_point": 0.0},
-                      b={"cinc": 0.02 * ratio, "ideal_point": ideal_b})
+                      b={"cinc": 0.02 * ratio, "ideal_point": ideal_b}, extra=extra)
 
 
 def transition_gap(runs: int = 2000, master: int = 2024, ratio: float = 0.95,
@@ -143,7 +150,16 @@ def offer_ratio(runs: int = 1000, master: int = 2024) -> tuple[float, float, flo
     return paired_ratio(weeks_at_war(True), weeks_at_war(False))
 
 
+# ---------------------------------------------------------------- nuclear risk
+def nuclear_world() -> Scenario:
+    """Two nuclear powers (AAA declares war on BBB in week 1) for half a year: the threat that leaves something to chance."""
+    return dyad_world([{"type": "war_declaration", "step": 1, "actor": "AAA", "targets": ["BBB"]}], horizon=26,
+                      a={"nuclear": True}, b={"nuclear": True})
+
+
 #: One world per mechanism (name → builder of the scenario with its default arguments).
 MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
-    "spiral": spiral_world, "shift": shift_world, "transition": transition_world, "offers": offer_world,
+    "spiral": spiral_world, "shift": shift_world, "transition": transition_world,
+    "overtaking": lambda: transition_world(overtake=True), "offers": offer_world,
+    "nuclear": nuclear_world,
 }
