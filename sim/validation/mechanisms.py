@@ -12,7 +12,8 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - power_transition: a dissatisfied challenger at parity (Organski & Kugler 1980; Lemke 2002) —
   :func:`transition_world`, :func:`transition_gap`;
 - settlement: wars end by negotiation (Fearon 1995; Slantchev 2003) — :func:`offer_world`, :func:`offer_ratio`;
-- nuclear_risk: two nuclear powers at war (Schelling 1960; Powell 2015) — :func:`nuclear_world`.
+- nuclear_risk: two nuclear powers at war (Schelling 1960; Powell 2015) — :func:`nuclear_world`;
+- liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sim.model import CrisisModel
 from sim.scenario.schema import Scenario
 
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
-           "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
+           "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world", "institutions_world",
            "MECHANISM_WORLDS"]
 
 
@@ -47,11 +48,12 @@ def paired_ratio(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
 
 
 def dyad_world(events=(), *, horizon: int, a: dict | None = None, b: dict | None = None, extra=(),
-               parameters: dict | None = None, ident: str = "dyad") -> Scenario:
+               parameters: dict | None = None, relations: dict | None = None, ident: str = "dyad") -> Scenario:
     """Two custom states AAA and BBB about 440 km apart (no rivalry, no ties, no nuclear weapons), with the given events.
 
     ``a`` and ``b`` add actor overrides (default CINC 0.02 each); ``parameters`` replaces values
-    of parameter groups (``{"spiral": {"distinguishability": 0.0}}``).
+    of parameter groups (``{"spiral": {"distinguishability": 0.0}}``); ``relations`` adds initial
+    relations (``{"institutions": [{"between": ["AAA", "BBB"], "value": 1.0}]}``).
     """
     actors = [{"code": "AAA", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 0, **(a or {})}},
               {"code": "BBB", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 4, **(b or {})}},
@@ -59,7 +61,7 @@ def dyad_world(events=(), *, horizon: int, a: dict | None = None, b: dict | None
     sc = Scenario.model_validate({
         "id": ident, "title": "two states", "briefing": {"summary": "a mechanism test"}, "data_year": 2022,
         "calendar": {"start": "2024-01-01", "horizon": horizon}, "actors": actors,
-        "relations": {"from_catalog": False}, "events": list(events)})
+        "relations": {"from_catalog": False, **(relations or {})}, "events": list(events)})
     if parameters:
         groups = {g: getattr(sc.parameters, g).model_copy(update=v) for g, v in parameters.items()}
         sc = sc.model_copy(update={"parameters": sc.parameters.model_copy(update=groups)})
@@ -150,6 +152,12 @@ def offer_ratio(runs: int = 1000, master: int = 2024) -> tuple[float, float, flo
     return paired_ratio(weeks_at_war(True), weeks_at_war(False))
 
 
+# ---------------------------------------------------------------- liberal peace
+def institutions_world() -> Scenario:
+    """The spiral world's two neighbours, members of the same institutions (tie 1): the liberal peace (Russett & Oneal 2001)."""
+    return dyad_world(horizon=52, relations={"institutions": [{"between": ["AAA", "BBB"], "value": 1.0}]})
+
+
 # ---------------------------------------------------------------- nuclear risk
 def nuclear_world() -> Scenario:
     """Two nuclear powers (AAA declares war on BBB in week 1) for half a year: the threat that leaves something to chance."""
@@ -162,4 +170,5 @@ MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
     "spiral": spiral_world, "shift": shift_world, "transition": transition_world,
     "overtaking": lambda: transition_world(overtake=True), "offers": offer_world,
     "nuclear": nuclear_world,
+    "institutions": institutions_world,
 }
