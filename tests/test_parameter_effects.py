@@ -43,3 +43,11 @@ def test_a_parameter_that_matters_moves_outcomes_and_one_that_cannot_moves_nothi
     assert "| `ladder.nuclear_slip` | 0.0 → 1.0 | 0 | none (runs identical at both ends) |" in table
     row = next(line for line in table.splitlines() if line.startswith("| `spiral.distinguishability`"))
     assert f"| dyad {len(spiral['moved'])} |" in row and "AAA" in row
+
+
+def test_every_mechanism_world_builds_and_runs():
+    from sim.validation.mechanisms import MECHANISM_WORLDS, batch
+
+    for name, build in MECHANISM_WORLDS.items():
+        m = batch(build(), 2, 0)
+        assert m.steps_done == m.spec.calendar.horizon and m.n >= 2, name
