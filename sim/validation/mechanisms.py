@@ -12,7 +12,8 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - power_transition: a dissatisfied challenger at parity (Organski & Kugler 1980; Lemke 2002) —
   :func:`transition_world`, :func:`transition_gap`;
 - settlement: wars end by negotiation (Fearon 1995; Slantchev 2003) — :func:`offer_world`, :func:`offer_ratio`;
-- nuclear_risk: two nuclear powers at war (Schelling 1960; Powell 2015) — :func:`nuclear_world`;
+- nuclear_risk: two nuclear powers at war or at the brink (Schelling 1960, 1966; Powell 2015) —
+  :func:`nuclear_world`, :func:`blockade_world`, :func:`brinkmanship_gap`;
 - liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`.
 """
 
@@ -28,8 +29,8 @@ from sim.model import CrisisModel
 from sim.scenario.schema import Scenario
 
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
-           "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world", "institutions_world",
-           "MECHANISM_WORLDS"]
+           "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
+           "institutions_world", "blockade_world", "brinkmanship_gap", "MECHANISM_WORLDS"]
 
 
 def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -163,6 +164,17 @@ def nuclear_world() -> Scenario:
     """Two nuclear powers (AAA declares war on BBB in week 1) for half a year: the threat that leaves something to chance."""
     return dyad_world([{"type": "war_declaration", "step": 1, "actor": "AAA", "targets": ["BBB"]}], horizon=26,
                       a={"nuclear": True}, b={"nuclear": True})
+
+
+def blockade_world(renewals: int) -> Scenario:
+    """Two nuclear powers: AAA blockades BBB in week 1 and renews the blockade every third week ``renewals`` times."""
+    ev = [{"type": "blockade", "step": 1 + 3 * k, "actor": "AAA", "targets": ["BBB"]} for k in range(renewals + 1)]
+    return dyad_world(ev, horizon=26, a={"nuclear": True}, b={"nuclear": True})
+
+
+def brinkmanship_gap(runs: int = 1000, master: int = 2024) -> tuple[float, float, float]:
+    """P(war) when the blockade is renewed for half a year minus P(war) after a single blockade (paired)."""
+    return paired_difference(_war(batch(blockade_world(8), runs, master)), _war(batch(blockade_world(0), runs, master)))
 
 
 #: One world per mechanism (name → builder of the scenario with its default arguments).
