@@ -151,7 +151,7 @@ def markdown(result: dict[str, dict[str, Any]], runs: int, seed: int, z: float) 
     lines = [f"Each numeric parameter at its minimum and its maximum, {runs} paired runs per end (master seed {seed}); "
              f"an outcome moves when |paired z| > {z}. `world:…` are the small mechanism worlds of "
              f"`sim/validation/mechanisms.py` (at least {WORLD_RUNS} runs per end).", "",
-             "| parameter | min → max | outcomes moved, per scenario | strongest effect (max − min, 95% interval) |",
+             "| parameter | min → max | outcomes moved, per scenario | effect with the highest paired z (max − min, 95% interval) |",
              "|---|---|---|---|"]
     for path, r in result.items():
         moved = [(f, m) for f, e in r["scenarios"].items() for m in e["moved"]]
