@@ -15,6 +15,7 @@ import pytest
 
 from sim.validation.mechanisms import (
     brinkmanship_gap,
+    dispute_gap,
     dyad_world,
     offer_ratio,
     shift_gap,
@@ -99,4 +100,17 @@ def test_nuclear_risk_the_longer_at_the_brink_the_likelier_war():
     between them comes only from bargaining, which their ×4 war costs practically close.
     """
     lo, mean, hi = brinkmanship_gap(runs=1000, master=MASTER)
+    assert lo > 0, (lo, mean, hi)
+
+
+def test_disputes_rivals_quarrel_more():
+    """New disputes arise from tension (Bremer 1992; Thompson 2001; Colaresi, Rasler & Thompson 2007).
+
+    Strategic rivals see each other as threats and quarrel over issues far more often than other
+    pairs. Two neighbours for a quiet year, with arming read as defensive (distinguishability 1, so
+    the spiral of §7.3 is out of the picture): as rivals, a new dispute (rung ≥ 2) opens more often
+    than for the same pair without the rivalry (paired 95% interval of the difference above 0,
+    600 runs). Without dispute onsets nothing opens a quarrel in a quiet world.
+    """
+    lo, mean, hi = dispute_gap(runs=600, master=MASTER)
     assert lo > 0, (lo, mean, hi)

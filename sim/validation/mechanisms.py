@@ -14,6 +14,7 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - settlement: wars end by negotiation (Fearon 1995; Slantchev 2003) — :func:`offer_world`, :func:`offer_ratio`;
 - nuclear_risk: two nuclear powers at war or at the brink (Schelling 1960, 1966; Powell 2015) —
   :func:`nuclear_world`, :func:`blockade_world`, :func:`brinkmanship_gap`;
+- disputes: rivals quarrel more (Bremer 1992; Thompson 2001) — :func:`rivals_world`, :func:`dispute_gap`;
 - liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`.
 """
 
@@ -30,7 +31,8 @@ from sim.scenario.schema import Scenario
 
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
            "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
-           "institutions_world", "blockade_world", "brinkmanship_gap", "MECHANISM_WORLDS"]
+           "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap",
+           "MECHANISM_WORLDS"]
 
 
 def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -175,6 +177,20 @@ def blockade_world(renewals: int) -> Scenario:
 def brinkmanship_gap(runs: int = 1000, master: int = 2024) -> tuple[float, float, float]:
     """P(war) when the blockade is renewed for half a year minus P(war) after a single blockade (paired)."""
     return paired_difference(_war(batch(blockade_world(8), runs, master)), _war(batch(blockade_world(0), runs, master)))
+
+
+# ---------------------------------------------------------------- disputes
+def rivals_world(rival: bool) -> Scenario:
+    """The two neighbours for a quiet year, rivals or not, with arming read as defensive (distinguishability 1: no spiral)."""
+    return dyad_world(horizon=52, parameters={"spiral": {"distinguishability": 1.0}},
+                      relations={"rivalries": [["AAA", "BBB"]]} if rival else None)
+
+
+def dispute_gap(runs: int = 600, master: int = 2024) -> tuple[float, float, float]:
+    """P(a new dispute, rung ≥ 2, within the year) for rivals minus for the same pair without rivalry (paired)."""
+    def onset(rival: bool) -> np.ndarray:
+        return (batch(rivals_world(rival), runs, master).peak[:, 0, 1] >= 2).astype(float)
+    return paired_difference(onset(True), onset(False))
 
 
 #: One world per mechanism (name → builder of the scenario with its default arguments).
