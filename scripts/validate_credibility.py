@@ -171,21 +171,29 @@ def section_switch_off(w) -> None:
     except (OSError, ValueError) as exc:
         w(f"`docs/validation-data/switch_off.json` could not be read ({exc}).\n")
         return
-    failed = data.get("failed", {}) if isinstance(data, dict) and "failed" in data else data
-    w("Each named submodel switched off in turn, and the pattern tests that then fail (`scripts/switch_off.py`). "
-      "Every submodel must fail at least one test.\n")
-    if data.get("first_failure_only"):
-        w("Each run stopped at its first failure (`--first`): a count of 1 means *at least one* test fails.\n")
-    already = data.get("failing_with_everything_on") or []
-    if already:
-        w(f"Left out because they fail with every mechanism on: {', '.join(f'`{t}`' for t in already)}.\n")
+    data = data if isinstance(data, dict) else {}
+    failed = data.get("failed", data)
+    w("Each named submodel switched off in turn, and the pattern tests that then fail (`scripts/switch_off.py`: "
+      "`tests/test_patterns.py`, `tests/test_mechanisms.py` and the friends-and-rivals test). "
+      "Every submodel must fail at least one test."
+      + (" Each run stopped at its first failure (`--first`), so a count is at least 1, not the number of tests that fail."
+         if data.get("first_failure_only") else "") + "\n")
+    base = data.get("failing_with_everything_on") or []
+    if base:
+        w("Tests already failing with every submodel on (left out of the comparison): "
+          + ", ".join(f"`{t.split('::')[-1]}`" for t in base) + ".\n")
     w("| submodel | failing tests | count |")
     w("|---|---|---:|")
     for name, tests in sorted(failed.items()):
         tests = list(tests or [])
-        shown = ", ".join(f"`{t}`" for t in tests[:6]) + (f" … (+{len(tests) - 6})" if len(tests) > 6 else "")
+        shown = ", ".join(f"`{t.split('::')[-1]}`" for t in tests[:6]) + (f" … (+{len(tests) - 6})" if len(tests) > 6 else "")
         w(f"| {name} | {shown or '**none**'} | {len(tests)} |")
     w("")
+    effects = ROOT / "docs" / "validation-data" / "parameter_effects.md"
+    if effects.exists():
+        w("### No parameter without an effect\n")
+        w("Written by `scripts/parameter_effects.py` (data: `docs/validation-data/parameter_effects.json`).\n")
+        w(effects.read_text(encoding="utf-8"))
 
 
 def credibility_sections(w, runs: int = 500, quiet_runs: int = 300, record_runs: int = 200,

@@ -1,0 +1,202 @@
+"""Small worlds in which one named mechanism matters by its literature, and the paired measurements on them.
+
+Each ``*_world`` function builds a two-state scenario (plus a distant arms supplier for the
+commitment problem) that differs between its arguments in one thing only; each ``*_gap`` /
+``*_ratio`` function runs two such worlds over the same seeds (common random numbers) and returns
+the paired 95% interval ``(low, estimate, high)`` of the prediction that ``tests/test_mechanisms.py``
+asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
+``scripts/parameter_effects.py`` can show a parameter's effect that the bundled scenarios hide.
+
+- beliefs: the security-dilemma spiral (Jervis 1976, 1978; Glaser 1997) — :func:`spiral_world`, :func:`spiral_gap`;
+- commitment: a sudden shift in the balance of power (Fearon 1995; Powell 2006) — :func:`shift_world`, :func:`shift_gap`;
+- power_transition: a dissatisfied challenger at parity (Organski & Kugler 1980; Lemke 2002) —
+  :func:`transition_world`, :func:`transition_gap`;
+- settlement: wars end by negotiation (Fearon 1995; Slantchev 2003) — :func:`offer_world`, :func:`offer_ratio`;
+- nuclear_risk: two nuclear powers at war or at the brink (Schelling 1960, 1966; Powell 2015) —
+  :func:`nuclear_world`, :func:`blockade_world`, :func:`brinkmanship_gap`;
+- disputes: rivals quarrel more (Bremer 1992; Thompson 2001) — :func:`rivals_world`, :func:`dispute_gap`;
+- liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from sim.ensemble.seeds import child_seeds
+from sim.model import CrisisModel
+from sim.scenario.schema import Scenario
+
+__all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
+           "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
+           "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap",
+           "MECHANISM_WORLDS"]
+
+
+def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Mean of the paired differences x − y with its 95% normal interval ``(low, mean, high)``."""
+    d = np.asarray(x, dtype=float) - np.asarray(y, dtype=float)
+    se = d.std(ddof=1) / np.sqrt(len(d))
+    return float(d.mean() - 1.96 * se), float(d.mean()), float(d.mean() + 1.96 * se)
+
+
+def paired_ratio(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Ratio of means mean(x)/mean(y) of paired samples with its 95% delta-method interval."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    r = x.mean() / y.mean()
+    se = (x - r * y).std(ddof=1) / (np.sqrt(len(x)) * y.mean())
+    return float(r - 1.96 * se), float(r), float(r + 1.96 * se)
+
+
+def dyad_world(events=(), *, horizon: int, a: dict | None = None, b: dict | None = None, extra=(),
+               parameters: dict | None = None, relations: dict | None = None, ident: str = "dyad") -> Scenario:
+    """Two custom states AAA and BBB about 440 km apart (no rivalry, no ties, no nuclear weapons), with the given events.
+
+    ``a`` and ``b`` add actor overrides (default CINC 0.02 each); ``parameters`` replaces values
+    of parameter groups (``{"spiral": {"distinguishability": 0.0}}``); ``relations`` adds initial
+    relations (``{"institutions": [{"between": ["AAA", "BBB"], "value": 1.0}]}``).
+    """
+    actors = [{"code": "AAA", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 0, **(a or {})}},
+              {"code": "BBB", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 4, **(b or {})}},
+              *extra]
+    sc = Scenario.model_validate({
+        "id": ident, "title": "two states", "briefing": {"summary": "a mechanism test"}, "data_year": 2022,
+        "calendar": {"start": "2024-01-01", "horizon": horizon}, "actors": actors,
+        "relations": {"from_catalog": False, **(relations or {})}, "events": list(events)})
+    if parameters:
+        groups = {g: getattr(sc.parameters, g).model_copy(update=v) for g, v in parameters.items()}
+        sc = sc.model_copy(update={"parameters": sc.parameters.model_copy(update=groups)})
+    return sc
+
+
+def batch(sc: Scenario, runs: int, master: int) -> CrisisModel:
+    """``runs`` replications of ``sc`` with the seeds derived from ``master`` (the same seeds for every world)."""
+    return CrisisModel(sc, seeds=child_seeds(master, runs), record="summary").run()
+
+
+def _war(m: CrisisModel) -> np.ndarray:
+    """1 for each run in which AAA and BBB went to war (rung ≥ 7), else 0."""
+    return (m.peak[:, 0, 1] >= 7).astype(float)
+
+
+# ---------------------------------------------------------------- beliefs: the spiral model
+def spiral_world(distinguishability: float | None = None) -> Scenario:
+    """Two neighbours with no dispute and no events for a year (``spiral.distinguishability`` set if given)."""
+    params = {"spiral": {"distinguishability": distinguishability}} if distinguishability is not None else None
+    return dyad_world(horizon=52, parameters=params)
+
+
+def spiral_gap(runs: int = 400, master: int = 2024) -> tuple[float, float, float]:
+    """Mean rung of the dyad over the second half-year with distinguishability 0 minus with 1 (paired)."""
+    def late_rung(dist: float) -> np.ndarray:
+        return batch(spiral_world(dist), runs, master).series["max_level"][26:, :, 0].mean(axis=0)
+    return paired_difference(late_rung(0.0), late_rung(1.0))
+
+
+# ---------------------------------------------------------------- commitment problem
+def shift_world(transfer_step: int = 4) -> Scenario:
+    """A violent crisis in which BBB's capability quadruples in week ``transfer_step``.
+
+    AAA (CINC 0.04) clashes with BBB (0.01) every second week from week 4; a distant supplier's two
+    arms transfers in week ``transfer_step`` quadruple BBB's capability (AAA's chance of winning:
+    0.8 → 0.5).
+    """
+    supplier = {"code": "CCC", "catalog": False, "overrides": {"cinc": 0.005, "lat": -40, "lon": 150}}
+    ev = [{"type": "arms_transfer", "step": transfer_step, "actor": "CCC", "partners": ["BBB"], "amount": 1.0}
+          for _ in range(2)]
+    ev += [{"type": "armed_clash", "step": s, "actor": "AAA", "targets": ["BBB"]} for s in range(4, 30, 2)]
+    return dyad_world(ev, horizon=30, a={"cinc": 0.04}, b={"cinc": 0.01}, extra=[supplier])
+
+
+def shift_gap(runs: int = 2000, master: int = 2024) -> tuple[float, float, float]:
+    """P(war) after the sudden shift (transfers in week 4) minus P(war) with the balance shifted in week 0 (paired)."""
+    return paired_difference(_war(batch(shift_world(4), runs, master)), _war(batch(shift_world(0), runs, master)))
+
+
+# ---------------------------------------------------------------- power transition
+def transition_world(ideal_b: float = 2.0, ratio: float = 0.95, overtake: bool = False) -> Scenario:
+    """A violent crisis between the leader AAA and a challenger BBB.
+
+    AAA clashes with BBB every second week from week 2; BBB has ``ratio`` of AAA's capability and
+    UN ideal point ``ideal_b`` (AAA's is 0). With ``overtake``, a distant supplier's arms transfer
+    in week 2 raises BBB's capability by 60% (the challenger overtakes the leader).
+    """
+    ev = [{"type": "armed_clash", "step": s, "actor": "AAA", "targets": ["BBB"]} for s in range(2, 30, 2)]
+    extra = []
+    if overtake:
+        extra = [{"code": "CCC", "catalog": False, "overrides": {"cinc": 0.005, "lat": -40, "lon": 150}}]
+        ev.append({"type": "arms_transfer", "step": 2, "actor": "CCC", "partners": ["BBB"], "amount": 0.6})
+    return dyad_world(ev, horizon=30, a={"cinc": 0.02, "ideal_point": 0.0},
+                      b={"cinc": 0.02 * ratio, "ideal_point": ideal_b}, extra=extra)
+
+
+def transition_gap(runs: int = 2000, master: int = 2024, ratio: float = 0.95,
+                   ideal: tuple[float, float] = (2.0, 0.0)) -> tuple[float, float, float]:
+    """P(war) with the challenger at ideal point ``ideal[0]`` minus at ``ideal[1]`` (paired), at capability ``ratio``."""
+    return paired_difference(_war(batch(transition_world(ideal[0], ratio), runs, master)),
+                             _war(batch(transition_world(ideal[1], ratio), runs, master)))
+
+
+# ---------------------------------------------------------------- settlement
+def offer_world(offers: bool = True) -> Scenario:
+    """AAA declares war on BBB in week 1; with ``offers``, BBB offers a settlement every four weeks from week 3."""
+    ev = [{"type": "war_declaration", "step": 1, "actor": "AAA", "targets": ["BBB"]}]
+    if offers:
+        ev += [{"type": "settlement_offer", "step": s, "actor": "BBB", "targets": ["AAA"]} for s in range(3, 30, 4)]
+    return dyad_world(ev, horizon=30)
+
+
+def offer_ratio(runs: int = 1000, master: int = 2024) -> tuple[float, float, float]:
+    """Mean weeks at war with BBB's offers over mean weeks at war without them (paired)."""
+    def weeks_at_war(offers: bool) -> np.ndarray:
+        return (batch(offer_world(offers), runs, master).system["dyads_war"] > 0).sum(axis=0)
+    return paired_ratio(weeks_at_war(True), weeks_at_war(False))
+
+
+# ---------------------------------------------------------------- liberal peace
+def institutions_world() -> Scenario:
+    """The spiral world's two neighbours, members of the same institutions (tie 1): the liberal peace (Russett & Oneal 2001)."""
+    return dyad_world(horizon=52, relations={"institutions": [{"between": ["AAA", "BBB"], "value": 1.0}]})
+
+
+# ---------------------------------------------------------------- nuclear risk
+def nuclear_world() -> Scenario:
+    """Two nuclear powers (AAA declares war on BBB in week 1) for half a year: the threat that leaves something to chance."""
+    return dyad_world([{"type": "war_declaration", "step": 1, "actor": "AAA", "targets": ["BBB"]}], horizon=26,
+                      a={"nuclear": True}, b={"nuclear": True})
+
+
+def blockade_world(renewals: int) -> Scenario:
+    """Two nuclear powers: AAA blockades BBB in week 1 and renews the blockade every third week ``renewals`` times."""
+    ev = [{"type": "blockade", "step": 1 + 3 * k, "actor": "AAA", "targets": ["BBB"]} for k in range(renewals + 1)]
+    return dyad_world(ev, horizon=26, a={"nuclear": True}, b={"nuclear": True})
+
+
+def brinkmanship_gap(runs: int = 1000, master: int = 2024) -> tuple[float, float, float]:
+    """P(war) when the blockade is renewed for half a year minus P(war) after a single blockade (paired)."""
+    return paired_difference(_war(batch(blockade_world(8), runs, master)), _war(batch(blockade_world(0), runs, master)))
+
+
+# ---------------------------------------------------------------- disputes
+def rivals_world(rival: bool) -> Scenario:
+    """The two neighbours for a quiet year, rivals or not, with arming read as defensive (distinguishability 1: no spiral)."""
+    return dyad_world(horizon=52, parameters={"spiral": {"distinguishability": 1.0}},
+                      relations={"rivalries": [["AAA", "BBB"]]} if rival else None)
+
+
+def dispute_gap(runs: int = 600, master: int = 2024) -> tuple[float, float, float]:
+    """P(a new dispute, rung ≥ 2, within the year) for rivals minus for the same pair without rivalry (paired)."""
+    def onset(rival: bool) -> np.ndarray:
+        return (batch(rivals_world(rival), runs, master).peak[:, 0, 1] >= 2).astype(float)
+    return paired_difference(onset(True), onset(False))
+
+
+#: One world per mechanism (name → builder of the scenario with its default arguments).
+MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
+    "spiral": spiral_world, "shift": shift_world, "transition": transition_world,
+    "overtaking": lambda: transition_world(overtake=True), "offers": offer_world,
+    "nuclear": nuclear_world,
+    "institutions": institutions_world,
+}
