@@ -174,7 +174,8 @@ def section_switch_off(w) -> None:
     data = data if isinstance(data, dict) else {}
     failed = data.get("failed", data)
     w("Each named submodel switched off in turn, and the pattern tests that then fail (`scripts/switch_off.py`: "
-      "`tests/test_patterns.py`, `tests/test_mechanisms.py` and the friends-and-rivals test). "
+      "`tests/test_mechanisms.py`, `tests/test_credibility_mechanisms.py`, `tests/test_patterns.py` and the "
+      "friends-and-rivals test). "
       "Every submodel must fail at least one test."
       + (" Each run stopped at its first failure (`--first`), so a count is at least 1, not the number of tests that fail."
          if data.get("first_failure_only") else "") + "\n")
