@@ -183,3 +183,11 @@ def test_a_lost_dask_worker_is_reported_and_no_run_is_lost():
     assert res.completed == 40 and not res.partial
     assert res.report.executor["workers_lost"] >= 1
     assert res.to_json()["executor"]["workers_lost"] >= 1
+
+
+@pytest.mark.parametrize(("raw", "want"), [("inf", 60.0), ("nan", 60.0), ("-5", 1.0), ("ten", 60.0), ("30", 30.0)])
+def test_the_dask_wait_is_a_finite_number_of_seconds(monkeypatch, raw, want):
+    from sim.ensemble.executors import STALL_ENV, _stall_timeout
+
+    monkeypatch.setenv(STALL_ENV, raw)
+    assert _stall_timeout() == want

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
+import math
 import multiprocessing
 import os
 import sys
@@ -229,10 +230,12 @@ STALL_ENV = "FLASHPOINT_DASK_WAIT"
 
 
 def _stall_timeout() -> float:
+    """Seconds to wait with no Dask worker: ``FLASHPOINT_DASK_WAIT``, at least 1; 60 when unset or not a finite number."""
     try:
-        return max(1.0, float(os.environ.get(STALL_ENV, "60")))
+        value = float(os.environ.get(STALL_ENV, "60"))
     except ValueError:
         return 60.0
+    return max(1.0, value) if math.isfinite(value) else 60.0  # inf would wait for ever, nan compares false
 
 
 def _dask_handle(client: Any, closers: list, description: dict[str, Any]) -> ExecutorHandle:
