@@ -130,7 +130,18 @@ def incidents(m: CrisisModel) -> None:
     rate = np.minimum(1.0, lp.incident_rate * contact[rn, i, j])
     pa = 1 - (1 - rate) ** m.weeks
     hit = m.dyad_uniform("accident", rn, i, j) < pa
-    rn, i, j = rn[hit], i[hit], j[hit]
+    _slip_up(m, rn[hit], i[hit], j[hit], "incident", "180", -9.0,
+             lambda a, b, new: f"Where {a}'s and {b}'s forces meet, an incident neither side chose "
+                               f"(a collision, a misread order) pushes the dyad to rung {new}.")
+
+
+def _slip_up(m: CrisisModel, rn, i, j, kind: str, cameo: str, goldstein: float, say) -> None:
+    """Move dyads (rn, i, j) one rung up that neither side chose, with a little hostility both ways, and log why.
+
+    The log (single-replication models only) names the rise as the cause of the dyad's new rung;
+    ``say(actor, target, new_rung)`` gives its text.
+    """
+    w, levels = m.world, m.world.level
     levels[rn, i, j] += 1
     levels[rn, j, i] += 1
     w.hostility[rn, i, j] += 0.5
@@ -138,11 +149,9 @@ def incidents(m: CrisisModel) -> None:
     if m.logging:
         for ii, jj in zip(i.tolist(), j.tolist(), strict=True):
             new = int(levels[0, ii, jj])
-            rid = m.log.add(m.steps_done, "outcome", "resolve_ladder",
-                            f"Where {w.codes[ii]}'s and {w.codes[jj]}'s forces meet, an incident neither side chose "
-                            f"(a collision, a misread order) pushes the dyad to rung {new}.",
-                            cause=m.level_cause.get((ii, jj), ""), type="incident", actor=w.codes[ii],
-                            target=w.codes[jj], cameo="180", goldstein=-9.0, level=new)
+            rid = m.log.add(m.steps_done, "outcome", "resolve_ladder", say(w.codes[ii], w.codes[jj], new),
+                            cause=m.level_cause.get((ii, jj), ""), type=kind, actor=w.codes[ii],
+                            target=w.codes[jj], cameo=cameo, goldstein=goldstein, level=new)
             m.level_cause[(ii, jj)] = rid
 
 
@@ -167,22 +176,10 @@ def nuclear_risk(m: CrisisModel) -> None:
     rate = lp.nuclear_slip * np.where(lv >= 8, lp.nuclear_resistance, 1.0)
     hit = m.dyad_uniform("nuclear_risk", rn, i, j) < 1 - (1 - rate) ** m.weeks
     rn, i, j = rn[hit], i[hit], j[hit]
-    levels[rn, i, j] += 1
-    levels[rn, j, i] += 1
-    w.hostility[rn, i, j] += 0.5
-    w.hostility[rn, j, i] += 0.5
+    _slip_up(m, rn, i, j, "nuclear_slip", "195", -10.0,
+             lambda a, b, new: f"{a} and {b}, both nuclear powers, lose control of the confrontation "
+                               f"(a threat that leaves something to chance): the dyad slips to rung {new}.")
     reset = levels[rn, i, j] == 7  # a new war: private information about its outcome is fresh
     u_ = m.params.bargaining.uncertainty
     w.sigma[rn[reset], i[reset], j[reset]] = u_
     w.sigma[rn[reset], j[reset], i[reset]] = u_
-    if m.logging:
-        for r_, ii, jj in zip(rn.tolist(), i.tolist(), j.tolist(), strict=True):
-            if r_ != 0:
-                continue
-            new = int(levels[0, ii, jj])
-            rid = m.log.add(m.steps_done, "outcome", "resolve_ladder",
-                            f"{w.codes[ii]} and {w.codes[jj]}, both nuclear powers, lose control of the confrontation "
-                            f"(a threat that leaves something to chance): the dyad slips to rung {new}.",
-                            cause=m.level_cause.get((ii, jj), ""), type="nuclear_slip", actor=w.codes[ii],
-                            target=w.codes[jj], cameo="195", goldstein=-10.0, level=new)
-            m.level_cause[(ii, jj)] = rid
