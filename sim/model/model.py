@@ -149,6 +149,8 @@ class CrisisModel(mesa.Model):
         # it gave during the run (0 none, 1 statement, 2 arms, 3 troops, 4 joining the war)
         self.support_now = np.zeros((R, n, n), dtype=np.int8)
         self.support_max = np.zeros((R, n, n), dtype=np.int8)
+        # whether i was ever called on by a casus foederis: its pledged partner k attacked and at war (validation)
+        self.casus_war = np.zeros((R, n, n), dtype=bool)
         self.support_prev = np.zeros((R, n, n), dtype=np.int8)
         # who started each fight (rung ≥ alliance_politics.crisis_level): +1 i against j, −1 j against i, 0 none
         self.aggressor = np.zeros((R, n, n), dtype=np.int8)
