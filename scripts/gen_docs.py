@@ -727,14 +727,16 @@ def block_calibration(_: str = "") -> str:
     from sim.calibration.report import calibration_markdown
 
     rows = parameter_table()
-    fitted = [r for r in rows if r.get("fitted")]
+    fitted = [r for r in rows if r.get("fitted") or str(r["source"]).lower().startswith("fitted")]
     proposals = [r for r in rows if "proposal" in str(r["source"]).lower()]
-    out = [f"Of the {len(rows)} parameters, **{len(fitted)} defaults are fitted** by the calibration (source "
-           "\"fitted\", with the range of their k-fold fits as the interval), "
+    out = [f"Of the {len(rows)} parameters, **{len(fitted)} defaults are fitted** to data (source \"fitted\": by the "
+           "calibration, with the range of their k-fold fits as the interval, or by the fitting script their source "
+           "names, with the interval it reports — none where the target has no published interval), "
            f"**{len(proposals)} are still proposals** (not fitted: see below) and the rest stand on their cited sources.", ""]
     if fitted:
-        out += [_table(["parameter", "default (fitted)", "fitted interval", "range"],
-                       [[f"`{r['path']}`", _fmt_num(r["default"]), _fitted(r), f"{_fmt_num(r['min'])} – {_fmt_num(r['max'])}"]
+        out += [_table(["parameter", "default (fitted)", "fitted interval", "range", "fitted to"],
+                       [[f"`{r['path']}`", _fmt_num(r["default"]), _fitted(r) if r.get("fitted") else "–",
+                         f"{_fmt_num(r['min'])} – {_fmt_num(r['max'])}", _cell(str(r["source"]))]
                         for r in fitted]), ""]
     if proposals:
         out += ["Still proposals: " + ", ".join(f"`{r['path']}`" for r in proposals) + ".", ""]

@@ -25,6 +25,7 @@ from sim import load_scenario  # noqa: E402
 from sim.validation.credibility import (  # noqa: E402
     DOUBLING,
     WAR_THRESHOLD,
+    dispute_escalation,
     events_matter,
     quiet_world,
     top_threats,
@@ -59,6 +60,7 @@ def scenarios():
 
 
 def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None:
+    disputed = dispute_escalation()
     w("## 6. Quiet worlds stay quiet\n")
     w(f"Each bundled scenario's *quiet variant* (`sim.scenario.quiet.quiet_scenario`: the same actors, alliances, "
       f"wars and sanctions in force, with every scheduled event removed) run for one year in its own step unit "
@@ -69,9 +71,13 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
       + ("; rivals get the rate of new uses of force among Thompson–Dreyer rivals, 1816–1989, contiguous or not "
          "(`sim/data/mid_rivalry_rates.csv`)" if rivalry_rates else
          "; that file has no rivalry rows, so rivals are not told apart") +
-      f"). *within*: inside ×{DOUBLING:g} of the reference; *ongoing*: the dyad starts at or above the use of force. "
-      f"Intervals are Wilson 95% intervals. A pair that starts below the use of force should reach war in at most "
-      f"{_p(WAR_THRESHOLD)} of one-year runs.\n")
+      f"). A dyad that starts **in an open dispute** (the scenario's tension or sanctions put it at the MID threat "
+      f"level or above, below the use of force) is already in the dispute that yearly rate counts: it is set against "
+      f"the share of new MIDs that reach a use of force ({_p(disputed['force'])} of the {disputed['dyad_years']:,} "
+      f"dyad-years with a new MID, 1816–1989, `sim/data/mid_onsets_1816-1989.csv`; {_p(disputed['war'])} reach war, "
+      f"most of them in the two world wars). *within*: inside ×{DOUBLING:g} of the reference; *ongoing*: the dyad "
+      f"starts at or above the use of force. Intervals are Wilson 95% intervals. A pair that starts at peace (no open "
+      f"dispute) should reach war in at most {_p(WAR_THRESHOLD)} of one-year runs.\n")
     summary = []
     for sc in scenarios():
         t0 = time.time()
@@ -82,13 +88,17 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
         wm = q["war_max"]
         summary.append((sc.id, q, counts, over, wm, time.time() - t0))
         w(f"### {sc.id} (quiet, {q['horizon']} {q['step']}s, {q['runs']} runs)\n")
-        w("| dyad | type | start rung | MID force /yr (×2 band) | model new force /yr [95%] | | war from peace [95%] |")
+        w("| dyad | type | start rung | MID reference (×2 band) | model new force /yr [95%] | | war from peace [95%] |")
         w("|---|---|---:|---|---|---|---|")
         for r in dy:
             kind = ", ".join(k for k in ("contiguous", "major", "rival", "ally") if r[k]) or "—"
             band = f"{_p(r['p_ref'])} ({_p(r['band'][0])}–{_p(r['band'][1])})"
-            war = (f"{_p(r['p_war'])} [{_p(r['war_lo'])}–{_p(r['war_hi'])}]" + (" **over 2%**" if r["war_over"] else "")
-                   if r["peace_start"] else "at war or force at the start")
+            if r["peace_start"]:
+                war = f"{_p(r['p_war'])} [{_p(r['war_lo'])}–{_p(r['war_hi'])}]" + (" **over 2%**" if r["war_over"] else "")
+            elif r["in_dispute"]:
+                war = f"in dispute: {_p(r['p_war'])} [{_p(r['war_lo'])}–{_p(r['war_hi'])}] (MID {_p(r['p_war_ref'])})"
+            else:
+                war = "at war or force at the start"
             w(f"| {r['dyad']} | {kind} | {r['start']} | {band} | {_p(r['p_force'])} [{_p(r['force_lo'])}–{_p(r['force_hi'])}] "
               f"| {r['where']} | {war} |")
         w("")

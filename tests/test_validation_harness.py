@@ -225,3 +225,24 @@ def test_face_validity_measures_every_finding_small():
     for key in ("Quiet great-power world", "Ukraine's top threat", "Russia yields", "South Korea and Japan",
                 "North Korea joins", "Japan–Cuba war", "Nuclear rungs", "Week 27", "Missing data"):
         assert any(key in n for n in names), key
+
+
+def test_quiet_world_sets_a_dyad_in_dispute_against_how_far_disputes_go():
+    """A dyad that starts in an open dispute is held to the MID share of disputes reaching force, not its type's yearly rate.
+
+    Two states, once with a standing threat between them (rung 2: a MID's first hostility level)
+    and once without: the first row is 'in dispute' with the dispute reference and no 2% war bound
+    (it does not start at peace), the second is a peace-start pair with the yearly rate of its type.
+    """
+    from sim.validation.credibility import dispute_escalation, quiet_world
+    from sim.validation.mechanisms import dyad_world
+
+    disputed = dispute_escalation()
+    assert 0.5 < disputed["force"] < 1.0 and 0.0 < disputed["war"] < disputed["force"]
+    tense = dyad_world(horizon=52, relations={"tensions": [{"between": ["AAA", "BBB"], "value": 2}]}, ident="tense")
+    calm = dyad_world(horizon=52, ident="calm")
+    (row,) = quiet_world(tense, 20, seed=3, executor="inprocess")["dyads"]
+    assert row["in_dispute"] and not row["peace_start"] and not row["war_over"]
+    assert row["p_ref"] == disputed["force"] and row["reference"] == "in a dispute at the start"
+    (row,) = quiet_world(calm, 20, seed=3, executor="inprocess")["dyads"]
+    assert row["peace_start"] and not row["in_dispute"] and row["p_ref"] < 0.1

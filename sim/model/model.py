@@ -154,6 +154,8 @@ class CrisisModel(mesa.Model):
         self.support_prev = np.zeros((R, n, n), dtype=np.int8)
         # who started each fight (rung ≥ alliance_politics.crisis_level): +1 i against j, −1 j against i, 0 none
         self.aggressor = np.zeros((R, n, n), dtype=np.int8)
+        # fights already going at the start have no recorded starter (the scenario's data cannot tell)
+        self.fight_seen = w.level >= self.params.alliance_politics.crisis_level
         self.support_logged: dict[tuple[int, int], int] = {}
         # (supporter, partner) → the record of the supporter's current degree of support (single runs)
         self.support_rid: dict[tuple[int, int], str] = {}

@@ -29,6 +29,7 @@ __all__ = [
     "WAR_THRESHOLD",
     "dyad_types",
     "reference_force_rate",
+    "dispute_escalation",
     "quiet_world",
     "events_matter",
     "focal_dyads",
@@ -114,6 +115,19 @@ def reference_force_rate(kind: dict[str, Any], rivalry_rates: dict[str, float] |
     return "other", REAL_RATES[_REF_ROWS["other"]]["force_per_1000"]
 
 
+def dispute_escalation() -> dict[str, float]:
+    """How far new disputes go: of the dyad-years with a new MID (GML v2.2.1, 1816–1989), the share that reached a use of force and war.
+
+    The reference for a dyad that starts a quiet run already in an open dispute (MID threat level or
+    above): most disputes that are recorded at all reach a use of force (Gibler, Miller & Little
+    2016; the shipped ``sim/data/mid_onsets_1816-1989.csv``).
+    """
+    from sim.validation.history import observed_onsets
+
+    o = observed_onsets()
+    return {"force": float(o.onset_force.mean()), "war": float(o.onset_war.mean()), "dyad_years": int(len(o))}
+
+
 def _wilson(k: int, n: int) -> tuple[float, float, float]:
     from sim.analysis.stats import wilson
 
@@ -129,7 +143,10 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
     one row per dyad with its type, start rung, the reference rate and band, the model's yearly
     probability of a new use of force with its Wilson interval, where it falls (``within``,
     ``above``, ``below``; ``ongoing`` when the dyad starts at or above the use of force) and, for
-    pairs that start below the use of force, the share of runs reaching war.
+    pairs that start with no open dispute (below the MID threat level), the share of runs reaching
+    war. A dyad that starts in an open dispute (threat level up to the use of force) is set against
+    the share of new MIDs that reach a use of force (:func:`dispute_escalation`), not the yearly
+    rate of its type: it is already in the dispute that yearly rate counts.
     """
     from sim.scenario.quiet import one_year, quiet_scenario
 
@@ -137,11 +154,17 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
     o = onsets or measure_onsets([q], runs, seed, labels=["quiet"], executor=executor, workers=workers,
                                  progress=progress)[0]
     kinds = dyad_types(q)
+    disputed = dispute_escalation()
     rows = []
     for k, kind in enumerate(kinds):
-        ref_name, ref = reference_force_rate(kind, rivalry_rates)
-        p_ref = 1.0 - math.exp(-ref / 1000.0)
         start = int(o.start[k]) if o.start is not None else 0
+        in_dispute = o.rungs["threat"] <= start < o.rungs["force"]
+        if in_dispute:
+            # a dyad already in an open dispute: the reference is how often a new MID reaches force
+            ref_name, ref, p_ref = "in a dispute at the start", float("nan"), disputed["force"]
+        else:
+            ref_name, ref = reference_force_rate(kind, rivalry_rates)
+            p_ref = 1.0 - math.exp(-ref / 1000.0)
         c = int(o.count["force"][k])
         p, lo, hi = _wilson(c, o.runs)
         p_year = o.yearly("force")[k]
@@ -157,8 +180,9 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
         w, wlo, whi = _wilson(wc, o.runs)
         rows.append({**kind, "start": start, "reference": ref_name, "ref_per_1000": ref, "p_ref": p_ref,
                      "band": (p_ref / DOUBLING, min(1.0, p_ref * DOUBLING)), "p_force": float(p_year),
-                     "force_lo": lo, "force_hi": hi, "where": where, "peace_start": start < o.rungs["force"],
-                     "p_war": w, "war_lo": wlo, "war_hi": whi, "war_over": start < o.rungs["force"] and w > WAR_THRESHOLD,
+                     "force_lo": lo, "force_hi": hi, "where": where, "peace_start": start < o.rungs["threat"],
+                     "in_dispute": in_dispute, "p_war_ref": disputed["war"] if in_dispute else None,
+                     "p_war": w, "war_lo": wlo, "war_hi": whi, "war_over": start < o.rungs["threat"] and w > WAR_THRESHOLD,
                      "force_runs": c, "war_runs": wc})
     peace = [r for r in rows if r["peace_start"]]
     return {"scenario": scenario.id, "title": scenario.title, "runs": o.runs, "years": o.years, "rungs": o.rungs,

@@ -64,12 +64,17 @@ def _record_aggressors(m: CrisisModel) -> None:
     The side with more recent hostility toward the other when the dyad first reaches
     ``crisis_level`` started it (``aggressor`` +2 for it, −2 for the other; ties: 0); a supporter
     whose troops or entry open a fight started that one (+1/−1, set in :func:`alliance_politics`).
-    The record stands while the fight lasts and is cleared when the dyad falls below that rung.
+    The record stands while the fight lasts and is cleared when the dyad falls below that rung. A
+    fight already going at the start (an ongoing war of the scenario) has no recorded starter: the
+    first step's acts would otherwise decide who started a war that began before the scenario, so
+    each side counts as attacked and its partners' pledges bind.
     """
     w, ap = m.world, m.params.alliance_politics
     fight = w.level >= ap.crisis_level
     m.aggressor[~fight] = 0
-    rn, a, b = np.nonzero(fight & (m.aggressor == 0) & m.upper)
+    new = fight & ~m.fight_seen
+    m.fight_seen = fight
+    rn, a, b = np.nonzero(new & (m.aggressor == 0) & m.upper)
     if rn.size:
         h = (2 * np.sign(w.hostility[rn, a, b] - w.hostility[rn, b, a])).astype(np.int8)
         m.aggressor[rn, a, b] = h
@@ -161,11 +166,13 @@ def alliance_politics(m: CrisisModel) -> None:
     opponent) in a crisis with z at rung ≥ ``crisis_level`` score the five degrees of support
     (:func:`support_utilities`) and draw one by logit choice (temperature ``decision.temperature``)
     from the supporter's own stream, in the steps in which the supporter attends (the response
-    lag of ``decide``; otherwise last step's choice stands). Effects: a statement opens the i–z dyad at rung 1; arms
-    transfer a share of i's capability to k (``arms_share`` a year) and take i–z to rung 3; troops
-    transfer more (``troop_share`` a year) and take i–z to a use of force (rung 5), or to war if k is
-    at war (troops fighting in a partner's war make a belligerent); joining takes
-    i–z to the rung of k–z (war, if k is at war). Pledged partners that give nothing are trusted
+    lag of ``decide``; otherwise last step's choice stands). Effects: a statement leaves the i–z
+    rung as it is; arms transfer a share of i's capability to k (``arms_share`` a year), the i–z
+    rung unchanged (neither is a militarized act toward z); troops transfer more (``troop_share`` a
+    year) and take i–z to a use of force (rung 5), or to war if k is at war (troops fighting in a
+    partner's war make a belligerent); joining takes i–z to the rung of k–z (war, if k is at war).
+    Any support adds to i's hostility toward z (0.1 per degree per week). Troops and joining carry
+    the fitted entry offsets (``entry_short_of_war``, ``entry_at_war``). Pledged partners that give nothing are trusted
     less by k, those that help more (reliability learning).
     """
     w, ap = m.world, m.params.alliance_politics
