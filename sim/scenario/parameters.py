@@ -158,7 +158,7 @@ class LadderParams(_Group):
     deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
     incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
-    nuclear_slip: float = P(0.03, 0.0, 1.0, "Weekly chance that two nuclear powers in a blockade or at war (rung ≥ 6) slip one rung up, beyond either's choice (× nuclear_resistance from rung 8 up): the threat that leaves something to chance.", "proposal (Schelling 1960, 1966; Powell 2015)")
+    nuclear_slip: float = P(0.03, 0.0, 1.0, "Weekly chance that two nuclear powers at war (rung 7) slip one rung up, beyond either's choice: the threat that leaves something to chance. From a blockade (rung 6) into war the chance is divided by the nuclear war-cost factor 4 (their care at the brink); from rung 8 up it is multiplied by nuclear_resistance.", "proposal (Schelling 1960, 1966; Posen 1991; Powell 2015)")
     provocation: float = P(0.5, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
 

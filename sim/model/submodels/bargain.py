@@ -20,7 +20,12 @@ def erfc(x: np.ndarray) -> np.ndarray:
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["win_probability", "bargain", "transition_risk", "erfc"]
+__all__ = ["win_probability", "bargain", "transition_risk", "erfc", "NUCLEAR_COST_FACTOR"]
+
+#: Each side's cost of war between two nuclear powers, as a multiple of ``bargaining.war_cost``
+#: (nuclear retaliation widens the bargaining range; Jervis 1989; Powell 2015). The nuclear risk
+#: path of the ladder divides the slip from a blockade into war by the same factor (docs/model.md §7.8).
+NUCLEAR_COST_FACTOR = 4.0
 
 
 def win_probability(m: CrisisModel) -> np.ndarray:
@@ -51,7 +56,7 @@ def bargain(m: CrisisModel) -> None:
         return
     lvl = levels[rn, i, j]
     both_nuc = m.both_nuclear[i, j]
-    width = 2 * bp.war_cost * np.where(both_nuc, 4.0, 1.0)
+    width = 2 * bp.war_cost * np.where(both_nuc, NUCLEAR_COST_FACTOR, 1.0)
     # uncertainty about the outcome is largest at parity (Reed 2003): σ·4p(1−p)
     p = pw[rn, i, j]
     sigma = np.maximum(w.sigma[rn, i, j] * 4.0 * p * (1.0 - p), 1e-6)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.submodels.bargain import NUCLEAR_COST_FACTOR
 from sim.scenario.events import ACTION_SPECS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -158,12 +159,21 @@ def _slip_up(m: CrisisModel, rn, i, j, kind: str, cameo: str, goldstein: float, 
 def nuclear_risk(m: CrisisModel) -> None:
     """The threat that leaves something to chance (Schelling 1960, 1966; Powell 2015): nuclear dyads at rung ≥ 6 may slip up.
 
-    Two nuclear powers in a blockade or limited strikes (rung 6) or at war (7–8) run a risk
-    neither fully controls: each week, with chance ``ladder.nuclear_slip``, the dyad slips one
-    rung up (a blockade into war, a war into nuclear threats); from rung 8 upward — across the
-    nuclear threshold — the chance is further multiplied by ``ladder.nuclear_resistance``. The
-    longer the confrontation lasts at a high rung, the likelier the slip: a settlement that takes
-    the dyad down ends the risk.
+    Two nuclear powers in a blockade or limited strikes (rung 6) or at war (7–9) run a risk neither
+    fully controls: each week the dyad slips one rung up with a chance that depends on where it
+    stands (``s`` = ``ladder.nuclear_slip``):
+
+    * rung 6 → 7 (a blockade into war): ``s / κ``, κ = :data:`NUCLEAR_COST_FACTOR` (the same ×4
+      that widens their bargaining range, §7.7). What each side stands to lose makes both manage
+      the brink with care (Powell 2015; Schelling 1966, ch. 3) — the deterrent half of the
+      stability–instability paradox (Snyder 1965): a blockade between them ends in war less often
+      than between non-nuclear states, though never with certainty not;
+    * rung 7 → 8 (a war into nuclear threats): ``s`` — once they fight, conventional operations
+      press on the other's nuclear forces and control is hardest to keep (Posen 1991);
+    * rung 8 → 9 → 10 (across the nuclear threshold): ``s · ladder.nuclear_resistance``.
+
+    The longer the confrontation lasts at a high rung, the likelier the slip: a settlement that
+    takes the dyad down ends the risk.
     """
     w, lp = m.world, m.params.ladder
     if "nuclear_risk" in m.switched_off or lp.nuclear_slip <= 0:
@@ -173,7 +183,7 @@ def nuclear_risk(m: CrisisModel) -> None:
     if rn.size == 0:
         return
     lv = levels[rn, i, j]
-    rate = lp.nuclear_slip * np.where(lv >= 8, lp.nuclear_resistance, 1.0)
+    rate = lp.nuclear_slip * np.select([lv == 6, lv >= 8], [1.0 / NUCLEAR_COST_FACTOR, lp.nuclear_resistance], 1.0)
     hit = m.dyad_uniform("nuclear_risk", rn, i, j) < 1 - (1 - rate) ** m.weeks
     rn, i, j = rn[hit], i[hit], j[hit]
     _slip_up(m, rn, i, j, "nuclear_slip", "195", -10.0,
