@@ -57,7 +57,8 @@ class Features:
         resolve: Own resolve/stake, 0–1.
         nuclear: Own nuclear status (0/1).
         target_nuclear: The focal state's nuclear status (0/1): nuclear deterrence.
-        weak_alone: 1 for a state far weaker than its main threat with no credible ally (Walt).
+        weak_alone: 1 for a state far weaker than its main threat with no credible ally and no
+            balancing partner (Walt 1987): the only states that may bandwagon.
         at_war: Whether the dyad is at war (rung ≥ 7).
         offer: Generosity of a settlement offer received from the focal state, 0–1.
     """
@@ -86,7 +87,11 @@ def valid_mask(f: Features) -> np.ndarray:
     """Which actions each state may take in its situation (n × len(ACTIONS) booleans).
 
     Rules: clashes need a dyad at rung ≥ 4; nuclear signals need nuclear weapons and a dyad at war (rung ≥ 7);
-    settling needs a dyad at rung ≥ 3; balancing needs a partner; bandwagoning needs a threat.
+    settling needs a dyad at rung ≥ 3; balancing needs a partner; bandwagoning needs a threat and
+    a state that is weak and alone (``weak_alone``: far weaker than the threat, with no credible
+    ally and no partner to balance with). Bandwagoning — yielding to the threatening state — is the
+    choice of weak, isolated states; strong states, and states with allies available, balance
+    (Walt 1987, pp. 29–31), whatever lens scores the options.
     """
     n = len(f.threat)
     m = np.ones((n, len(ACTIONS)), dtype=bool)
@@ -94,7 +99,7 @@ def valid_mask(f: Features) -> np.ndarray:
     m[:, A["nuclear_signal"]] = (f.nuclear > 0) & (f.level >= 7)
     m[:, A["settle"]] = f.level >= 3
     m[:, A["balance"]] = f.partner > 0
-    m[:, A["bandwagon"]] = f.threat > 0.05
+    m[:, A["bandwagon"]] = (f.threat > 0.05) & (f.weak_alone > 0)
     m[:, A["reassure"]] = f.level >= 1
     return m
 

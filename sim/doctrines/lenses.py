@@ -26,7 +26,7 @@ TERMS: dict[str, str] = {
     "strength": "s = clip(ln(own/aggregate power), −2, 2)/2: −1 much weaker … +1 much stronger",
     "parity": "1 − |s|: 1 at parity (Blainey 1973)",
     "deterred": "max(0, −s): how far the state is outmatched (Huth 1988)",
-    "weak_alone": "1 if far weaker than the threat and without a credible ally (Walt 1987)",
+    "weak_alone": "1 if far weaker than the threat, even with its balancing partner, and without a credible ally (Walt 1987)",
     "weak_alone*threat": "weak_alone × t",
     "weak_alone*resolve*at_war": "weak_alone × resolve × (dyad at war)",
     "1-belief": "1 − π, belief that the focal state is a security seeker",

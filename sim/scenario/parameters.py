@@ -76,7 +76,7 @@ class ThreatParams(_Group):
 class AlignmentParams(_Group):
     """Alignment — balancing versus bandwagoning (Walt 1987)."""
 
-    weak_ratio: float = P(0.3, 0.0, 1.0, "θ_weak: below this ratio of its own (allied) power to its main threat's aggregate power, a state without a credible ally may bandwagon.", "Walt 1987")
+    weak_ratio: float = P(0.3, 0.0, 1.0, "θ_weak: below this ratio of its own (allied) power, with its balancing partner's, to its main threat's aggregate power, a state without a credible ally is weak and alone: the only states that may bandwagon.", "Walt 1987")
     credible_ally: float = P(0.3, 0.0, 1.0, "Defence-pledge strength × reliability at or above which an ally counts as credible (no bandwagoning then).", "Walt 1987; Snyder 1984")
     alignment_step: float = P(0.08, 0.0, 1.0, "How much one balancing act raises alignment with a partner.", "proposal")
     pact_threshold: float = P(0.75, 0.0, 1.0, "Alignment at which a balancing partnership may firm into a defence pledge of 0.6 (an alliance event is emitted), at the yearly rate pact_rate.", "proposal")

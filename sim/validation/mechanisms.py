@@ -15,7 +15,8 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - nuclear_risk: two nuclear powers at war or at the brink (Schelling 1960, 1966; Powell 2015) —
   :func:`nuclear_world`, :func:`blockade_world`, :func:`brinkmanship_gap`;
 - disputes: rivals quarrel more (Bremer 1992; Thompson 2001) — :func:`rivals_world`, :func:`dispute_gap`;
-- liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`.
+- liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`;
+- alignment: only the weak and alone bandwagon (Walt 1987) — :func:`alignment_world`, :func:`bandwagon_share`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sim.scenario.schema import Scenario
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
            "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
            "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap",
-           "MECHANISM_WORLDS"]
+           "alignment_world", "bandwagon_share", "MECHANISM_WORLDS"]
 
 
 def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -191,6 +192,45 @@ def dispute_gap(runs: int = 600, master: int = 2024) -> tuple[float, float, floa
     def onset(rival: bool) -> np.ndarray:
         return (batch(rivals_world(rival), runs, master).peak[:, 0, 1] >= 2).astype(float)
     return paired_difference(onset(True), onset(False))
+
+
+# ---------------------------------------------------------------- alignment: balancing or bandwagoning
+def alignment_world(doctrine: str = "realist", cinc: float = 0.004, *, ally: bool = False,
+                    partner_cinc: float | None = None) -> Scenario:
+    """AAA (CINC ``cinc``, lens ``doctrine``) in an open dispute (rung 3) with a stronger neighbour BBB (CINC 0.04) for a year.
+
+    ``ally`` gives AAA a defence pact with a third state CCC (CINC 0.04, on AAA's other side);
+    ``partner_cinc`` adds a state DDD of that CINC beyond BBB, also in a dispute with BBB (rung 3):
+    a partner AAA could balance with.
+    """
+    extra: list[dict] = []
+    tensions = [{"between": ["AAA", "BBB"], "value": 3}]
+    rel: dict[str, Any] = {"tensions": tensions}
+    if ally:
+        extra.append({"code": "CCC", "catalog": False, "overrides": {"cinc": 0.04, "lat": 0, "lon": -4}})
+        rel["alliances"] = [{"members": ["AAA", "CCC"], "type": "defense"}]
+    if partner_cinc is not None:
+        extra.append({"code": "DDD", "catalog": False, "overrides": {"cinc": partner_cinc, "lat": 0, "lon": 8}})
+        tensions.append({"between": ["DDD", "BBB"], "value": 3})
+    sc = dyad_world(horizon=52, a={"cinc": cinc}, b={"cinc": 0.04}, extra=extra, relations=rel, ident="alignment")
+    actors = tuple(x.model_copy(update={"doctrine": doctrine}) if x.code == "AAA" else x for x in sc.actors)
+    return sc.model_copy(update={"actors": actors})
+
+
+def bandwagon_share(sc: Scenario, runs: int = 300, master: int = 2024) -> tuple[int, float, float, float]:
+    """Runs in which AAA bandwagons toward BBB at least once: ``(runs with it, share, Wilson 95% low, high)``."""
+    from sim.analysis.stats import wilson
+    from sim.doctrines.base import A
+
+    m = CrisisModel(sc, seeds=child_seeds(master, runs), record="summary")
+    aaa, bbb = sc.codes.index("AAA"), sc.codes.index("BBB")
+    hit = np.zeros(runs, dtype=bool)
+    for _ in range(sc.calendar.horizon):
+        m.step()
+        policy = m.slot_choice.shape[2] - 1  # the policy slot (hold, arm, balance or bandwagon)
+        hit |= (m.slot_choice[:, aaa, policy] == A["bandwagon"]) & (m.slot_focal[:, aaa, policy] == bbb)
+    k = int(hit.sum())
+    return (k, *wilson(k, runs))
 
 
 #: One world per mechanism (name → builder of the scenario with its default arguments).

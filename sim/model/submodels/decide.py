@@ -87,9 +87,14 @@ def features(m: CrisisModel, k: np.ndarray | None = None, ally: np.ndarray | Non
     m.partner = np.where(has_partner, partner, -1)
     if ally is None:
         ally = best_ally(m)
-    power = np.maximum(m.own / np.maximum(np.take(m.agg, cell), 1e-9), 1e-6)
+    agg_k = np.maximum(np.take(m.agg, cell), 1e-9)
+    power = np.maximum(m.own / agg_k, 1e-6)
     alp = m.params.alignment
-    weak_alone = (power < alp.weak_ratio) & (ally < alp.credible_ally)
+    # weak and alone (Walt 1987): no credible ally, and far weaker than k even together with its
+    # balancing partner, if it has one — bandwagoning is for states that add little to a
+    # coalition and for which allies are unavailable
+    coalition = (m.own + np.where(has_partner, m.own[lane, m.partner], 0.0)) / agg_k
+    weak_alone = (coalition < alp.weak_ratio) & (ally < alp.credible_ally)
     level_k = np.take(w.level, cell)
 
     def flat(a):
