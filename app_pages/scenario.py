@@ -64,7 +64,8 @@ if sc is not None:
                 "status": t.status, "currency weight": round(t.weight, 2),
                 "defence pledge": round(float(w.pledge[w.index(t.a), w.index(t.b)]), 2), "why": t.note,
             } for t in w.ties]), hide_index=True)
-            st.caption("ATOP ties are weighted by how current they are: dormant (old and not visibly kept up), "
+            st.caption("ATOP ties are weighted by how current they are: dormant (old and not visibly kept up, or "
+                       "under the scenario's sanctions: a tie keeps 1 − severity of its weight), "
                        "ended or void (at war) ties count for little or nothing. The rule is in docs/data.md; a "
                        "scenario can end or set a tie under relations.alliances.")
         left, right = st.columns(2)

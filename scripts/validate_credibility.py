@@ -133,7 +133,7 @@ def section_events(w, runs: int, workers: int | None) -> dict:
 def section_threats(w) -> None:
     w("## 8. Friends and rivals: each state's top threat at the start\n")
     w("The threat each state perceives from each other in the model at step 0 (row of the threat matrix, seed 0). "
-      "*ally*: a formal defence pledge (ATOP of the data year, or the scenario's alliances); *rival*: a strategic rivalry "
+      "*ally*: a defence pledge in force at the start, as in the model (ATOP of the data year weighted by currency — dormant, ended, void or sanctioned-below-0.5 ties carry none — or the scenario's alliances; a tie the scenario ends is none); *rival*: a strategic rivalry "
       "of the data year (catalog, Thompson et al.) or the scenario's; *adversary*: at war, under sanctions or scripted "
       "tension, or the target of a hostile scheduled event. The criterion: every top threat is a rival or an adversary, "
       "never a formal ally.\n")

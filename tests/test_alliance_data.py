@@ -125,6 +125,42 @@ def test_a_scenario_ends_a_catalog_tie():
     assert tie.status == "ended by the scenario" and "ATOP" in tie.note
 
 
+def _with_sanctions_on_japan(severity: float) -> str:
+    line = f"    - {{by: USA, targets: [JPN], severity: {severity}}}\n"
+    return FOUNDING.read_text().replace("  sanctions:\n", "  sanctions:\n" + line, 1)
+
+
+def test_sanctions_between_partners_weaken_their_catalog_tie():
+    base = build_world(load_scenario(FOUNDING))
+    mild = build_world(parse_scenario(_with_sanctions_on_japan(0.2), "mild.yaml"))
+    hard = build_world(parse_scenario(_with_sanctions_on_japan(0.8), "hard.yaml"))
+    u, j = base.index("USA"), base.index("JPN")
+    t0, t1, t2 = (next(t for t in w.ties if {t.a, t.b} == {"USA", "JPN"}) for w in (base, mild, hard))
+    assert t0.weight == 1.0 and t0.status == "in force"
+    # the tie keeps (1 − severity) of its currency weight; below 0.5 it is dormant and carries no pledge
+    assert t1.weight == pytest.approx(0.8) and t1.status == "in force" and "sanctions" in t1.note
+    assert mild.pledge[u, j] == pytest.approx(OBLIGATION_STRENGTH["defense"] * 0.8)
+    assert mild.pledge[u, j] < base.pledge[u, j]
+    assert t2.weight == pytest.approx(0.2) and t2.dormant and t2.status == "dormant (sanctions)"
+    assert hard.pledge[u, j] == 0 and hard.pledge[j, u] == 0
+    assert 0 < hard.align[u, j] < mild.align[u, j] < base.align[u, j]
+
+
+def test_the_1962_embargo_leaves_the_rio_treaty_tie_with_cuba_without_a_pledge():
+    path = SCENARIOS / "cuban-missile-crisis-1962.yaml"
+    line = "    - {members: [USA, CUB], type: none}"
+    text = path.read_text()
+    assert line in text  # the scenario ends the tie itself (the OAS exclusion of January 1962) ...
+    sc = parse_scenario("\n".join(x for x in text.splitlines() if not x.startswith(line)), "no-end.yaml")
+    w = build_world(sc)  # ... and without that line the embargo alone leaves it dormant
+    tie = next(t for t in w.ties if {t.a, t.b} == {"USA", "CUB"})
+    assert tie.source.startswith("ATOP") and tie.kind == "defense"
+    assert tie.status == "dormant (sanctions)" and tie.weight < DORMANT_BELOW
+    assert w.pledge[w.index("USA"), w.index("CUB")] == 0
+    ended = next(t for t in build_world(load_scenario(path)).ties if {t.a, t.b} == {"USA", "CUB"})
+    assert ended.status == "ended by the scenario"
+
+
 def test_strength_with_type_none_is_a_located_error():
     from sim.errors import FlashpointError
 

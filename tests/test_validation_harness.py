@@ -112,6 +112,23 @@ def test_top_threats_flag_formal_allies():
         assert (r["verdict"] == "ALLY") == r["ally"]
 
 
+def test_formal_ally_means_a_pledge_in_force_in_the_model():
+    """The table's "formal ally" is the model's pledge in force: a tie the scenario ends is none."""
+    from sim.model import build_world
+    from sim.validation.credibility import dyad_types, top_threats
+
+    sc = load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml")
+    w = build_world(sc)
+    for r in dyad_types(sc):
+        a, b = r["dyad"].split("–")
+        assert r["ally"] == (w.pledge[w.index(a), w.index(b)] > 0), r["dyad"]
+    kinds = {r["dyad"]: r for r in dyad_types(sc)}
+    assert not kinds["USA–CUB"]["ally"] and kinds["USA–TUR"]["ally"] and kinds["RUS–CUB"]["ally"]
+    rows = {r["state"]: r for r in top_threats(sc)}
+    assert rows["CUB"]["top"] == "USA" and not rows["CUB"]["ally"] and rows["CUB"]["verdict"] != "ALLY"
+    assert all(r["verdict"] != "ALLY" for r in rows.values())
+
+
 def test_reference_rates_follow_dyad_type():
     from sim.validation.credibility import reference_force_rate
 

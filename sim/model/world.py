@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.catalog.currency import DORMANT_BELOW
 from sim.errors import CatalogError
 from sim.scales import LADDER
 from sim.scenario.schema import Scenario
@@ -39,10 +40,12 @@ class TieInfo:
         obligations: All ATOP obligations of the pair (catalog ties).
         since: First year of the unbroken ATOP tie (0 for scenario ties).
         weight: Currency weight 0–1 applied to the pledge and alignment (scenario ties: 1).
-        dormant: The tie counts for little: dormant in the catalog (weight < 0.5), ended, or void.
+        dormant: The tie counts for little: dormant (weight < 0.5, in the catalog or under the
+            scenario's sanctions), ended, or void.
         note: Why (the catalog's currency note, or what the scenario did).
-        status: ``in force``, ``dormant``, ``ended <year>`` (catalog), ``ended by the scenario`` or
-            ``void (at war)``.
+        status: ``in force``, ``dormant``, ``dormant (sanctions)`` (a live catalog tie that the
+            scenario's sanctions between the pair bring below 0.5), ``ended <year>`` (catalog),
+            ``ended by the scenario`` or ``void (at war)``.
     """
 
     a: str
@@ -177,6 +180,26 @@ def _haversine(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
+def _tie_currency(al, severity: float) -> tuple[float, str, str]:
+    """``(weight, note, status)`` of a catalog tie at the start, given the sanctions between the pair.
+
+    The catalog's currency weight (:mod:`sim.catalog.currency`) times ``1 − severity`` of the
+    strongest sanctions either partner has in force on the other (docs/data.md).
+    """
+    if al.ended:
+        return al.weight, al.note, f"ended {al.ended}"
+    if severity <= 0:
+        return al.weight, al.note, "dormant" if al.dormant else "in force"
+    weight = round(al.weight * (1.0 - severity), 4)
+    if weight < DORMANT_BELOW:
+        status = "dormant" if al.dormant else "dormant (sanctions)"
+    else:
+        status = "in force"
+    note = (f"under sanctions of severity {severity:.2f}: weight {al.weight:.2f} × (1 − {severity:.2f}) = "
+            f"{weight:.2f}; catalog: {al.note}")
+    return weight, note, status
+
+
 def build_world(scenario: Scenario, catalog=None) -> World:
     """Resolve ``scenario`` against the catalog of its ``data_year`` into a :class:`World`.
 
@@ -271,6 +294,14 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     rival_type = np.zeros((n, n), dtype=np.int8)
     ties: dict[frozenset, TieInfo] = {}
     rel = scenario.relations
+    # Sanctions in force between two states weaken their catalog tie: it keeps (1 − severity) of its
+    # currency weight (an embargo on a treaty partner is evidence that the pledge is not kept up;
+    # docs/data.md "Alliance currency")
+    sanctioned: dict[frozenset, float] = {}
+    for sn in rel.sanctions:
+        for target in sn.targets:
+            k = frozenset((sn.by, target))
+            sanctioned[k] = max(sanctioned.get(k, 0.0), float(sn.severity))
     if rel.from_catalog and len(cat_codes) > 1:
         # ATOP ties weighted by their currency in the data year (dormant and ended ties count for
         # little or nothing; rule in sim.catalog.currency, docs/data.md)
@@ -286,14 +317,15 @@ def build_world(scenario: Scenario, catalog=None) -> World:
                 kind = "nonaggression"
             else:
                 continue
+            weight, note, status = _tie_currency(al, sanctioned.get(frozenset((al.a, al.b)), 0.0))
+            dormant = weight < DORMANT_BELOW
             # a dormant or ended tie carries no defence pledge at all (only what alignment is left)
-            pledge[i, j] = pledge[j, i] = 0.0 if al.dormant else OBLIGATION_STRENGTH[kind] * al.weight
-            align[i, j] = align[j, i] = ALIGNMENT_OF[kind] * al.weight
+            pledge[i, j] = pledge[j, i] = 0.0 if dormant else OBLIGATION_STRENGTH[kind] * weight
+            align[i, j] = align[j, i] = ALIGNMENT_OF[kind] * weight
             if pledge[i, j] > 0:
-                reliab[i, j] = reliab[j, i] = 0.5 + 0.2 * al.weight
-            status = f"ended {al.ended}" if al.ended else "dormant" if al.dormant else "in force"
+                reliab[i, j] = reliab[j, i] = 0.5 + 0.2 * weight
             ties[frozenset((al.a, al.b))] = TieInfo(al.a, al.b, f"ATOP {al.source_year}", kind, al.obligations,
-                                                    al.since, al.weight, al.dormant, al.note, status)
+                                                    al.since, weight, dormant, note, status)
         for r in catalog.rivalry_records(cat_codes, year):
             i, j = codes.index(r.a), codes.index(r.b)
             rival[i, j] = rival[j, i] = True

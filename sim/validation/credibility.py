@@ -60,10 +60,13 @@ def dyad_types(scenario: Any) -> list[dict[str, Any]]:
     """Contiguity, major-power involvement, rivalry and formal alliance of every dyad at the start.
 
     Rivalry: a strategic rivalry of the data year in the catalog (Thompson et al.) or one the
-    scenario names. Alliance: an ATOP defence pledge of the data year (when the scenario takes its
-    relations from the catalog) or a defence alliance the scenario names.
+    scenario names. Alliance: a defence pledge *in force* at the start, the same notion the model
+    uses (:func:`sim.model.build_world`): an ATOP defence tie of the data year that is not dormant,
+    ended, void (at war) or brought below currency 0.5 by the scenario's sanctions, or a defence
+    alliance the scenario declares with a positive strength; a tie the scenario ends is none.
     """
     from sim.catalog import load_catalog
+    from sim.model import build_world
 
     cat = load_catalog()
     codes, year = list(scenario.codes), scenario.data_year
@@ -82,12 +85,10 @@ def dyad_types(scenario: Any) -> list[dict[str, Any]]:
             m = cat.state(a.code, year).major_power if ok else False
         major.append(bool(m))
     rival: set[frozenset] = {frozenset(p) for p in scenario.relations.rivalries}
-    ally: set[frozenset] = {frozenset(al.members) for al in scenario.relations.alliances if al.type == "defense"
-                            and al.strength > 0}
     if len(known) >= 2:
         rival |= {frozenset((a, b)) for a, b, *_ in cat.rivalries(known, year)}
-        if scenario.relations.from_catalog:
-            ally |= {frozenset((al.a, al.b)) for al in cat.alliances(known, year) if al.defense}
+    pledge = build_world(scenario, cat).pledge
+    ally = {frozenset((codes[i], codes[j])) for i, j in zip(*np.nonzero(pledge > 0), strict=True)}
     rows = []
     for i, j in zip(*_pairs(codes), strict=True):
         pair = frozenset((codes[i], codes[j]))
