@@ -56,7 +56,8 @@ if sc is not None:
         st.caption("Figures come from the shipped catalog for the scenario's data year (COW capabilities, V-Dem, "
                    "UN votes, ATOP alliances, strategic rivalries — see the About page); sanctions in force and "
                    "“overridden” fields are set in the scenario file. “n/a (imputed: …)”: the catalog has no "
-                   "figure; the model uses the imputed one (rules in docs/data.md).")
+                   "figure; the model uses the imputed one. “n/a (no data; …)”: no figure at all (a UN ideal "
+                   "point before 1946); the model says what it does instead (rules in docs/data.md).")
         if w.ties:
             st.subheader("Alliance ties at the start")
             st.dataframe(pd.DataFrame([{

@@ -18,11 +18,35 @@ from sim.errors import CatalogError
 from sim.scales import LADDER
 from sim.scenario.schema import Scenario
 
-__all__ = ["ActorInfo", "DYNAMIC", "RIVALRY_BITS", "TieInfo", "World", "build_world", "LADDER"]
+__all__ = ["ActorInfo", "DYNAMIC", "NEUTRAL_AFFINITY", "RIVALRY_BITS", "TieInfo", "World", "affinity_matrix",
+           "build_world", "LADDER"]
 
 
 OBLIGATION_STRENGTH = {"defense": 0.8, "consultation": 0.0, "neutrality": 0.0, "nonaggression": 0.0}
 ALIGNMENT_OF = {"defense": 0.8, "consultation": 0.45, "neutrality": 0.3, "nonaggression": 0.25, "none": 0.0}
+
+
+#: UN-voting affinity of a pair in which a state has no ideal point (no votes: before 1946, or never a
+#: member). 0.5 is "no evidence either way": the prior belief ``prior_greedy·(1.5 − aff)`` is then
+#: the general prior itself, and the identity term of threat sits in the middle of its range.
+NEUTRAL_AFFINITY = 0.5
+
+#: How the model treats a missing ideal point (provenance of the value; docs/data.md "Missing values").
+IDEAL_MISSING = ("missing: no UN votes (before 1946, or never a member); the model gives it a neutral UN affinity "
+                 f"of {NEUTRAL_AFFINITY} with every state and no power-transition dissatisfaction")
+
+
+def affinity_matrix(ideal: np.ndarray, scale: float) -> np.ndarray:
+    """UN-voting affinity ``clip(1 − |x_i − x_j| / scale, 0, 1)``; :data:`NEUTRAL_AFFINITY` where an ideal point is missing.
+
+    ``ideal`` holds NaN for a state without an ideal point (:data:`IDEAL_MISSING`); the diagonal is 1.
+    """
+    x = np.asarray(ideal, dtype=np.float64)
+    gap = np.abs(x[..., :, None] - x[..., None, :])
+    aff = np.where(np.isnan(gap), NEUTRAL_AFFINITY, np.clip(1.0 - gap / scale, 0.0, 1.0))
+    n = x.shape[-1]
+    aff[..., np.arange(n), np.arange(n)] = 1.0
+    return aff
 
 
 #: Bits of ``World.rival_type`` (Thompson & Dreyer 2011 rivalry types; TSS flags as well).
@@ -80,19 +104,23 @@ class ActorInfo:
     provenance: dict[str, str] = field(default_factory=dict)
 
     def missing(self, name: str) -> str:
-        """How a value missing in the catalog was filled ("imputed: …" or "default …"), or ""."""
+        """How a value missing in the catalog was filled ("imputed: …", "default …") or treated ("missing: …"), or ""."""
         how = self.provenance.get(name, "")
-        return how if how.startswith(("imputed", "default")) else ""
+        return how if how.startswith(("imputed", "default", "missing")) else ""
 
     def display(self, name: str, fmt: str = "{:.2f}", scale: float = 1.0, short: bool = False) -> str:
         """The value (times ``scale``) as text; a value the catalog lacks shows as ``n/a (imputed: … → value)``.
 
-        ``short`` gives ``n/a (imputed: value)`` / ``n/a (default: value)`` for narrow tables.
+        ``short`` gives ``n/a (imputed: value)`` / ``n/a (default: value)`` for narrow tables; a value
+        the model holds as missing (NaN: an ideal point without UN votes) shows as ``n/a`` /
+        ``n/a (no data; …)``.
         """
         v = getattr(self, name) * scale
         how = self.missing(name)
         if not how:
             return fmt.format(v)
+        if how.startswith("missing") or (isinstance(v, float) and np.isnan(v)):
+            return "n/a" if short else f"n/a (no data; {how.partition('; ')[2] or 'no value'})"
         if how.startswith("imputed"):
             return f"n/a (imputed: {fmt.format(v)})" if short else f"n/a ({how} → {fmt.format(v)})"
         return f"n/a (default: {fmt.format(v)})" if short else f"n/a (no data; the model uses {fmt.format(v)})"
@@ -113,7 +141,7 @@ class World:
     cap0: np.ndarray
     cap: np.ndarray
     dem: np.ndarray
-    ideal: np.ndarray
+    ideal: np.ndarray  # UN ideal point; NaN where the state has none (neutral affinity, see affinity_matrix)
     major: np.ndarray
     nuclear: np.ndarray
     resolve: np.ndarray
@@ -239,6 +267,9 @@ def build_world(scenario: Scenario, catalog=None) -> World:
             if imp is not None:  # missing in the catalog, imputed by its documented rule (docs/data.md)
                 _prov[name] = f"imputed: {imp[1]}"
                 return imp[0]
+            if name == "ideal_point" and _rec is not None:  # no UN votes: kept missing (NaN), neutral affinity
+                _prov[name] = IDEAL_MISSING
+                return float("nan")
             _prov[name] = f"default {default} (missing in catalog)" if _rec is not None else f"default {default}"
             return default
 
@@ -391,7 +422,7 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     # general prior scaled by how far apart the two vote at the UN (0.5× for identical ideal
     # points, 1.5× for opposite ones) — shared positions read as benign intent (Kydd 2005)
     ideal = np.array([i.ideal_point for i in infos], dtype=f)
-    affinity = np.clip(1.0 - np.abs(ideal[:, None] - ideal[None, :]) / p.power_transition.dissatisfaction_scale, 0, 1)
+    affinity = affinity_matrix(ideal, p.power_transition.dissatisfaction_scale)
     belief = np.where(rival, sp.rival_prior, sp.prior_greedy * (1.5 - affinity)).astype(f)
     np.fill_diagonal(belief, 0.0)
     ar = p.arms
