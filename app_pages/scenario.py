@@ -56,7 +56,8 @@ if sc is not None:
         st.caption("Figures come from the shipped catalog for the scenario's data year (COW capabilities, V-Dem, "
                    "UN votes, ATOP alliances, strategic rivalries — see the About page); sanctions in force and "
                    "“overridden” fields are set in the scenario file. “n/a (imputed: …)”: the catalog has no "
-                   "figure; the model uses the imputed one (rules in docs/data.md).")
+                   "figure; the model uses the imputed one. “n/a (no data; …)”: no figure at all (a UN ideal "
+                   "point before 1946); the model says what it does instead (rules in docs/data.md).")
         if w.ties:
             st.subheader("Alliance ties at the start")
             st.dataframe(pd.DataFrame([{
@@ -64,7 +65,8 @@ if sc is not None:
                 "status": t.status, "currency weight": round(t.weight, 2),
                 "defence pledge": round(float(w.pledge[w.index(t.a), w.index(t.b)]), 2), "why": t.note,
             } for t in w.ties]), hide_index=True)
-            st.caption("ATOP ties are weighted by how current they are: dormant (old and not visibly kept up), "
+            st.caption("ATOP ties are weighted by how current they are: dormant (old and not visibly kept up, or "
+                       "under the scenario's sanctions: a tie keeps 1 − severity of its weight), "
                        "ended or void (at war) ties count for little or nothing. The rule is in docs/data.md; a "
                        "scenario can end or set a tie under relations.alliances.")
         left, right = st.columns(2)

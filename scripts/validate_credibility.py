@@ -143,11 +143,13 @@ def section_events(w, runs: int, workers: int | None) -> dict:
 def section_threats(w) -> None:
     w("## 8. Friends and rivals: each state's top threat at the start\n")
     w("The threat each state perceives from each other in the model at step 0 (row of the threat matrix, seed 0). "
-      "*ally*: a formal defence pledge (ATOP of the data year, or the scenario's alliances); *rival*: a strategic rivalry "
+      "*ally*: a defence pledge in force at the start, as in the model (ATOP of the data year weighted by currency — dormant, ended, void or sanctioned-below-0.5 ties carry none — or the scenario's alliances; a tie the scenario ends is none); *rival*: a strategic rivalry "
       "of the data year (catalog, Thompson et al.) or the scenario's; *adversary*: at war, under sanctions or scripted "
-      "tension, or the target of a hostile scheduled event. The criterion: every top threat is a rival or an adversary, "
+      "tension, or the target of a hostile scheduled event in the scenario, or a militarized dispute begun between the "
+      "two in the five years before the data year (GML MID, to 1989; years listed). The criterion: every top threat "
+      "is a rival or an adversary, "
       "never a formal ally.\n")
-    w("| scenario | state | top threat | threat | formal ally | rival (data) | adversary (scenario) | verdict |")
+    w("| scenario | state | top threat | threat | formal ally | rival (data) | adversary (scenario or MID) | verdict |")
     w("|---|---|---|---:|---|---|---|---|")
     tally = {}
     for sc in scenarios():
@@ -155,7 +157,8 @@ def section_threats(w) -> None:
             tally[r["verdict"]] = tally.get(r["verdict"], 0) + 1
             yn = {True: "yes", False: ""}
             w(f"| {sc.id} | {r['state']} | {r['top']} | {r['threat']:.2f} | {yn[r['ally']]} | {yn[r['rival']]} | "
-              f"{yn[r['adversary']]} | {r['verdict']} |")
+              f"{yn[r['adversary']]}{' (MID ' + ', '.join(map(str, r['mid'])) + ')' if r['mid'] else ''} | "
+              f"{r['verdict']} |")
     w("\nTotals: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) + ".\n")
 
 

@@ -125,6 +125,42 @@ def test_a_scenario_ends_a_catalog_tie():
     assert tie.status == "ended by the scenario" and "ATOP" in tie.note
 
 
+def _with_sanctions_on_japan(severity: float) -> str:
+    line = f"    - {{by: USA, targets: [JPN], severity: {severity}}}\n"
+    return FOUNDING.read_text().replace("  sanctions:\n", "  sanctions:\n" + line, 1)
+
+
+def test_sanctions_between_partners_weaken_their_catalog_tie():
+    base = build_world(load_scenario(FOUNDING))
+    mild = build_world(parse_scenario(_with_sanctions_on_japan(0.2), "mild.yaml"))
+    hard = build_world(parse_scenario(_with_sanctions_on_japan(0.8), "hard.yaml"))
+    u, j = base.index("USA"), base.index("JPN")
+    t0, t1, t2 = (next(t for t in w.ties if {t.a, t.b} == {"USA", "JPN"}) for w in (base, mild, hard))
+    assert t0.weight == 1.0 and t0.status == "in force"
+    # the tie keeps (1 − severity) of its currency weight; below 0.5 it is dormant and carries no pledge
+    assert t1.weight == pytest.approx(0.8) and t1.status == "in force" and "sanctions" in t1.note
+    assert mild.pledge[u, j] == pytest.approx(OBLIGATION_STRENGTH["defense"] * 0.8)
+    assert mild.pledge[u, j] < base.pledge[u, j]
+    assert t2.weight == pytest.approx(0.2) and t2.dormant and t2.status == "dormant (sanctions)"
+    assert hard.pledge[u, j] == 0 and hard.pledge[j, u] == 0
+    assert 0 < hard.align[u, j] < mild.align[u, j] < base.align[u, j]
+
+
+def test_the_1962_embargo_leaves_the_rio_treaty_tie_with_cuba_without_a_pledge():
+    path = SCENARIOS / "cuban-missile-crisis-1962.yaml"
+    line = "    - {members: [USA, CUB], type: none}"
+    text = path.read_text()
+    assert line in text  # the scenario ends the tie itself (the OAS exclusion of January 1962) ...
+    sc = parse_scenario("\n".join(x for x in text.splitlines() if not x.startswith(line)), "no-end.yaml")
+    w = build_world(sc)  # ... and without that line the embargo alone leaves it dormant
+    tie = next(t for t in w.ties if {t.a, t.b} == {"USA", "CUB"})
+    assert tie.source.startswith("ATOP") and tie.kind == "defense"
+    assert tie.status == "dormant (sanctions)" and tie.weight < DORMANT_BELOW
+    assert w.pledge[w.index("USA"), w.index("CUB")] == 0
+    ended = next(t for t in build_world(load_scenario(path)).ties if {t.a, t.b} == {"USA", "CUB"})
+    assert ended.status == "ended by the scenario"
+
+
 def test_strength_with_type_none_is_a_located_error():
     from sim.errors import FlashpointError
 
@@ -184,6 +220,52 @@ def test_ideal_point_imputed_from_the_nearest_year_and_pre_un_shown_missing(cat)
     assert all(a.display("ideal_point", "{:+.2f}").startswith("n/a (no data") for a in old.actors)
 
 
+def test_a_missing_ideal_point_is_neutral_not_identical():
+    """No UN votes (before 1946, Kosovo): the value stays missing and gives affinity 0.5, not identity."""
+    from sim.model import CrisisModel
+    from sim.model.world import NEUTRAL_AFFINITY, affinity_matrix
+
+    sc = load_scenario(SCENARIOS / "july-crisis-1914.yaml")
+    w = build_world(sc)
+    assert np.isnan(w.ideal).all()  # held as missing, not as the number 0
+    assert all(a.missing("ideal_point").startswith("missing") for a in w.actors)
+    m = CrisisModel(sc, 0)
+    off = ~np.eye(w.n, dtype=bool)
+    assert (m.affinity[off] == NEUTRAL_AFFINITY).all() and (np.diag(m.affinity) == 1).all()
+    # non-rivals start from the general prior itself (1.5 − 0.5 = 1), neither halved nor raised
+    prior = sc.parameters.spiral.prior_greedy
+    assert np.allclose(w.belief[off & ~w.rival], prior)
+    # a state without votes next to states with votes: neutral toward each, the others unchanged
+    kos = small_scenario(actors=[{"code": c} for c in ("USA", "SRB", "KOS")])
+    wk = build_world(kos)
+    scale = kos.parameters.power_transition.dissatisfaction_scale
+    aff = affinity_matrix(wk.ideal, scale)
+    u, s_, k = wk.index("USA"), wk.index("SRB"), wk.index("KOS")
+    assert np.isnan(wk.ideal[k]) and not np.isnan(wk.ideal[u])
+    assert aff[k, u] == aff[u, k] == aff[k, s_] == NEUTRAL_AFFINITY
+    assert aff[u, s_] == pytest.approx(np.clip(1 - abs(wk.ideal[u] - wk.ideal[s_]) / scale, 0, 1))
+
+
+def test_a_missing_ideal_point_gives_no_power_transition_dissatisfaction():
+    from sim.model import CrisisModel
+    from sim.model.submodels.bargain import transition_risk
+
+    sc = load_scenario(SCENARIOS / "july-crisis-1914.yaml")
+    m = CrisisModel(sc, 0)
+    n = m.world.n
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    rn = np.zeros(n * n, dtype=int)
+    risk = transition_risk(m, rn, i.ravel(), j.ravel())
+    assert np.isfinite(risk).all() and (risk == 0).all()
+
+
+def test_no_missing_value_is_held_as_zero():
+    from sim.validation.face import missing_as_zero
+
+    zero, missing, examples = missing_as_zero([load_scenario(p) for p in sorted(SCENARIOS.glob("*.yaml"))])
+    assert missing > 0 and zero == 0, examples
+
+
 # --- describe -------------------------------------------------------------------------------------
 def test_describe_marks_dormant_ties_and_missing_values():
     runner = CliRunner()
@@ -195,6 +277,8 @@ def test_describe_marks_dormant_ties_and_missing_values():
     assert not ties[frozenset(("USA", "JPN"))]["dormant"]
     prk = next(a for a in d["actors"] if a["code"] == "PRK")
     assert prk["missing"]["milex"].startswith("imputed")
+    old = json.loads(runner.invoke(app, ["describe", str(SCENARIOS / "july-crisis-1914.yaml"), "--json"]).stdout)
+    assert all(a["ideal_point"] is None and a["missing"]["ideal_point"].startswith("missing") for a in old["actors"])
     assert {"PRK", "ROK"} == set(next(r for r in d["rivalries"] if set(r["pair"]) == {"PRK", "ROK"})["pair"])
     from rich.console import Console
 

@@ -172,6 +172,14 @@ def test_scenario_page_shows_briefing_actors_network_offline_map_and_timeline():
     assert actors.set_index("code").loc["PRK", "military spending (US$ bn)"].startswith("n/a (imputed: ")
 
 
+def test_scenario_page_shows_a_missing_ideal_point_as_missing():
+    at = app(page="scenario", scenario="july-crisis-1914")
+    ok(at)
+    actors = next(d.value for d in at.dataframe if "UN ideal point" in d.value.columns).set_index("code")
+    assert all(v.startswith("n/a (no data; ") and "neutral" in v for v in actors["UN ideal point"])
+    assert "ideal_point" in actors.loc["GMY", "where from"]
+
+
 def test_scenario_page_applies_the_variant():
     at = app(page="scenario", variant="no-pact")
     ok(at)

@@ -112,6 +112,40 @@ def test_top_threats_flag_formal_allies():
         assert (r["verdict"] == "ALLY") == r["ally"]
 
 
+def test_formal_ally_means_a_pledge_in_force_in_the_model():
+    """The table's "formal ally" is the model's pledge in force: a tie the scenario ends is none."""
+    from sim.model import build_world
+    from sim.validation.credibility import dyad_types, top_threats
+
+    sc = load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml")
+    w = build_world(sc)
+    for r in dyad_types(sc):
+        a, b = r["dyad"].split("–")
+        assert r["ally"] == (w.pledge[w.index(a), w.index(b)] > 0), r["dyad"]
+    kinds = {r["dyad"]: r for r in dyad_types(sc)}
+    assert not kinds["USA–CUB"]["ally"] and kinds["USA–TUR"]["ally"] and kinds["RUS–CUB"]["ally"]
+    rows = {r["state"]: r for r in top_threats(sc)}
+    assert rows["CUB"]["top"] == "USA" and not rows["CUB"]["ally"] and rows["CUB"]["verdict"] != "ALLY"
+    assert all(r["verdict"] != "ALLY" for r in rows.values())
+
+
+def test_recent_militarized_disputes_make_adversaries_without_hindsight():
+    """A MID begun in the five years before the data year makes the pair adversaries; one of the data year does not."""
+    from sim.validation.credibility import recent_disputes, top_threats
+    from sim.validation.history import observed_onsets
+
+    cmc = load_scenario(ROOT / "scenarios" / "cuban-missile-crisis-1962.yaml")
+    tur = next(r for r in top_threats(cmc) if r["state"] == "TUR")
+    # Thompson & Dreyer and TSS end the Russia–Turkey rivalry in 1918; GML MID has 1957, 1958, 1960
+    assert tur["top"] == "RUS" and not tur["rival"]
+    assert tur["mid"] == [1957, 1958, 1960] and tur["adversary"] and tur["verdict"] == "adversary"
+    july = load_scenario(ROOT / "scenarios" / "july-crisis-1914.yaml")
+    mids = observed_onsets()
+    assert ((mids["ccode1"] == 211) & (mids["ccode2"] == 255) & (mids["year"] == 1914)).any()  # the invasion
+    assert frozenset(("BEL", "GMY")) not in recent_disputes(july)  # ... comes after 28 June: not evidence
+    assert recent_disputes(july)[frozenset(("AUH", "SRB"))] == [1912, 1913]
+
+
 def test_reference_rates_follow_dyad_type():
     from sim.validation.credibility import reference_force_rate
 

@@ -1,13 +1,15 @@
 """What ``flashpoint describe`` shows: a scenario's actors, ties, rivalries, timeline and variants.
 
 :func:`describe_data` gives the same content as a JSON-ready dict (``describe --json``); values the
-catalog lacks are marked (``missing``: how they were imputed or defaulted) and alliance ties carry
+catalog lacks are marked (``missing``: how they were imputed, defaulted or left missing — an ideal
+point without UN votes is ``null``) and alliance ties carry
 their currency (``weight``, ``status``: in force, dormant, ended, void). User text (titles, names,
 descriptions) is printed as plain text, never as markup.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.console import Console
@@ -48,7 +50,8 @@ def describe_data(sc, w: World) -> dict[str, Any]:
     for a in w.actors:
         actors.append({
             "code": a.code, "name": a.name, "cinc": a.cinc, "milex": a.milex, "polyarchy": a.polyarchy,
-            "ideal_point": a.ideal_point, "major_power": a.major_power, "nuclear": a.nuclear,
+            "ideal_point": None if math.isnan(a.ideal_point) else a.ideal_point,  # no UN votes: missing
+            "major_power": a.major_power, "nuclear": a.nuclear,
             "doctrine": a.doctrine, "modifiers": list(a.modifiers), "provenance": dict(a.provenance),
             "missing": {k: a.missing(k) for k in a.provenance if a.missing(k)},
         })

@@ -61,7 +61,7 @@ from sim.model.submodels import (
     support,
     threat,
 )
-from sim.model.world import LADDER, World, build_world
+from sim.model.world import LADDER, World, affinity_matrix, build_world
 from sim.scales import TIMED_BANDS
 from sim.scenario.schema import Scenario
 
@@ -388,8 +388,9 @@ class CrisisModel(mesa.Model):
         """Affinity and liberal-peace dampening: fixed for a run (regime, trade and institutions do not change)."""
         w, lp = self.world, self.params.liberal_peace
         scale = self.params.power_transition.dissatisfaction_scale
-        # Identity affinity from UN-voting ideal points: 1 − |x_i − x_j| / scale, clipped to [0, 1].
-        self.affinity = np.clip(1.0 - np.abs(w.ideal[:, None] - w.ideal[None, :]) / scale, 0.0, 1.0)
+        # Identity affinity from UN-voting ideal points: 1 − |x_i − x_j| / scale, clipped to [0, 1];
+        # neutral (0.5) for a state without an ideal point (world.affinity_matrix, docs/data.md)
+        self.affinity = affinity_matrix(w.ideal, scale)
         # Proximity: prox[i, j] = exp(−d_ij / λ_j), λ_j longer for major and nuclear powers
         tp = self.params.threat
         reach = 1.0 + tp.projection_reach * (w.major | w.nuclear)

@@ -13,15 +13,40 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.catalog.currency import DORMANT_BELOW
 from sim.errors import CatalogError
 from sim.scales import LADDER
 from sim.scenario.schema import Scenario
 
-__all__ = ["ActorInfo", "DYNAMIC", "RIVALRY_BITS", "TieInfo", "World", "build_world", "LADDER"]
+__all__ = ["ActorInfo", "DYNAMIC", "NEUTRAL_AFFINITY", "RIVALRY_BITS", "TieInfo", "World", "affinity_matrix",
+           "build_world", "LADDER"]
 
 
 OBLIGATION_STRENGTH = {"defense": 0.8, "consultation": 0.0, "neutrality": 0.0, "nonaggression": 0.0}
 ALIGNMENT_OF = {"defense": 0.8, "consultation": 0.45, "neutrality": 0.3, "nonaggression": 0.25, "none": 0.0}
+
+
+#: UN-voting affinity of a pair in which a state has no ideal point (no votes: before 1946, or never a
+#: member). 0.5 is "no evidence either way": the prior belief ``prior_greedy·(1.5 − aff)`` is then
+#: the general prior itself, and the identity term of threat sits in the middle of its range.
+NEUTRAL_AFFINITY = 0.5
+
+#: How the model treats a missing ideal point (provenance of the value; docs/data.md "Missing values").
+IDEAL_MISSING = ("missing: no UN votes (before 1946, or never a member); the model gives it a neutral UN affinity "
+                 f"of {NEUTRAL_AFFINITY} with every state and no power-transition dissatisfaction")
+
+
+def affinity_matrix(ideal: np.ndarray, scale: float) -> np.ndarray:
+    """UN-voting affinity ``clip(1 − |x_i − x_j| / scale, 0, 1)``; :data:`NEUTRAL_AFFINITY` where an ideal point is missing.
+
+    ``ideal`` holds NaN for a state without an ideal point (:data:`IDEAL_MISSING`); the diagonal is 1.
+    """
+    x = np.asarray(ideal, dtype=np.float64)
+    gap = np.abs(x[..., :, None] - x[..., None, :])
+    aff = np.where(np.isnan(gap), NEUTRAL_AFFINITY, np.clip(1.0 - gap / scale, 0.0, 1.0))
+    n = x.shape[-1]
+    aff[..., np.arange(n), np.arange(n)] = 1.0
+    return aff
 
 
 #: Bits of ``World.rival_type`` (Thompson & Dreyer 2011 rivalry types; TSS flags as well).
@@ -39,10 +64,12 @@ class TieInfo:
         obligations: All ATOP obligations of the pair (catalog ties).
         since: First year of the unbroken ATOP tie (0 for scenario ties).
         weight: Currency weight 0–1 applied to the pledge and alignment (scenario ties: 1).
-        dormant: The tie counts for little: dormant in the catalog (weight < 0.5), ended, or void.
+        dormant: The tie counts for little: dormant (weight < 0.5, in the catalog or under the
+            scenario's sanctions), ended, or void.
         note: Why (the catalog's currency note, or what the scenario did).
-        status: ``in force``, ``dormant``, ``ended <year>`` (catalog), ``ended by the scenario`` or
-            ``void (at war)``.
+        status: ``in force``, ``dormant``, ``dormant (sanctions)`` (a live catalog tie that the
+            scenario's sanctions between the pair bring below 0.5), ``ended <year>`` (catalog),
+            ``ended by the scenario`` or ``void (at war)``.
     """
 
     a: str
@@ -77,19 +104,23 @@ class ActorInfo:
     provenance: dict[str, str] = field(default_factory=dict)
 
     def missing(self, name: str) -> str:
-        """How a value missing in the catalog was filled ("imputed: …" or "default …"), or ""."""
+        """How a value missing in the catalog was filled ("imputed: …", "default …") or treated ("missing: …"), or ""."""
         how = self.provenance.get(name, "")
-        return how if how.startswith(("imputed", "default")) else ""
+        return how if how.startswith(("imputed", "default", "missing")) else ""
 
     def display(self, name: str, fmt: str = "{:.2f}", scale: float = 1.0, short: bool = False) -> str:
         """The value (times ``scale``) as text; a value the catalog lacks shows as ``n/a (imputed: … → value)``.
 
-        ``short`` gives ``n/a (imputed: value)`` / ``n/a (default: value)`` for narrow tables.
+        ``short`` gives ``n/a (imputed: value)`` / ``n/a (default: value)`` for narrow tables; a value
+        the model holds as missing (NaN: an ideal point without UN votes) shows as ``n/a`` /
+        ``n/a (no data; …)``.
         """
         v = getattr(self, name) * scale
         how = self.missing(name)
         if not how:
             return fmt.format(v)
+        if how.startswith("missing") or (isinstance(v, float) and np.isnan(v)):
+            return "n/a" if short else f"n/a (no data; {how.partition('; ')[2] or 'no value'})"
         if how.startswith("imputed"):
             return f"n/a (imputed: {fmt.format(v)})" if short else f"n/a ({how} → {fmt.format(v)})"
         return f"n/a (default: {fmt.format(v)})" if short else f"n/a (no data; the model uses {fmt.format(v)})"
@@ -110,7 +141,7 @@ class World:
     cap0: np.ndarray
     cap: np.ndarray
     dem: np.ndarray
-    ideal: np.ndarray
+    ideal: np.ndarray  # UN ideal point; NaN where the state has none (neutral affinity, see affinity_matrix)
     major: np.ndarray
     nuclear: np.ndarray
     resolve: np.ndarray
@@ -177,6 +208,26 @@ def _haversine(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
+def _tie_currency(al, severity: float) -> tuple[float, str, str]:
+    """``(weight, note, status)`` of a catalog tie at the start, given the sanctions between the pair.
+
+    The catalog's currency weight (:mod:`sim.catalog.currency`) times ``1 − severity`` of the
+    strongest sanctions either partner has in force on the other (docs/data.md).
+    """
+    if al.ended:
+        return al.weight, al.note, f"ended {al.ended}"
+    if severity <= 0:
+        return al.weight, al.note, "dormant" if al.dormant else "in force"
+    weight = round(al.weight * (1.0 - severity), 4)
+    if weight < DORMANT_BELOW:
+        status = "dormant" if al.dormant else "dormant (sanctions)"
+    else:
+        status = "in force"
+    note = (f"under sanctions of severity {severity:.2f}: weight {al.weight:.2f} × (1 − {severity:.2f}) = "
+            f"{weight:.2f}; catalog: {al.note}")
+    return weight, note, status
+
+
 def build_world(scenario: Scenario, catalog=None) -> World:
     """Resolve ``scenario`` against the catalog of its ``data_year`` into a :class:`World`.
 
@@ -216,6 +267,9 @@ def build_world(scenario: Scenario, catalog=None) -> World:
             if imp is not None:  # missing in the catalog, imputed by its documented rule (docs/data.md)
                 _prov[name] = f"imputed: {imp[1]}"
                 return imp[0]
+            if name == "ideal_point" and _rec is not None:  # no UN votes: kept missing (NaN), neutral affinity
+                _prov[name] = IDEAL_MISSING
+                return float("nan")
             _prov[name] = f"default {default} (missing in catalog)" if _rec is not None else f"default {default}"
             return default
 
@@ -271,6 +325,14 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     rival_type = np.zeros((n, n), dtype=np.int8)
     ties: dict[frozenset, TieInfo] = {}
     rel = scenario.relations
+    # Sanctions in force between two states weaken their catalog tie: it keeps (1 − severity) of its
+    # currency weight (an embargo on a treaty partner is evidence that the pledge is not kept up;
+    # docs/data.md "Alliance currency")
+    sanctioned: dict[frozenset, float] = {}
+    for sn in rel.sanctions:
+        for target in sn.targets:
+            k = frozenset((sn.by, target))
+            sanctioned[k] = max(sanctioned.get(k, 0.0), float(sn.severity))
     if rel.from_catalog and len(cat_codes) > 1:
         # ATOP ties weighted by their currency in the data year (dormant and ended ties count for
         # little or nothing; rule in sim.catalog.currency, docs/data.md)
@@ -286,14 +348,15 @@ def build_world(scenario: Scenario, catalog=None) -> World:
                 kind = "nonaggression"
             else:
                 continue
+            weight, note, status = _tie_currency(al, sanctioned.get(frozenset((al.a, al.b)), 0.0))
+            dormant = weight < DORMANT_BELOW
             # a dormant or ended tie carries no defence pledge at all (only what alignment is left)
-            pledge[i, j] = pledge[j, i] = 0.0 if al.dormant else OBLIGATION_STRENGTH[kind] * al.weight
-            align[i, j] = align[j, i] = ALIGNMENT_OF[kind] * al.weight
+            pledge[i, j] = pledge[j, i] = 0.0 if dormant else OBLIGATION_STRENGTH[kind] * weight
+            align[i, j] = align[j, i] = ALIGNMENT_OF[kind] * weight
             if pledge[i, j] > 0:
-                reliab[i, j] = reliab[j, i] = 0.5 + 0.2 * al.weight
-            status = f"ended {al.ended}" if al.ended else "dormant" if al.dormant else "in force"
+                reliab[i, j] = reliab[j, i] = 0.5 + 0.2 * weight
             ties[frozenset((al.a, al.b))] = TieInfo(al.a, al.b, f"ATOP {al.source_year}", kind, al.obligations,
-                                                    al.since, al.weight, al.dormant, al.note, status)
+                                                    al.since, weight, dormant, note, status)
         for r in catalog.rivalry_records(cat_codes, year):
             i, j = codes.index(r.a), codes.index(r.b)
             rival[i, j] = rival[j, i] = True
@@ -359,7 +422,7 @@ def build_world(scenario: Scenario, catalog=None) -> World:
     # general prior scaled by how far apart the two vote at the UN (0.5× for identical ideal
     # points, 1.5× for opposite ones) — shared positions read as benign intent (Kydd 2005)
     ideal = np.array([i.ideal_point for i in infos], dtype=f)
-    affinity = np.clip(1.0 - np.abs(ideal[:, None] - ideal[None, :]) / p.power_transition.dissatisfaction_scale, 0, 1)
+    affinity = affinity_matrix(ideal, p.power_transition.dissatisfaction_scale)
     belief = np.where(rival, sp.rival_prior, sp.prior_greedy * (1.5 - affinity)).astype(f)
     np.fill_diagonal(belief, 0.0)
     ar = p.arms

@@ -9,7 +9,7 @@ ensembles) and returns plain rows; ``scripts/validate_credibility.py`` renders t
 - :func:`events_matter` — the scenario against its quiet variant on the dyads its events name,
   paired over common seeds (Newcombe intervals for paired proportions, paired bootstrap for means).
 - :func:`top_threats` — each state's top threat at the start, and whether it is a formal ally, a
-  rival in the data or an adversary in the scenario.
+  rival in the data, an adversary in the scenario or in a recent militarized dispute (MID data).
 - :func:`great_power_world` — a small quiet world of two rival great powers and their partners.
 """
 
@@ -26,7 +26,9 @@ from sim.validation.onsets import Onsets, measure_onsets
 
 __all__ = [
     "DOUBLING",
+    "MID_YEARS",
     "WAR_THRESHOLD",
+    "recent_disputes",
     "dyad_types",
     "reference_force_rate",
     "dispute_escalation",
@@ -42,6 +44,10 @@ __all__ = [
 DOUBLING = 2.0
 #: Largest acceptable share of one-year quiet runs in which a pair at peace reaches war.
 WAR_THRESHOLD = 0.02
+#: A pair is an adversary in the data when a militarized dispute (GML MID) began between them in the
+#: this many years before the data year (not the data year itself: its month is not shipped, and a
+#: dispute of that year may come after the scenario's start — 1914's war is no evidence on 28 June).
+MID_YEARS = 5
 
 Progress = Callable[[int, int], None]
 
@@ -61,10 +67,13 @@ def dyad_types(scenario: Any) -> list[dict[str, Any]]:
     """Contiguity, major-power involvement, rivalry and formal alliance of every dyad at the start.
 
     Rivalry: a strategic rivalry of the data year in the catalog (Thompson et al.) or one the
-    scenario names. Alliance: an ATOP defence pledge of the data year (when the scenario takes its
-    relations from the catalog) or a defence alliance the scenario names.
+    scenario names. Alliance: a defence pledge *in force* at the start, the same notion the model
+    uses (:func:`sim.model.build_world`): an ATOP defence tie of the data year that is not dormant,
+    ended, void (at war) or brought below currency 0.5 by the scenario's sanctions, or a defence
+    alliance the scenario declares with a positive strength; a tie the scenario ends is none.
     """
     from sim.catalog import load_catalog
+    from sim.model import build_world
 
     cat = load_catalog()
     codes, year = list(scenario.codes), scenario.data_year
@@ -83,12 +92,10 @@ def dyad_types(scenario: Any) -> list[dict[str, Any]]:
             m = cat.state(a.code, year).major_power if ok else False
         major.append(bool(m))
     rival: set[frozenset] = {frozenset(p) for p in scenario.relations.rivalries}
-    ally: set[frozenset] = {frozenset(al.members) for al in scenario.relations.alliances if al.type == "defense"
-                            and al.strength > 0}
     if len(known) >= 2:
         rival |= {frozenset((a, b)) for a, b, *_ in cat.rivalries(known, year)}
-        if scenario.relations.from_catalog:
-            ally |= {frozenset((al.a, al.b)) for al in cat.alliances(known, year) if al.defense}
+    pledge = build_world(scenario, cat).pledge
+    ally = {frozenset((codes[i], codes[j])) for i, j in zip(*np.nonzero(pledge > 0), strict=True)}
     rows = []
     for i, j in zip(*_pairs(codes), strict=True):
         pair = frozenset((codes[i], codes[j]))
@@ -275,19 +282,42 @@ def _has_initial_threat() -> bool:
     return "initial_threat" in fields
 
 
+def recent_disputes(scenario: Any, years: int = MID_YEARS) -> dict[frozenset, list[int]]:
+    """Pairs of the scenario's catalog states with a MID onset in the ``years`` before its data year.
+
+    ``{frozenset((a, b)): [years of onset]}`` from the shipped GML MID onsets (1816–1989, any
+    hostility level from a threat up); empty for data years the MID file does not reach.
+    """
+    from sim.catalog import load_catalog
+    from sim.validation.history import observed_onsets
+
+    cat, year = load_catalog(), scenario.data_year
+    cc = {a.code: cat.resolve(a.code) for a in scenario.actors if a.catalog and cat.has_state(a.code, year)}
+    by_cc = {v: k for k, v in cc.items()}
+    mids = observed_onsets()
+    window = mids[(mids["year"] >= year - years) & (mids["year"] < year)
+                  & mids["ccode1"].isin(by_cc) & mids["ccode2"].isin(by_cc)]
+    out: dict[frozenset, list[int]] = {}
+    for a, b, y in zip(window["ccode1"], window["ccode2"], window["year"], strict=True):
+        out.setdefault(frozenset((by_cc[int(a)], by_cc[int(b)])), []).append(int(y))
+    return out
+
+
 def top_threats(scenario: Any, seed: int = 0) -> list[dict[str, Any]]:
     """Each state's top threat at the start and what the data and the scenario say about the pair.
 
     ``verdict`` is ``rival`` (a rivalry in the data or the scenario), ``adversary`` (at war,
-    sanctioned, under scripted tension or targeted by a hostile scheduled event in the scenario),
-    ``ALLY`` (a formal defence ally — the failure the acceptance criterion rules out) or
-    ``neither``.
+    sanctioned, under scripted tension or targeted by a hostile scheduled event in the scenario, or
+    in a militarized dispute begun in the :data:`MID_YEARS` years before the data year —
+    :func:`recent_disputes`; ``mid`` lists those years), ``ALLY`` (a defence pledge in force — the
+    failure the acceptance criterion rules out) or ``neither``.
     """
     codes = list(scenario.codes)
     t = threat_matrix(scenario, seed)
     kinds = {frozenset(r["dyad"].split("–")): r for r in dyad_types(scenario)}
     rel = scenario.relations
-    adversary: set[frozenset] = {frozenset(p) for p in rel.wars}
+    disputes = recent_disputes(scenario)
+    adversary: set[frozenset] = {frozenset(p) for p in rel.wars} | set(disputes)
     adversary |= {frozenset((s.by, x)) for s in rel.sanctions for x in s.targets}
     adversary |= {frozenset(tn.between) for tn in rel.tensions if tn.value >= 2}
     from sim.scenario.events import EVENT_SPECS
@@ -307,7 +337,7 @@ def top_threats(scenario: Any, seed: int = 0) -> list[dict[str, Any]]:
         k = kinds[pair]
         verdict = "ALLY" if k["ally"] else "rival" if k["rival"] else "adversary" if pair in adversary else "neither"
         rows.append({"state": c, "top": codes[j], "threat": float(t[i, j]), "ally": k["ally"], "rival": k["rival"],
-                     "adversary": pair in adversary, "verdict": verdict})
+                     "adversary": pair in adversary, "mid": disputes.get(pair, []), "verdict": verdict})
     return rows
 
 

@@ -98,6 +98,7 @@ def transition_risk(m: CrisisModel, rn: np.ndarray, i: np.ndarray, j: np.ndarray
     ratio = w.cap / np.maximum(w.cap[:, leader:leader + 1], 1e-12)
     window = (ratio >= pp.parity_low) & (ratio <= pp.parity_high)
     window[:, leader] = False
-    dissat = np.clip(np.abs(w.ideal - w.ideal[leader]) / pp.dissatisfaction_scale, 0, 1)
+    # no ideal point (no UN votes) on either side: no measured dissatisfaction, no transition hazard
+    dissat = np.nan_to_num(np.clip(np.abs(w.ideal - w.ideal[leader]) / pp.dissatisfaction_scale, 0, 1), nan=0.0)
     risk = pp.weight * window * dissat  # [R, N]: each state as a challenger of the leader
     return np.where(j == leader, risk[rn, i], np.where(i == leader, risk[rn, j], 0.0))
