@@ -35,6 +35,7 @@ from pathlib import Path
 
 from scipy.optimize import brentq
 
+from sim.calibration.space import model_fingerprint
 from sim.ensemble.seeds import child_seeds
 from sim.model import CrisisModel
 from sim.validation.alliances import fit_worlds, join_cases, observed_join_rates
@@ -103,7 +104,8 @@ def main() -> None:
     intervals = {"force": (round(solve("force", real["force"]["lo95"]), 2), round(solve("force", real["force"]["hi95"]), 2)),
                  "war": None}
     final = measure(worlds, offsets, seeds)
-    doc = {"runs": args.runs, "seed": args.seed, "worlds": [name for name, _ in worlds], "evaluations": evaluations,
+    doc = {"runs": args.runs, "seed": args.seed, "model_fingerprint": model_fingerprint(),
+           "worlds": [name for name, _ in worlds], "evaluations": evaluations,
            "seconds": round(time.perf_counter() - t0, 1),
            "fitted": {NAMES[k]: {"value": offsets[k], "interval": list(intervals[k]) if intervals[k] else None,
                                  "cases": CASES[k], "target": targets[k],
@@ -112,7 +114,6 @@ def main() -> None:
            "check": {"war_any_call": {"model_fought": final["war"][0], "model_cases": final["war"][1],
                                       "model_share": final["war"][0] / max(final["war"][1], 1), "real": real["war"]}},
            "real": real}
-    OUT.write_text(json.dumps(doc, indent=2) + "\n")
     for k, name in NAMES.items():
         d = doc["fitted"][name]
         span = f" (interval {d['interval'][0]:+.2f} … {d['interval'][1]:+.2f})" if d["interval"] else ""
@@ -121,10 +122,13 @@ def main() -> None:
     c = doc["check"]["war_any_call"]
     print(f"check: allies fighting in a partner's war, called on or not: model {c['model_fought']} of {c['model_cases']} "
           f"({c['model_share']:.2%}) vs MID record {real['war']['share']:.2%} [{real['war']['lo95']:.2%}–{real['war']['hi95']:.2%}]")
-    print(f"{evaluations} evaluations, {doc['seconds']} s; wrote {OUT.relative_to(ROOT)}")
+    print(f"{evaluations} evaluations, {doc['seconds']} s")
     if args.apply:
         PARAMS.write_text(applied(PARAMS.read_text(), offsets, intervals))
+        doc["model_fingerprint"] = model_fingerprint()  # the model with these defaults
         print(f"applied to {PARAMS.relative_to(ROOT)}")
+    OUT.write_text(json.dumps(doc, indent=2) + "\n")
+    print(f"wrote {OUT.relative_to(ROOT)}")
 
 
 def applied(text: str, offsets: dict[str, float], intervals: dict[str, tuple[float, float] | None]) -> str:

@@ -71,19 +71,21 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
       + ("; rivals get the rate of new uses of force among Thompson–Dreyer rivals, 1816–1989, contiguous or not "
          "(`sim/data/mid_rivalry_rates.csv`)" if rivalry_rates else
          "; that file has no rivalry rows, so rivals are not told apart") +
-      f"). A dyad that starts **in an open dispute** (the scenario's tension or sanctions put it at the MID threat "
-      f"level or above, below the use of force) is already in the dispute that yearly rate counts: it is set against "
+      f"). A dyad that starts **in an open dispute** (the scenario's tension puts it at the MID threat level or above, "
+      f"below the use of force; sanctions alone are not a militarized dispute) is already in the dispute that yearly "
+      f"rate counts: it is set against "
       f"the share of new MIDs that reach a use of force ({_p(disputed['force'])} of the {disputed['dyad_years']:,} "
       f"dyad-years with a new MID, 1816–1989, `sim/data/mid_onsets_1816-1989.csv`; {_p(disputed['war'])} reach war, "
-      f"most of them in the two world wars). *within*: inside ×{DOUBLING:g} of the reference; *ongoing*: the dyad "
-      f"starts at or above the use of force. Intervals are Wilson 95% intervals. A pair that starts at peace (no open "
+      f"most of them in the two world wars). *within*: inside ×{DOUBLING:g} of the reference; *compatible*: outside "
+      f"it, but the Wilson interval overlaps it (the runs cannot tell the model's rate from one inside the band); "
+      f"*above*/*below*: the whole interval outside; *ongoing*: the dyad starts at or above the use of force. Intervals are Wilson 95% intervals. A pair that starts at peace (no open "
       f"dispute) should reach war in at most {_p(WAR_THRESHOLD)} of one-year runs.\n")
     summary = []
     for sc in scenarios():
         t0 = time.time()
         q = quiet_world(sc, runs, 0, workers=workers, progress=_bar(f"quiet {sc.id}"), rivalry_rates=rivalry_rates)
         dy = q["dyads"]
-        counts = {k: sum(r["where"] == k for r in dy) for k in ("within", "above", "below", "ongoing")}
+        counts = {k: sum(r["where"] == k for r in dy) for k in ("within", "compatible", "above", "below", "ongoing")}
         over = [r for r in dy if r["war_over"]]
         wm = q["war_max"]
         summary.append((sc.id, q, counts, over, wm, time.time() - t0))
@@ -103,11 +105,11 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
               f"| {r['where']} | {war} |")
         w("")
     w("**Summary.**\n")
-    w("| scenario | dyads within ×2 | above | below | ongoing | peace pairs over 2% war | highest war share from peace |")
-    w("|---|---:|---:|---:|---:|---:|---|")
+    w("| scenario | dyads within ×2 | compatible | above | below | ongoing | peace pairs over 2% war | highest war share from peace |")
+    w("|---|---:|---:|---:|---:|---:|---:|---|")
     for sid, q, c, over, wm, _ in summary:
         hw = f"{wm['dyad']} {_p(wm['p_war'])} [{_p(wm['war_lo'])}–{_p(wm['war_hi'])}]" if wm else "—"
-        w(f"| {sid} | {c['within']} | {c['above']} | {c['below']} | {c['ongoing']} | {len(over)} of {q['peace_pairs']} | {hw} |")
+        w(f"| {sid} | {c['within']} | {c['compatible']} | {c['above']} | {c['below']} | {c['ongoing']} | {len(over)} of {q['peace_pairs']} | {hw} |")
     w("")
 
 

@@ -135,10 +135,57 @@ def calibration_section(w) -> None:
       "(`docs/validation-data/sobol.json`) and rendered here by `sim.calibration.report`; the method is in "
       "[history.md](history.md#calibration-and-sensitivity-scriptscalibratepy-scriptssensitivitypy). The held-out RPS "
       "scores each training crisis by the fold that held it out (never by a fit that saw it).\n")
+    from sim.calibration.space import model_fingerprint
+
+    now = model_fingerprint()
+    entry = data / "entry_fit.json"
+    fit = json.loads(entry.read_text(encoding="utf-8")) if entry.exists() else None
+    stale = [f"`{name}` ({doc.get('model_fingerprint', 'no fingerprint')})"
+             for name, doc in (("calibration.json", cal), ("sobol.json", sob), ("entry_fit.json", fit))
+             if doc is not None and doc.get("model_fingerprint") != now]
+    if stale:
+        w(f"**Computed on an earlier model.** {' and '.join(stale)} were computed on a model whose source fingerprint "
+          f"differs from today's (`{now}`): the model has changed since (docs/model.md), and these results describe "
+          "the earlier one until the scripts are run again.\n")
     if cal is None and sob is None:
         w("(Neither result is present.)\n")
-        return
-    w(render_markdown(cal, sob))
+    else:
+        w(render_markdown(cal, sob))
+    if fit is not None:
+        w(entry_fit_markdown(fit))
+
+
+def entry_fit_markdown(doc: dict) -> str:
+    """The fit of allies' entry into a partner's fight (``scripts/fit_entry.py``, docs/model.md §7.6) as Markdown."""
+    f = doc["fitted"]
+    force, war = f["entry_short_of_war"], f["entry_at_war"]
+    check = doc["check"]["war_any_call"]
+    real_force, real_war = doc["real"]["force"], doc["real"]["war"]
+    rows = [
+        ("`alliance_politics.entry_short_of_war`", force["value"],
+         f"{force['interval'][0]:+.2f} … {force['interval'][1]:+.2f}" if force["interval"] else "–",
+         "defence allies that fight in a partner's use of force short of war",
+         f"{real_force['share']:.2%} [{real_force['lo95']:.2%}, {real_force['hi95']:.2%}] (GML MID × ATOP)",
+         f"{force['model_share']:.2%} ({force['model_fought']} of {force['model_cases']:,})"),
+        ("`alliance_politics.entry_at_war`", war["value"], "–",
+         "allies whose pledge is called on (partner attacked, at war) that fight",
+         "74.5% (Leeds, Long & Mitchell 2000)",
+         f"{war['model_share']:.2%} ({war['model_fought']} of {war['model_cases']:,})"),
+        ("(check, not fitted)", None, "–", "all allies of a partner at war, called on or not, that fight",
+         f"{real_war['share']:.2%} [{real_war['lo95']:.2%}, {real_war['hi95']:.2%}] (GML MID × ATOP)",
+         f"{check['model_share']:.2%} ({check['model_fought']} of {check['model_cases']:,})"),
+    ]
+    out = ["### Allies' entry into a partner's fight (`scripts/fit_entry.py`)\n",
+           f"Fitted by Brent's method on the bundled scenarios and their quiet variants ({doc['runs']} runs each, seed "
+           f"{doc['seed']}, common random numbers; {doc['evaluations']} evaluations in {doc['seconds']:.0f} s); the interval "
+           "is the range of offsets whose model share stays inside the record's 95% interval. Method and caveats: "
+           "docs/model.md §7.6.\n",
+           "| parameter | fitted | interval | share of … | record | model at the fit |", "|---|---:|---|---|---|---|"]
+    for name, value, span, what, real, model in rows:
+        out.append(f"| {name} | {'' if value is None else f'{value:+.2f}'} | {span} | {what} | {real} | {model} |")
+    out.append("\nThe last row is not matched: the bundled worlds' wars are mostly wars in which the partner was attacked "
+               "(1914), while many real pledges are never called on.\n")
+    return "\n".join(out)
 
 
 def main() -> None:

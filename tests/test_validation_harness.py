@@ -280,3 +280,20 @@ def test_quiet_world_sets_a_dyad_in_dispute_against_how_far_disputes_go():
     assert row["p_ref"] == disputed["force"] and row["reference"] == "in a dispute at the start"
     (row,) = quiet_world(calm, 20, seed=3, executor="inprocess")["dyads"]
     assert row["peace_start"] and not row["in_dispute"] and row["p_ref"] < 0.1
+    # sanctions alone hold the dyad at rung 3 but are not a militarized dispute: a peace-start pair
+    sanctioned = dyad_world(horizon=52, relations={"sanctions": [{"by": "AAA", "targets": ["BBB"], "severity": 0.8}]},
+                            ident="sanctioned")
+    (row,) = quiet_world(sanctioned, 20, seed=3, executor="inprocess")["dyads"]
+    assert row["start"] == 3 and row["peace_start"] and not row["in_dispute"]
+
+
+def test_quiet_world_tells_a_rate_the_runs_cannot_place_from_one_outside_the_band():
+    """'compatible': a rate outside the ×2 band whose Wilson interval still overlaps it; 'above'/'below' only when the whole interval is out."""
+    from sim.validation.credibility import classify
+
+    band = (0.05, 0.20)
+    assert classify(0.10, 0.05, 0.16, band) == "within"
+    assert classify(0.0, 0.0, 0.06, band) == "compatible"  # 0 of a few runs: cannot be told from 5%
+    assert classify(0.0, 0.0, 0.04, band) == "below"
+    assert classify(0.25, 0.19, 0.31, band) == "compatible"
+    assert classify(0.35, 0.30, 0.40, band) == "above"

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.validation.dyads import REAL_RATES
-from sim.validation.onsets import Onsets, measure_onsets
+from sim.validation.onsets import Onsets, hostility_rungs, measure_onsets
 
 __all__ = [
     "DOUBLING",
@@ -32,6 +32,7 @@ __all__ = [
     "dyad_types",
     "reference_force_rate",
     "dispute_escalation",
+    "classify",
     "quiet_world",
     "events_matter",
     "focal_dyads",
@@ -122,6 +123,20 @@ def reference_force_rate(kind: dict[str, Any], rivalry_rates: dict[str, float] |
     return "other", REAL_RATES[_REF_ROWS["other"]]["force_per_1000"]
 
 
+def classify(p: float, lo: float, hi: float, band: tuple[float, float]) -> str:
+    """Where a model rate ``p`` (Wilson interval ``lo``–``hi``) falls against a reference ``band``.
+
+    ``within`` the band; ``compatible`` when ``p`` is outside it but the interval overlaps it (the
+    runs cannot tell the rate from one inside the band); ``above`` or ``below`` when the whole
+    interval is outside.
+    """
+    if band[0] <= p <= band[1]:
+        return "within"
+    if hi >= band[0] and lo <= band[1]:
+        return "compatible"
+    return "above" if p > band[1] else "below"
+
+
 def dispute_escalation() -> dict[str, float]:
     """How far new disputes go: of the dyad-years with a new MID (GML v2.2.1, 1816–1989), the share that reached a use of force and war.
 
@@ -149,9 +164,11 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
     Returns ``{"scenario", "runs", "years", "rungs", "dyads": [...], "peace_pairs", "war_max"}``:
     one row per dyad with its type, start rung, the reference rate and band, the model's yearly
     probability of a new use of force with its Wilson interval, where it falls (``within``,
-    ``above``, ``below``; ``ongoing`` when the dyad starts at or above the use of force) and, for
-    pairs that start with no open dispute (below the MID threat level), the share of runs reaching
-    war. A dyad that starts in an open dispute (threat level up to the use of force) is set against
+    ``compatible`` — outside the band, but its Wilson interval overlaps it —, ``above``, ``below``;
+    ``ongoing`` when the dyad starts at or above the use of force) and, for
+    pairs that start with no open militarized dispute, the share of runs reaching war. A dyad that
+    starts in an open dispute (the scenario's tension at the MID threat level or above, below the
+    use of force; sanctions alone are not a militarized dispute) is set against
     the share of new MIDs that reach a use of force (:func:`dispute_escalation`), not the yearly
     rate of its type: it is already in the dispute that yearly rate counts.
     """
@@ -162,10 +179,14 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
                                  progress=progress)[0]
     kinds = dyad_types(q)
     disputed = dispute_escalation()
+    disputes = {f"{a}–{b}" for t in q.relations.tensions if t.value >= hostility_rungs()["threat"]
+                for a, b in (tuple(t.between), tuple(reversed(t.between)))}
     rows = []
     for k, kind in enumerate(kinds):
         start = int(o.start[k]) if o.start is not None else 0
-        in_dispute = o.rungs["threat"] <= start < o.rungs["force"]
+        # an open militarized dispute: the scenario's tension at the MID threat level or above (sanctions
+        # alone hold a dyad at rung 3 but are not a militarized dispute)
+        in_dispute = kind["dyad"] in disputes and start < o.rungs["force"]
         if in_dispute:
             # a dyad already in an open dispute: the reference is how often a new MID reaches force
             ref_name, ref, p_ref = "in a dispute at the start", float("nan"), disputed["force"]
@@ -175,21 +196,16 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
         c = int(o.count["force"][k])
         p, lo, hi = _wilson(c, o.runs)
         p_year = o.yearly("force")[k]
-        if start >= o.rungs["force"]:
-            where = "ongoing"
-        elif p_year > DOUBLING * p_ref:
-            where = "above"
-        elif p_year < p_ref / DOUBLING:
-            where = "below"
-        else:
-            where = "within"
+        band = (p_ref / DOUBLING, min(1.0, p_ref * DOUBLING))
+        where = "ongoing" if start >= o.rungs["force"] else classify(float(p_year), lo, hi, band)
         wc = int(o.count["war"][k])
         w, wlo, whi = _wilson(wc, o.runs)
         rows.append({**kind, "start": start, "reference": ref_name, "ref_per_1000": ref, "p_ref": p_ref,
-                     "band": (p_ref / DOUBLING, min(1.0, p_ref * DOUBLING)), "p_force": float(p_year),
-                     "force_lo": lo, "force_hi": hi, "where": where, "peace_start": start < o.rungs["threat"],
+                     "band": band, "p_force": float(p_year),
+                     "force_lo": lo, "force_hi": hi, "where": where, "peace_start": not in_dispute and start < o.rungs["force"],
                      "in_dispute": in_dispute, "p_war_ref": disputed["war"] if in_dispute else None,
-                     "p_war": w, "war_lo": wlo, "war_hi": whi, "war_over": start < o.rungs["threat"] and w > WAR_THRESHOLD,
+                     "p_war": w, "war_lo": wlo, "war_hi": whi,
+                     "war_over": not in_dispute and start < o.rungs["force"] and w > WAR_THRESHOLD,
                      "force_runs": c, "war_runs": wc})
     peace = [r for r in rows if r["peace_start"]]
     return {"scenario": scenario.id, "title": scenario.title, "runs": o.runs, "years": o.years, "rungs": o.rungs,
