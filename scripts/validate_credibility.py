@@ -26,6 +26,7 @@ from sim.validation.credibility import (  # noqa: E402
     DOUBLING,
     WAR_THRESHOLD,
     dispute_escalation,
+    event_contributions,
     events_matter,
     quiet_world,
     top_threats,
@@ -183,7 +184,32 @@ def section_events(w, runs: int, workers: int | None) -> dict:
           + (f"; unchanged: {', '.join(unchanged)}" if unchanged else "")
           + f". {sum(r['changed'] for r in e['dyads'] if r['role'] != 'hostile')} of {len(e['dyads']) - len(hostile)} "
           "with cooperative events only changed.\n")
+        not_up = [r["dyad"] for r in hostile if r not in up]
+        if not_up:
+            section_contributions(w, sc, not_up, runs, workers)
     return out
+
+
+def section_contributions(w, sc, dyads: list[str], runs: int, workers: int | None) -> None:
+    """Leave one out, for the hostile dyads the events did not raise: what each event does to them."""
+    c = event_contributions(sc, runs, 0, dyads=dyads, workers=workers, progress=_bar(f"leave one out {sc.id}"))
+    w(f"**Leave one out** (hostile dyads not raised on any measure): the scenario as written against the scenario "
+      f"without one event, for each event, on the same {c['runs']} seeds — the paired difference of the dyad's "
+      "time-averaged rung (with the event − without) and its paired bootstrap 95% interval: what that event does "
+      "given the others.\n")
+    w("| dyad | events naming the dyad: effect [95%] | other events whose interval excludes zero |")
+    w("|---|---|---|")
+    kinds = {e["id"]: e for e in c["events"]}
+    for d in dyads:
+        own, other = [], []
+        for x in c["effects"][d]:
+            cell = f"{x['event']} ({kinds[x['event']]['type']}) {x['diff']:+.3f} [{x['lo']:+.3f}, {x['hi']:+.3f}]"
+            if d in kinds[x["event"]]["names"]:
+                own.append(cell)
+            elif x["excludes_zero"]:
+                other.append(cell)
+        w(f"| {d} | {'; '.join(own) or '—'} | {'; '.join(other) or '—'} |")
+    w("")
 
 
 def section_threats(w) -> None:

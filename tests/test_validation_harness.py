@@ -360,3 +360,16 @@ def test_focal_dyads_read_a_statement_by_its_kind():
                        ("condemn", "hostile")):
         sc = _tense_pair([{"type": "statement", "kind": kind, "step": 1, "actor": "AAA", "targets": ["BBB"]}])
         assert focal_dyads(sc) == {"AAA–BBB": role}, kind
+
+
+def test_event_contributions_tell_apart_events_that_pull_a_dyad_opposite_ways():
+    """Leave one out: sanctions and a summit on the same tense pair each move its time-averaged rung their own way."""
+    from sim.validation.credibility import event_contributions
+
+    sc = _tense_pair([{"id": "sanction", "type": "sanctions", "step": 1, "actor": "AAA", "targets": ["BBB"]},
+                      {"id": "talks", "type": "summit", "step": 1, "actor": "AAA", "partners": ["BBB"]}])
+    c = event_contributions(sc, 800, seed=2, executor="inprocess")
+    assert [e["id"] for e in c["events"]] == ["sanction", "talks"] and c["runs"] == 800
+    assert all(e["names"] == ["AAA–BBB"] for e in c["events"])
+    sanction, talks = c["effects"]["AAA–BBB"]
+    assert sanction["lo"] > 0 and talks["hi"] < 0

@@ -10,6 +10,8 @@ ensembles) and returns plain rows; ``scripts/validate_credibility.py`` renders t
   paired over common seeds (Newcombe intervals for paired proportions, paired bootstrap for means):
   new disputes, the highest rung, and time-averaged measures (the mean rung over the horizon, the
   shares of it at display and at the use of force) that see events in a dyad already at a high rung.
+- :func:`event_contributions` — leave one out: each scheduled event's effect on the focal dyads'
+  time-averaged rung, given the scenario's other events.
 - :func:`top_threats` — each state's top threat at the start, and whether it is a formal ally, a
   rival in the data, an adversary in the scenario or in a recent militarized dispute (MID data).
 - :func:`great_power_world` — a small quiet world of two rival great powers and their partners.
@@ -36,6 +38,7 @@ __all__ = [
     "dispute_escalation",
     "quiet_world",
     "events_matter",
+    "event_contributions",
     "focal_dyads",
     "threat_matrix",
     "top_threats",
@@ -288,6 +291,49 @@ def events_matter(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "p
     return {"scenario": scenario.id, "title": scenario.title, "runs": base.runs, "level": level,
             "measures": ("display", level, *measures), "horizon": scenario.calendar.horizon,
             "step": scenario.calendar.step, "dyads": rows}
+
+
+def event_contributions(scenario: Any, runs: int, seed: int = 0, *, dyads: list[str] | None = None,
+                        executor: Any = "process", workers: int | None = None,
+                        progress: Progress | None = None) -> dict[str, Any]:
+    """Leave one out: what each scheduled event does to the focal dyads, given the scenario's other events.
+
+    The scenario as written against the scenario without event ``e`` (variants dropped), one per
+    event, all on the same seeds: the paired difference (with − without) of each dyad's
+    time-averaged rung (steps 1…H, :meth:`~sim.validation.onsets.Onsets.mean_rung`) with a paired
+    bootstrap interval. It tells which events move a dyad whose net change against the quiet
+    variant is nil or unexpected (events may pull it opposite ways).
+
+    Returns ``{"scenario", "runs", "events": [{"id", "type", "names": [dyads it names]}],
+    "effects": {dyad: [{"event", "diff", "lo", "hi", "excludes_zero"}, ...]}}``, events in
+    scenario order; ``dyads`` defaults to every focal dyad.
+    """
+    from sim.analysis.stats import bootstrap_diff
+    from sim.scenario.schema import Scenario
+
+    focal = list(dyads) if dyads is not None else list(focal_dyads(scenario))
+    data = scenario.model_dump(mode="python", exclude_none=False)
+    codes = scenario.codes
+    events, variants = [], []
+    for k, ev in enumerate(scenario.events):
+        name = ev.id or f"e{k + 1}"
+        named = sorted({"–".join(sorted((ev.actor, c), key=codes.index)) for f, c in ev.actors_referenced()
+                        if f != "actor" and c != ev.actor and c in codes and ev.actor in codes})
+        events.append({"id": name, "type": ev.type, "names": named})
+        without = dict(data, events=[e for i, e in enumerate(data["events"]) if i != k], variants=())
+        variants.append(Scenario.model_validate(without))
+    outs = measure_onsets([scenario, *variants], runs, seed, labels=["baseline", *(e["id"] for e in events)],
+                          keep=focal, executor=executor, workers=workers, progress=progress)
+    base = outs[0]
+    effects: dict[str, list[dict[str, Any]]] = {}
+    for d in focal:
+        y = base.mean_rung(d)
+        x = np.column_stack([o.mean_rung(d) for o in outs[1:]]) if len(outs) > 1 else np.zeros((len(y), 0))
+        est, lo, hi = (np.ravel(a) for a in bootstrap_diff(x, np.repeat(y[:, None], x.shape[1], axis=1), seed,
+                                                           paired=True))
+        effects[d] = [{"event": e["id"], "diff": float(est[m]), "lo": float(lo[m]), "hi": float(hi[m]),
+                       "excludes_zero": bool(lo[m] > 0 or hi[m] < 0)} for m, e in enumerate(events)]
+    return {"scenario": scenario.id, "runs": base.runs, "events": events, "effects": effects}
 
 
 def threat_matrix(scenario: Any, seed: int = 0) -> np.ndarray:
