@@ -26,6 +26,7 @@ from sim.validation.credibility import (  # noqa: E402
     DOUBLING,
     WAR_THRESHOLD,
     dispute_escalation,
+    event_contributions,
     events_matter,
     quiet_world,
     top_threats,
@@ -113,33 +114,104 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
     w("")
 
 
+#: Short names of the measures of ``events_matter`` for the "changed on" column.
+_MEASURE_NAMES = {"display": "new display", "force": "new use of force", "peak": "peak rung",
+                  "mean": "time-averaged rung", "time_display": "time at display", "time_force": "time at use of force"}
+
+
+def _moved(row: dict) -> str:
+    """The measures whose interval excludes zero, each with the direction the events move it."""
+    return ", ".join(f"{_MEASURE_NAMES.get(k, k)} {'↑' if row[k]['diff'] > 0 else '↓'}" for k in row["changed_on"]) or "—"
+
+
+def _share_cell(x: dict) -> str:
+    return f"{_p(x['baseline'])} / {_p(x['quiet'])}, {100 * x['diff']:+.1f} pts [{100 * x['lo']:+.1f}, {100 * x['hi']:+.1f}]"
+
+
+def _rung_cell(x: dict) -> str:
+    return f"{x['baseline']:.2f} / {x['quiet']:.2f}, {x['diff']:+.2f} [{x['lo']:+.2f}, {x['hi']:+.2f}]"
+
+
 def section_events(w, runs: int, workers: int | None) -> dict:
     w("## 7. Events matter\n")
     w(f"Each bundled scenario as written against its quiet variant, over its own horizon, on the dyads its scheduled "
-      f"events name; the two run on the same {runs} seeds (common random numbers), so differences are paired: "
-      "Newcombe's interval for paired proportions (display, use of force: a new dispute at that MID level), a paired "
-      "bootstrap interval for the mean highest rung. **changed**: an interval excludes zero.\n")
+      f"events name (*hostile* when some event reads as conflict toward the dyad — Goldstein < 0 for its role, a "
+      f"statement by its kind — else *cooperative*); the two run on the same {runs} seeds (common random numbers), so "
+      "differences are paired. Six measures per dyad, each the scenario with events / the quiet variant, the "
+      "difference and its 95% interval:\n")
+    w("- **new display**, **new use of force**: the share of runs in which the dyad's rung newly reaches the first "
+      "rung of that MID level from below (show of force, rung 4; use of force, rung 5); Newcombe's interval for "
+      "paired proportions.\n"
+      "- **mean peak rung**: the highest rung of a run, averaged over runs; paired bootstrap interval.\n"
+      "- **time-averaged rung**: the dyad's rung averaged over the steps of the horizon (steps 1…H; the common start "
+      "is left out), then over runs; paired bootstrap interval of the mean difference.\n"
+      "- **time at display**, **time at use of force**: the share of the horizon's steps the dyad spends at rung 4 or "
+      "above / at rung 5 or above, averaged over runs; paired bootstrap interval.\n")
+    w("The first three cannot see what an event does to a dyad that already sits at or above the level in the quiet "
+      "world: a missile test cannot raise a share of new displays that is already 100%, nor the peak of a dyad at war. "
+      "The time-averaged measures can: an event that keeps a tense dyad longer at a high rung raises them, one that "
+      "brings it down sooner lowers them. The onset measure can even read a de-escalation as more new displays (a "
+      "dyad brought below display more often comes back to it more often: `tests/test_validation_harness.py::"
+      "test_events_matter_sees_a_summit_bring_a_tense_dyad_down`). **changed**: some interval excludes zero; the "
+      "column names those measures, ↑ when the events raise it and ↓ when they lower it. The six measures are "
+      "correlated and each interval is at 95%, so where events do nothing the chance that some interval excludes "
+      "zero is above 5% (at most 30%, six times 5%): a single change whose interval barely excludes zero is weak "
+      "evidence.\n")
     out = {}
     for sc in scenarios():
         e = events_matter(sc, runs, 0, workers=workers, progress=_bar(f"events {sc.id}"))
         out[sc.id] = e
+        time_level = f"time_{e['level']}"
         w(f"### {sc.id} ({e['runs']} paired runs, {e['horizon']} {e['step']}s)\n")
-        w("| dyad | events toward it | new display: events / quiet, diff [95%] | new use of force: events / quiet, diff [95%] | mean peak rung: events / quiet, diff [95%] | changed |")
+        w("| dyad | events toward it | new display: events / quiet, diff [95%] | new use of force: events / quiet, diff [95%] | mean peak rung: events / quiet, diff [95%] |")
+        w("|---|---|---|---|---|")
+        for r in e["dyads"]:
+            w(f"| {r['dyad']} | {r['role']} | {_share_cell(r['display'])} | {_share_cell(r[e['level']])} | "
+              f"{_rung_cell(r['peak'])} |")
+        w("")
+        w("| dyad | events toward it | time-averaged rung: events / quiet, diff [95%] | time at display: events / quiet, diff [95%] | time at use of force: events / quiet, diff [95%] | changed on |")
         w("|---|---|---|---|---|---|")
         for r in e["dyads"]:
-            cells = []
-            for k in ("display", e["level"]):
-                x = r[k]
-                cells.append(f"{_p(x['baseline'])} / {_p(x['quiet'])}, {100 * x['diff']:+.1f} pts "
-                             f"[{100 * x['lo']:+.1f}, {100 * x['hi']:+.1f}]")
-            pk = r["peak"]
-            cells.append(f"{pk['baseline']:.2f} / {pk['quiet']:.2f}, {pk['diff']:+.2f} [{pk['lo']:+.2f}, {pk['hi']:+.2f}]")
-            w(f"| {r['dyad']} | {r['role']} | " + " | ".join(cells) + f" | {'yes' if r['changed'] else 'no'} |")
+            w(f"| {r['dyad']} | {r['role']} | {_rung_cell(r['mean'])} | {_share_cell(r['time_display'])} | "
+              f"{_share_cell(r[time_level])} | {_moved(r)} |")
         hostile = [r for r in e["dyads"] if r["role"] == "hostile"]
-        w(f"\n{sum(r['changed'] for r in hostile)} of {len(hostile)} dyads with hostile events changed; "
-          f"{sum(r['changed'] for r in e['dyads'] if r['role'] != 'hostile')} of {len(e['dyads']) - len(hostile)} "
-          "with cooperative events only.\n")
+        old = {"display", e["level"], "peak"}
+        up = [r for r in hostile if any(r[k]["diff"] > 0 for k in r["changed_on"])]
+        down_only = [r["dyad"] for r in hostile if r["changed"] and r not in up]
+        time_only = [r["dyad"] for r in hostile if r["changed"] and not old & set(r["changed_on"])]
+        unchanged = [r["dyad"] for r in hostile if not r["changed"]]
+        w(f"\n{sum(r['changed'] for r in hostile)} of {len(hostile)} dyads with hostile events changed"
+          + (f" ({len(up)} raised on some measure; lowered only: {', '.join(down_only)})" if down_only else "")
+          + (f"; {len(time_only)} only on the time-averaged measures ({', '.join(time_only)})" if time_only else "")
+          + (f"; unchanged: {', '.join(unchanged)}" if unchanged else "")
+          + f". {sum(r['changed'] for r in e['dyads'] if r['role'] != 'hostile')} of {len(e['dyads']) - len(hostile)} "
+          "with cooperative events only changed.\n")
+        not_up = [r["dyad"] for r in hostile if r not in up]
+        if not_up:
+            section_contributions(w, sc, not_up, runs, workers)
     return out
+
+
+def section_contributions(w, sc, dyads: list[str], runs: int, workers: int | None) -> None:
+    """Leave one out, for the hostile dyads the events did not raise: what each event does to them."""
+    c = event_contributions(sc, runs, 0, dyads=dyads, workers=workers, progress=_bar(f"leave one out {sc.id}"))
+    w(f"**Leave one out** (hostile dyads not raised on any measure): the scenario as written against the scenario "
+      f"without one event, for each event, on the same {c['runs']} seeds — the paired difference of the dyad's "
+      "time-averaged rung (with the event − without) and its paired bootstrap 95% interval: what that event does "
+      "given the others.\n")
+    w("| dyad | events naming the dyad: effect [95%] | other events whose interval excludes zero |")
+    w("|---|---|---|")
+    kinds = {e["id"]: e for e in c["events"]}
+    for d in dyads:
+        own, other = [], []
+        for x in c["effects"][d]:
+            cell = f"{x['event']} ({kinds[x['event']]['type']}) {x['diff']:+.3f} [{x['lo']:+.3f}, {x['hi']:+.3f}]"
+            if d in kinds[x["event"]]["names"]:
+                own.append(cell)
+            elif x["excludes_zero"]:
+                other.append(cell)
+        w(f"| {d} | {'; '.join(own) or '—'} | {'; '.join(other) or '—'} |")
+    w("")
 
 
 def section_threats(w) -> None:

@@ -8,7 +8,9 @@ Key parts:
 - :mod:`~sim.validation.onsets` — new disputes per dyad at each MID hostility level over seeded runs
   on the ensemble executors (:func:`measure_onsets`, :func:`hostility_rungs`);
 - :mod:`~sim.validation.credibility` — quiet worlds against MID rates, events against quiet variants
-  (paired), each state's top threat (:func:`quiet_world`, :func:`events_matter`, :func:`top_threats`);
+  (paired; onset, peak and time-averaged measures), each event's own effect (leave one out), each
+  state's top threat (:func:`quiet_world`, :func:`events_matter`, :func:`event_contributions`,
+  :func:`top_threats`);
 - :mod:`~sim.validation.face` — the findings of the issue "A credible model", re-measured
   (:func:`face_validity`);
 - :mod:`~sim.validation.world` — every dyad's predicted yearly chance of a new dispute in a catalog
@@ -28,6 +30,7 @@ from sim.validation.dyads import REAL_RATES, dangerous_dyads, dyad_categories
 _HOME = {
     "measure_onsets": "onsets", "hostility_rungs": "onsets", "Onsets": "onsets",
     "quiet_world": "credibility", "events_matter": "credibility", "top_threats": "credibility",
+    "event_contributions": "credibility",
     "great_power_world": "credibility", "face_validity": "face", "world_predictions": "world",
     "score_years": "history", "fit_logit": "history", "auc": "history", "brier": "history",
 }
@@ -41,6 +44,7 @@ __all__ = [
     "brier",
     "dangerous_dyads",
     "dyad_categories",
+    "event_contributions",
     "events_matter",
     "face_validity",
     "fit_logit",

@@ -7,7 +7,11 @@ ensembles) and returns plain rows; ``scripts/validate_credibility.py`` renders t
   run for one year: every dyad's yearly chance of a new use of force next to the MID rate for its
   dyad type (:func:`reference_force_rate`), and each peace-start pair's chance of war.
 - :func:`events_matter` — the scenario against its quiet variant on the dyads its events name,
-  paired over common seeds (Newcombe intervals for paired proportions, paired bootstrap for means).
+  paired over common seeds (Newcombe intervals for paired proportions, paired bootstrap for means):
+  new disputes, the highest rung, and time-averaged measures (the mean rung over the horizon, the
+  shares of it at display and at the use of force) that see events in a dyad already at a high rung.
+- :func:`event_contributions` — leave one out: each scheduled event's effect on the focal dyads'
+  time-averaged rung, given the scenario's other events.
 - :func:`top_threats` — each state's top threat at the start, and whether it is a formal ally, a
   rival in the data, an adversary in the scenario or in a recent militarized dispute (MID data).
 - :func:`great_power_world` — a small quiet world of two rival great powers and their partners.
@@ -35,6 +39,7 @@ __all__ = [
     "classify",
     "quiet_world",
     "events_matter",
+    "event_contributions",
     "focal_dyads",
     "threat_matrix",
     "top_threats",
@@ -216,36 +221,58 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
 def focal_dyads(scenario: Any) -> dict[str, str]:
     """The dyads a scenario's scheduled events name, each with its role.
 
-    ``{"A–B": "hostile" | "cooperative"}``: *hostile* when some event reads as conflict
-    (Goldstein < 0, :data:`~sim.scenario.events.EVENT_SPECS`) toward that dyad, else
-    *cooperative* (a partner, host or party). Dyads are named in scenario order.
+    ``{"A–B": "hostile" | "cooperative"}``: *hostile* when some event reads as conflict toward that
+    dyad (Goldstein < 0 in its reading for the dyad's role, :func:`~sim.scenario.events.reading_for`:
+    a statement reads by its kind, so a reassurance is cooperative), else *cooperative* (a partner,
+    host or party). Dyads are named in scenario order.
     """
-    from sim.scenario.events import EVENT_SPECS
-
-    roles = {"targets": "target", "near": "near", "partners": "partner", "parties": "parties"}
     out: dict[str, str] = {}
     codes = scenario.codes
     for ev in scenario.events:
-        spec = EVENT_SPECS.get(ev.type)
-        hostile = {r.role for r in spec.readings if r.goldstein < 0} if spec else set()
         for f, c in ev.actors_referenced():
             if f == "actor" or c == ev.actor or c not in codes or ev.actor not in codes:
                 continue
             a, b = sorted((ev.actor, c), key=codes.index)
-            role = "hostile" if roles.get(f) in hostile else "cooperative"
+            role = "hostile" if _hostile(ev, f) else "cooperative"
             if out.get(f"{a}–{b}") != "hostile":
                 out[f"{a}–{b}"] = role
     return out
+
+
+def _hostile(event: Any, field_name: str) -> bool:
+    """Whether ``event`` reads as conflict (Goldstein < 0) toward the states in its ``field_name``."""
+    from sim.scenario.events import reading_for
+
+    role = _ROLES.get(field_name)
+    reading = reading_for(event, role) if role else None
+    return reading is not None and reading.goldstein < 0
+
+
+#: Event fields naming states, and the reading role of each (:class:`~sim.scenario.events.Reading`).
+_ROLES = {"targets": "target", "near": "near", "partners": "partner", "parties": "parties"}
 
 
 def events_matter(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "process", workers: int | None = None,
                   progress: Progress | None = None, level: str = "force") -> dict[str, Any]:
     """The scenario as written against its quiet variant, on the dyads its events name, paired by seed.
 
-    For each focal dyad (:func:`focal_dyads`, with its role): the share of runs with a new dispute at ``level`` (and at *display*) in
-    the baseline and the quiet variant, the paired difference with Newcombe's interval (the
-    correlation of the paired indicators taken into account), and the mean highest rung with a
-    paired bootstrap interval of its difference. Runs use the scenario's own horizon.
+    For each focal dyad (:func:`focal_dyads`, with its role), baseline against quiet variant over
+    the scenario's own horizon on common seeds:
+
+    - ``display``, ``level``: the share of runs with a new dispute at that MID level (the rung newly
+      reached from below), the paired difference with Newcombe's interval (the correlation of the
+      paired indicators taken into account);
+    - ``peak``: the mean highest rung;
+    - ``mean``: the **time-averaged rung** — the dyad's rung averaged over the steps of a run
+      (steps 1…H), then over runs;
+    - ``time_display``, ``time_<level>``: the share of the horizon's steps the dyad spends at
+      display or above / at ``level`` or above, averaged over runs.
+
+    The last four carry a paired bootstrap interval of the mean difference (one set of resamples
+    for all four). A new dispute or a higher peak cannot be seen in a dyad that already sits at or
+    above the level in the quiet world; the time-averaged measures can (an event that keeps a dyad
+    longer at a high rung, or brings it down sooner). ``changed`` is true when any interval excludes
+    zero, and ``changed_on`` names the measures that did, in table order.
     """
     from sim.analysis.stats import bootstrap_diff, newcombe, phi
     from sim.scenario.quiet import quiet_scenario
@@ -254,6 +281,12 @@ def events_matter(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "p
     q = quiet_scenario(scenario)
     base, quiet = measure_onsets([scenario, q], runs, seed, labels=["baseline", "quiet"], keep=list(focal),
                                  executor=executor, workers=workers, progress=progress)
+    time_level = f"time_{level}"
+    measures = ("peak", "mean", "time_display", time_level)
+
+    def per_run(o: Onsets, d: str) -> np.ndarray:
+        return np.column_stack([o.peaks(d).astype(float), o.mean_rung(d), o.share("display", d), o.share(level, d)])
+
     rows = []
     for d in focal:
         row: dict[str, Any] = {"dyad": d, "role": focal[d]}
@@ -263,15 +296,60 @@ def events_matter(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "p
             diff, lo, hi = newcombe(int(y.sum()), n, int(x.sum()), n, corr=phi(x, y))
             row[lv] = {"baseline": float(y.mean()), "quiet": float(x.mean()), "diff": diff, "lo": lo, "hi": hi,
                        "excludes_zero": bool(lo > 0 or hi < 0)}
-        px, py = quiet.peaks(d).astype(float), base.peaks(d).astype(float)
-        est, plo, phi_ = bootstrap_diff(px[:, None], py[:, None], seed, paired=True)
-        row["peak"] = {"baseline": float(py.mean()), "quiet": float(px.mean()), "diff": float(np.ravel(est)[0]),
-                       "lo": float(np.ravel(plo)[0]), "hi": float(np.ravel(phi_)[0])}
-        row["peak"]["excludes_zero"] = bool(row["peak"]["lo"] > 0 or row["peak"]["hi"] < 0)
-        row["changed"] = any(row[k]["excludes_zero"] for k in ("display", level, "peak"))
+        px, py = per_run(quiet, d), per_run(base, d)
+        est, blo, bhi = (np.ravel(a) for a in bootstrap_diff(px, py, seed, paired=True))
+        for m, name in enumerate(measures):
+            row[name] = {"baseline": float(py[:, m].mean()), "quiet": float(px[:, m].mean()), "diff": float(est[m]),
+                         "lo": float(blo[m]), "hi": float(bhi[m]), "excludes_zero": bool(blo[m] > 0 or bhi[m] < 0)}
+        row["changed_on"] = [k for k in ("display", level, *measures) if row[k]["excludes_zero"]]
+        row["changed"] = bool(row["changed_on"])
         rows.append(row)
     return {"scenario": scenario.id, "title": scenario.title, "runs": base.runs, "level": level,
-            "horizon": scenario.calendar.horizon, "step": scenario.calendar.step, "dyads": rows}
+            "measures": ("display", level, *measures), "horizon": scenario.calendar.horizon,
+            "step": scenario.calendar.step, "dyads": rows}
+
+
+def event_contributions(scenario: Any, runs: int, seed: int = 0, *, dyads: list[str] | None = None,
+                        executor: Any = "process", workers: int | None = None,
+                        progress: Progress | None = None) -> dict[str, Any]:
+    """Leave one out: what each scheduled event does to the focal dyads, given the scenario's other events.
+
+    The scenario as written against the scenario without event ``e`` (variants dropped), one per
+    event, all on the same seeds: the paired difference (with − without) of each dyad's
+    time-averaged rung (steps 1…H, :meth:`~sim.validation.onsets.Onsets.mean_rung`) with a paired
+    bootstrap interval. It tells which events move a dyad whose net change against the quiet
+    variant is nil or unexpected (events may pull it opposite ways).
+
+    Returns ``{"scenario", "runs", "events": [{"id", "type", "names": [dyads it names]}],
+    "effects": {dyad: [{"event", "diff", "lo", "hi", "excludes_zero"}, ...]}}``, events in
+    scenario order; ``dyads`` defaults to every focal dyad.
+    """
+    from sim.analysis.stats import bootstrap_diff
+    from sim.scenario.schema import Scenario
+
+    focal = list(dyads) if dyads is not None else list(focal_dyads(scenario))
+    data = scenario.model_dump(mode="python", exclude_none=False)
+    codes = scenario.codes
+    events, variants = [], []
+    for k, ev in enumerate(scenario.events):
+        name = ev.id or f"e{k + 1}"
+        named = sorted({"–".join(sorted((ev.actor, c), key=codes.index)) for f, c in ev.actors_referenced()
+                        if f != "actor" and c != ev.actor and c in codes and ev.actor in codes})
+        events.append({"id": name, "type": ev.type, "names": named})
+        without = dict(data, events=[e for i, e in enumerate(data["events"]) if i != k], variants=())
+        variants.append(Scenario.model_validate(without))
+    outs = measure_onsets([scenario, *variants], runs, seed, labels=["baseline", *(e["id"] for e in events)],
+                          keep=focal, executor=executor, workers=workers, progress=progress)
+    base = outs[0]
+    effects: dict[str, list[dict[str, Any]]] = {}
+    for d in focal:
+        y = base.mean_rung(d)
+        x = np.column_stack([o.mean_rung(d) for o in outs[1:]]) if len(outs) > 1 else np.zeros((len(y), 0))
+        est, lo, hi = (np.ravel(a) for a in bootstrap_diff(x, np.repeat(y[:, None], x.shape[1], axis=1), seed,
+                                                           paired=True))
+        effects[d] = [{"event": e["id"], "diff": float(est[m]), "lo": float(lo[m]), "hi": float(hi[m]),
+                       "excludes_zero": bool(lo[m] > 0 or hi[m] < 0)} for m, e in enumerate(events)]
+    return {"scenario": scenario.id, "runs": base.runs, "events": events, "effects": effects}
 
 
 def threat_matrix(scenario: Any, seed: int = 0) -> np.ndarray:
@@ -336,14 +414,9 @@ def top_threats(scenario: Any, seed: int = 0) -> list[dict[str, Any]]:
     adversary: set[frozenset] = {frozenset(p) for p in rel.wars} | set(disputes)
     adversary |= {frozenset((s.by, x)) for s in rel.sanctions for x in s.targets}
     adversary |= {frozenset(tn.between) for tn in rel.tensions if tn.value >= 2}
-    from sim.scenario.events import EVENT_SPECS
-
-    roles = {"targets": "target", "near": "near", "partners": "partner", "parties": "parties"}
     for ev in scenario.events:
-        spec = EVENT_SPECS.get(ev.type)
-        hostile = {r.role for r in spec.readings if r.goldstein < 0} if spec else set()
         for f, c in ev.actors_referenced():
-            if roles.get(f) in hostile and c != ev.actor:
+            if f != "actor" and c != ev.actor and _hostile(ev, f):
                 adversary.add(frozenset((ev.actor, c)))
     rows = []
     for i, c in enumerate(codes):

@@ -11,6 +11,11 @@ ladder (the model's own mapping when it publishes one, else the documented defau
 executors (batches of runs stepped together, replication order kept, so results are identical on
 any executor and worker count) and folds each batch at once into per-dyad counts; per-run
 indicators are kept for the dyads asked for (paired comparisons).
+
+For the kept dyads it also keeps two **time-averaged** per-run measures, which respond to what
+happens in a dyad that already sits at a high rung (where a new dispute or a higher peak cannot be
+seen): the dyad's rung averaged over the steps of the run (steps 1…H; step 0, the common start, is
+left out) and the share of those steps spent at or above the first rung of each level.
 """
 
 from __future__ import annotations
@@ -77,6 +82,9 @@ class Onsets:
         crossings: New disputes at each level summed over runs (a dyad may have several in a run).
         kept: Per-run indicators of the kept dyads: ``{level: (runs, K) bool}``, K = ``len(keep)``.
         kept_peak: Highest rung of the kept dyads per run, ``(runs, K)``.
+        kept_mean: Rung of the kept dyads averaged over steps 1…H per run, ``(runs, K)``.
+        kept_share: Share of steps 1…H at or above each level's first rung, per run:
+            ``{level: (runs, K) float}``.
         keep: Indices of the kept dyads.
         failures: ``(index, seed, error)`` of runs that raised.
     """
@@ -92,6 +100,8 @@ class Onsets:
     crossings: dict[str, np.ndarray] = field(default_factory=dict)
     kept: dict[str, list[np.ndarray]] = field(default_factory=dict)
     kept_peak: list[np.ndarray] = field(default_factory=list)
+    kept_mean: list[np.ndarray] = field(default_factory=list)
+    kept_share: dict[str, list[np.ndarray]] = field(default_factory=dict)
     keep: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     failures: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -121,6 +131,16 @@ class Onsets:
         k = int(np.flatnonzero(self.keep == self.dyad_index(dyad))[0])
         return np.concatenate(self.kept_peak)[:, k] if self.kept_peak else np.zeros(0, dtype=np.int8)
 
+    def mean_rung(self, dyad: str) -> np.ndarray:
+        """Per-run rung of a kept dyad averaged over steps 1…H (the time-averaged rung)."""
+        k = int(np.flatnonzero(self.keep == self.dyad_index(dyad))[0])
+        return np.concatenate(self.kept_mean)[:, k] if self.kept_mean else np.zeros(0)
+
+    def share(self, level: str, dyad: str) -> np.ndarray:
+        """Per-run share of steps 1…H a kept dyad spends at or above the first rung of ``level``."""
+        k = int(np.flatnonzero(self.keep == self.dyad_index(dyad))[0])
+        return np.concatenate(self.kept_share[level])[:, k] if self.kept_share.get(level) else np.zeros(0)
+
     # ---------------------------------------------------------------- folding
     def add_batch(self, indices: list[int], batch: Any) -> None:
         """Fold a :class:`~sim.analysis.digest.RunBatch` (with per-step dyad rungs) into the counts."""
@@ -139,6 +159,10 @@ class Onsets:
                 self.kept.setdefault(level, []).append(n_new[:, self.keep] > 0)
         if len(self.keep):
             self.kept_peak.append(np.asarray(batch.peak)[:, self.keep])
+            path = np.asarray(lv[:, 1:, self.keep])             # (R, H, K), the start left out (H ≥ 1)
+            self.kept_mean.append(path.mean(axis=1, dtype=float))
+            for level in LEVELS:
+                self.kept_share.setdefault(level, []).append((path >= self.rungs[level]).mean(axis=1))
         self.runs += len(batch)
 
     def add(self, index: int, seed: int, digest: Any, error: str | None) -> None:
