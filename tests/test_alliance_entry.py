@@ -63,7 +63,7 @@ def test_an_ally_fights_in_a_partners_war_not_in_its_clashes():
 
 
 def test_the_offset_short_of_war_is_what_keeps_allies_out_of_clashes():
-    """Without the fitted offset (0 instead of −3.72) the ally fights in the clash far more often (same seeds)."""
+    """Without the fitted offset (0 instead of the fitted one) the ally fights in the clash far more often (same seeds)."""
     fitted = _fought(_triad(CLASH))
     unfitted = _fought(_triad(CLASH, {"alliance_politics": {"entry_short_of_war": 0.0}}))
     assert unfitted.mean() > fitted.mean() + 0.05, (unfitted.mean(), fitted.mean())
