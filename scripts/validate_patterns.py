@@ -144,7 +144,7 @@ def calibration_section(w) -> None:
              for name, doc in (("calibration.json", cal), ("sobol.json", sob), ("entry_fit.json", fit))
              if doc is not None and doc.get("model_fingerprint") != now]
     if stale:
-        w(f"**Computed on an earlier model.** {' and '.join(stale)} were computed on a model whose source fingerprint "
+        w(f"**Computed on an earlier model.** {' and '.join(stale)} {'was' if len(stale) == 1 else 'were'} computed on a model whose source fingerprint "
           f"differs from today's (`{now}`): the model has changed since (docs/model.md), and these results describe "
           "the earlier one until the scripts are run again.\n")
     if cal is None and sob is None:
