@@ -116,3 +116,30 @@ def test_fit_entry_writes_the_defaults_it_fitted():
     line = next(x for x in new.splitlines() if "entry_at_war: float" in x)
     assert line.startswith("    entry_at_war: float = P(0.25,") and "fitted=" not in line
     assert fe.applied(new, {"force": -1.5, "war": 0.25}, {"force": (-2.0, -1.0), "war": None}) == new
+
+
+def test_a_state_tied_to_both_sides_supports_neither_by_its_ties():
+    """Siverson & Starr (1991): ties to both sides cross-pressure a state into staying out.
+
+    CCC aligned (a consultation pact) with AAA at war with BBB supports AAA in a good share of runs
+    (Wilson lower bound above 20%); the same CCC with the same tie to BBB as well is AAA's supporter
+    far more rarely, on the same seeds (paired difference above 30 points; measured 49.5% vs 0.5%).
+    """
+    def world(both: bool):
+        ties = [{"members": ["AAA", "CCC"], "type": "consultation"}]
+        if both:
+            ties.append({"members": ["BBB", "CCC"], "type": "consultation"})
+        extra = ({"code": "CCC", "catalog": False, "overrides": {"cinc": 0.05, "lat": 0, "lon": -3}},)
+        return dyad_world(horizon=26, extra=extra, relations={"alliances": ties, **WAR}, ident="cross")
+
+    one = CrisisModel(world(False), seeds=child_seeds(0, 200), record="summary").run().support_max
+    two = CrisisModel(world(True), seeds=child_seeds(0, 200), record="summary").run().support_max
+    helped = one[:, 2, 0] >= 1
+    p, lo, _ = wilson(int(helped.sum()), 200)
+    assert lo > 0.2, p
+    # with a tie to AAA's opponent as strong, CCC is AAA's supporter far more rarely (paired); it
+    # may still take BBB's side where its own balancing against the nearer AAA has made the BBB
+    # tie the stronger one (Walt: it then has a side)
+    cross = two[:, 2, 0] >= 1
+    d, lo, hi = newcombe(int(helped.sum()), 200, int(cross.sum()), 200, corr=phi(helped, cross))
+    assert lo > 0.3, (d, lo, hi)

@@ -39,6 +39,11 @@ def _candidates(m: CrisisModel):
     tie = np.maximum(w.pledge[lk[:, None], d, k[:, None]], 0.5 * w.align[lk[:, None], d, k[:, None]])
     cand = tie > 0.2  # a defence pledge, or alignment of at least a consultation pact (0.45)
     cand &= w.pledge[lk[:, None], d, z[:, None]] <= 0.3  # not pledged to the opponent
+    # cross-pressure: a state tied as closely (or more) to the opponent stays out — ties to both
+    # sides make a state less willing to take either's (Siverson & Starr 1991: willingness follows
+    # the alliance portfolio); China, aligned with Russia and Ukraine alike, is neither's supporter
+    tie_z = np.maximum(w.pledge[lk[:, None], d, z[:, None]], 0.5 * w.align[lk[:, None], d, z[:, None]])
+    cand &= tie > tie_z
     cand[np.arange(len(k)), k] = False
     cand[np.arange(len(k)), z] = False
     row, i = np.nonzero(cand)
