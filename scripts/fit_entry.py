@@ -38,7 +38,7 @@ from scipy.optimize import brentq
 from sim.calibration.space import model_fingerprint
 from sim.ensemble.seeds import child_seeds
 from sim.model import CrisisModel
-from sim.validation.alliances import fit_worlds, join_cases, observed_join_rates
+from sim.validation.alliances import JOIN_CLASSES, fit_worlds, join_cases, observed_join_rates
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "validation-data" / "entry_fit.json"
@@ -58,7 +58,7 @@ def with_offsets(sc, offsets: dict[str, float]):
 
 
 def measure(worlds, offsets: dict[str, float], seeds: list[int]) -> dict[str, list[int]]:
-    tot = {"force": [0, 0], "war": [0, 0], "casus": [0, 0]}
+    tot = {k: [0, 0] for k in JOIN_CLASSES}
     for _, sc in worlds:
         m = CrisisModel(with_offsets(sc, offsets), seeds=seeds, record="dyads")
         m.run()

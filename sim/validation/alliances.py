@@ -24,12 +24,13 @@ from sim.resources import bundled_scenarios, data_dir
 
 __all__ = ["JOIN_CLASSES", "join_cases", "observed_join_rates", "fit_worlds"]
 
-#: The partner's fight: a use of force short of war, or a war.
-JOIN_CLASSES = ("force", "war")
+#: The classes of cases: the partner's fight a use of force short of war, a war, and a war in which
+#: the ally's pledge is called on (the partner attacked: the casus foederis).
+JOIN_CLASSES = ("force", "war", "casus")
 
 
 def join_cases(m: CrisisModel) -> dict[str, list[int]]:
-    """``{"force": [fought, cases], "war": [fought, cases]}`` of a batch model run with ``record="dyads"``."""
+    """``{class: [fought, cases]}`` for each of :data:`JOIN_CLASSES`, from a batch model run with ``record="dyads"``."""
     if m.dyad_level is None:
         raise ValueError("join_cases needs a model run with record='dyads'")
     lv = m.dyad_level  # [H+1, R, D]

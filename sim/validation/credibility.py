@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.validation.dyads import REAL_RATES
-from sim.validation.onsets import Onsets, hostility_rungs, measure_onsets
+from sim.validation.onsets import Onsets, measure_onsets
 
 __all__ = [
     "DOUBLING",
@@ -184,7 +184,7 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
                                  progress=progress)[0]
     kinds = dyad_types(q)
     disputed = dispute_escalation()
-    disputes = {f"{a}–{b}" for t in q.relations.tensions if t.value >= hostility_rungs()["threat"]
+    disputes = {f"{a}–{b}" for t in q.relations.tensions if t.value >= o.rungs["threat"]
                 for a, b in (tuple(t.between), tuple(reversed(t.between)))}
     rows = []
     for k, kind in enumerate(kinds):
