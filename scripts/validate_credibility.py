@@ -26,6 +26,7 @@ from sim.validation.credibility import (  # noqa: E402
     DOUBLING,
     WAR_THRESHOLD,
     dispute_escalation,
+    dyad_types,
     event_contributions,
     events_matter,
     own_record,
@@ -239,14 +240,39 @@ def section_threats(w) -> None:
     w("| scenario | state | top threat | threat | formal ally | rival (data) | adversary (scenario or MID) | verdict |")
     w("|---|---|---|---:|---|---|---|---|")
     tally = {}
+    neither = []
     for sc in scenarios():
+        kinds = None
         for r in top_threats(sc):
             tally[r["verdict"]] = tally.get(r["verdict"], 0) + 1
+            if r["verdict"] == "neither":
+                kinds = kinds or {frozenset(d["dyad"].split("–")): d for d in dyad_types(sc)}
+                neither.append((sc.id, r["state"], r["top"], kinds[frozenset((r["state"], r["top"]))]))
             yn = {True: "yes", False: ""}
             w(f"| {sc.id} | {r['state']} | {r['top']} | {r['threat']:.2f} | {yn[r['ally']]} | {yn[r['rival']]} | "
               f"{yn[r['adversary']]}{' (MID ' + ', '.join(map(str, r['mid'])) + ')' if r['mid'] else ''} | "
               f"{r['verdict']} |")
     w("\nTotals: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) + ".\n")
+    if neither:
+        w("*Neither* is a top threat that no list names. " + " ".join(
+            f"{sid}: {st}'s is {top} ({'land neighbours' if k['contiguous'] else 'not land neighbours'}"
+            f"{', a major power' if k['major'] else ''}; no rivalry, pledge or recent dispute in the data or the "
+            f"scenario){'. ' + _THREAT_NOTES[(sid, st, top)] if (sid, st, top) in _THREAT_NOTES else ''}."
+            for sid, st, top, k in neither) + "\n")
+
+
+#: What history says of a top threat no list names (cited; docs/bibliography.md). Walt (1987): proximity
+#: and aggregate power can make a neighbour the greatest danger to a small state without a rivalry,
+#: which needs both sides to see each other as competitors and enemies (Thompson 2001).
+_THREAT_NOTES = {
+    ("july-crisis-1914", "BEL", "GMY"): (
+        "Walt's proximity and aggregate power make the great-power neighbour that could cross the country "
+        "Belgium's greatest danger, and Belgium's own rearmament agreed: the army law of 1913 (general "
+        "conscription, a wartime army planned at about 340,000) answered above all the danger of a German "
+        "advance through the country (Strachan 2001). No rivalry list names the pair — "
+        "Germany saw Belgium as a road, not a rival — so the scenario does not invent one; the criterion's "
+        "purpose holds (Belgium's guarantor, Britain, is not its top threat)"),
+}
 
 
 def section_face(w, runs: int, record_runs: int, workers: int | None, events: dict | None) -> None:
