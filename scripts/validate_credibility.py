@@ -171,6 +171,13 @@ def section_events(w, runs: int, workers: int | None) -> dict:
       "correlated and each interval is at 95%, so where events do nothing the chance that some interval excludes "
       "zero is above 5% (at most 30%, six times 5%): a single change whose interval barely excludes zero is weak "
       "evidence.\n")
+    w("Words weigh little where sanctions already bite: a condemnation (CAMEO 111, Goldstein −2, rung 1) toward a "
+      "state under one's sanctions adds 0.2 to a hostility that the sanctions hold at 0.5 × their severity, and the "
+      "excess fades in about three weeks; the dyad already sits at rung 3 or above. Alone, such statements hardly "
+      "move a sanctioned rivalry (the founding scenario's condemnations of North Korea by the US and Japan: +0.00 "
+      "and +0.01 of a rung on those dyads, leave one out over 500 paired runs). What moved those dyads in June 2024 were shows of force, which the "
+      "scenario codes with their sources: the US carrier in Busan (22 June), North Korea's missile launch into the "
+      "Sea of Japan (26 June) and the trilateral Freedom Edge exercise (27–29 June).\n")
     out = {}
     for sc in scenarios():
         e = events_matter(sc, runs, 0, workers=workers, progress=_bar(f"events {sc.id}"))
