@@ -741,10 +741,11 @@ def test_editor_reports_every_error_with_line_numbers_in_full():
     at.text_area(key="fp_editor").set_value(text).run()
     ok(at)
     err = plain("\n".join(e.value for e in at.error))
-    assert "editor.yaml:7:12: data_year" in err and "editor.yaml:58:12: calendar.horizon" in err
+    horizon = 1 + text.splitlines().index("  horizon: -5")  # the line of the bad horizon in the founding file
+    assert "editor.yaml:7:12: data_year" in err and f"editor.yaml:{horizon}:12: calendar.horizon" in err
     codes = [c for c in at.code]
     excerpt = next(c.value for c in codes if "   7 | " in c.value)
-    assert "  58 | " in excerpt
+    assert f"{horizon:4d} | " in excerpt
     assert any(c.proto.show_line_numbers and c.value.strip() == text.strip() for c in codes)  # the whole text, numbered
     assert "Checks across fields" in text_of(at)
     long = FOUNDING.read_text("utf-8").replace("actor: RUS", "actor: XXXX", 1)

@@ -9,8 +9,8 @@ Key parts:
   on the ensemble executors (:func:`measure_onsets`, :func:`hostility_rungs`);
 - :mod:`~sim.validation.credibility` — quiet worlds against MID rates, events against quiet variants
   (paired; onset, peak and time-averaged measures), each event's own effect (leave one out), each
-  state's top threat (:func:`quiet_world`, :func:`events_matter`, :func:`event_contributions`,
-  :func:`top_threats`);
+  state's top threat, each dyad's own MID record (:func:`quiet_world`, :func:`events_matter`,
+  :func:`event_contributions`, :func:`top_threats`, :func:`own_record`);
 - :mod:`~sim.validation.face` — the findings of the issue "A credible model", re-measured
   (:func:`face_validity`);
 - :mod:`~sim.validation.world` — every dyad's predicted yearly chance of a new dispute in a catalog
@@ -30,7 +30,7 @@ from sim.validation.dyads import REAL_RATES, dangerous_dyads, dyad_categories
 _HOME = {
     "measure_onsets": "onsets", "hostility_rungs": "onsets", "Onsets": "onsets",
     "quiet_world": "credibility", "events_matter": "credibility", "top_threats": "credibility",
-    "event_contributions": "credibility",
+    "event_contributions": "credibility", "own_record": "credibility",
     "great_power_world": "credibility", "face_validity": "face", "world_predictions": "world",
     "score_years": "history", "fit_logit": "history", "auc": "history", "brier": "history",
 }
@@ -51,6 +51,7 @@ __all__ = [
     "great_power_world",
     "hostility_rungs",
     "measure_onsets",
+    "own_record",
     "quiet_world",
     "score_years",
     "top_threats",

@@ -14,6 +14,8 @@ ensembles) and returns plain rows; ``scripts/validate_credibility.py`` renders t
   time-averaged rung, given the scenario's other events.
 - :func:`top_threats` — each state's top threat at the start, and whether it is a formal ally, a
   rival in the data, an adversary in the scenario or in a recent militarized dispute (MID data).
+- :func:`own_record` — each dyad's own record of new uses of force in the MID data before the data
+  year (the yardstick for a dyad whose type's reference does not describe it).
 - :func:`great_power_world` — a small quiet world of two rival great powers and their partners.
 """
 
@@ -33,6 +35,7 @@ __all__ = [
     "MID_YEARS",
     "WAR_THRESHOLD",
     "recent_disputes",
+    "own_record",
     "dyad_types",
     "reference_force_rate",
     "dispute_escalation",
@@ -394,6 +397,43 @@ def recent_disputes(scenario: Any, years: int = MID_YEARS) -> dict[frozenset, li
     out: dict[frozenset, list[int]] = {}
     for a, b, y in zip(window["ccode1"], window["ccode2"], window["year"], strict=True):
         out.setdefault(frozenset((by_cc[int(a)], by_cc[int(b)])), []).append(int(y))
+    return out
+
+
+def own_record(scenario: Any, dyads: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Each dyad's own record: the years both were states and those with a new use of force (GML MID).
+
+    The window is the 50 years before the data year, within the shipped MID onsets (1816–1989),
+    and no earlier than 1946 for a post-war data year (the era of the base rates). Returns
+    ``{"A–B": {"first", "last", "years", "force", "p", "lo", "hi"}}`` (a Wilson interval on the
+    yearly share) for the dyads of catalog states named in ``dyads`` (default: every dyad); a dyad
+    with no year in the window is left out.
+    """
+    from sim.catalog import load_catalog
+    from sim.validation.history import observed_onsets
+
+    cat, year = load_catalog(), scenario.data_year
+    last = min(year, 1990) - 1
+    first = max(1816, last - 49, 1946 if year > 1946 else 1816)
+    codes = [a.code for a in scenario.actors if a.catalog and cat.has_state(a.code, min(year, 2016))]
+    mids = observed_onsets()
+    mids = mids[(mids["year"] >= first) & (mids["year"] <= last) & (mids["onset_force"] == 1)]
+    force = {(int(a), int(b), int(y)) for a, b, y in zip(mids["ccode1"], mids["ccode2"], mids["year"], strict=True)}
+    order = list(scenario.codes)
+    out: dict[str, dict[str, Any]] = {}
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            x, y = sorted((a, b), key=order.index)
+            name = f"{x}–{y}"
+            if dyads is not None and name not in dyads:
+                continue
+            ca, cb = sorted((cat.resolve(a), cat.resolve(b)))
+            years = [t for t in range(first, last + 1) if cat.has_state(a, t) and cat.has_state(b, t)]
+            if not years:
+                continue
+            k = sum((ca, cb, t) in force for t in years)
+            p, lo, hi = _wilson(k, len(years))
+            out[name] = {"first": years[0], "last": years[-1], "years": len(years), "force": k, "p": p, "lo": lo, "hi": hi}
     return out
 
 
