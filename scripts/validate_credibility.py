@@ -174,8 +174,9 @@ def section_events(w, runs: int, workers: int | None) -> dict:
     w("Words weigh little where sanctions already bite: a condemnation (CAMEO 111, Goldstein −2, rung 1) toward a "
       "state under one's sanctions adds 0.2 to a hostility that the sanctions hold at 0.5 × their severity, and the "
       "excess fades in about three weeks; the dyad already sits at rung 3 or above. Alone, such statements hardly "
-      "move a sanctioned rivalry (the founding scenario's condemnations of North Korea by the US and Japan: +0.00 "
-      "and +0.01 of a rung on those dyads, leave one out over 500 paired runs). What moved those dyads in June 2024 were shows of force, which the "
+      "move a sanctioned rivalry (the founding scenario's condemnations of North Korea by the US and Japan; when a hostile "
+      "dyad is not raised, the leave-one-out table below measures what each event does to it). What moved those "
+      "dyads in June 2024 were shows of force, which the "
       "scenario codes with their sources: the US carrier in Busan (22 June), North Korea's missile launch into the "
       "Sea of Japan (26 June) and the trilateral Freedom Edge exercise (27–29 June).\n")
     out = {}
