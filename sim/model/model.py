@@ -156,6 +156,9 @@ class CrisisModel(mesa.Model):
         self.aggressor = np.zeros((R, n, n), dtype=np.int8)
         # fights already going at the start have no recorded starter (the scenario's data cannot tell)
         self.fight_seen = w.level >= self.params.alliance_politics.crisis_level
+        # the step at which each fight was first seen (0 for fights going at the start): the key of
+        # an uncalled supporter's standing disposition to fight in it (sim.model.submodels.support)
+        self.fight_start = np.zeros((R, n, n), dtype=np.int64)
         self.support_logged: dict[tuple[int, int], int] = {}
         # (supporter, partner) → the record of the supporter's current degree of support (single runs)
         self.support_rid: dict[tuple[int, int], str] = {}

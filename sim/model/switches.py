@@ -17,6 +17,7 @@ SUBMODELS: dict[str, str] = {
     "relationship": "threat ignores rivalry, conflict, partnership and UN-vote identity (capability, distance, posture, intent only)",
     "beliefs": "beliefs about intent stay at their priors (no spiral, no reassurance)",
     "support": "allies never stand by a partner in crisis (no chain-ganging)",
+    "support_resolve": "an ally whose pledge is not called on decides afresh at every weekly decision whether to fight in a partner's fight (a weekly lottery) instead of holding one disposition for the fight",
     "commitment": "no preventive-war boost from shifts in the balance of power (commitment problem)",
     "power_transition": "no extra war hazard near parity with the leading state",
     "liberal_peace": "democracy, trade and institutions do not dampen hostile choices or escalation",

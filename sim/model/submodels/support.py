@@ -79,6 +79,7 @@ def _record_aggressors(m: CrisisModel) -> None:
     m.aggressor[~fight] = 0
     new = fight & ~m.fight_seen
     m.fight_seen = fight
+    m.fight_start[new] = m.steps_done
     rn, a, b = np.nonzero(new & (m.aggressor == 0) & m.upper)
     if rn.size:
         h = (2 * np.sign(w.hostility[rn, a, b] - w.hostility[rn, b, a])).astype(np.int8)
@@ -94,6 +95,25 @@ def _attacked(m: CrisisModel, rn, k, z) -> np.ndarray:
     the victim's aid — Italy's reading of the Triple Alliance in August 1914.
     """
     return (m.aggressor[rn, k, z] <= 0) & ~(m.aggressor[rn, k, :] == 2).any(axis=1)
+
+
+def _would_fight(m: CrisisModel, rn, i, k, z, lvl, c: np.ndarray) -> np.ndarray:
+    """Whether each supporter's standing disposition toward this fight is to fight in it (troops or joining).
+
+    ``c`` is the cumulative logit weight of the five degrees. The random part of a discrete
+    choice stands for the chooser's unobserved motives (McFadden 1974); asked the same question
+    again, the same state has the same motives (Heckman 1981: unobserved heterogeneity is not
+    fresh noise; Train 2009, ch. 6, the logit on panel data). Words and arms are cheap and
+    adjusted week by week; becoming a belligerent is not, and a state that is not obliged to fight
+    has no reason to reconsider each week what it decided when the fight began. So the decision
+    to fight uninvited is drawn once per phase of the partner's fight — keyed to the step at which
+    the ``k–z`` fight was first seen (``m.fight_start``) and to whether it is at war — and changes
+    only as the scores change (the partner losing, at war, a pledge signed). Redrawn each week, a
+    small chance of entering became a near-certain entry over a long fight.
+    """
+    phase = 2 * m.fight_start[rn, k, z] + (lvl >= 7)
+    held = uniform(m.keys[rn], "support", 0, phase, m.akey[i], m.akey[k], m.akey[z])
+    return c[:, 2] < held * c[:, -1]
 
 
 def support_utilities(m: CrisisModel, rn, i, k, z, lvl) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -171,7 +191,9 @@ def alliance_politics(m: CrisisModel) -> None:
     opponent) in a crisis with z at rung ≥ ``crisis_level`` score the five degrees of support
     (:func:`support_utilities`) and draw one by logit choice (temperature ``decision.temperature``)
     from the supporter's own stream, in the steps in which the supporter attends (the response
-    lag of ``decide``; otherwise last step's choice stands). Effects: a statement leaves the i–z
+    lag of ``decide``; otherwise last step's choice stands). A supporter whose pledge is not called
+    on sends troops or joins only if its standing disposition toward the fight, drawn once per phase
+    of it, is to fight (:func:`_would_fight`; switch ``support_resolve``). Effects: a statement leaves the i–z
     rung as it is; arms transfer a share of i's capability to k (``arms_share`` a year), the i–z
     rung unchanged (neither is a militarized act toward z); troops transfer more (``troop_share`` a
     year) and take i–z to a use of force (rung 5), or to war if k is at war (troops fighting in a
@@ -200,6 +222,12 @@ def alliance_politics(m: CrisisModel) -> None:
     c = np.cumsum(p, axis=1)
     draw = uniform(m.keys[rn], "support", m.steps_done, m.akey[i], m.akey[k], m.akey[z])
     choice = np.minimum((c < (draw * c[:, -1])[:, None]).sum(axis=1), len(SUPPORT_LEVELS) - 1)
+    if "support_resolve" not in m.switched_off:
+        # a supporter not called on fights only if its standing disposition toward this fight is to
+        # fight (drawn once per phase); one whose pledge is called on is asked again each week — the
+        # attacked partner renews its call, and the fear of abandonment with it (Snyder 1984)
+        may_fight = called | _would_fight(m, rn, i, k, z, lvl, c)
+        choice = np.where(may_fight, choice, np.minimum(choice, 2))
     # a supporter re-chooses only when it attends to the crisis this step (the response lag of
     # ``decide``, about once a week); otherwise its policy stands
     choice = np.where(m.attending[rn, i], choice, m.support_prev[rn, i, k])
