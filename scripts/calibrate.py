@@ -1,6 +1,7 @@
 """Calibrate the model's proposal parameters to several targets at once, k-fold by crisis.
 
-    python scripts/calibrate.py [--budget-minutes 55 | --design N] [--folds 5] [--runs 20] [--param PATH ...]
+    python scripts/calibrate.py [--budget-minutes 55 | --design N] [--folds 5] [--runs 20] [--test-runs R]
+                                [--normalise] [--param PATH ...]
                                 [--crises N] [--world-years 3] [--world-states 24] [--wars 6] [--world-runs R]
                                 [--weight TARGET=W ...] [--bound PATH=LO:HI ...] [--dyad-year 2010] [--dyad-runs 4]
                                 [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
@@ -39,6 +40,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(ap, runs=20, checkpoints=ROOT / "out" / "calibration" / "checkpoints")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--test-runs", type=int, default=None,
+                    help="runs per held-out crisis when scoring a fold (default: --runs); the defaults are re-run alike")
+    ap.add_argument("--normalise", action="store_true",
+                    help="divide each target's discrepancy by its value at the defaults (no target swamps the others)")
     ap.add_argument("--design", type=int, default=None, help="design points, the defaults included (overrides the budget)")
     ap.add_argument("--budget-minutes", type=float, default=55.0, help="wall-clock budget that sizes the design")
     ap.add_argument("--system", type=Path, default=None, help="ICB1-layout file (default: the shipped training crises)")
@@ -80,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
                     cost.write_text(json.dumps({"seconds_per_point": per_point}), encoding="utf-8")
                 else:  # resumed: the first point came from a checkpoint; its cost was noted when it was simulated
                     per_point = _last_cost(cost)
-                n = design_size(per_point, args.budget_minutes, fixed_seconds=per_point + (time.perf_counter() - t0))
+                # the held-out scoring re-runs a fifth of the crises per fold, the fit and (with --test-runs) the
+                # defaults, each with test_runs / runs times the design's runs: bounded by this many points
+                held = 2.0 * args.test_runs / args.runs if args.test_runs and args.test_runs != args.runs else 1.0
+                n = design_size(per_point, args.budget_minutes, fixed_seconds=per_point * held + (time.perf_counter() - t0))
                 advance(1, total=n + args.folds, description=f"design points ({per_point:.0f} s each: {n} fit in "
                                                              f"{args.budget_minutes:g} min)")
             else:
@@ -90,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                 advance(done if what == "design point" else n + done, description=f"{what} {done}/{total}")
 
             res = calibrate(ev, folds=args.folds, design_size=n, world=world, weights=weights, seed=args.seed,
-                            on_stage=stage)
+                            test_runs=args.test_runs, normalise=args.normalise, on_stage=stage)
             sims = ev.evaluations + (world.evaluations if world else 0)
             reused = ev.reused + (world.reused if world else 0)
     except FlashpointError as exc:
@@ -119,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         con.print(f"fold {f.fold}: emulator cv R² {f.emulator_cv_r2:.2f}; held-out RPS model {t['model_fitted']:.4f} "
                   f"(defaults {t['model_default']:.4f}), base rate {t.get('base_rate', float('nan')):.4f}, "
                   f"ordered logit {t.get('ordered_logit', float('nan')):.4f}", markup=False)
+    held = obj.get("held_out") or {}
+    for label, d in (held.get("differences") or {}).items():
+        con.print(f"held-out RPS {label}: {d['mean']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] (n {d['n']})", markup=False)
+    for cat, r in ((obj.get("final_world") or {}).get("dyad_ratios") or {}).items():
+        con.print(f"dangerous dyads at the fit, {cat}: model {r['model']:.3g}, real {r['real']:.3g}", markup=False)
     con.print(f"{sims} simulations, {reused} reused; {obj['seconds']} s; wrote {args.out}", markup=False)
     return 0
 

@@ -387,3 +387,63 @@ def test_scripts_run_on_tiny_settings(tmp_path):
     assert cal.main([*args, "--design", "5", "--weight", "war=lots"]) == 1
     assert cal.main([*args, "--design", "5", "--bound", "decision.temperature=0.1:oops"]) == 1
     assert cal.main([*args, "--design", "5", "--bound", "decision.temperature=0:99"]) == 1  # outside the registered range
+
+
+def test_emulator_keeps_cross_products_only_when_they_predict_better():
+    """Between twice and once as many points as the full quadratic's coefficients, the surface with the
+    smaller leave-one-out error wins: the cross products when the response has an interaction, the
+    additive surface when it has none."""
+    rng = np.random.default_rng(3)
+    u = qmc.Sobol(4, seed=2).random(32)[:24]  # full quadratic in 4 parameters: 15 coefficients (24 < 30)
+    c = u - 0.5
+    additive = (c ** 2).sum(axis=1) + rng.normal(0, 0.02, len(u))
+    interacting = additive + 3.0 * c[:, 0] * c[:, 1]
+    got = QuadraticEmulator().fit(u, interacting)
+    assert got._pairs and got.cv_r2 > 0.9
+    assert got.cv_r2 > QuadraticEmulator(interactions=False).fit(u, interacting).cv_r2 + 0.2
+    plain = QuadraticEmulator().fit(u, additive)
+    assert not plain._pairs  # the cross products would only fit the noise
+    # too few points for the full surface: additive only
+    assert not QuadraticEmulator().fit(u[:14], interacting[:14])._pairs
+
+
+def test_normalised_targets_do_not_swamp_each_other():
+    """Raw, a target whose discrepancies are a thousand times larger decides the fit alone; divided by
+    the defaults' value (design point 0), each target prices relative change and the fit is a
+    compromise that does not depend on the targets' scales."""
+    from sim.calibration.fit import normalised_parts
+
+    u = np.vstack([[0.5, 0.5], np.random.default_rng(1).random((29, 2))])
+    parts = {"icb": np.exp(4 * (u[:, 0] - 0.2) ** 2 + 4 * (u[:, 1] - 0.5) ** 2),
+             "mid": np.exp(4 * (u[:, 0] - 0.8) ** 2 + 4 * (u[:, 1] - 0.5) ** 2)}
+    norm = normalised_parts(parts)
+    assert norm["icb"][0] == pytest.approx(1.0) and norm["mid"][0] == pytest.approx(1.0)
+    w = {"icb": 1.0, "mid": 1.0}
+    starts = np.array([[0.5, 0.5], [0.1, 0.9]])
+    fair, _ = LossEmulator(w).fit(u, norm).minimise(starts)
+    assert fair == pytest.approx([0.5, 0.5], abs=0.02)  # two equal targets: the midpoint
+    swamped, _ = LossEmulator(w).fit(u, {**parts, "mid": 1000 * parts["mid"]}).minimise(starts)
+    assert swamped[0] > 0.75  # raw: the large target wins
+    rescaled, _ = LossEmulator(w).fit(u, normalised_parts({**parts, "mid": 1000 * parts["mid"]})).minimise(starts)
+    assert rescaled == pytest.approx(fair, abs=1e-6)
+
+
+def test_held_out_crises_are_scored_with_more_runs(crises, tmp_path):
+    """``test_runs``: the fitted point and the defaults are both re-simulated on each fold's held-out
+    crises with that many runs (shares in steps of 1/test_runs), the design keeps its own runs."""
+    space = parameter_space(MOVING)
+    ev = Evaluator(crises, space, runs=2, seed=0, executor="inprocess", checkpoints=tmp_path)
+    res = calibrate(ev, folds=2, design_size=4, seed=0, test_runs=5, normalise=True)
+    obj = res.to_json()
+    assert obj["test_runs"] == 5 and obj["runs"] == 2 and obj["normalise"] is True
+    held = Evaluator(crises, space, runs=5, seed=0, executor="inprocess", checkpoints=tmp_path)
+    for f in res.folds:
+        fitted = held.subset(f.test).shares(space.from_unit(space.to_unit([f.fitted[p] for p in space.paths])))
+        default = held.subset(f.test).shares(space.defaults)
+        from sim.calibration.fit import fair_rps
+        y = np.array([crises.observed[c] for c in f.test])
+        assert f.test_rps_by_crisis["model_default_fair"] == pytest.approx(
+            fair_rps(np.array([default[c] for c in f.test]), y, 5).tolist())
+        assert f.test_rps_by_crisis["model_fitted_fair"] == pytest.approx(
+            fair_rps(np.array([fitted[c] for c in f.test]), y, 5).tolist())
+    assert held.evaluations == 0  # every held-out re-simulation was checkpointed by the calibration

@@ -4,12 +4,13 @@ Why this emulator: a calibration design has 20–40 points in about ten dimensio
 process needs its length scales estimated from those few points (unreliable at this size, and it
 interpolates the simulation noise); a second-order response surface (Box & Wilson 1951) has a
 fixed, small number of coefficients, is the local shape of any smooth SMM loss near its minimum,
-extrapolates gently to the corners of the box and gives a closed-form leave-one-out error. Cross
-products of parameters enter only when the design has at least twice as many points as the full
-quadratic has coefficients; otherwise the surface is additive (intercept, linear and squared
-terms). The ridge penalty (on standardised columns, intercept free) is chosen by exact
-leave-one-out cross-validation (the hat-matrix shortcut), so ``cv_r2`` tells how far to trust the
-surface: 1 perfect, 0 no better than the mean, negative worse.
+extrapolates gently to the corners of the box and gives a closed-form leave-one-out error. Two
+surfaces are candidates: the additive one (intercept, linear and squared terms) and, when the
+design has more points than it has coefficients, the full one with the cross products of the
+parameters; for each the ridge penalty (on standardised columns, intercept free) is chosen by exact
+leave-one-out cross-validation (the hat-matrix shortcut), and the surface and penalty with the
+least leave-one-out error win. ``cv_r2`` then tells how far to trust the surface: 1 perfect, 0 no
+better than the mean, negative worse.
 """
 
 from __future__ import annotations
@@ -59,12 +60,32 @@ class QuadraticEmulator:
         if not np.isfinite(y).all():
             raise FlashpointError("an emulator's responses must be finite")
         full = 1 + 2 * d + d * (d - 1) // 2
-        inter = self.interactions if self.interactions is not None else n >= 2 * full
-        self._pairs = list(combinations(range(d), 2)) if inter else []
+        if self.interactions is not None:
+            choices = [bool(self.interactions)]
+        else:  # the additive surface, and the full one when there are more points than its coefficients
+            choices = [False] + ([True] if d > 1 and n > full else [])
+        best = None
+        for inter in choices:  # the basis and penalty with the least leave-one-out error win
+            pairs = list(combinations(range(d), 2)) if inter else []
+            got = self._fit_basis(u, y, pairs)
+            if got is not None and (best is None or got[0] < best[0] - 1e-15):
+                best = got
+        if best is None:
+            raise FlashpointError(f"{n} design points cannot fit this emulator (every penalty interpolates them)")
+        press, self.penalty, self.coef, self.loo, self._pairs, self._mu, self._sd = best
+        ss = float(((y - y.mean()) ** 2).sum())
+        self.cv_r2 = 1.0 - press / ss if ss > 0 else float("nan")
+        self.r2 = 1.0 - float(((y - self.predict(u)) ** 2).sum()) / ss if ss > 0 else float("nan")
+        return self
+
+    def _fit_basis(self, u: np.ndarray, y: np.ndarray, pairs: list[tuple[int, int]]):
+        """Ridge fits of one basis over the penalties: ``(press, penalty, coef, loo, pairs, mu, sd)`` of the best, or None."""
+        n = len(y)
+        self._pairs = pairs
         z = self._basis(u)
-        self._mu, self._sd = z.mean(axis=0), z.std(axis=0)
-        self._sd[self._sd == 0] = 1.0
-        x = np.hstack([np.ones((n, 1)), (z - self._mu) / self._sd])
+        mu, sd = z.mean(axis=0), z.std(axis=0)
+        sd[sd == 0] = 1.0
+        x = np.hstack([np.ones((n, 1)), (z - mu) / sd])
         best = None
         for lam in self.penalties:
             reg = lam * n * np.eye(x.shape[1])
@@ -77,14 +98,8 @@ class QuadraticEmulator:
             loo = (y - x @ beta) / np.clip(1.0 - h, 1e-9, None)
             press = float((loo ** 2).sum())
             if best is None or press < best[0] - 1e-15:
-                best = (press, lam, beta, y - loo)
-        if best is None:
-            raise FlashpointError(f"{n} design points cannot fit this emulator (every penalty interpolates them)")
-        press, self.penalty, self.coef, self.loo = best
-        ss = float(((y - y.mean()) ** 2).sum())
-        self.cv_r2 = 1.0 - press / ss if ss > 0 else float("nan")
-        self.r2 = 1.0 - float(((y - self.predict(u)) ** 2).sum()) / ss if ss > 0 else float("nan")
-        return self
+                best = (press, lam, beta, y - loo, pairs, mu, sd)
+        return best
 
     # ``loo``: each design point's leave-one-out prediction (the surface fitted without that point)
 

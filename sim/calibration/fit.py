@@ -7,7 +7,8 @@
    shares of the *training* crises only (no re-simulation) plus the world targets' discrepancies:
    ``loss = w_icb · D_icb(train) + w_mid · D_mid + w_war · D_war``, each ``D`` the mean standardised
    squared discrepancy of its moments (diagonal weighting by sampling variance; see
-   :func:`sim.calibration.moments.smm_loss` and :mod:`sim.calibration.targets`).
+   :func:`sim.calibration.moments.smm_loss` and :mod:`sim.calibration.targets`). With ``normalise``
+   each ``D`` is first divided by its value at the defaults (:func:`normalised_parts`).
 3. An emulator of the loss over the unit cube — one quadratic surface
    (:class:`sim.calibration.emulator.QuadraticEmulator`) of each target's log discrepancy, summed
    back with the weights (:class:`LossEmulator`) — is fitted to the design and minimised within the bounds (SciPy L-BFGS-B, started from
@@ -15,7 +16,8 @@
    ``MIN_CV_R2`` (0.5: it does not explain half the loss's variance out of sample), its minimum is
    not trusted and the fit is the best design point instead (``fit_source``).
 4. The held-out crises are scored at the fitted point by **re-simulating that point on the held-out
-   crises only** (a design point's held-out shares are already stored) (one extra evaluation of a fifth of the crises per fold), beside the defaults
+   crises only** (a design point's held-out shares are already stored; with ``test_runs`` the fit and
+   the defaults are both re-run on them with that many runs) (one extra evaluation of a fifth of the crises per fold), beside the defaults
    (design point 0, already simulated), the base-rate null and the ordered logit fitted on the
    training crises. Training scores are in-sample: the model at its best *design* point (the one
    with the lowest training loss), the references fitted on those crises.
@@ -45,7 +47,7 @@ from sim.errors import FlashpointError
 from sim.history.scores import rps
 
 __all__ = ["COMPARISONS", "DEFAULT_WEIGHTS", "fair_rps", "MIN_CV_R2", "LossEmulator", "CalibrationResult", "FoldResult", "calibrate",
-           "fold_assignment", "held_out_summary"]
+           "fold_assignment", "held_out_summary", "normalised_parts"]
 
 #: Weight of each target's mean standardised discrepancy in the loss (each target counts once).
 DEFAULT_WEIGHTS: dict[str, float] = {"icb": 1.0, "mid": 1.0, "war": 1.0, "dyads": 1.0}
@@ -188,6 +190,19 @@ def held_out_summary(folds: list[FoldResult], seed: int = 0, resamples: int = 20
     return {"crises": n, "rps": {k: float(v.mean()) for k, v in pooled.items()}, "differences": diffs}
 
 
+def normalised_parts(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each target's discrepancy at every design point divided by its value at point 0 (the defaults).
+
+    The targets' standardised discrepancies differ in scale by orders of magnitude (the MID target's
+    twelve moments rest on thousands of onsets, so a model that misses them has a discrepancy in the
+    hundreds; the ICB moments rest on some hundred crises per group). Summed raw, the largest swamps
+    the rest and the fit trades everything else for it. Divided by the defaults' value, every target
+    is 1 at the defaults and a weight prices a relative change: halving the ICB discrepancy is worth
+    as much as halving the MID one, and doubling any costs as much.
+    """
+    return {t: np.asarray(v, dtype=float) / max(float(v[0]), 1e-9) for t, v in parts.items()}
+
+
 class LossEmulator:
     """The loss emulated target by target: a quadratic surface of each target's log discrepancy.
 
@@ -231,6 +246,7 @@ class LossEmulator:
 
 def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, world: WorldEvaluator | None = None,
               weights: dict[str, float] | None = None, seed: int = 0, min_cv_r2: float = MIN_CV_R2,
+              test_runs: int | None = None, normalise: bool = False,
               on_stage: Callable[[str, int, int], None] | None = None) -> CalibrationResult:
     """Design-based SMM calibration, k-fold by crisis (see the module docstring).
 
@@ -242,6 +258,12 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         weights: Weight of each target (default :data:`DEFAULT_WEIGHTS`).
         seed: Seed of the design and of the fold assignment.
         min_cv_r2: Below this leave-one-out R², the emulator is not trusted and the fit is the best design point.
+        test_runs: Runs per held-out crisis when scoring a fold (``None``: the design's runs). More runs than
+            the design's make the held-out forecasts nearly free of sampling noise; the defaults are then
+            re-simulated on the held-out crises with the same runs, so both are scored alike.
+        normalise: Divide each target's discrepancy by its value at the defaults (design point 0; for the
+            ICB target on the fold's training crises), so a weight is the worth of a *relative*
+            improvement and no target swamps the others by its scale (see :func:`normalised_parts`).
         on_stage: ``(what, done, total)`` as the design points and the folds complete.
     """
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
@@ -263,6 +285,8 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         parts = {"icb": np.array([smm_loss(sh, crises, train) for sh in shares])}
         for t in disc[0]:
             parts[t] = np.array([d[t] for d in disc])
+        if normalise:
+            parts = normalised_parts(parts)
         em = LossEmulator(w).fit(u, parts)
         loss = em.observed
         best = int(np.argmin(loss))
@@ -278,9 +302,13 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         em, uhat, loss, source = fit_on(train)
         xhat = space.from_unit(uhat)
         best = int(np.argmin(loss))
-        if source == "emulator":
-            sub = evaluator.subset(test)
+        runs_t = test_runs or evaluator.runs
+        held_default = shares[0]
+        if source == "emulator" or runs_t != evaluator.runs:
+            sub = evaluator.subset(test, runs=runs_t)
             held = sub.shares(xhat)  # the fitted point re-simulated on the held-out crises only
+            if runs_t != evaluator.runs:  # the defaults scored with as many runs as the fit
+                held_default = sub.shares(space.defaults)
             evaluator.evaluations += sub.evaluations
             evaluator.reused += sub.reused
         else:  # a design point: its held-out shares are stored (each crisis's runs depend on its own seeds only)
@@ -290,15 +318,15 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
             fold=f, train=train, test=test, fitted=space.assign(xhat), emulator_cv_r2=float(em.cv_r2),
             emulator_penalty=float(em.penalty), fit_source=source, train_loss_emulated=float(em.predict(uhat)[0]),
             train_loss_best_design=float(loss[best]), train_loss_default=float(loss[0]),
-            test_icb_default=smm_loss(shares[0], crises, test), test_icb_fitted=smm_loss(held, crises, test),
+            test_icb_default=smm_loss(held_default, crises, test), test_icb_fitted=smm_loss(held, crises, test),
             train_rps={"model_best_design": _rps(shares[best], crises, train), "model_default": _rps(shares[0], crises, train),
                        **{k: v[0] for k, v in refs.items()}},
-            test_rps={"model_fitted": _rps(held, crises, test), "model_default": _rps(shares[0], crises, test),
+            test_rps={"model_fitted": _rps(held, crises, test), "model_default": _rps(held_default, crises, test),
                       **{k: float(v[1].mean()) for k, v in refs.items()}},
             test_rps_by_crisis={"model_fitted": _rps_each(held, crises, test).tolist(),
-                                "model_default": _rps_each(shares[0], crises, test).tolist(),
-                                "model_fitted_fair": _fair(held, crises, test, evaluator.runs).tolist(),
-                                "model_default_fair": _fair(shares[0], crises, test, evaluator.runs).tolist(),
+                                "model_default": _rps_each(held_default, crises, test).tolist(),
+                                "model_fitted_fair": _fair(held, crises, test, runs_t).tolist(),
+                                "model_default_fair": _fair(held_default, crises, test, runs_t).tolist(),
                                 **{k: v[1].tolist() for k, v in refs.items()}}))
         if on_stage:
             on_stage("fold", f + 1, folds)
@@ -313,7 +341,7 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
                **{f"{t}_loss": d for t, d in disc[i].items()}, "loss": float(loss[i]),
                **({"dyad_ratios": ratios[i]} if ratios[i] else {})} for i, row in enumerate(x)]
     meta = {"crises": len(nos), "fold_count": folds, "design_size": int(len(x)), "runs": evaluator.runs, "seed": evaluator.seed,
-            "weights": w, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(dict.fromkeys(world.targets.target_of) if world else [])],
+            "weights": w, "normalise": normalise, "test_runs": test_runs or evaluator.runs, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(dict.fromkeys(world.targets.target_of) if world else [])],
             "world_moments": world.targets.names if world else [], "world_observed": world.targets.observed.round(6).tolist() if world else [],
             "world_runs": world.runs if world else None,
             "dyad_runs": world.dyad_runs if world and world.targets.dyad_world is not None else None, "model_fingerprint": evaluator.fingerprint,

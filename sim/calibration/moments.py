@@ -164,9 +164,9 @@ class Evaluator:
         self.fingerprint = model_fingerprint()
         self.checkpoints = prepare_folder(self.checkpoints)
 
-    def subset(self, crisnos: Sequence[int]) -> Evaluator:
-        """An evaluator of the same settings (executor, seeds, checkpoints) on some of the crises."""
-        return Evaluator(self.crises.subset(crisnos), self.space, runs=self.runs, seed=self.seed, executor=self.executor,
+    def subset(self, crisnos: Sequence[int], runs: int | None = None) -> Evaluator:
+        """An evaluator of the same settings (executor, seeds, checkpoints) on some of the crises (``runs``: other runs)."""
+        return Evaluator(self.crises.subset(crisnos), self.space, runs=runs or self.runs, seed=self.seed, executor=self.executor,
                          workers=self.workers, scheduler=self.scheduler, checkpoints=self.checkpoints,
                          progress=self.progress)
 
