@@ -21,15 +21,17 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_missile_launch_keeps_north_korea_and_japan_longer_at_display():
     """Paired against the quiet variant, the share of weeks PRK–JPN spends at display rises, interval above zero.
 
-    Over 500 paired runs the rise is about +10 points [+8, +12] (seeds 0–3); 300 runs keep the
-    interval well above zero for any seed.
+    With the calibrated defaults (slower de-escalation: the quiet world already spends more weeks
+    at display) the rise over 2,000 paired runs is +3 to +5 points, its interval above zero on
+    seeds 0, 1, 2 and 11 (e.g. +4.1 [+2.9, +5.4] on seed 0), and the share of runs that newly
+    reach display rises by about 5 points; 1,000 runs keep both intervals above zero.
     """
     sc = load_scenario(ROOT / "scenarios" / "korea-russia-2024.yaml")
-    e = events_matter(sc, 300, seed=11, executor="inprocess")
+    e = events_matter(sc, 1000, seed=11, executor="inprocess")
     row = next(r for r in e["dyads"] if r["dyad"] == "PRK–JPN")
     assert row["role"] == "hostile"
     assert row["time_display"]["lo"] > 0, row["time_display"]
-    assert row["mean"]["lo"] > 0, row["mean"]
+    assert row["display"]["lo"] > 0, row["display"]
 
 
 def test_carrier_and_exercise_keep_north_korea_and_the_us_longer_at_display():
@@ -37,12 +39,13 @@ def test_carrier_and_exercise_keep_north_korea_and_the_us_longer_at_display():
 
     The US carrier in Busan (22 June 2024) and the Freedom Edge exercise (27–29 June) are shows of
     force near North Korea; Washington's condemnation alone (rung 1, Goldstein −2) is below the
-    rung and the hostility floor that the US sanctions already hold (about +0.01 of a rung). Over 500
-    paired runs the share of weeks at display rises by about one point, the interval above zero for
-    seeds 0–3 and 11.
+    rung and the hostility floor that the US sanctions already hold. The quiet world already keeps
+    the dyad at display almost every week, so the rise is small: with the calibrated defaults, over
+    2,000 paired runs, +0.4 to +0.8 points of the weeks, the interval above zero on seeds 0, 1, 2
+    and 11 (e.g. +0.59 [+0.32, +0.87] on seed 0); 500 runs cannot resolve it.
     """
     sc = load_scenario(ROOT / "scenarios" / "korea-russia-2024.yaml")
-    e = events_matter(sc, 500, seed=11, executor="inprocess")
+    e = events_matter(sc, 2000, seed=11, executor="inprocess")
     row = next(r for r in e["dyads"] if r["dyad"] == "PRK–USA")
     assert row["role"] == "hostile"
     assert row["time_display"]["lo"] > 0, row["time_display"]
