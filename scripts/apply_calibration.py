@@ -77,6 +77,29 @@ def rewrite(src: str, group_class: str, name: str, default: float, interval: tup
     return src[:start] + block.replace(line, new) + src[end:]
 
 
+def stamp(path: Path, skipped: list[str]) -> int:
+    """Record in the calibration file the fingerprint of the model its result is applied to.
+
+    The calibration's own ``model_fingerprint`` is that of the model it was computed on; applying it
+    rewrites the parameter registry (and a fit that follows it, e.g. the alliance entry offsets, may
+    rewrite it again), which changes the fingerprint. ``applied_to`` says which model carries the
+    result, so that the validation page can tell "applied here" from "computed on an earlier model".
+    """
+    from sim.calibration.space import model_fingerprint
+
+    try:
+        cal = json.loads(path.read_text("utf-8"))
+        cal["parameters"]
+    except (OSError, ValueError, KeyError) as exc:
+        sys.stderr.write(f"{path}: not a calibration result ({exc})\n")
+        return 1
+    cal["applied_to"] = {"model_fingerprint": model_fingerprint(), "skipped": sorted(skipped),
+                         "date": dt.date.today().isoformat()}
+    path.write_text(json.dumps(cal, indent=1) + "\n", encoding="utf-8")
+    print(f"{path}: applied to the model {cal['applied_to']['model_fingerprint']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calibration", type=Path, default=ROOT / "docs" / "validation-data" / "calibration.json")
@@ -85,8 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--digits", type=int, default=3)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--params", type=Path, default=PARAMS, help="the parameter registry to rewrite")
+    ap.add_argument("--stamp", action="store_true",
+                    help="only record, in the calibration file, the fingerprint of the model it is now applied to "
+                         "(run it after the fits that follow the calibration, e.g. scripts/fit_entry.py --apply)")
     args = ap.parse_args(argv)
     from sim.scenario.parameters import Parameters
+
+    if args.stamp:
+        return stamp(args.calibration, args.skip)
 
     try:
         cal = json.loads(args.calibration.read_text("utf-8"))

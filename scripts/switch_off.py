@@ -1,7 +1,8 @@
 """Switch off each named mechanism in turn and run the pattern tests: every one must fail a test.
 
 For each name of :data:`sim.model.switches.SUBMODELS` it runs ``pytest`` on the pattern tests
-(tests/test_patterns.py, the mechanism tests of tests/test_mechanisms.py and the
+(tests/test_patterns.py, the mechanism tests of tests/test_mechanisms.py and
+tests/test_credibility_mechanisms.py, the held disposition of tests/test_support_resolve.py and the
 friends-and-rivals test of tests/test_model.py) with the
 environment variable ``FLASHPOINT_SWITCH_OFF=<name>``, records the tests that fail (tests that
 already fail with every mechanism on are run first and left out), writes
@@ -30,7 +31,7 @@ from rich.table import Table
 from sim.model.switches import ENV_VAR, SUBMODELS
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ["tests/test_mechanisms.py", "tests/test_credibility_mechanisms.py", "tests/test_patterns.py", "tests/test_model.py::test_top_threat_at_the_start_is_a_rival_or_adversary_never_a_formal_ally"]
+TESTS = ["tests/test_mechanisms.py", "tests/test_credibility_mechanisms.py", "tests/test_patterns.py", "tests/test_support_resolve.py", "tests/test_model.py::test_top_threat_at_the_start_is_a_rival_or_adversary_never_a_formal_ally"]
 
 
 def failed_tests(name: str, first: bool, skip: list[str] = ()) -> list[str]:

@@ -142,7 +142,7 @@ def calibration_section(w) -> None:
     fit = json.loads(entry.read_text(encoding="utf-8")) if entry.exists() else None
     stale = [f"`{name}` ({doc.get('model_fingerprint', 'no fingerprint')})"
              for name, doc in (("calibration.json", cal), ("sobol.json", sob), ("entry_fit.json", fit))
-             if doc is not None and doc.get("model_fingerprint") != now]
+             if doc is not None and now not in (doc.get("model_fingerprint"), (doc.get("applied_to") or {}).get("model_fingerprint"))]
     if stale:
         w(f"**Computed on an earlier model.** {' and '.join(stale)} {'was' if len(stale) == 1 else 'were'} computed on a model whose source fingerprint "
           f"differs from today's (`{now}`): the model has changed since (docs/model.md), and these results describe "

@@ -274,6 +274,23 @@ def test_apply_calibration_sets_defaults_intervals_and_sources(tmp_path):
     assert app.main(["--calibration", str(tmp_path / "bad.json"), "--params", str(params)]) == 1
 
 
+def test_stamp_records_the_model_a_calibration_is_applied_to(tmp_path):
+    """``--stamp`` records today's fingerprint under ``applied_to`` and leaves the result itself alone."""
+    from sim.calibration.space import model_fingerprint
+
+    cal = {"model_fingerprint": "0" * 16, "parameters": {"ladder.incident_rate": {"fitted": 0.05}}}
+    f = tmp_path / "cal.json"
+    f.write_text(json.dumps(cal))
+    app = _script("apply_calibration")
+    assert app.main(["--calibration", str(f), "--stamp", "--skip", "bargaining.uncertainty"]) == 0
+    out = json.loads(f.read_text("utf-8"))
+    assert out["applied_to"]["model_fingerprint"] == model_fingerprint() != out["model_fingerprint"]
+    assert out["applied_to"]["skipped"] == ["bargaining.uncertainty"]
+    assert out["parameters"] == cal["parameters"]
+    (tmp_path / "bad.json").write_text("{}")
+    assert app.main(["--calibration", str(tmp_path / "bad.json"), "--stamp"]) == 1
+
+
 def test_shipped_target_tables_are_what_the_build_writes(tmp_path):
     data = ROOT.parent / "shared" / "data"
     if not (data / "gml_mid_dyad_years_1816-1989.csv").exists():
