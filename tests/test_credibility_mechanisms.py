@@ -46,9 +46,9 @@ def test_distant_rivals_without_contact_rarely_open_fire(monkeypatch):
     had no armed clash in decades; the MID rate of new uses of force among non-contiguous rivals is
     6.6% a year. Without the opportunity rule the model gave 26% [22–32%] a year. Incidents nobody
     chose are switched off, as in the next test: the claim is about chosen moves. A show of force
-    puts forces near the rival, and with the calibrated incident rate the incidents it brings take
-    North Korea–US to a use of force in about 38% of quiet years (its own MID record 1948–1989:
-    13 in 42 years, 31% [19–46%]); with incidents off the two dyads stay at 3–5%.
+    puts forces near the rival, and the incidents it brings take North Korea–US to a use of force
+    in 12% of quiet years (38% with a trial calibration's incident rate of 0.05; its own MID record
+    1948–1989: 13 in 42 years, 31% [19–46%]); with incidents off the two dyads stay at 2–5%.
     """
     import os
 

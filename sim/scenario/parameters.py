@@ -60,7 +60,7 @@ class ThreatParams(_Group):
     """Threat perception — balance of threat (Walt 1985, 1987)."""
 
     power_exponent: float = P(1.0, 0.0, 3.0, "α: weight of the aggregate-power ratio C_j^agg / C_i^agg.", "Walt 1987")
-    distance_scale_km: float = P(3090.0, 100.0, 20000.0, "λ: distance at which a state's threat falls to 1/e (loss-of-strength gradient).", "fitted (calibration, k-fold, 2026-12-07); Boulding 1962; Walt 1987", fitted=(3070.0, 3110.0))
+    distance_scale_km: float = P(1500.0, 100.0, 20000.0, "λ: distance at which a state's threat falls to 1/e (loss-of-strength gradient).", "Boulding 1962; Walt 1987")
     projection_reach: float = P(3.0, 0.0, 20.0, "ψ: a major or nuclear power's distance scale is λ·(1 + ψ) (power projection).", "Boulding 1962; Walt 1987")
     offense_weight: float = P(0.6, 0.0, 5.0, "κ: weight of offensive posture (forces deployed nearby, mobilisation, tests).", "Walt 1987")
     hostility_weight: float = P(1.0, 0.0, 5.0, "ρ: weight of recent hostile acts by j toward i.", "Walt 1987")
@@ -96,8 +96,8 @@ class AlliancePoliticsParams(_Group):
     unconditional: float = P(0.8, 0.0, 1.0, "Pledge strength above which a defence pledge also covers a partner that started the fight (1 = an unconditional promise such as the 1914 blank cheque); below it a pledge binds only when the partner is attacked.", "proposal (Leeds, Long & Mitchell 2000; Leeds 2003)")
     reputation_weight: float = P(5.0, 0.0, 10.0, "Reputation for resolve a great power stakes on a pledged partner that is attacked (× pledge strength): it favours arms, troops and joining.", "proposal (Snyder & Diesing 1977; Snyder 1984)")
     inertia: float = P(1.0, 0.0, 5.0, "Bonus to the degree of support chosen last step (support is a policy, re-chosen each step but not redrawn from scratch).", "proposal")
-    entry_short_of_war: float = P(-2.67, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner's fight is a use of force short of war (rungs 5–6): a defence pledge promises help against an armed attack, and allies rarely fight in a partner's clashes.", "fitted (scripts/fit_entry.py) to GML MID v2.2.1 × ATOP v5.1: a defence ally uses force on its partner's side in 0.27% [0.20, 0.36] of the partner's uses of force short of war", fitted=(-2.81, -2.4))
-    entry_at_war: float = P(-0.3, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner is at war (rung ≥ 7).", "fitted (scripts/fit_entry.py) to Leeds, Long & Mitchell 2000: 74.5% of alliance commitments are honoured when their conditions arise (here: the pledged partner attacked and at war)")
+    entry_short_of_war: float = P(-2.77, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner's fight is a use of force short of war (rungs 5–6): a defence pledge promises help against an armed attack, and allies rarely fight in a partner's clashes.", "fitted (scripts/fit_entry.py) to GML MID v2.2.1 × ATOP v5.1: a defence ally uses force on its partner's side in 0.27% [0.20, 0.36] of the partner's uses of force short of war", fitted=(-2.79, -2.56))
+    entry_at_war: float = P(-0.36, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner is at war (rung ≥ 7).", "fitted (scripts/fit_entry.py) to Leeds, Long & Mitchell 2000: 74.5% of alliance commitments are honoured when their conditions arise (here: the pledged partner attacked and at war)")
     arms_share: float = P(0.05, 0.0, 1.0, "Share of the supplier's capability a year that arms transfers add to the partner's.", "proposal")
     troop_share: float = P(0.15, 0.0, 1.0, "Share of the sender's capability a year that troops (or joining the war) add to the partner's.", "proposal")
 
@@ -155,9 +155,9 @@ class LadderParams(_Group):
 
     violence_resistance: float = P(0.25, 0.0, 1.0, "Chance that a move across rung 5 (violence) goes through.", "Kahn 1965 (proposal)")
     nuclear_resistance: float = P(0.02, 0.0, 1.0, "Chance that a move across rung 9 (nuclear use) goes through.", "Kahn 1965; Schelling 1966")
-    deescalation_rate: float = P(0.06, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "fitted (calibration, k-fold, 2026-12-07)", fitted=(0.06, 0.06))
+    deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
-    incident_rate: float = P(0.05, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "fitted (calibration, k-fold, 2026-12-07); Posen 1991; Sagan 1993", fitted=(0.05, 0.05))
+    incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of contact between the dyad's forces (deployments near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
     nuclear_slip: float = P(0.03, 0.0, 1.0, "Weekly chance that two nuclear powers at war (rung 7) slip one rung up, beyond either's choice: the threat that leaves something to chance. From a blockade (rung 6) into war the chance is divided by the nuclear war-cost factor 4 (their care at the brink); from rung 8 up it is multiplied by nuclear_resistance.", "proposal (Schelling 1960, 1966; Posen 1991; Powell 2015)")
     provocation: float = P(0.5, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
@@ -169,7 +169,7 @@ class DecisionParams(_Group):
     attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
     max_dyads: int = Field(default=2, ge=1, le=10, description="How many dyads a state may act toward in one step (its most pressing ones): deter one, coerce another, reassure a third.", json_schema_extra={"source": "proposal (Schelling 1966)"})
     max_hostile: int = Field(default=2, ge=0, le=10, description="At most this many hostile acts by one state in one step.", json_schema_extra={"source": "proposal"})
-    dispute_rate: float = P(0.2, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening; roughly fitted so that land neighbours see MID-like onset rates (calibration: issue 11).", "fitted (calibration, k-fold, 2026-12-07); Bremer 1992", fitted=(0.2, 0.2))
+    dispute_rate: float = P(0.3, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening; roughly fitted so that land neighbours see MID-like onset rates (calibration: issue 11).", "proposal (Bremer 1992)")
     cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, an open dispute (the dyad above rung 0) or a rise in threat, hostile moves are not open (escalation needs a cause).", "proposal")
     cause_rise: float = P(0.05, 0.0, 1.0, "Relative rise of the focal state's threat in a step that counts as a cause for a hostile answer.", "proposal")
     response_lag_weeks: float = P(1.0, 0.0, 52.0, "Mean delay before a state answers a new threat (weeks); 0 = same step.", "proposal")
