@@ -4,6 +4,7 @@
                                 [--normalise] [--param PATH ...]
                                 [--crises N] [--world-years 3] [--world-states 24] [--wars 6] [--world-runs R]
                                 [--weight TARGET=W ...] [--bound PATH=LO:HI ...] [--dyad-year 2010] [--dyad-runs 4]
+                                [--quiet-runs 0]
                                 [--executor local|process|dask] [--workers W] [--scheduler tcp://HOST:PORT]
                                 [--checkpoints out/calibration/checkpoints]
                                 [--out docs/validation-data/calibration.json] [--seed 0]

@@ -245,6 +245,40 @@ def test_dangerous_dyad_target_compares_log_force_ratios():
     assert other.key(space.defaults) != w.key(space.defaults)  # the dyad world's runs are part of the key
 
 
+def test_quiet_target_holds_each_dyad_to_its_band_and_peace_pairs_to_two_percent_war():
+    """Issue 10's acceptance as a calibration target: a dyad inside its ×2 band of the MID rate of its type
+    adds nothing (the loss is its floor), one far above it or a pair at peace that reaches war in over 2%
+    of the runs adds to it; the references are those of docs/validation.md (quiet_references)."""
+    from sim.calibration.fit import DEFAULT_WEIGHTS
+    from sim.calibration.session import parse_weights
+    from sim.calibration.targets import QUIET_FLOOR, QUIET_SCENARIOS
+
+    t = WorldTargets.build(years=0, wars=0, dyad_year=0, quiet=True)
+    assert t.targets == ["quiet"] and "quiet" in t.kinds and len(t.quiet_worlds) == len(QUIET_SCENARIOS)
+    refs = t.quiet_references()
+    assert refs and all(r["start"] < 5 and 0 < r["p_ref"] < 1 for r in refs)
+    n = 100_000
+    inside = [[round(r["p_ref"] * n), 0, n] for r in refs]
+    assert t.quiet_discrepancy(inside) == pytest.approx(QUIET_FLOOR, abs=1e-9)
+    assert t.discrepancies({"mid": [], "war": [0, 0], "quiet": inside}) == {"quiet": pytest.approx(QUIET_FLOOR, abs=1e-9)}
+    peace = next(k for k, r in enumerate(refs) if r["peace_start"] and r["p_ref"] < 0.2)
+    loud = [list(x) for x in inside]
+    loud[peace][0] = min(n, round(refs[peace]["p_ref"] * 5 * n))  # ×5 the reference: outside the band
+    assert t.quiet_discrepancy(loud) > QUIET_FLOOR + 1
+    war = [list(x) for x in inside]
+    war[peace][1] = round(0.05 * n)  # 5% of the runs at war from peace
+    assert t.quiet_discrepancy(war) > QUIET_FLOOR + 1
+    war[peace][1] = round(0.01 * n)  # 1%: within the limit
+    assert t.quiet_discrepancy(war) == pytest.approx(QUIET_FLOOR, abs=1e-9)
+    with pytest.raises(FlashpointError, match="quiet counts"):
+        t.quiet_discrepancy(inside[:-1])
+    assert parse_weights(["quiet=2"]) == {"quiet": 2.0} and "quiet" in DEFAULT_WEIGHTS
+    # simulated: one row per dyad below force at the start, with the runs asked for
+    w = WorldEvaluator(t, parameter_space(MOVING), runs=1, quiet_runs=3, executor="inprocess")
+    counts = w.counts(parameter_space(MOVING).defaults)
+    assert len(counts["quiet"]) == len(refs) and all(0 <= kw <= kf <= runs == 3 for kf, kw, runs in counts["quiet"])
+
+
 def test_apply_calibration_sets_defaults_intervals_and_sources(tmp_path):
     import ast
 
@@ -390,6 +424,12 @@ def test_scripts_run_on_tiny_settings(tmp_path):
     d = held["differences"]["model fitted − base rate"]
     assert d["lo"] <= d["mean"] <= d["hi"]
     assert cal.main([*args, "--design", "5"]) == 0  # resumed from the checkpoints
+    assert json.loads((tmp_path / "cal.json").read_text())["simulations"] == 0
+    # the quiet worlds as a fifth target
+    assert cal.main([*args, "--design", "5", "--quiet-runs", "2", "--out", str(tmp_path / "quiet.json")]) == 0
+    q = json.loads((tmp_path / "quiet.json").read_text())
+    assert q["targets"] == ["icb", "mid", "war", "dyads", "quiet"] and all("quiet_loss" in d for d in q["design"])
+    assert cal.main([*args, "--design", "5"]) == 0
     assert json.loads((tmp_path / "cal.json").read_text())["simulations"] == 0
     # a budget sizes the design from the measured cost of the first point (at least 8 points)
     assert cal.main([*args, "--budget-minutes", "0.01"]) == 0

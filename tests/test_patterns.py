@@ -468,6 +468,39 @@ def test_incidents_happen_where_forces_meet():
     assert lo > 0.05, ("incidents with the deployment", p, lo, hi)
 
 
+def test_border_contact_and_crisis_contact_have_their_own_incident_hazards():
+    """Posen (1991); Vasquez (1993): land neighbours' forces on alert meet along the border, apart from any crisis deployment.
+
+    Two land neighbours (India and Pakistan, 2022) held at a show of force, nothing scheduled: a run
+    has an unchosen incident more often with the border hazard than with it set to zero (same seeds;
+    paired Newcombe interval above zero) — only the border hazard changes. For two distant powers
+    whose forces meet only through a deployment (the US near China), the border hazard changes
+    nothing at all (the same incidents, run for run), while the crisis hazard does.
+    """
+    def world(a: str, b: str, border: float, crisis: float, deploy: bool) -> Scenario:
+        ev = [{"type": "naval_deployment", "step": 0, "actor": a, "near": [b], "force_size": 5.0, "duration_weeks": 26}] if deploy else []
+        return Scenario.model_validate({
+            "id": "contact", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
+            "calendar": {"start": "2024-01-01", "horizon": 26},
+            "actors": [{"code": a}, {"code": b}],
+            "relations": {"from_catalog": False, "tensions": [{"between": [a, b], "value": 4}]},
+            "parameters": {"ladder": {"border_incident_rate": border, "incident_rate": crisis}},
+            "events": ev,
+        })
+
+    def incidents(sc: Scenario) -> np.ndarray:
+        return np.array([sum(x["type"] == "incident" for x in run_scenario(sc, seed=s, record="summary").records)
+                         for s in seeds(120)])
+
+    on, off = incidents(world("IND", "PAK", 0.03, 0.015, False)), incidents(world("IND", "PAK", 0.0, 0.015, False))
+    d, lo, hi = paired_props(on > 0, off > 0)
+    assert lo > 0, ("neighbours: border hazard − none", d, lo, hi)
+    far = [incidents(world("USA", "CHN", b, c, True)) for b, c in ((0.03, 0.015), (0.0, 0.015), (0.03, 0.0))]
+    assert np.array_equal(far[0], far[1]), "the border hazard moved incidents between states with no land border"
+    d, lo, hi = paired_props(far[0] > 0, far[2] > 0)
+    assert lo > 0, ("deployment: crisis hazard − none", d, lo, hi)
+
+
 # ---------------------------------------------------------------- alliance support as choices
 def support_to(sc: Scenario, giver: str, partner: str, runs: int, master: int, variant: str | None = None) -> np.ndarray:
     """The highest degree of support ``giver`` gave ``partner`` in each run (0 none … 4 joined the war)."""

@@ -50,7 +50,7 @@ __all__ = ["COMPARISONS", "DEFAULT_WEIGHTS", "fair_rps", "MIN_CV_R2", "LossEmula
            "fold_assignment", "held_out_summary", "normalised_parts"]
 
 #: Weight of each target's mean standardised discrepancy in the loss (each target counts once).
-DEFAULT_WEIGHTS: dict[str, float] = {"icb": 1.0, "mid": 1.0, "war": 1.0, "dyads": 1.0}
+DEFAULT_WEIGHTS: dict[str, float] = {"icb": 1.0, "mid": 1.0, "war": 1.0, "dyads": 1.0, "quiet": 1.0}
 #: Least leave-one-out R² of the loss emulator for its minimum to be used (else the best design point).
 MIN_CV_R2 = 0.5
 
@@ -341,7 +341,7 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
                **{f"{t}_loss": d for t, d in disc[i].items()}, "loss": float(loss[i]),
                **({"dyad_ratios": ratios[i]} if ratios[i] else {})} for i, row in enumerate(x)]
     meta = {"crises": len(nos), "fold_count": folds, "design_size": int(len(x)), "runs": evaluator.runs, "seed": evaluator.seed,
-            "weights": w, "normalise": normalise, "test_runs": test_runs or evaluator.runs, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(dict.fromkeys(world.targets.target_of) if world else [])],
+            "weights": w, "normalise": normalise, "test_runs": test_runs or evaluator.runs, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(world.targets.targets if world else [])],
             "world_moments": world.targets.names if world else [], "world_observed": world.targets.observed.round(6).tolist() if world else [],
             "world_runs": world.runs if world else None,
             "dyad_runs": world.dyad_runs if world and world.targets.dyad_world is not None else None, "model_fingerprint": evaluator.fingerprint,

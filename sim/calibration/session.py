@@ -32,13 +32,15 @@ def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints:
     ap.add_argument("--dyad-year", type=int, default=2010,
                     help="year of the whole state system whose dangerous-dyad contrasts are a target (0: leave it out)")
     ap.add_argument("--dyad-runs", type=int, default=4, help="replications of that (costly) world")
+    ap.add_argument("--quiet-runs", type=int, default=0,
+                    help="replications of each bundled scenario's quiet one-year world, the quiet target (0: leave it out)")
     ap.add_argument("--executor", default="process", choices=["local", "inprocess", "process", "dask"],
                     help="local (= inprocess): this process; process: worker processes; dask: a Dask cluster")
     ap.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (implies --executor dask)")
     ap.add_argument("--checkpoints", type=Path, default=checkpoints, help="one JSON per simulation (resumable)")
     ap.add_argument("--weight", action="append", default=[], metavar="TARGET=W",
-                    help="weight of a target's discrepancy in the loss (icb, mid, war, dyads; default 1 each)")
+                    help="weight of a target's discrepancy in the loss (icb, mid, war, dyads, quiet; default 1 each)")
     ap.add_argument("--bound", action="append", default=[], metavar="PATH=LO:HI",
                     help="a narrower range for one parameter, inside its registered one (repeatable)")
     ap.add_argument("--seed", type=int, default=0)
@@ -106,9 +108,10 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
     from sim.ensemble.executors import open_executor
 
     targets = None
-    if args.world_years > 0 or args.wars > 0 or args.dyad_year:
+    quiet_runs = getattr(args, "quiet_runs", 0) or 0
+    if args.world_years > 0 or args.wars > 0 or args.dyad_year or quiet_runs > 0:
         targets = WorldTargets.build(years=args.world_years, states=args.world_states, wars=args.wars, seed=args.seed,
-                                     dyad_year=args.dyad_year)
+                                     dyad_year=args.dyad_year, quiet=quiet_runs > 0)
     handle = open_executor(executor_name(args.executor), args.workers, args.scheduler)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -122,8 +125,8 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
             ev = Evaluator(crises, space, runs=args.runs, seed=args.seed, executor=handle, checkpoints=args.checkpoints,
                            progress=on_runs)
             world = None if targets is None else WorldEvaluator(
-                targets, space, runs=args.world_runs or args.runs, dyad_runs=args.dyad_runs, seed=args.seed, executor=handle,
-                checkpoints=args.checkpoints, progress=on_runs)
+                targets, space, runs=args.world_runs or args.runs, dyad_runs=args.dyad_runs, quiet_runs=quiet_runs or 100,
+                seed=args.seed, executor=handle, checkpoints=args.checkpoints, progress=on_runs)
 
             def advance(done: int, total: int | None = None, description: str | None = None) -> None:
                 bar.update(stage, completed=done, **({"total": total} if total else {}),

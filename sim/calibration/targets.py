@@ -26,6 +26,16 @@ the ensemble layer's seeds) and compared with a table shipped in ``sim/data`` (b
   with nothing scripted; a dyad-year counts when its highest rung reaches 5. The moment is the log
   ratio; its variance 1/k_in + 1/k_out (delta method, Poisson counts) of the real counts plus the
   simulated counts' (+ ½ each).
+* **Quiet worlds** (the acceptance of issue 10; docs/validation.md "Quiet worlds stay quiet"): each
+  bundled scenario with its scheduled events removed, run for one year. Every dyad that starts below
+  the use of force is held to the band ×½–×2 around its reference yearly chance of a new use of force
+  (:func:`sim.validation.credibility.quiet_references`: the MID rate of its dyad type, rivals'
+  rates for rivals, the share of disputes that reach force for a dyad already in one), and a pair
+  that starts at peace to at most 2% war in the year. A dyad inside its band adds nothing; outside,
+  its discrepancy is the squared log distance to the band's edge over the simulated count's
+  variance (1/(k + ½)); a peace pair over 2% war adds (p − 0.02)² / (p(1 − p)/n). The target is the
+  mean over dyads plus a floor of 0.1 (:data:`QUIET_FLOOR`: the emulator fits its logarithm). It is a constraint, not a score: docs/validation.md measures the same worlds,
+  so their check is no longer out of sample (said there).
 """
 
 from __future__ import annotations
@@ -45,7 +55,8 @@ from sim.calibration.space import ParameterSpace, key_of, model_fingerprint
 from sim.errors import FlashpointError
 from sim.scales import MID_RUNGS
 
-__all__ = ["BANDS", "DANGEROUS", "DYAD_TYPES", "WorldEvaluator", "WorldTargets", "read_mid_rates", "read_war_years"]
+__all__ = ["BANDS", "DANGEROUS", "DYAD_TYPES", "QUIET_SCENARIOS", "WorldEvaluator", "WorldTargets", "read_mid_rates",
+           "read_war_years"]
 
 #: Hostility bands: (MID level name, the model's rung that reaches it; :data:`sim.scales.MID_RUNGS`).
 BANDS: tuple[tuple[str, int], ...] = tuple(MID_RUNGS.items())
@@ -54,6 +65,13 @@ DYAD_TYPES: tuple[str, ...] = ("contiguous", "major", "other")
 #: The dangerous-dyad contrasts fitted (categories of :data:`sim.validation.dyads.CATEGORIES`).
 DANGEROUS: tuple[str, ...] = ("land-contiguous", "involves a major power", "PR: both democracies",
                               "PR: parity (CINC ratio ≤ 3)", "PR: defence pact")
+#: The bundled scenarios whose quiet variants are the ``quiet`` target (file stems).
+QUIET_SCENARIOS: tuple[str, ...] = ("cuban-missile-crisis-1962", "july-crisis-1914", "korea-russia-2024")
+#: Highest share of one-year quiet runs in which a pair that starts at peace may reach war (issue 10).
+QUIET_WAR_LIMIT = 0.02
+#: Added to the quiet discrepancy so that its logarithm (what the loss emulator fits) stays finite
+#: where every dyad is inside its band; a constant, it moves no minimum.
+QUIET_FLOOR = 0.1
 _MID = "mid_onset_rates_1816-1989.csv"
 _WAR = "cow_war_continuation.csv"
 
@@ -95,10 +113,13 @@ class WorldTargets:
     target_of: list[str]
     dyad_world: Any | None = None
     dyad_masks: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    quiet_worlds: list[Any] = field(default_factory=list)
+    quiet_refs: list[list[dict[str, Any]]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, years: int = 3, states: int = 24, wars: int = 6, seed: int = 0, dyad_year: int = 0) -> WorldTargets:
-        """Sample the worlds (seeded). ``years``/``wars``/``dyad_year`` = 0 leaves that target out."""
+    def build(cls, years: int = 3, states: int = 24, wars: int = 6, seed: int = 0, dyad_year: int = 0,
+              quiet: bool = False) -> WorldTargets:
+        """Sample the worlds (seeded). ``years``/``wars``/``dyad_year`` = 0 leaves that target out; ``quiet`` adds the quiet worlds."""
         from sim.catalog import load_catalog
         from sim.scenario.generate import world_scenario
 
@@ -167,20 +188,29 @@ class WorldTargets:
                 obs.append(math.log(r_in["force_per_1000"] / r_out["force_per_1000"]))
                 var.append(1.0 / max(k_in, 0.5) + 1.0 / max(k_out, 0.5))
                 target_of.append("dyads")
-        return cls(mid_worlds, mid_types, war_worlds, names, np.array(obs), np.array(var), target_of, dyad_world, masks)
+        quiet_worlds, quiet_refs = (_quiet_worlds() if quiet else ([], []))
+        return cls(mid_worlds, mid_types, war_worlds, names, np.array(obs), np.array(var), target_of, dyad_world, masks,
+                   quiet_worlds, quiet_refs)
 
     @property
     def scenarios(self) -> list[Any]:
         """Every world scenario: MID worlds, war worlds, then the dangerous-dyad world (if any)."""
-        return [*self.mid_worlds, *self.war_worlds, *([self.dyad_world] if self.dyad_world is not None else [])]
+        return [*self.mid_worlds, *self.war_worlds, *([self.dyad_world] if self.dyad_world is not None else []),
+                *self.quiet_worlds]
 
     @property
     def kinds(self) -> set[str]:
         """The raw-count kinds :meth:`simulate` returns for these targets."""
-        return {"mid", "war"} | ({"dyads"} if self.dyad_world is not None else set())
+        return ({"mid", "war"} | ({"dyads"} if self.dyad_world is not None else set())
+                | ({"quiet"} if self.quiet_worlds else set()))
+
+    @property
+    def targets(self) -> list[str]:
+        """The world targets in this set, in loss order (``mid``, ``war``, ``dyads``, ``quiet``)."""
+        return [*dict.fromkeys(self.target_of), *(["quiet"] if self.quiet_worlds else [])]
 
     def simulate(self, scenarios: list[Any], runs: int, seed: int, *, executor: Any, progress: Callable[[int, int], None] | None = None,
-                 dyad_runs: int | None = None) -> dict[str, Any]:
+                 dyad_runs: int | None = None, quiet_runs: int | None = None) -> dict[str, Any]:
         """Run ``scenarios`` (:attr:`scenarios` with a parameter vector applied) and read the raw counts.
 
         Args:
@@ -190,14 +220,28 @@ class WorldTargets:
             executor: An ensemble executor name or open handle.
             progress: ``progress(done, total)`` over the runs.
             dyad_runs: Replications of the dangerous-dyad world (default ``runs``; it is the costly one).
+            quiet_runs: Replications of each quiet world (default ``runs``; rare wars need many).
 
         Returns:
             ``{"mid": [[dyad-years, onsets per band] per type], "war": [runs still at war, runs]}``, and
-            ``"dyads": [[force in, dyad-years in, force out, dyad-years out] per category]`` with that target.
+            ``"dyads": [[force in, dyad-years in, force out, dyad-years out] per category]`` with that target, and
+            ``"quiet": [[runs with a new use of force, runs at war, runs] per dyad below force at the start]`` with that one.
         """
         from sim.ensemble import run_many
 
         out: dict[str, Any] = {"mid": [], "war": []}
+        if self.quiet_worlds:
+            quiet = scenarios[len(scenarios) - len(self.quiet_worlds):]
+            scenarios = scenarios[: len(scenarios) - len(self.quiet_worlds)]
+            res = run_many(quiet[0], [], quiet_runs or runs, seed, executor=executor, progress=progress, dyad_levels=False,
+                           scenarios=quiet, labels=[s.id for s in quiet])
+            rows = []
+            for r, refs in zip(res, self.quiet_refs, strict=True):
+                peak = np.asarray(r.table["peak"])  # runs × dyads
+                for d, ref in enumerate(refs):
+                    if ref["start"] < 5:
+                        rows.append([int((peak[:, d] >= 5).sum()), int((peak[:, d] >= 7).sum()), int(peak.shape[0])])
+            out["quiet"] = rows
         if self.dyad_world is not None:
             *scenarios, world = scenarios
             res = run_many(world, [], dyad_runs or runs, seed, executor=executor, progress=progress, dyad_levels=False,
@@ -262,7 +306,30 @@ class WorldTargets:
         for t in dict.fromkeys(self.target_of):
             mask = np.array([x == t for x in self.target_of])
             out[t] = float(z[mask].mean())
+        if self.quiet_worlds:
+            out["quiet"] = self.quiet_discrepancy(counts["quiet"])
         return out
+
+    def quiet_references(self) -> list[dict[str, Any]]:
+        """The reference of every quiet dyad that starts below the use of force, in the order of the counts."""
+        return [ref for refs in self.quiet_refs for ref in refs if ref["start"] < 5]
+
+    def quiet_discrepancy(self, rows: list[list[int]]) -> float:
+        """The ``quiet`` target's discrepancy from ``[force runs, war runs, runs]`` per dyad (see the module docstring)."""
+        refs = self.quiet_references()
+        if len(rows) != len(refs):
+            raise FlashpointError(f"quiet counts for {len(rows)} dyads, {len(refs)} expected")
+        z = []
+        for (kf, kw, n), ref in zip(rows, refs, strict=True):
+            p = (kf + 0.5) / (n + 1.0)
+            gap = max(0.0, abs(math.log(p) - math.log(ref["p_ref"])) - math.log(2.0))
+            zz = gap * gap * (kf + 0.5)
+            if ref["peace_start"]:
+                pw = (kw + 0.5) / (n + 1.0)
+                over = max(0.0, kw / max(n, 1) - QUIET_WAR_LIMIT)
+                zz += over * over / (pw * (1 - pw) / max(n, 1))
+            z.append(zz)
+        return float(np.mean(z)) + QUIET_FLOOR if z else QUIET_FLOOR
 
 
 @dataclass
@@ -277,6 +344,7 @@ class WorldEvaluator:
     space: ParameterSpace
     runs: int = 10
     dyad_runs: int = 4
+    quiet_runs: int = 100
     seed: int = 0
     executor: Any = "process"
     checkpoints: Path | None = None
@@ -293,6 +361,8 @@ class WorldEvaluator:
     def key(self, x: Any) -> str:
         """The checkpoint key of natural values ``x``."""
         extra = {"dyad_runs": self.dyad_runs} if self.targets.dyad_world is not None else {}
+        if self.targets.quiet_worlds:
+            extra["quiet_runs"] = self.quiet_runs
         return key_of({"parameters": self.space.assign(x), "worlds": self._worlds, "runs": self.runs, "seed": self.seed,
                        "model": self.fingerprint, "kind": "world", **extra})
 
@@ -309,9 +379,30 @@ class WorldEvaluator:
             return doc["counts"]
         scs = [self.space.apply(s, x) for s in self.targets.scenarios]
         got = self.targets.simulate(scs, self.runs, self.seed, executor=self.executor, progress=self.progress,
-                                    dyad_runs=self.dyad_runs)
+                                    dyad_runs=self.dyad_runs, quiet_runs=self.quiet_runs)
         self.evaluations += 1
         self._memory[k] = got
         save_checkpoint(self.checkpoints, k, {"parameters": self.space.assign(x), "runs": self.runs, "seed": self.seed,
                                               "model": self.fingerprint, "counts": got})
         return got
+
+
+def _quiet_worlds() -> tuple[list[Any], list[list[dict[str, Any]]]]:
+    """The bundled scenarios' one-year quiet variants and each dyad's reference (:data:`QUIET_SCENARIOS`)."""
+    from sim.model import CrisisModel
+    from sim.resources import scenarios_dir
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.quiet import one_year, quiet_scenario
+    from sim.validation.credibility import quiet_references
+    from sim.validation.history import rivalry_rates
+
+    worlds, refs = [], []
+    rates = rivalry_rates()
+    for stem in QUIET_SCENARIOS:
+        q = one_year(quiet_scenario(load_scenario(scenarios_dir() / f"{stem}.yaml")))
+        m = CrisisModel(q, seeds=[0])
+        iu, ju = np.triu_indices(len(q.codes), 1)
+        starts = np.asarray(m.world.level[0])[iu, ju].tolist()
+        worlds.append(q)
+        refs.append(quiet_references(q, starts, rates))
+    return worlds, refs

@@ -22,13 +22,13 @@ ensembles) and returns plain rows; ``scripts/validate_credibility.py`` renders t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from sim.validation.dyads import REAL_RATES
-from sim.validation.onsets import Onsets, measure_onsets
+from sim.validation.onsets import Onsets, hostility_rungs, measure_onsets
 
 __all__ = [
     "DOUBLING",
@@ -41,6 +41,7 @@ __all__ = [
     "dispute_escalation",
     "classify",
     "quiet_world",
+    "quiet_references",
     "events_matter",
     "event_contributions",
     "focal_dyads",
@@ -164,6 +165,39 @@ def _wilson(k: int, n: int) -> tuple[float, float, float]:
     return wilson(int(k), int(n))
 
 
+def quiet_references(q: Any, starts: Sequence[int], rivalry_rates: dict[str, float] | None = None, *,
+                     rungs: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """What each dyad of a quiet one-year scenario ``q`` is held to (the reference of :func:`quiet_world`).
+
+    ``starts`` gives each dyad's rung at the start (scenario order of the pairs ``i < j``). Per dyad:
+    its type (:func:`dyad_types`), ``start``, ``in_dispute`` (the scenario's tension at the MID threat
+    level or above, below the use of force: sanctions alone hold a dyad at rung 3 but are not a
+    militarized dispute), ``peace_start`` (neither in a dispute nor at force), the ``reference`` name,
+    ``ref_per_1000`` and ``p_ref``, the yearly chance of a new use of force it is compared with (for
+    a dyad in a dispute: the share of new MIDs that reach force, :func:`dispute_escalation`) and
+    ``p_war_ref``. The calibration's ``quiet`` target (:mod:`sim.calibration.targets`) uses the same
+    references as docs/validation.md.
+    """
+    rungs = rungs or hostility_rungs()
+    kinds = dyad_types(q)
+    disputed = dispute_escalation()
+    disputes = {f"{a}–{b}" for t in q.relations.tensions if t.value >= rungs["threat"]
+                for a, b in (tuple(t.between), tuple(reversed(t.between)))}
+    out = []
+    for kind, start in zip(kinds, starts, strict=True):
+        start = int(start)
+        in_dispute = kind["dyad"] in disputes and start < rungs["force"]
+        if in_dispute:
+            ref_name, ref, p_ref = "in a dispute at the start", float("nan"), disputed["force"]
+        else:
+            ref_name, ref = reference_force_rate(kind, rivalry_rates)
+            p_ref = 1.0 - math.exp(-ref / 1000.0)
+        out.append({**kind, "start": start, "reference": ref_name, "ref_per_1000": ref, "p_ref": p_ref,
+                    "peace_start": not in_dispute and start < rungs["force"], "in_dispute": in_dispute,
+                    "p_war_ref": disputed["war"] if in_dispute else None})
+    return out
+
+
 def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "process", workers: int | None = None,
                 progress: Progress | None = None, rivalry_rates: dict[str, float] | None = None,
                 onsets: Onsets | None = None) -> dict[str, Any]:
@@ -185,22 +219,10 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
     q = one_year(quiet_scenario(scenario))
     o = onsets or measure_onsets([q], runs, seed, labels=["quiet"], executor=executor, workers=workers,
                                  progress=progress)[0]
-    kinds = dyad_types(q)
-    disputed = dispute_escalation()
-    disputes = {f"{a}–{b}" for t in q.relations.tensions if t.value >= o.rungs["threat"]
-                for a, b in (tuple(t.between), tuple(reversed(t.between)))}
+    starts = [int(o.start[k]) if o.start is not None else 0 for k in range(len(q.codes) * (len(q.codes) - 1) // 2)]
     rows = []
-    for k, kind in enumerate(kinds):
-        start = int(o.start[k]) if o.start is not None else 0
-        # an open militarized dispute: the scenario's tension at the MID threat level or above (sanctions
-        # alone hold a dyad at rung 3 but are not a militarized dispute)
-        in_dispute = kind["dyad"] in disputes and start < o.rungs["force"]
-        if in_dispute:
-            # a dyad already in an open dispute: the reference is how often a new MID reaches force
-            ref_name, ref, p_ref = "in a dispute at the start", float("nan"), disputed["force"]
-        else:
-            ref_name, ref = reference_force_rate(kind, rivalry_rates)
-            p_ref = 1.0 - math.exp(-ref / 1000.0)
+    for k, ref_row in enumerate(quiet_references(q, starts, rivalry_rates, rungs=o.rungs)):
+        start, in_dispute, p_ref = ref_row["start"], ref_row["in_dispute"], ref_row["p_ref"]
         c = int(o.count["force"][k])
         p, lo, hi = _wilson(c, o.runs)
         p_year = o.yearly("force")[k]
@@ -208,10 +230,8 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
         where = "ongoing" if start >= o.rungs["force"] else classify(float(p_year), lo, hi, band)
         wc = int(o.count["war"][k])
         w, wlo, whi = _wilson(wc, o.runs)
-        rows.append({**kind, "start": start, "reference": ref_name, "ref_per_1000": ref, "p_ref": p_ref,
-                     "band": band, "p_force": float(p_year),
-                     "force_lo": lo, "force_hi": hi, "where": where, "peace_start": not in_dispute and start < o.rungs["force"],
-                     "in_dispute": in_dispute, "p_war_ref": disputed["war"] if in_dispute else None,
+        rows.append({**ref_row, "band": band, "p_force": float(p_year),
+                     "force_lo": lo, "force_hi": hi, "where": where,
                      "p_war": w, "war_lo": wlo, "war_hi": whi,
                      "war_over": not in_dispute and start < o.rungs["force"] and w > WAR_THRESHOLD,
                      "force_runs": c, "war_runs": wc})

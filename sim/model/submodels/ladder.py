@@ -112,23 +112,26 @@ def settle(m: CrisisModel, mutual: np.ndarray) -> None:
 def incidents(m: CrisisModel) -> None:
     """Incidents nobody chose, where forces meet (Posen 1991; Sagan 1993): one rung up, at most to rung 6.
 
-    A dyad's forces are in contact when one side's forces are deployed near the other's (the
-    offensive posture O_ij + O_ji of deployments, exercises and shows of force, in units of a
-    10-ship or 10-brigade force), along a shared land border (forces on alert face each other),
-    or when force is already being used (rungs 5–6: clashes, blockades). The weekly hazard is
-    ``incident_rate × contact`` with contact = O_ij + O_ji + [land border]·D_ij + [rung 5–6] (a
-    border between liberal-peace partners is less militarised: D_ij the dampening); only dyads at rung ≥ 4 (forces on alert) can have an incident. An incident never
-    starts a war: war comes from bargaining.
+    Two kinds of contact, each with its own weekly hazard. *Crisis contact*: one side's forces
+    deployed near the other's (the offensive posture O_ij + O_ji of deployments, exercises and shows
+    of force, in units of a 10-ship or 10-brigade force) or force already being used (rungs 5–6:
+    clashes, blockades), at ``incident_rate`` per unit. *Peacetime contact*: a shared land border
+    along which both sides' forces are on alert, at ``border_incident_rate`` times D_ij (a border
+    between liberal-peace partners is less militarised: D_ij the dampening). The weekly hazard is
+    ``incident_rate × (O_ij + O_ji + [rung 5–6]) + border_incident_rate × [land border]·D_ij``; only
+    dyads at rung ≥ 4 (forces on alert) can have an incident. The two rates are fitted apart because
+    the crises of the ICB record and the peacetime dispute rates of neighbours (MID) ask different
+    things of them (docs/history.md). An incident never starts a war: war comes from bargaining.
     """
     w, lp = m.world, m.params.ladder
-    if "incidents" in m.switched_off or lp.incident_rate <= 0:
+    if "incidents" in m.switched_off or (lp.incident_rate <= 0 and lp.border_incident_rate <= 0):
         return
     levels = w.level
-    contact = w.posture + w.posture.transpose(0, 2, 1) + m.border + ((levels >= 5) & (levels < 7))
-    rn, i, j = np.nonzero((levels >= 4) & (levels < 6) & (contact > 0) & m.upper)
+    crisis = w.posture + w.posture.transpose(0, 2, 1) + ((levels >= 5) & (levels < 7))
+    rn, i, j = np.nonzero((levels >= 4) & (levels < 6) & ((crisis > 0) | (m.border > 0)) & m.upper)
     if rn.size == 0:
         return
-    rate = np.minimum(1.0, lp.incident_rate * contact[rn, i, j])
+    rate = np.minimum(1.0, lp.incident_rate * crisis[rn, i, j] + lp.border_incident_rate * m.border[i, j])
     pa = 1 - (1 - rate) ** m.weeks
     hit = m.dyad_uniform("accident", rn, i, j) < pa
     _slip_up(m, rn[hit], i[hit], j[hit], "incident", "180", -9.0,
