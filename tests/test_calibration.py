@@ -446,6 +446,18 @@ def test_scripts_run_on_tiny_settings(tmp_path):
     assert cal.main([*args, "--design", "5", "--bound", "decision.temperature=0:99"]) == 1  # outside the registered range
 
 
+def test_dispute_depth_script_prints_the_bands_beside_the_record(capsys):
+    """scripts/dispute_depth.py on a tiny world: every dyad type and band, the record beside the model; a
+    value outside a parameter's range is a one-line error, not a traceback."""
+    dd = _script("dispute_depth")
+    assert dd.main(["--years", "1", "--states", "5", "--runs", "1", "--set", "ladder.violence_resistance=1"]) == 0
+    out = capsys.readouterr().out
+    assert all(t in out for t in ("contiguous", "major", "other", "threat", "display", "force", "war"))
+    assert "(46.54)" in out  # the record: contiguous uses of force per 1,000 dyad-years, 1816–1989
+    assert dd.main(["--years", "1", "--states", "5", "--runs", "1", "--set", "ladder.violence_resistance=7"]) == 1
+    assert "outside its range" in capsys.readouterr().err
+
+
 def test_emulator_keeps_cross_products_only_when_they_predict_better():
     """Between twice and once as many points as the full quadratic's coefficients, the surface with the
     smaller leave-one-out error wins: the cross products when the response has an interaction, the
