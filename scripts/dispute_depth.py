@@ -51,9 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths, values = [], []
         for item in a.set:
-            path, _, value = item.partition("=")
+            path, eq, value = item.partition("=")
+            try:
+                values.append(float(value))
+            except ValueError:
+                raise FlashpointError(f"--set {item!r}: expected PATH=VALUE with VALUE a number") from None
+            if not eq:
+                raise FlashpointError(f"--set {item!r}: expected PATH=VALUE with VALUE a number")
             paths.append(path)
-            values.append(float(value))
         space = parameter_space(paths or ["ladder.violence_resistance"])
         x = values or list(space.defaults)
         for p, v, (lo, hi) in zip(space.paths, x, space.bounds, strict=True):
@@ -61,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise FlashpointError(f"--set {p}={v:g}: outside its range {lo:g}–{hi:g}")
         targets = WorldTargets.build(years=a.years, states=a.states, wars=0, dyad_year=0, seed=a.seed)
         counts = WorldEvaluator(targets, space, runs=a.runs, seed=a.seed, executor="process").counts(x)
-    except (FlashpointError, ValueError) as exc:
+    except FlashpointError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     real = read_mid_rates()
@@ -78,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         for b, (band, _) in enumerate(BANDS):
             rn, rk = real[(name, band)]
             cells.append(f"{1000 * k[b] / max(n, 1):.2f} ({1000 * rk / rn:.2f})")
-        rn, rt = real[(name, "threat")]
-        rf = real[(name, "force")][1]
+        rt, rf = real[(name, "threat")][1], real[(name, "force")][1]
         cells.append(f"{k[2] / k[0] if k[0] else float('nan'):.2f} ({rf / rt:.2f})")
         table.add_row(name, *cells)
     con.print(table, markup=False)

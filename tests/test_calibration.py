@@ -456,6 +456,8 @@ def test_dispute_depth_script_prints_the_bands_beside_the_record(capsys):
     assert "(46.54)" in out  # the record: contiguous uses of force per 1,000 dyad-years, 1816–1989
     assert dd.main(["--years", "1", "--states", "5", "--runs", "1", "--set", "ladder.violence_resistance=7"]) == 1
     assert "outside its range" in capsys.readouterr().err
+    assert dd.main(["--set", "ladder.violence_resistance"]) == 1 and "PATH=VALUE" in capsys.readouterr().err
+    assert dd.main(["--set", "nope.nope=1"]) == 1 and "nope.nope" in capsys.readouterr().err
 
 
 def test_emulator_keeps_cross_products_only_when_they_predict_better():

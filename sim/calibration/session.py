@@ -108,10 +108,9 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
     from sim.ensemble.executors import open_executor
 
     targets = None
-    quiet_runs = getattr(args, "quiet_runs", 0) or 0
-    if args.world_years > 0 or args.wars > 0 or args.dyad_year or quiet_runs > 0:
+    if args.world_years > 0 or args.wars > 0 or args.dyad_year or args.quiet_runs > 0:
         targets = WorldTargets.build(years=args.world_years, states=args.world_states, wars=args.wars, seed=args.seed,
-                                     dyad_year=args.dyad_year, quiet=quiet_runs > 0)
+                                     dyad_year=args.dyad_year, quiet=args.quiet_runs > 0)
     handle = open_executor(executor_name(args.executor), args.workers, args.scheduler)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -125,7 +124,7 @@ def evaluation_session(crises: CrisisSet, space: ParameterSpace, args: argparse.
             ev = Evaluator(crises, space, runs=args.runs, seed=args.seed, executor=handle, checkpoints=args.checkpoints,
                            progress=on_runs)
             world = None if targets is None else WorldEvaluator(
-                targets, space, runs=args.world_runs or args.runs, dyad_runs=args.dyad_runs, quiet_runs=quiet_runs or 100,
+                targets, space, runs=args.world_runs or args.runs, dyad_runs=args.dyad_runs, quiet_runs=args.quiet_runs,
                 seed=args.seed, executor=handle, checkpoints=args.checkpoints, progress=on_runs)
 
             def advance(done: int, total: int | None = None, description: str | None = None) -> None:

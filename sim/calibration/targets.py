@@ -235,12 +235,13 @@ class WorldTargets:
             scenarios = scenarios[: len(scenarios) - len(self.quiet_worlds)]
             res = run_many(quiet[0], [], quiet_runs or runs, seed, executor=executor, progress=progress, dyad_levels=False,
                            scenarios=quiet, labels=[s.id for s in quiet])
+            force, war = MID_RUNGS["force"], MID_RUNGS["war"]
             rows = []
             for r, refs in zip(res, self.quiet_refs, strict=True):
                 peak = np.asarray(r.table["peak"])  # runs × dyads
                 for d, ref in enumerate(refs):
-                    if ref["start"] < 5:
-                        rows.append([int((peak[:, d] >= 5).sum()), int((peak[:, d] >= 7).sum()), int(peak.shape[0])])
+                    if ref["start"] < force:
+                        rows.append([int((peak[:, d] >= force).sum()), int((peak[:, d] >= war).sum()), int(peak.shape[0])])
             out["quiet"] = rows
         if self.dyad_world is not None:
             *scenarios, world = scenarios
@@ -312,7 +313,7 @@ class WorldTargets:
 
     def quiet_references(self) -> list[dict[str, Any]]:
         """The reference of every quiet dyad that starts below the use of force, in the order of the counts."""
-        return [ref for refs in self.quiet_refs for ref in refs if ref["start"] < 5]
+        return [ref for refs in self.quiet_refs for ref in refs if ref["start"] < MID_RUNGS["force"]]
 
     def quiet_discrepancy(self, rows: list[list[int]]) -> float:
         """The ``quiet`` target's discrepancy from ``[force runs, war runs, runs]`` per dyad (see the module docstring)."""
@@ -389,7 +390,7 @@ class WorldEvaluator:
 
 def _quiet_worlds() -> tuple[list[Any], list[list[dict[str, Any]]]]:
     """The bundled scenarios' one-year quiet variants and each dyad's reference (:data:`QUIET_SCENARIOS`)."""
-    from sim.model import CrisisModel
+    from sim.model import build_world
     from sim.resources import scenarios_dir
     from sim.scenario.loader import load_scenario
     from sim.scenario.quiet import one_year, quiet_scenario
@@ -400,9 +401,8 @@ def _quiet_worlds() -> tuple[list[Any], list[list[dict[str, Any]]]]:
     rates = rivalry_rates()
     for stem in QUIET_SCENARIOS:
         q = one_year(quiet_scenario(load_scenario(scenarios_dir() / f"{stem}.yaml")))
-        m = CrisisModel(q, seeds=[0])
         iu, ju = np.triu_indices(len(q.codes), 1)
-        starts = np.asarray(m.world.level[0])[iu, ju].tolist()
+        starts = build_world(q).level[iu, ju].tolist()  # the rungs every run starts from
         worlds.append(q)
         refs.append(quiet_references(q, starts, rates))
     return worlds, refs

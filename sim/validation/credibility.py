@@ -219,7 +219,7 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
     q = one_year(quiet_scenario(scenario))
     o = onsets or measure_onsets([q], runs, seed, labels=["quiet"], executor=executor, workers=workers,
                                  progress=progress)[0]
-    starts = [int(o.start[k]) if o.start is not None else 0 for k in range(len(q.codes) * (len(q.codes) - 1) // 2)]
+    starts = o.start if o.start is not None else np.zeros(len(q.codes) * (len(q.codes) - 1) // 2, dtype=int)
     rows = []
     for k, ref_row in enumerate(quiet_references(q, starts, rivalry_rates, rungs=o.rungs)):
         start, in_dispute, p_ref = ref_row["start"], ref_row["in_dispute"], ref_row["p_ref"]
