@@ -1,7 +1,7 @@
 """Calibrate the model's proposal parameters to several targets at once, k-fold by crisis.
 
     python scripts/calibrate.py [--budget-minutes 55 | --design N] [--folds 5] [--runs 20] [--test-runs R]
-                                [--normalise] [--param PATH ...]
+                                [--normalise] [--dyad-band X] [--param PATH ...]
                                 [--crises N] [--world-years 3] [--world-states 24] [--wars 6] [--world-runs R]
                                 [--weight TARGET=W ...] [--bound PATH=LO:HI ...] [--dyad-year 2010] [--dyad-runs 4]
                                 [--quiet-runs 0]
@@ -45,6 +45,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                     help="runs per held-out crisis when scoring a fold (default: --runs); the defaults are re-run alike")
     ap.add_argument("--normalise", action="store_true",
                     help="divide each target's discrepancy by its value at the defaults (no target swamps the others)")
+    ap.add_argument("--dyad-band", type=float, default=None, metavar="X",
+                    help="history matching: fit only among design points whose dangerous-dyad ratios are all within "
+                         "×X of the real ones (needs --dyad-year); the fit is the best such simulated point")
     ap.add_argument("--design", type=int, default=None, help="design points, the defaults included (overrides the budget)")
     ap.add_argument("--budget-minutes", type=float, default=55.0, help="wall-clock budget that sizes the design")
     ap.add_argument("--system", type=Path, default=None, help="ICB1-layout file (default: the shipped training crises)")
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                 advance(done if what == "design point" else n + done, description=f"{what} {done}/{total}")
 
             res = calibrate(ev, folds=args.folds, design_size=n, world=world, weights=weights, seed=args.seed,
-                            test_runs=args.test_runs, normalise=args.normalise, on_stage=stage)
+                            test_runs=args.test_runs, normalise=args.normalise, dyad_band=args.dyad_band,
+                            on_stage=stage)
             sims = ev.evaluations + (world.evaluations if world else 0)
             reused = ev.reused + (world.reused if world else 0)
     except FlashpointError as exc:

@@ -14,7 +14,9 @@
    back with the weights (:class:`LossEmulator`) — is fitted to the design and minimised within the bounds (SciPy L-BFGS-B, started from
    the best design point, the centre and the defaults). If the emulator's leave-one-out R² is below
    ``MIN_CV_R2`` (0.5: it does not explain half the loss's variance out of sample), its minimum is
-   not trusted and the fit is the best design point instead (``fit_source``).
+   not trusted and the fit is the best design point instead (``fit_source``). With ``dyad_band``
+   (history matching) the fit is instead the best *plausible* design point: the simulated point with
+   the lowest training loss among those whose dangerous-dyad ratios all lie within the band.
 4. The held-out crises are scored at the fitted point by **re-simulating that point on the held-out
    crises only** (a design point's held-out shares are already stored; with ``test_runs`` the fit and
    the defaults are both re-run on them with that many runs) (one extra evaluation of a fifth of the crises per fold), beside the defaults
@@ -32,6 +34,7 @@ the differences between the model and the references (``held_out``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -244,9 +247,30 @@ class LossEmulator:
         return minimise_in_unit_cube(self.predict, starts)
 
 
+def plausible_points(ratios: list[dict[str, dict[str, float]]], band: float | None) -> np.ndarray:
+    """Which design points are plausible: every dangerous-dyad ratio within ×``band`` of the real one (all, if ``band`` is None).
+
+    Raises:
+        FlashpointError: a band without dangerous-dyad ratios, a band below 1, or no plausible point.
+    """
+    if band is None:
+        return np.ones(len(ratios), dtype=bool)
+    if band < 1:
+        raise FlashpointError(f"the dangerous-dyad band must be at least 1 (×{band:g} given)")
+    if not ratios or not ratios[0]:
+        raise FlashpointError("a dangerous-dyad band needs the dangerous-dyad target (--dyad-year)")
+    lim = math.log(band)
+    ok = np.array([all(v["model"] > 0 and abs(math.log(v["model"] / v["real"])) <= lim for v in r.values())
+                   for r in ratios])
+    if not ok.any():
+        raise FlashpointError(f"no design point has every dangerous-dyad ratio within ×{band:g} of the real one: "
+                              "widen the band or the search")
+    return ok
+
+
 def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, world: WorldEvaluator | None = None,
               weights: dict[str, float] | None = None, seed: int = 0, min_cv_r2: float = MIN_CV_R2,
-              test_runs: int | None = None, normalise: bool = False,
+              test_runs: int | None = None, normalise: bool = False, dyad_band: float | None = None,
               on_stage: Callable[[str, int, int], None] | None = None) -> CalibrationResult:
     """Design-based SMM calibration, k-fold by crisis (see the module docstring).
 
@@ -264,7 +288,16 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         normalise: Divide each target's discrepancy by its value at the defaults (design point 0; for the
             ICB target on the fold's training crises), so a weight is the worth of a *relative*
             improvement and no target swamps the others by its scale (see :func:`normalised_parts`).
+        dyad_band: History matching on the dangerous dyads (Vernon, Goldstein & Bower 2010; Andrianakis
+            et al. 2015): only the design points whose simulated dangerous-dyad ratios all lie within
+            ×``dyad_band`` of the real ones are *plausible*, and the fit is the plausible point with the
+            lowest training loss — simulated, not extrapolated (an emulator's minimum can leave the
+            plausible region: the fits of docs/history.md that landed on the search's corners did).
+            ``None``: every point is plausible and the emulator's minimum is used as above.
         on_stage: ``(what, done, total)`` as the design points and the folds complete.
+
+    Raises:
+        FlashpointError: ``dyad_band`` without the dangerous-dyad target, or no design point is plausible.
     """
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     crises, space = evaluator.crises, evaluator.space
@@ -281,6 +314,8 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         if on_stage:
             on_stage("design point", i + 1, len(x))
 
+    plausible = plausible_points(ratios, dyad_band)
+
     def fit_on(train: list[int]) -> tuple[LossEmulator, np.ndarray, np.ndarray, str]:
         parts = {"icb": np.array([smm_loss(sh, crises, train) for sh in shares])}
         for t in disc[0]:
@@ -289,6 +324,9 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
             parts = normalised_parts(parts)
         em = LossEmulator(w).fit(u, parts)
         loss = em.observed
+        if dyad_band is not None:  # history matching: the best simulated point of the plausible region
+            best = int(np.flatnonzero(plausible)[np.argmin(loss[plausible])])
+            return em, u[best], loss, "best plausible design point"
         best = int(np.argmin(loss))
         if not em.cv_r2 >= min_cv_r2:  # the surface predicts the loss no better than this: keep what was simulated
             return em, u[best], loss, "best design point"
@@ -301,7 +339,7 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
         test = [c for c in nos if assign[c] == f]
         em, uhat, loss, source = fit_on(train)
         xhat = space.from_unit(uhat)
-        best = int(np.argmin(loss))
+        best = int(np.argmin(np.where(plausible, loss, np.inf)))
         runs_t = test_runs or evaluator.runs
         held_default = shares[0]
         if source == "emulator" or runs_t != evaluator.runs:
@@ -339,9 +377,11 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
                        "moments": dict(zip(world.targets.names, sim_m.round(6).tolist(), strict=True))}
     design = [{"point": i, "parameters": space.assign(row), "icb_loss": smm_loss(shares[i], crises, nos),
                **{f"{t}_loss": d for t, d in disc[i].items()}, "loss": float(loss[i]),
-               **({"dyad_ratios": ratios[i]} if ratios[i] else {})} for i, row in enumerate(x)]
+               **({"dyad_ratios": ratios[i]} if ratios[i] else {}),
+               **({"plausible": bool(plausible[i])} if dyad_band is not None else {})} for i, row in enumerate(x)]
     meta = {"crises": len(nos), "fold_count": folds, "design_size": int(len(x)), "runs": evaluator.runs, "seed": evaluator.seed,
-            "weights": w, "normalise": normalise, "test_runs": test_runs or evaluator.runs, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(world.targets.targets if world else [])],
+            "weights": w, "normalise": normalise, "dyad_band": dyad_band,
+            "plausible_points": int(plausible.sum()) if dyad_band is not None else None, "test_runs": test_runs or evaluator.runs, "min_cv_r2": min_cv_r2, "final_fit_source": final_source, "targets": ["icb", *(world.targets.targets if world else [])],
             "world_moments": world.targets.names if world else [], "world_observed": world.targets.observed.round(6).tolist() if world else [],
             "world_runs": world.runs if world else None,
             "dyad_runs": world.dyad_runs if world and world.targets.dyad_world is not None else None, "model_fingerprint": evaluator.fingerprint,
