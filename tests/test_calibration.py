@@ -558,3 +558,21 @@ def test_the_dyad_band_fits_the_best_plausible_simulated_point(tmp_path):
     # without the dangerous-dyad target the band has nothing to test: a located error, not a traceback
     assert cal.main([*args[:args.index("--dyad-year")], *args[args.index("--dyad-runs") + 2:], "--dyad-year", "0",
                      "--dyad-band", "2", "--out", str(tmp_path / "x.json")]) == 1
+
+
+def test_threat_drift_script_reports_each_dyad_type_and_what_switching_beliefs_off_does(capsys):
+    """scripts/threat_drift.py: every dyad type of every world; with beliefs off the drift of threat in a quiet year is
+    smaller (the ambiguous evidence of arming is what pushes it up); an unknown mechanism is a one-line error."""
+    td = _script("threat_drift")
+    on = td.drift(years=2, states=10, runs=3, seed=0)
+    off = td.drift(years=2, states=10, runs=3, seed=0, switched_off=frozenset({"beliefs"}))
+    assert [r["year"] for r in on] == [r["year"] for r in off] and len(on) == 2
+    pairs = [(a[name], b[name]) for a, b in zip(on, off, strict=True) for name in ("contiguous", "major")
+             if a[name] == a[name]]  # worlds with dyads of that type
+    assert pairs and all(b <= a + 1e-9 for a, b in pairs), pairs  # never more drift without beliefs
+    assert np.mean([a for a, _ in pairs]) > np.mean([b for _, b in pairs]) + 0.05, pairs
+    assert td.main(["--years", "1", "--states", "5", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert all(t in out for t in ("contiguous", "major", "other", "last week / first week"))
+    assert td.main(["--switch-off", "nope"]) == 1 and "not a mechanism" in capsys.readouterr().err
+    assert td.main(["--runs", "0"]) == 1 and "at least 1" in capsys.readouterr().err
