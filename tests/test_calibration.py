@@ -539,7 +539,7 @@ def test_history_matching_keeps_only_plausible_points():
         plausible_points([pt((1000, 49))], 2.0)
 
 
-def test_the_dyad_band_fits_the_best_plausible_simulated_point(tmp_path):
+def test_the_dyad_band_fits_the_best_plausible_simulated_point(tmp_path, capsys):
     """With ``--dyad-band`` the fit of every fold is a simulated design point whose dangerous-dyad ratios all lie in the band."""
     cal = _script("calibrate")
     out = tmp_path / "hm.json"
@@ -555,14 +555,19 @@ def test_the_dyad_band_fits_the_best_plausible_simulated_point(tmp_path):
         assert f["fit_source"] == "best plausible design point"
         assert f["fitted"] in [d["parameters"] for d in plausible]
     assert doc["final_fit_source"] == "best plausible design point"
-    # without the dangerous-dyad target the band has nothing to test: a located error, not a traceback
-    assert cal.main([*args[:args.index("--dyad-year")], *args[args.index("--dyad-runs") + 2:], "--dyad-year", "0",
-                     "--dyad-band", "2", "--out", str(tmp_path / "x.json")]) == 1
+    # a band that cannot be used is a one-line error before anything is simulated (no checkpoint written)
+    fresh = [a if a != str(tmp_path / "ck") else str(tmp_path / "ck-bad") for a in args]
+    no_dyads = [*fresh[:fresh.index("--dyad-year")], *fresh[fresh.index("--dyad-runs") + 2:], "--dyad-year", "0"]
+    for bad, why in ((fresh, "0.5"), (fresh, "nan"), (no_dyads, "2")):
+        assert cal.main([*bad, "--dyad-band", why, "--out", str(tmp_path / "x.json")]) == 1
+    err = capsys.readouterr().err
+    assert "at least 1 (×0.5 given)" in err and "at least 1 (×nan given)" in err and "--dyad-year" in err
+    assert not list((tmp_path / "ck-bad").glob("**/*.json")) and not (tmp_path / "x.json").exists()
 
 
 def test_threat_drift_script_reports_each_dyad_type_and_what_switching_beliefs_off_does(capsys):
     """scripts/threat_drift.py: every dyad type of every world; with beliefs off the drift of threat in a quiet year is
-    smaller (the ambiguous evidence of arming is what pushes it up); an unknown mechanism is a one-line error."""
+    smaller (the ambiguous evidence of arming is what pushes it up); an unknown mechanism is a one-line error (the model's own check)."""
     td = _script("threat_drift")
     on = td.drift(years=2, states=10, runs=3, seed=0)
     off = td.drift(years=2, states=10, runs=3, seed=0, switched_off=frozenset({"beliefs"}))
@@ -574,5 +579,5 @@ def test_threat_drift_script_reports_each_dyad_type_and_what_switching_beliefs_o
     assert td.main(["--years", "1", "--states", "5", "--runs", "1"]) == 0
     out = capsys.readouterr().out
     assert all(t in out for t in ("contiguous", "major", "other", "last week / first week"))
-    assert td.main(["--switch-off", "nope"]) == 1 and "not a mechanism" in capsys.readouterr().err
+    assert td.main(["--switch-off", "nope"]) == 1 and "unknown mechanism(s) to switch off: nope" in capsys.readouterr().err
     assert td.main(["--runs", "0"]) == 1 and "at least 1" in capsys.readouterr().err

@@ -255,8 +255,8 @@ def plausible_points(ratios: list[dict[str, dict[str, float]]], band: float | No
     """
     if band is None:
         return np.ones(len(ratios), dtype=bool)
-    if band < 1:
-        raise FlashpointError(f"the dangerous-dyad band must be at least 1 (×{band:g} given)")
+    if not (math.isfinite(band) and band >= 1):
+        raise FlashpointError(f"the dangerous-dyad band must be a number of at least 1 (×{band:g} given)")
     if not ratios or not ratios[0]:
         raise FlashpointError("a dangerous-dyad band needs the dangerous-dyad target (--dyad-year)")
     lim = math.log(band)
@@ -299,6 +299,11 @@ def calibrate(evaluator: Evaluator, folds: int = 5, *, design_size: int = 24, wo
     Raises:
         FlashpointError: ``dyad_band`` without the dangerous-dyad target, or no design point is plausible.
     """
+    if dyad_band is not None:  # checked before anything is simulated: a bad band is not found after an hour's design
+        if not (math.isfinite(dyad_band) and dyad_band >= 1):
+            raise FlashpointError(f"the dangerous-dyad band must be a number of at least 1 (×{dyad_band:g} given)")
+        if world is None or world.targets.dyad_world is None:
+            raise FlashpointError("a dangerous-dyad band needs the dangerous-dyad target (--dyad-year)")
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     crises, space = evaluator.crises, evaluator.space
     nos = crises.crisnos
