@@ -1,6 +1,7 @@
 """How far perceived threat drifts in a year in which nothing happens: per dyad type, the model's raw threat at the year's end over its first week.
 
-    python scripts/threat_drift.py [--years 6] [--states 24] [--runs 10] [--seed 0] [--switch-off NAME ...]
+    python scripts/threat_drift.py [--years 6] [--states 24] [--runs 10] [--seed 0] [--set PATH=VALUE ...]
+                                   [--switch-off NAME ...]
 
 Runs the small worlds of the calibration's MID target (``sim.calibration.targets.WorldTargets``: seeded
 years 1816–1989, major powers and anchor states with their neighbours, one year, nothing scripted)
@@ -8,7 +9,8 @@ with the dispute hazard switched off (so no dispute moves the threat), and print
 (contiguous, non-contiguous with a major power, other) and world, the median over dyads and runs of
 the raw threat index ``T_ij`` in the last week over the first. In a world where nothing happens a
 credible model keeps it near 1; ``--switch-off beliefs`` (or ``arms``…) shows which submodel drives a
-drift (docs/history.md, "Two measurements after the pass"). Every number comes from the runs: the
+drift (docs/history.md, "Two measurements after the pass"); ``--set spiral.ambiguous_rate=0`` shows it
+without restraint read as evidence (docs/model.md §7.3). Every number comes from the runs: the
 script reads no result file.
 """
 
@@ -23,32 +25,39 @@ sys.path.insert(0, str(ROOT))
 
 
 def drift(years: int = 6, states: int = 24, runs: int = 10, seed: int = 0,
-          switched_off: frozenset[str] = frozenset()) -> list[dict[str, float | int]]:
-    """One row per MID world: its year and the median end-over-start raw threat of each dyad type."""
-    import numpy as np
+          switched_off: frozenset[str] = frozenset(),
+          values: dict[str, float] | None = None) -> list[dict[str, float | int]]:
+    """One row per MID world: its year and the median end-over-start raw threat of each dyad type.
 
-    from sim.calibration.targets import DYAD_TYPES, WorldTargets
-    from sim.ensemble.seeds import child_seeds
-    from sim.model import CrisisModel
+    ``values`` sets model parameters (dotted path → value) in every world, as the calibration does
+    (:func:`sim.validation.mechanisms.quiet_threat_drift`).
+    """
+    from sim.validation.mechanisms import quiet_threat_drift
 
-    targets = WorldTargets.build(years=years, states=states, wars=0, dyad_year=0, seed=seed)
-    rows = []
-    for world, types in zip(targets.mid_worlds, targets.mid_types, strict=True):
-        m = CrisisModel(world, seeds=child_seeds(seed, runs), record="summary",
-                        switched_off=frozenset({"disputes", *switched_off}))
-        iu, ju = np.triu_indices(m.n, 1)
-        m.step()
-        first = m.threat_raw[:, iu, ju].copy()
-        for _ in range(world.calendar.horizon - 1):
-            m.step()
-        last = m.threat_raw[:, iu, ju]
-        live = first > 0
-        row: dict[str, float | int] = {"year": world.data_year}
-        for t, name in enumerate(DYAD_TYPES):
-            sel = live & (types == t)[None, :]
-            row[name] = float(np.median(last[sel] / first[sel])) if sel.any() else float("nan")
-        rows.append(row)
-    return rows
+    return quiet_threat_drift(years, states, runs, seed, switched_off, values)
+
+
+def _values(items: list[str]) -> dict[str, float]:
+    """``PATH=VALUE`` pairs as a dict, each path a model parameter and each value in its range."""
+    from sim.calibration import parameter_space
+    from sim.errors import FlashpointError
+
+    out: dict[str, float] = {}
+    for item in items:
+        path, eq, value = item.partition("=")
+        try:
+            v = float(value)
+        except ValueError:
+            v = float("nan")
+        if not eq or v != v:
+            raise FlashpointError(f"--set {item!r}: expected PATH=VALUE with VALUE a number")
+        out[path] = v
+    if out:
+        space = parameter_space(list(out))  # unknown paths are refused here, with the known ones named
+        for p, (lo, hi) in zip(space.paths, space.bounds, strict=True):
+            if not lo <= out[p] <= hi:
+                raise FlashpointError(f"--set {p}={out[p]:g}: outside its range {lo:g}–{hi:g}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--states", type=int, default=24)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
     ap.add_argument("--switch-off", action="append", default=[], metavar="NAME")
     a = ap.parse_args(argv)
     from rich.console import Console
@@ -71,12 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         off = switched_off(frozenset(a.switch_off))  # the model's own check of the names (and FLASHPOINT_SWITCH_OFF)
-        rows = drift(a.years, a.states, a.runs, a.seed, off)
+        values = _values(a.set)
+        rows = drift(a.years, a.states, a.runs, a.seed, off, values)
     except (FlashpointError, ValueError) as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     table = Table(title=f"raw threat, last week / first week (median over dyads × {a.runs} runs); dispute hazard off"
-                        + (f", {', '.join(sorted(off))} off" if off else ""), title_justify="left")
+                        + (f", {', '.join(sorted(off))} off" if off else "")
+                        + "".join(f", {k}={v:g}" for k, v in values.items()), title_justify="left")
     table.add_column("world (year)")
     for name in DYAD_TYPES:
         table.add_column(name, justify="right")

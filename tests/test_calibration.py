@@ -565,19 +565,23 @@ def test_the_dyad_band_fits_the_best_plausible_simulated_point(tmp_path, capsys)
     assert not list((tmp_path / "ck-bad").glob("**/*.json")) and not (tmp_path / "x.json").exists()
 
 
-def test_threat_drift_script_reports_each_dyad_type_and_what_switching_beliefs_off_does(capsys):
-    """scripts/threat_drift.py: every dyad type of every world; with beliefs off the drift of threat in a quiet year is
-    smaller (the ambiguous evidence of arming is what pushes it up); an unknown mechanism is a one-line error (the model's own check)."""
+def test_threat_drift_script_reports_each_dyad_type_and_what_a_setting_does(capsys):
+    """scripts/threat_drift.py: every dyad type of every world; with restraint not read as evidence
+    (``--set spiral.ambiguous_rate=0``) threat drifts up more in a quiet year, never less; a bad
+    ``--set`` or an unknown mechanism is a one-line error (the model's own checks)."""
     td = _script("threat_drift")
     on = td.drift(years=2, states=10, runs=3, seed=0)
-    off = td.drift(years=2, states=10, runs=3, seed=0, switched_off=frozenset({"beliefs"}))
-    assert [r["year"] for r in on] == [r["year"] for r in off] and len(on) == 2
-    pairs = [(a[name], b[name]) for a, b in zip(on, off, strict=True) for name in ("contiguous", "major")
+    no_restraint = td.drift(years=2, states=10, runs=3, seed=0, values={"spiral.ambiguous_rate": 0.0})
+    assert [r["year"] for r in on] == [r["year"] for r in no_restraint] and len(on) == 2
+    pairs = [(a[name], b[name]) for a, b in zip(on, no_restraint, strict=True) for name in ("contiguous", "major")
              if a[name] == a[name]]  # worlds with dyads of that type
-    assert pairs and all(b <= a + 1e-9 for a, b in pairs), pairs  # never more drift without beliefs
-    assert np.mean([a for a, _ in pairs]) > np.mean([b for _, b in pairs]) + 0.05, pairs
-    assert td.main(["--years", "1", "--states", "5", "--runs", "1"]) == 0
+    assert pairs and all(a <= b + 1e-9 for a, b in pairs), pairs  # never more drift with restraint as evidence
+    assert np.mean([b for _, b in pairs]) > np.mean([a for a, _ in pairs]) + 0.05, pairs
+    assert td.main(["--years", "1", "--states", "5", "--runs", "1", "--set", "spiral.ambiguous_rate=0"]) == 0
     out = capsys.readouterr().out
-    assert all(t in out for t in ("contiguous", "major", "other", "last week / first week"))
+    assert all(t in out for t in ("contiguous", "major", "other", "last week / first week", "ambiguous_rate=0"))
     assert td.main(["--switch-off", "nope"]) == 1 and "unknown mechanism(s) to switch off: nope" in capsys.readouterr().err
     assert td.main(["--runs", "0"]) == 1 and "at least 1" in capsys.readouterr().err
+    assert td.main(["--set", "spiral.ambiguous_rate"]) == 1 and "expected PATH=VALUE" in capsys.readouterr().err
+    assert td.main(["--set", "spiral.ambiguous_rate=7"]) == 1 and "outside its range" in capsys.readouterr().err
+    assert td.main(["--set", "no.such=1"]) == 1 and "unknown parameter" in capsys.readouterr().err

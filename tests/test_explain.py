@@ -121,7 +121,7 @@ def test_a_supporters_entry_into_a_fight_is_traced_to_what_started_the_fight(tmp
     the chain names the strike and China's support instead of "a mechanism without a recorded cause"."""
     sc = load_scenario(str(_with_added_clash(tmp_path)))
     cmp = compare(sc, variants=["rok-strikes"], runs=40, seed=3, executor="inprocess")
-    exps = explain_comparison(cmp, sample=12, top=8)
+    exps = explain_comparison(cmp, sample=12, top=16)
     chains = [c.chain for e in exps for c in e.chains]
     assert not any("without a recorded cause" in c for c in chains), chains
     support = [c for c in chains if "for an ally" in c or "ally's fight" in c]

@@ -40,7 +40,11 @@ def test_beliefs_spiral_when_defence_cannot_be_told_from_offence():
     when defensive preparations are distinguishable (= 1) they reveal nothing and the pair stays
     calm. Prediction: the dyad's mean rung over the second half-year is higher with
     distinguishability 0, by at least half a rung (paired 95% interval, 400 runs). With beliefs
-    fixed at their priors (``beliefs`` switched off) distinguishability has nothing to act on.
+    fixed at their priors (``beliefs`` switched off) distinguishability has nothing to act on. The
+    spiral is a climb over months, no single week of which is a large rise: it opens hostile moves
+    only because the cause rule measures a rise against the remembered threat (§7.4,
+    ``decision.rise_memory``); with a memory of one step the gap is 0.002 rung [−0.002, 0.005]
+    (measured at the 7 December fit).
     """
     lo, mean, hi = spiral_gap(runs=400, master=MASTER)
     assert lo > 0.5, (lo, mean, hi)

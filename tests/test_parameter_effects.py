@@ -31,15 +31,15 @@ def test_with_parameter_sets_one_value_and_validates():
 
 
 def test_a_parameter_that_matters_moves_outcomes_and_one_that_cannot_moves_nothing():
-    sc = dyad_world(horizon=30)  # two neighbours without nuclear weapons or allies
-    spiral = effects(sc, "spiral.distinguishability", 0.0, 1.0, runs=12, seed=1)
+    sc = dyad_world(horizon=52)  # two neighbours without nuclear weapons or allies, for the spiral's year
+    spiral = effects(sc, "spiral.distinguishability", 0.0, 1.0, runs=40, seed=1)
     assert not spiral["identical"]
     moved = {m["outcome"]: m for m in spiral["moved"]}
     assert moved["AAA–BBB mean peak rung"]["diff"] < 0  # defence told from offence: no spiral
-    slip = effects(sc, "ladder.nuclear_slip", 0.0, 1.0, runs=12, seed=1)  # no nuclear dyad: cannot matter
+    slip = effects(sc, "ladder.nuclear_slip", 0.0, 1.0, runs=40, seed=1)  # no nuclear dyad: cannot matter
     assert slip["identical"] and slip["moved"] == []
     table = markdown({"spiral.distinguishability": {"min": 0.0, "max": 1.0, "scenarios": {"dyad.yaml": spiral}},
-                      "ladder.nuclear_slip": {"min": 0.0, "max": 1.0, "scenarios": {"dyad.yaml": slip}}}, 12, 1, 3.3)
+                      "ladder.nuclear_slip": {"min": 0.0, "max": 1.0, "scenarios": {"dyad.yaml": slip}}}, 40, 1, 3.3)
     assert "| `ladder.nuclear_slip` | 0.0 → 1.0 | 0 | none (runs identical at both ends) |" in table
     row = next(line for line in table.splitlines() if line.startswith("| `spiral.distinguishability`"))
     assert f"| dyad {len(spiral['moved'])} |" in row and "AAA" in row

@@ -90,7 +90,7 @@ def share_diff_ci(n1, d1, n2, d2, resamples: int = 4000) -> tuple[float, float, 
 
 
 # ---------------------------------------------------------------- dangerous dyads
-WORLD_RUNS = 20  # × 18,721 dyads of the 2010 system, one year each
+WORLD_RUNS = 40  # × 18,721 dyads of the 2010 system, one year each
 
 
 def rate_ratio(row: dict) -> tuple[float, float, float]:

@@ -119,8 +119,16 @@ def test_sparse_belief_update_equals_the_dense_one():
     logodds = (m.acts_off * lh + m.acts_def * (lh * (1.0 - sp.distinguishability)) + m.acts_reassure * lr).transpose(0, 2, 1)
     b = np.clip(w.belief, 1e-4, 1 - 1e-4)
     odds = b / (1 - b) * np.exp(np.clip(logodds, -20, 20))
-    want = np.where(logodds != 0.0, odds / (1 + odds), w.belief)
+    # restraint as evidence, over every dyad: where i watches j and j made no move this step
+    ld = lh * (1.0 - sp.distinguishability)
+    q = sp.ambiguous_rate
+    lq = m.weeks * math.log((1.0 - min(0.95, q * math.exp(ld))) / (1.0 - q))
+    evidence = ((m.acts_off != 0.0) | (m.acts_def != 0.0) | (m.acts_reassure != 0.0)).transpose(0, 2, 1)
+    quiet = (w.threat > m.params.decision.attention) & ~evidence
+    quiet_odds = b / (1 - b) * math.exp(lq)
+    want = np.where(logodds != 0.0, odds / (1 + odds), np.where(quiet, quiet_odds / (1 + quiet_odds), w.belief))
     want[:, m._d, m._d] = 0.0
+    assert quiet.sum() > 10  # the quiet rule is exercised
     update_beliefs(m)
     assert np.array_equal(_bits(w.belief), _bits(want))
     assert not m.acts_off.any() and not m.acts_def.any() and not m.acts_reassure.any()

@@ -336,9 +336,10 @@ def test_events_matter_sees_sanctions_on_a_dyad_already_at_display():
     The pair starts at rung 4, so a new display needs the dyad to fall below 4 and come back, and
     its peak is 4 or more in either world; the sanctions' floor (rung 3) and the hostility they add
     keep it longer at display. Over 800 paired runs the time-averaged rung and the time at display
-    rise (their intervals excluded zero in each of five master seeds tried); the new-display,
-    new-force and peak intervals include zero (in four of the five: with seed 1 a small rise in
-    uses of force was detected too).
+    rise (their intervals excluded zero in each of five master seeds tried); the peak interval
+    includes zero. The onset measures see little and not reliably: in four of five seeds on the
+    first model neither moved; on the fourth pass's model (7 December) the share of runs with a
+    *new* display falls by 1.1 points [−2.2, −0.0] — a dyad held at display comes back to it less often.
     """
     from sim.validation.credibility import events_matter
 
@@ -346,11 +347,10 @@ def test_events_matter_sees_sanctions_on_a_dyad_already_at_display():
                       seed=2, executor="inprocess")
     (row,) = e["dyads"]
     assert row["role"] == "hostile" and row["peak"]["quiet"] >= 4
-    for old in ("display", "force", "peak"):
-        assert not row[old]["excludes_zero"], (old, row[old])
+    assert not row["peak"]["excludes_zero"], row["peak"]
     assert row["mean"]["lo"] > 0 and row["time_display"]["lo"] > 0
     assert row["changed"] and {"mean", "time_display"} <= set(row["changed_on"])
-    assert not {"display", "force", "peak"} & set(row["changed_on"])
+    assert "peak" not in row["changed_on"]
 
 
 def test_events_matter_sees_a_summit_bring_a_tense_dyad_down():

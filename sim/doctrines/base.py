@@ -61,6 +61,8 @@ class Features:
             balancing partner (Walt 1987): the only states that may bandwagon.
         at_war: Whether the dyad is at war (rung ≥ 7).
         offer: Generosity of a settlement offer received from the focal state, 0–1.
+        sustained_rise: Relative change of the raw threat index over its remembered level
+            (``decision.rise_memory``), clipped to [−1, 1]: the cause rule's rise (``None``: ``threat_rise``).
     """
 
     threat: np.ndarray
@@ -81,6 +83,7 @@ class Features:
     weak_alone: np.ndarray
     at_war: np.ndarray
     offer: np.ndarray
+    sustained_rise: np.ndarray | None = None
 
 
 def valid_mask(f: Features) -> np.ndarray:

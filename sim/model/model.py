@@ -164,6 +164,7 @@ class CrisisModel(mesa.Model):
         self.support_rid: dict[tuple[int, int], str] = {}
         self.threat_raw = np.zeros((R, n, n))
         self.threat_raw_prev = np.zeros((R, n, n))
+        self.threat_ref = np.zeros((R, n, n))  # remembered raw threat (decision.rise_memory), decide's cause
         self.threat_prev = np.zeros((n, n))
         self.components: dict[str, np.ndarray] = {}
         self.agg = np.zeros((R, n, n))
@@ -408,6 +409,13 @@ class CrisisModel(mesa.Model):
         self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
         # land neighbours' forces face each other (incidents), less so across liberal-peace borders
         self.border = w.contig * self.damp
+        # opportunity to quarrel (Most & Starr 1989; Bremer 1992): 1 for land neighbours, else Ω by
+        # whether a major power's reach is in the dyad (the disputes submodel's hazard factor)
+        dp = self.params.decision
+        self.opportunity = np.where(w.contig, 1.0, np.where(w.major[:, None] | w.major[None, :],
+                                                            dp.opportunity_major, dp.opportunity_other))
+        if "opportunity" in self.switched_off:
+            self.opportunity = np.ones_like(self.opportunity)
         self._has_rival = w.rival.any(axis=1)
         both = w.nuclear[:, None] & w.nuclear[None, :]
         self.both_nuclear = both

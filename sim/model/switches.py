@@ -23,7 +23,7 @@ SUBMODELS: dict[str, str] = {
     "liberal_peace": "democracy, trade and institutions do not dampen hostile choices or escalation",
     "arms": "military spending and capability do not move (no Richardson dynamics)",
     "incidents": "no incidents where forces meet (unchosen escalation)",
-    "opportunity": "a chosen move into violence needs no contact between the two sides' forces (distant rivals can open fire)",
+    "opportunity": "distance and borders do not limit conflict: disputes arise between any two states at the same tension, and a chosen move into violence needs no contact between the two sides' forces (distant rivals can open fire)",
     "disputes": "no new issues arise between states (no dispute onsets from tension)",
     "settlement": "settlement offers are never accepted",
     "nuclear_risk": "nuclear dyads in a blockade or at war never slip up the ladder by chance (no threat that leaves something to chance)",

@@ -96,7 +96,7 @@ class AlliancePoliticsParams(_Group):
     unconditional: float = P(0.8, 0.0, 1.0, "Pledge strength above which a defence pledge also covers a partner that started the fight (1 = an unconditional promise such as the 1914 blank cheque); below it a pledge binds only when the partner is attacked.", "proposal (Leeds, Long & Mitchell 2000; Leeds 2003)")
     reputation_weight: float = P(5.0, 0.0, 10.0, "Reputation for resolve a great power stakes on a pledged partner that is attacked (× pledge strength): it favours arms, troops and joining.", "proposal (Snyder & Diesing 1977; Snyder 1984)")
     inertia: float = P(1.0, 0.0, 5.0, "Bonus to the degree of support chosen last step (support is a policy, re-chosen each step but not redrawn from scratch).", "proposal")
-    entry_short_of_war: float = P(-2.75, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner's fight is a use of force short of war (rungs 5–6): a defence pledge promises help against an armed attack, and allies rarely fight in a partner's clashes.", "fitted (scripts/fit_entry.py) to GML MID v2.2.1 × ATOP v5.1: a defence ally uses force on its partner's side in 0.27% [0.20, 0.36] of the partner's uses of force short of war", fitted=(-2.78, -2.55))
+    entry_short_of_war: float = P(-2.59, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner's fight is a use of force short of war (rungs 5–6): a defence pledge promises help against an armed attack, and allies rarely fight in a partner's clashes.", "fitted (scripts/fit_entry.py) to GML MID v2.2.1 × ATOP v5.1: a defence ally uses force on its partner's side in 0.27% [0.20, 0.36] of the partner's uses of force short of war", fitted=(-2.63, -2.48))
     entry_at_war: float = P(-0.36, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner is at war (rung ≥ 7).", "fitted (scripts/fit_entry.py) to Leeds, Long & Mitchell 2000: 74.5% of alliance commitments are honoured when their conditions arise (here: the pledged partner attacked and at war)")
     arms_share: float = P(0.05, 0.0, 1.0, "Share of the supplier's capability a year that arms transfers add to the partner's.", "proposal")
     troop_share: float = P(0.15, 0.0, 1.0, "Share of the sender's capability a year that troops (or joining the war) add to the partner's.", "proposal")
@@ -120,6 +120,7 @@ class SpiralParams(_Group):
     distinguishability: float = P(0.5, 0.0, 1.0, "Offence–defence distinguishability: at 1 defensive moves reveal nothing; at 0 they read like offensive ones.", "Jervis 1978")
     hostile_likelihood: float = P(1.6, 1.0, 10.0, "Likelihood ratio of an offensive act (greedy vs security seeker).", "Kydd 2005")
     reassurance_likelihood: float = P(0.7, 0.05, 1.0, "Likelihood ratio of a costly reassuring act.", "Kydd 2005; Glaser 1997")
+    ambiguous_rate: float = P(0.0962, 0.0, 0.5, "q: weekly probability that a security seeker makes an ambiguous move (arming, a protest, a sanction, a balancing act) toward a state that fears it; a week without any hostile or ambiguous move is then evidence of a security seeker with likelihood ratio (1 − q·L)/(1 − q), L = L_h^(1−δ), so a state that arms no more than a security seeker would is not read as ever greedier.", "fitted (calibration, k-fold, 2026-12-07); Kydd 2005, ch. 2", fitted=(0.0962, 0.0962))
 
 
 class BargainingParams(_Group):
@@ -145,7 +146,7 @@ class PowerTransitionParams(_Group):
 class LiberalPeaceParams(_Group):
     """Liberal peace — democracy, interdependence, institutions (Russett & Oneal 2001)."""
 
-    democracy_weight: float = P(1.2, 0.0, 5.0, "β_dem: dampening of escalation hazards by the weaker link's democracy (V-Dem polyarchy).", "Maoz & Russett 1993; Dixon 1994")
+    democracy_weight: float = P(1.39, 0.0, 5.0, "β_dem: dampening of escalation hazards by the weaker link's democracy (V-Dem polyarchy).", "fitted (calibration, k-fold, 2026-12-07); Maoz & Russett 1993; Dixon 1994", fitted=(1.39, 1.39))
     trade_weight: float = P(1.5, 0.0, 10.0, "β_trade: dampening by trade dependence (scenario trade ties).", "Oneal & Russett 1999")
     institutions_weight: float = P(0.5, 0.0, 5.0, "β_io: dampening by shared institutions (scenario ties).", "Russett & Oneal 2001")
 
@@ -158,7 +159,7 @@ class LadderParams(_Group):
     deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
     incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of crisis contact between the dyad's forces (deployments, exercises and shows of force near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
-    border_incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose along a shared land border where both sides' forces are on alert (rung 4), times the liberal-peace dampening: peacetime contact, apart from the crisis contact of deployments and ongoing force.", "proposal (Posen 1991; Vasquez 1993 on contiguity)")
+    border_incident_rate: float = P(0.00763, 0.0, 1.0, "Weekly chance of an incident nobody chose along a shared land border where both sides' forces are on alert (rung 4), times the liberal-peace dampening: peacetime contact, apart from the crisis contact of deployments and ongoing force.", "fitted (calibration, k-fold, 2026-12-07); Posen 1991; Vasquez 1993 on contiguity", fitted=(0.00763, 0.00763))
     nuclear_slip: float = P(0.03, 0.0, 1.0, "Weekly chance that two nuclear powers at war (rung 7) slip one rung up, beyond either's choice: the threat that leaves something to chance. From a blockade (rung 6) into war the chance is divided by the nuclear war-cost factor 4 (their care at the brink); from rung 8 up it is multiplied by nuclear_resistance.", "proposal (Schelling 1960, 1966; Posen 1991; Powell 2015)")
     provocation: float = P(0.5, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
@@ -170,9 +171,12 @@ class DecisionParams(_Group):
     attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
     max_dyads: int = Field(default=2, ge=1, le=10, description="How many dyads a state may act toward in one step (its most pressing ones): deter one, coerce another, reassure a third.", json_schema_extra={"source": "proposal (Schelling 1966)"})
     max_hostile: int = Field(default=2, ge=0, le=10, description="At most this many hostile acts by one state in one step.", json_schema_extra={"source": "proposal"})
-    dispute_rate: float = P(0.3, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening; roughly fitted so that land neighbours see MID-like onset rates (calibration: issue 11).", "proposal (Bremer 1992)")
+    dispute_rate: float = P(0.346, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening and the opportunity Ω (1 for land neighbours).", "fitted (calibration, k-fold, 2026-12-07); Bremer 1992", fitted=(0.346, 0.346))
+    opportunity_major: float = P(0.736, 0.0, 1.0, "Ω for a dyad without a land border in which either side is a major power: its dispute hazard relative to land neighbours' at the same tension (opportunity: a major power's reach).", "fitted (calibration, k-fold, 2026-12-07); Most & Starr 1989; Bremer 1992; Lemke & Reed 2001", fitted=(0.736, 0.736))
+    opportunity_other: float = P(0.85, 0.0, 1.0, "Ω for a dyad with neither a land border nor a major power: its dispute hazard relative to land neighbours' at the same tension.", "fitted (calibration, k-fold, 2026-12-07); Most & Starr 1989; Bremer 1992; Lemke & Reed 2001", fitted=(0.85, 0.85))
     cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, an open dispute (the dyad above rung 0) or a rise in threat, hostile moves are not open (escalation needs a cause).", "proposal")
-    cause_rise: float = P(0.05, 0.0, 1.0, "Relative rise of the focal state's threat in a step that counts as a cause for a hostile answer.", "proposal")
+    cause_rise: float = P(0.191, 0.0, 1.0, "Relative rise of the focal state's threat over its remembered level (``rise_memory``) that counts as a cause for a hostile answer.", "fitted (calibration, k-fold, 2026-12-07)", fitted=(0.191, 0.191))
+    rise_memory: float = P(17.7, 0.0, 104.0, "Half-life in weeks of the remembered threat a rise is measured against (at most one step: the last step's threat), so a sustained climb counts and week-to-week noise does not.", "fitted (calibration, k-fold, 2026-12-07); Jervis 1976, ch. 3", fitted=(17.7, 17.7))
     response_lag_weeks: float = P(1.0, 0.0, 52.0, "Mean delay before a state answers a new threat (weeks); 0 = same step.", "proposal")
 
 

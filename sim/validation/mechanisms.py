@@ -16,7 +16,10 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
   :func:`nuclear_world`, :func:`blockade_world`, :func:`brinkmanship_gap`;
 - disputes: rivals quarrel more (Bremer 1992; Thompson 2001) — :func:`rivals_world`, :func:`dispute_gap`;
 - liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`;
-- alignment: only the weak and alone bandwagon (Walt 1987) — :func:`alignment_world`, :func:`bandwagon_share`.
+- alignment: only the weak and alone bandwagon (Walt 1987) — :func:`alignment_world`, :func:`bandwagon_share`;
+- quiet years of real states (the calibration's MID worlds): how far threat drifts when nothing happens
+  (:func:`quiet_threat_drift`; restraint as evidence, Kydd 2005) and dispute onsets per dyad type
+  (:func:`mid_world_onsets`; opportunity, Most & Starr 1989, Bremer 1992).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from sim.scenario.schema import Scenario
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
            "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
            "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap",
-           "alignment_world", "bandwagon_share", "MECHANISM_WORLDS"]
+           "alignment_world", "bandwagon_share", "MECHANISM_WORLDS", "quiet_threat_drift", "mid_world_onsets", "rate_ratio"]
 
 
 def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -240,3 +243,81 @@ MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
     "nuclear": nuclear_world,
     "institutions": institutions_world,
 }
+
+
+# ---------------------------------------------------------------- quiet years of real states (MID worlds)
+def _mid_worlds(years: int, states: int, seed: int, values: dict[str, float] | None):
+    """The calibration's MID worlds (one year of real states, nothing scripted) with ``values`` set, and their dyad types."""
+    from sim.calibration import parameter_space
+    from sim.calibration.targets import WorldTargets
+
+    targets = WorldTargets.build(years=years, states=states, wars=0, dyad_year=0, seed=seed)
+    worlds = list(targets.mid_worlds)
+    if values:
+        space = parameter_space(list(values))
+        worlds = [space.apply(w, list(values.values())) for w in worlds]
+    return worlds, targets.mid_types
+
+
+def quiet_threat_drift(years: int = 6, states: int = 24, runs: int = 10, seed: int = 0,
+                       switched_off: frozenset[str] = frozenset(),
+                       values: dict[str, float] | None = None) -> list[dict[str, float | int]]:
+    """How far threat drifts in a year in which nothing happens: one row per MID world.
+
+    The calibration's MID worlds (:class:`sim.calibration.targets.WorldTargets`) are run with the
+    dispute hazard switched off (no dispute moves the threat); each row holds the world's year and,
+    per dyad type (contiguous, non-contiguous with a major power, other), the median over dyads and
+    runs of the raw threat index ``T_ij`` in the last week over the first. ``values`` sets model
+    parameters (dotted path → value) as the calibration does.
+    """
+    from sim.calibration.targets import DYAD_TYPES
+
+    worlds, mid_types = _mid_worlds(years, states, seed, values)
+    rows = []
+    for world, types in zip(worlds, mid_types, strict=True):
+        m = CrisisModel(world, seeds=child_seeds(seed, runs), record="summary",
+                        switched_off=frozenset({"disputes", *switched_off}))
+        iu, ju = np.triu_indices(m.n, 1)
+        m.step()
+        first = m.threat_raw[:, iu, ju].copy()
+        for _ in range(world.calendar.horizon - 1):
+            m.step()
+        last = m.threat_raw[:, iu, ju]
+        live = first > 0
+        row: dict[str, float | int] = {"year": world.data_year}
+        for t, name in enumerate(DYAD_TYPES):
+            sel = live & (types == t)[None, :]
+            row[name] = float(np.median(last[sel] / first[sel])) if sel.any() else float("nan")
+        rows.append(row)
+    return rows
+
+
+def mid_world_onsets(years: int = 6, states: int = 24, runs: int = 10, seed: int = 0,
+                     switched_off: frozenset[str] = frozenset(),
+                     values: dict[str, float] | None = None) -> np.ndarray:
+    """Dyad-years and onsets per dyad type in the MID worlds: ``[type, (dyad-years, threat, display, force, war)]``.
+
+    The same worlds and counting as the calibration's MID target (a dyad-year counts in a band when
+    its highest rung of the year reaches the band's rung: 2, 4, 5, 7), run in this process.
+    """
+    from sim.calibration.targets import BANDS, DYAD_TYPES
+
+    worlds, mid_types = _mid_worlds(years, states, seed, values)
+    out = np.zeros((len(DYAD_TYPES), 1 + len(BANDS)))
+    for world, types in zip(worlds, mid_types, strict=True):
+        m = CrisisModel(world, seeds=child_seeds(seed, runs), record="summary", switched_off=switched_off).run()
+        iu, ju = np.triu_indices(m.n, 1)
+        peak = m.peak[:, iu, ju]
+        for t in range(len(DYAD_TYPES)):
+            cols = peak[:, types == t]
+            out[t, 0] += cols.size
+            for b, (_, rung) in enumerate(BANDS):
+                out[t, 1 + b] += int((cols >= rung).sum())
+    return out
+
+
+def rate_ratio(k1: float, n1: float, k2: float, n2: float) -> tuple[float, float, float]:
+    """Ratio of two Poisson rates k1/n1 over k2/n2 with its 95% interval (delta method on the log, +½ each)."""
+    r = ((k1 + 0.5) / n1) / ((k2 + 0.5) / n2)
+    se = float(np.sqrt(1.0 / (k1 + 0.5) + 1.0 / (k2 + 0.5)))
+    return float(r * np.exp(-1.96 * se)), float(r), float(r * np.exp(1.96 * se))

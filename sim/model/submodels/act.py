@@ -158,8 +158,9 @@ def cross(m: CrisisModel, rn: np.ndarray, i: np.ndarray, k: np.ndarray, level: n
 
     Crossing into violence (rung 5) goes through with the chance ``violence_resistance`` (scaled
     by the state's risk attitude) times the liberal peace's √damp times the **cause**: min(1,
-    H_ki / ``provocation``), the target's own recent hostility toward the mover (escalation
-    needs a cause: a state does not open fire on a rival that has done nothing lately), times
+    H'_ki / ``provocation``), the target's own recent hostility toward the mover beyond the floor
+    its sanctions in force keep (escalation needs a cause: a state does not open fire on a rival
+    that has done nothing lately but keep its sanctions), times
     the **opportunity**: min(1, contact), the contact of the two sides' forces (a land border,
     forces deployed near each other; Most & Starr 1989, Bremer 1992). No
     chosen move crosses rung 7 (war comes from bargaining) or rung 9 (nuclear use, from the
@@ -167,7 +168,10 @@ def cross(m: CrisisModel, rn: np.ndarray, i: np.ndarray, k: np.ndarray, level: n
     """
     lp, w = m.params.ladder, m.world
     first = np.where((level < 5) & (5 <= rung), 5, 0).astype(np.int16)
-    cause = np.minimum(1.0, w.hostility[rn, k, i] / lp.provocation)
+    # the provocation is k's hostility toward i beyond the floor that k's sanctions in force keep
+    # (§7.2): sanctions are economic pressure, not the kind of act that a state answers with fire
+    provoked = np.maximum(0.0, w.hostility[rn, k, i] - 0.5 * w.sanctions[rn, k, i])
+    cause = np.minimum(1.0, provoked / lp.provocation)
     prob = np.minimum(1.0, lp.violence_resistance * m.risk[i]) * m.sqrt_damp[i, k] * cause
     if "opportunity" not in m.switched_off:
         # opportunity (Most & Starr 1989; Bremer 1992): force is used where forces meet — along a

@@ -119,6 +119,7 @@ def features(m: CrisisModel, k: np.ndarray | None = None, ally: np.ndarray | Non
         weak_alone=flat(weak_alone.astype(float)),
         at_war=flat((level_k >= 7).astype(float)),
         offer=flat(np.take(w.offer, cell_t)),
+        sustained_rise=flat(relative_rise(m, lane, rows, k, cell, m.threat_ref)),
     )
 
 
@@ -129,15 +130,18 @@ def best_ally(m: CrisisModel) -> np.ndarray:
 
 
 def relative_rise(m: CrisisModel, lane: np.ndarray, rows: np.ndarray, k: np.ndarray,
-                  cell: np.ndarray | None = None) -> np.ndarray:
-    """Relative change of the raw threat index since the last step, clipped to [−1, 1].
+                  cell: np.ndarray | None = None, reference: np.ndarray | None = None) -> np.ndarray:
+    """Relative change of the raw threat index since the last step (or over ``reference``), clipped to [−1, 1].
+
+    ``reference`` is an ``[R, N, N]`` array of earlier raw threats; the cause rule passes the
+    remembered threat ``m.threat_ref`` (half-life ``decision.rise_memory`` weeks).
 
     ``cell`` is the flat position of ``[lane, rows, k]`` in an ``[R, N, N]`` array, if known.
     """
     if cell is None:
         cell = (lane * m.n + rows) * m.n + k
     now = np.take(m.threat_raw, cell)
-    before = np.take(m.threat_raw_prev, cell)
+    before = np.take(m.threat_raw_prev if reference is None else reference, cell)
     rise = now / np.maximum(before, 1e-12) - 1.0
     rise[before <= 0] = 0.0
     return np.clip(rise, -1.0, 1.0)
@@ -166,7 +170,8 @@ def utilities(m: CrisisModel, f: Features) -> np.ndarray:
     u[:, :, m._hostile_cols] += np.log(np.maximum(f.damp, 1e-6)).reshape(m.R, m.n)[:, :, None]
     u[~valid_mask(f).reshape(u.shape)] = -np.inf
     dp = m.params.decision
-    live = (f.hostility >= dp.cause_hostility) | (f.threat_rise > dp.cause_rise) | (f.level >= 1)
+    rise = f.threat_rise if f.sustained_rise is None else f.sustained_rise
+    live = (f.hostility >= dp.cause_hostility) | (rise > dp.cause_rise) | (f.level >= 1)
     u[:, :, m._hostile_cols] = np.where(live.reshape(m.R, m.n)[:, :, None], u[:, :, m._hostile_cols], -np.inf)
     return u
 

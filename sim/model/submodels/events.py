@@ -44,9 +44,11 @@ def apply_events(m: CrisisModel) -> None:
 def disputes(m: CrisisModel) -> None:
     """New issues arise between states, the more often the more tense and the less liberal-peaceful the dyad.
 
-    In a dyad at rung 0 a dispute opens with the yearly hazard ``ν·τ_ij·D_ij``, where ``τ_ij`` is
-    the higher of the two directed threats (so neighbours, rivals and states near parity quarrel
-    more), ``D_ij`` the liberal-peace dampening (democracies and trade partners less) and ``ν`` =
+    In a dyad at rung 0 a dispute opens with the yearly hazard ``ν·τ_ij·D_ij·Ω_ij``, where ``τ_ij``
+    is the higher of the two directed threats (so neighbours, rivals and states near parity quarrel
+    more), ``D_ij`` the liberal-peace dampening (democracies and trade partners less), ``Ω_ij`` the
+    opportunity (1 for land neighbours, ``decision.opportunity_major`` for other dyads with a major
+    power, ``decision.opportunity_other`` for the rest; Most & Starr 1989, Bremer 1992) and ``ν`` =
     ``decision.dispute_rate``. A dispute opens the dyad at rung 2 (demands backed by threats: a
     MID's first hostility level) and each side's hostility toward the other rises by 0.5: an open
     dispute is a cause (§7.5), so hostile moves become open to both; whether it escalates is up
@@ -59,7 +61,7 @@ def disputes(m: CrisisModel) -> None:
     if rn.size == 0:
         return
     tension = np.maximum(w.threat[rn, i, j], w.threat[rn, j, i])
-    rate = np.minimum(1.0, m.params.decision.dispute_rate * tension * m.damp[i, j])
+    rate = np.minimum(1.0, m.params.decision.dispute_rate * tension * m.damp[i, j] * m.opportunity[i, j])
     p = 1.0 - (1.0 - rate) ** (m.weeks / 52.0)
     hit = m.dyad_uniform("dispute", rn, i, j) < p
     rn, i, j = rn[hit], i[hit], j[hit]

@@ -65,6 +65,15 @@ def perceive_threat(m: CrisisModel, initial: bool = False) -> None:
     if m.explain:  # lane 0's threat before this step, for the perception records
         m.threat_prev = (w.threat[0] if not initial else raw[0] / (1.0 + raw[0])).copy()
     m.threat_raw_prev = raw if initial else m.threat_raw
+    if initial:
+        m.threat_ref = raw
+    else:
+        # the remembered threat a rise is measured against for decide's cause rule: the raw threat
+        # with a half-life of ``decision.rise_memory`` weeks (at most one step: last step's threat),
+        # so a months-long climb counts as a cause and one week's noise around a steady level does not
+        h = m.params.decision.rise_memory
+        alpha = 1.0 if h <= m.weeks else 1.0 - 0.5 ** (m.weeks / h)
+        m.threat_ref = m.threat_raw if alpha == 1.0 else m.threat_ref + alpha * (m.threat_raw - m.threat_ref)
     m.threat_raw = raw
     m.agg, m.own = agg, own
     if m.explain:
