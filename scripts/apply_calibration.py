@@ -5,7 +5,8 @@
 
 Reads ``flashpoint.calibration/2`` (written by ``scripts/calibrate.py``) and rewrites, in
 ``sim/scenario/parameters.py``, each fitted parameter's ``P(...)`` line: the default becomes the
-all-crisis fit, ``fitted=(low, high)`` the range of the k-fold fits, and the source
+all-crisis fit, ``fitted=(low, high)`` the range of the k-fold fits (with history matching, the
+range of the plausible design points: what the dangerous-dyad band does not rule out), and the source
 ``fitted (calibration, k-fold, DATE)`` followed by the citations of the mechanism it had (its
 "proposal" mark goes). ``--skip`` keeps a parameter as it is (say why in the report: e.g. its fit
 breaks a pattern test). Values are rounded to ``--digits`` significant digits: the fit's own spread
@@ -134,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         if field is None or name not in field.annotation.model_fields:
             sys.stderr.write(f"{args.calibration}: unknown parameter {path}\n")
             return 1
-        lo, hi = sorted((sig(s["fold_min"], args.digits), sig(s["fold_max"], args.digits)))
+        # the fitted interval: with history matching the plausible range (what the dangerous-dyad band does
+        # not rule out), else the range of the folds' fits
+        lo_key, hi_key = ("plausible_min", "plausible_max") if "plausible_min" in s else ("fold_min", "fold_max")
+        lo, hi = sorted((sig(s[lo_key], args.digits), sig(s[hi_key], args.digits)))
         try:
             out = rewrite(out, field.annotation.__name__, name, sig(s["fitted"], args.digits), (lo, hi), date)
         except ValueError as exc:

@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.table import Table
 
     from sim.calibration import parameter_space
+    from sim.calibration.space import parse_settings
     from sim.calibration.targets import (
         BANDS,
         DYAD_TYPES,
@@ -49,21 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     from sim.errors import FlashpointError
 
     try:
-        paths, values = [], []
-        for item in a.set:
-            path, eq, value = item.partition("=")
-            try:
-                values.append(float(value))
-            except ValueError:
-                raise FlashpointError(f"--set {item!r}: expected PATH=VALUE with VALUE a number") from None
-            if not eq:
-                raise FlashpointError(f"--set {item!r}: expected PATH=VALUE with VALUE a number")
-            paths.append(path)
-        space = parameter_space(paths or ["ladder.violence_resistance"])
-        x = values or list(space.defaults)
-        for p, v, (lo, hi) in zip(space.paths, x, space.bounds, strict=True):
-            if not lo <= v <= hi:
-                raise FlashpointError(f"--set {p}={v:g}: outside its range {lo:g}–{hi:g}")
+        values = parse_settings(a.set)
+        space = parameter_space(list(values) or ["ladder.violence_resistance"])
+        x = list(values.values()) or list(space.defaults)
         targets = WorldTargets.build(years=a.years, states=a.states, wars=0, dyad_year=0, seed=a.seed)
         counts = WorldEvaluator(targets, space, runs=a.runs, seed=a.seed, executor="process").counts(x)
     except FlashpointError as exc:

@@ -730,7 +730,8 @@ def block_calibration(_: str = "") -> str:
     fitted = [r for r in rows if r.get("fitted") or str(r["source"]).lower().startswith("fitted")]
     proposals = [r for r in rows if "proposal" in str(r["source"]).lower()]
     out = [f"Of the {len(rows)} parameters, **{len(fitted)} defaults are fitted** to data (source \"fitted\": by the "
-           "calibration, with the range of their k-fold fits as the interval, or by the fitting script their source "
+           "calibration, with the range of their k-fold fits as the interval — with history matching the range of the "
+           "plausible design points, the values the dangerous-dyad band does not rule out — or by the fitting script their source "
            "names, with the interval it reports — none where the target has no published interval), "
            f"**{len(proposals)} are still proposals** (not fitted: see below) and the rest stand on their cited sources.", ""]
     if fitted:

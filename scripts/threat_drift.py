@@ -37,29 +37,6 @@ def drift(years: int = 6, states: int = 24, runs: int = 10, seed: int = 0,
     return quiet_threat_drift(years, states, runs, seed, switched_off, values)
 
 
-def _values(items: list[str]) -> dict[str, float]:
-    """``PATH=VALUE`` pairs as a dict, each path a model parameter and each value in its range."""
-    from sim.calibration import parameter_space
-    from sim.errors import FlashpointError
-
-    out: dict[str, float] = {}
-    for item in items:
-        path, eq, value = item.partition("=")
-        try:
-            v = float(value)
-        except ValueError:
-            v = float("nan")
-        if not eq or v != v:
-            raise FlashpointError(f"--set {item!r}: expected PATH=VALUE with VALUE a number")
-        out[path] = v
-    if out:
-        space = parameter_space(list(out))  # unknown paths are refused here, with the known ones named
-        for p, (lo, hi) in zip(space.paths, space.bounds, strict=True):
-            if not lo <= out[p] <= hi:
-                raise FlashpointError(f"--set {p}={out[p]:g}: outside its range {lo:g}–{hi:g}")
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--years", type=int, default=6)
@@ -72,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from sim.calibration.space import parse_settings
     from sim.calibration.targets import DYAD_TYPES
     from sim.errors import FlashpointError
     from sim.model.switches import switched_off
@@ -81,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         off = switched_off(frozenset(a.switch_off))  # the model's own check of the names (and FLASHPOINT_SWITCH_OFF)
-        values = _values(a.set)
+        values = parse_settings(a.set)
         rows = drift(a.years, a.states, a.runs, a.seed, off, values)
     except (FlashpointError, ValueError) as exc:
         sys.stderr.write(f"{exc}\n")

@@ -306,6 +306,14 @@ def test_apply_calibration_sets_defaults_intervals_and_sources(tmp_path):
     assert calls["power_exponent"].keywords == []  # a sourced parameter is left alone
     (tmp_path / "bad.json").write_text(json.dumps({"parameters": {"nope.x": {"fitted": 1, "fold_min": 0, "fold_max": 2}}}))
     assert app.main(["--calibration", str(tmp_path / "bad.json"), "--params", str(params)]) == 1
+    # history matching: the fitted interval is the plausible range, not the folds' (often one point)
+    hm = {"parameters": {"ladder.incident_rate": {"fitted": 0.02, "fold_min": 0.02, "fold_max": 0.02,
+                                                  "plausible_min": 0.011, "plausible_max": 0.031}}}
+    (tmp_path / "hm.json").write_text(json.dumps(hm))
+    assert app.main(["--calibration", str(tmp_path / "hm.json"), "--params", str(params), "--date", "2026-12-07"]) == 0
+    inc = next(n.value for n in ast.walk(ast.parse(params.read_text("utf-8")))
+               if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "incident_rate")
+    assert ast.literal_eval(inc.args[0]) == 0.02 and ast.literal_eval(inc.keywords[0].value) == (0.011, 0.031)
 
 
 def test_stamp_records_the_model_a_calibration_is_applied_to(tmp_path):
@@ -400,6 +408,14 @@ def test_report_renders_names_as_data():
     text = render_markdown(cal, None)
     assert "2 folds" in text and "[{" not in text
     assert "a.b\\|<x>" in text and "model fitted 0.1000" in text and "ordered logit 0.1500" in text
+    assert "plausible range" not in text  # no history matching: no such column
+    cal["parameters"]["a.b|<x>"] |= {"plausible_min": 1.25, "plausible_max": 2.75}
+    text = render_markdown({**cal, "plausible_points": 3, "dyad_band": 2.0}, None)
+    assert "plausible range |" in text and "| 1.5 – 2.5 | 1.25 – 2.75 |" in text and "3 plausible design points" in text
+    assert "re-selected" not in text
+    run = {"simulations": 106, "checkpoints_reused": 1, "seconds": 1457.9, "cores": 2}
+    text = render_markdown({**cal, "design_run": run}, None)
+    assert "re-selected from the checkpoints of the design's own run: 106 simulations, 1 read from checkpoints, in 1458 s on 2 cores" in text
 
 
 def _script(name: str):
@@ -555,6 +571,10 @@ def test_the_dyad_band_fits_the_best_plausible_simulated_point(tmp_path, capsys)
         assert f["fit_source"] == "best plausible design point"
         assert f["fitted"] in [d["parameters"] for d in plausible]
     assert doc["final_fit_source"] == "best plausible design point"
+    for path, summary in doc["parameters"].items():  # the fitted interval: the range of the plausible points
+        values = [d["parameters"][path] for d in plausible]
+        assert (summary["plausible_min"], summary["plausible_max"]) == (min(values), max(values))
+        assert summary["plausible_min"] <= summary["fitted"] <= summary["plausible_max"]
     # a band that cannot be used is a one-line error before anything is simulated (no checkpoint written)
     fresh = [a if a != str(tmp_path / "ck") else str(tmp_path / "ck-bad") for a in args]
     no_dyads = [*fresh[:fresh.index("--dyad-year")], *fresh[fresh.index("--dyad-runs") + 2:], "--dyad-year", "0"]
@@ -585,3 +605,34 @@ def test_threat_drift_script_reports_each_dyad_type_and_what_a_setting_does(caps
     assert td.main(["--set", "spiral.ambiguous_rate"]) == 1 and "expected PATH=VALUE" in capsys.readouterr().err
     assert td.main(["--set", "spiral.ambiguous_rate=7"]) == 1 and "outside its range" in capsys.readouterr().err
     assert td.main(["--set", "no.such=1"]) == 1 and "unknown parameter" in capsys.readouterr().err
+
+
+def test_parse_settings_reads_numbers_in_range_and_names_what_is_wrong():
+    """The scripts' shared ``--set PATH=VALUE`` reader: a number inside the registered range is kept (a
+    later item for the same path wins); not a number, no ``=``, ``nan``, out of range or an unknown
+    path is an error naming the item."""
+    from sim.calibration.space import parse_settings
+    from sim.errors import FlashpointError
+
+    assert parse_settings([]) == {}
+    got = parse_settings(["ladder.violence_resistance=0.2", "ladder.violence_resistance=0.3"])
+    assert got == {"ladder.violence_resistance": 0.3}
+    for bad, said in (("ladder.violence_resistance", "PATH=VALUE"), ("ladder.violence_resistance=x", "PATH=VALUE"),
+                      ("ladder.violence_resistance=nan", "PATH=VALUE"), ("ladder.violence_resistance=7", "outside its range"),
+                      ("no.such=1", "no.such")):
+        with pytest.raises(FlashpointError, match=said):
+            parse_settings([bad], option="--x")
+
+
+def test_band_counts_counts_a_dyad_year_in_every_band_its_peak_reaches():
+    """The MID target's counting: per dyad type, the dyad-years and those whose peak reaches each band's
+    rung (threat 2, display 4, force 5, war 7) — a year at war counts in all four."""
+    from sim.calibration.targets import BANDS, DYAD_TYPES, band_counts
+
+    peak = np.array([[0, 2, 5], [7, 4, 1]])  # 2 runs × 3 dyads
+    types = np.array([0, 0, 1])
+    got = band_counts(peak, types)
+    assert got.shape == (len(DYAD_TYPES), 1 + len(BANDS))
+    assert got[0].tolist() == [4, 3, 2, 1, 1]  # rungs 0, 7, 2, 4
+    assert got[1].tolist() == [2, 1, 1, 1, 0]  # rungs 5, 1
+    assert got[2].tolist() == [0, 0, 0, 0, 0]

@@ -287,6 +287,40 @@ def test_quiet_world_sets_a_dyad_in_dispute_against_how_far_disputes_go():
     assert row["start"] == 3 and row["peace_start"] and not row["in_dispute"]
 
 
+def test_a_war_reached_by_fighting_for_a_partner_is_told_from_a_war_of_the_pair_alone():
+    """War by alliance support is not a new war of a pair at peace (the pattern tests' reading).
+
+    Synthetic runs of three states: C fought for A (troops), A–B at war, so C–B's war is *by joining*;
+    a war of C–B with no support given, or support to a partner not at war with B, is not. Then a
+    quiet world where A and B are at war and C is A's defence ally: every run in which C and B reach
+    war is one in which C fought for A, so none of it counts against the 2% bound.
+    """
+    from sim.validation.credibility import quiet_world
+    from sim.validation.mechanisms import dyad_world
+    from sim.validation.onsets import _fought_for_partner
+
+    # dyads in triu order: A–B, A–C, B–C; support[r, supporter, partner]
+    peak = np.array([[7, 0, 7], [0, 0, 7], [7, 0, 7]])
+    support = np.zeros((3, 3, 3), dtype=np.int8)
+    support[0, 2, 0] = 3   # run 0: C sent troops to A, at war with B
+    support[1, 2, 0] = 4   # run 1: C joined A, but A and B are not at war: C–B's war is its own
+    support[2, 2, 0] = 2   # run 2: arms only: not fighting
+    via = _fought_for_partner(peak, support, 7, 3)
+    assert via[:, 2].tolist() == [True, False, False]
+    assert not via[:, 0].any()  # A–B: neither side fought for a partner
+    assert not _fought_for_partner(peak, None, 7, 3).any()
+
+    third = {"code": "CCC", "catalog": False, "overrides": {"cinc": 0.02, "lat": 1, "lon": 0}}
+    sc = dyad_world(horizon=52, extra=[third], ident="join",
+                    relations={"wars": [["AAA", "BBB"]],
+                               "alliances": [{"members": ["AAA", "CCC"], "type": "defense", "strength": 1.0}]})
+    rows = {r["dyad"]: r for r in quiet_world(sc, 120, seed=3, executor="inprocess")["dyads"]}
+    cb = rows["BBB–CCC"]
+    assert cb["peace_start"] and cb["war_runs"] > 0
+    assert cb["war_joined_runs"] == cb["war_runs"] and cb["p_war_direct"] == 0.0 and not cb["war_over"]
+    assert cb["p_war"] > 0 and cb["p_war_direct"] < cb["p_war"]
+
+
 def test_quiet_world_tells_a_rate_the_runs_cannot_place_from_one_outside_the_band():
     """'compatible': a rate outside the ×2 band whose Wilson interval still overlaps it; 'above'/'below' only when the whole interval is out."""
     from sim.validation.credibility import classify

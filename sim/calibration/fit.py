@@ -92,12 +92,20 @@ class CalibrationResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, float]]:
-        """Per parameter: default, fitted on all crises, and the range over the folds' fits."""
+        """Per parameter: default, fitted on all crises, the range over the folds' fits.
+
+        With history matching also the range over the plausible design points (``plausible_min``,
+        ``plausible_max``): the values the dangerous-dyad band does not rule out, within the searched box.
+        """
+        plausible = [d["parameters"] for d in self.design if d.get("plausible")]
         out = {}
         for p in self.space_paths:
             vals = np.array([f.fitted[p] for f in self.folds], dtype=float)
             out[p] = {"default": self.defaults[p], "fitted": self.final[p], "fold_mean": float(vals.mean()),
                       "fold_min": float(vals.min()), "fold_max": float(vals.max())}
+            if plausible:
+                pv = np.array([d[p] for d in plausible], dtype=float)
+                out[p] |= {"plausible_min": float(pv.min()), "plausible_max": float(pv.max())}
         return out
 
     def to_json(self) -> dict[str, Any]:

@@ -33,10 +33,23 @@ def calibration_markdown(cal: dict[str, Any]) -> str:
     out = [f"{cal['design_size']} design points × {cal['crises']} ICB crises × {cal['runs']} runs, {cal['fold_count']} folds; "
            f"targets: {', '.join(cal['targets'])} (weights {', '.join(f'{k} {v:g}' for k, v in cal['weights'].items())}); "
            f"{cal.get('simulations', '?')} simulations ({cal.get('checkpoints_reused', 0)} more read from checkpoints) "
-           f"in {cal.get('seconds', '?')} s on the {cal.get('executor', '?')} executor.",
-           "", "| parameter | default before | fitted (all crises) | range over folds |", "|---|---:|---:|---|"]
+           f"in {cal.get('seconds', '?')} s on the {cal.get('executor', '?')} executor"
+           + (f" (re-selected from the checkpoints of the design's own run: {cal['design_run']['simulations']} simulations, "
+              f"{cal['design_run']['checkpoints_reused']} read from checkpoints, in {cal['design_run']['seconds']:.0f} s "
+              f"on {cal['design_run'].get('cores', '?')} cores)." if cal.get("design_run") else "."),
+           ""]
+    hm = any("plausible_min" in s for s in cal["parameters"].values())
+    if hm:
+        out += [f"History matching: the fit is the best of the {cal.get('plausible_points', '?')} plausible design points "
+                f"(every dangerous-dyad ratio within ×{_f(cal.get('dyad_band'), 'g')} of the real one); the plausible range is "
+                "what that band does not rule out within the searched box, and is the fitted interval docs/model.md gives.", ""]
+    out += ["| parameter | default before | fitted (all crises) | range over folds |" + (" plausible range |" if hm else ""),
+            "|---|---:|---:|---|" + ("---|" if hm else "")]
     for p, s in cal["parameters"].items():
-        out.append(f"| `{_cell(p)}` | {s['default']:g} | {s['fitted']:.4g} | {s['fold_min']:.4g} – {s['fold_max']:.4g} |")
+        row = f"| `{_cell(p)}` | {s['default']:g} | {s['fitted']:.4g} | {s['fold_min']:.4g} – {s['fold_max']:.4g} |"
+        if hm:
+            row += f" {s['plausible_min']:.4g} – {s['plausible_max']:.4g} |" if "plausible_min" in s else " — |"
+        out.append(row)
     out += ["", f"Emulator of the all-crisis loss: leave-one-out R² {_f(cal.get('final_emulator_cv_r2'), '.2f')}; "
             + ("the fitted values are the emulator's minimum" if cal.get("final_fit_source", "emulator") == "emulator"
                else "the fitted values are the best design point")

@@ -56,7 +56,7 @@ from sim.errors import FlashpointError
 from sim.scales import MID_RUNGS
 
 __all__ = ["BANDS", "DANGEROUS", "DYAD_TYPES", "QUIET_SCENARIOS", "WorldEvaluator", "WorldTargets", "read_mid_rates",
-           "read_war_years"]
+           "band_counts", "read_war_years"]
 
 #: Hostility bands: (MID level name, the model's rung that reaches it; :data:`sim.scales.MID_RUNGS`).
 BANDS: tuple[tuple[str, int], ...] = tuple(MID_RUNGS.items())
@@ -94,6 +94,21 @@ def read_war_years() -> list[tuple[int, int, int, int, int]]:
     """COW war dyad-years before 1990: ``(warnum, ccode1, ccode2, year, continued)``."""
     return [(int(r["warnum"]), int(r["ccode1"]), int(r["ccode2"]), int(r["year"]), int(r["continued"]))
             for r in _rows(_WAR)]
+
+
+def band_counts(peak: np.ndarray, types: np.ndarray) -> np.ndarray:
+    """Dyad-years and onsets per dyad type from one world's peaks: ``[type, (dyad-years, threat, display, force, war)]``.
+
+    ``peak`` is runs × dyads (each run one year), ``types`` the dyads' index in :data:`DYAD_TYPES`; a
+    dyad-year counts in a band when its highest rung of the year reaches the band's rung (:data:`BANDS`).
+    """
+    out = np.zeros((len(DYAD_TYPES), 1 + len(BANDS)))
+    for t in range(len(DYAD_TYPES)):
+        cols = peak[:, types == t]
+        out[t, 0] = cols.size
+        for b, (_, rung) in enumerate(BANDS):
+            out[t, 1 + b] = int((cols >= rung).sum())
+    return out
 
 
 @dataclass
@@ -255,14 +270,9 @@ class WorldTargets:
             return out
         res = run_many(scenarios[0], [], runs, seed, executor=executor, progress=progress, dyad_levels=False,
                        scenarios=scenarios, labels=[s.id for s in scenarios])
-        mid = np.zeros((len(DYAD_TYPES), 1 + len(BANDS)))
-        for r, types in zip(res[: len(self.mid_worlds)], self.mid_types, strict=True):
-            peak = np.asarray(r.table["peak"])  # runs × dyads
-            for t in range(len(DYAD_TYPES)):
-                cols = peak[:, types == t]
-                mid[t, 0] += cols.size
-                for b, (_, rung) in enumerate(BANDS):
-                    mid[t, 1 + b] += int((cols >= rung).sum())
+        mid = sum((band_counts(np.asarray(r.table["peak"]), types)
+                   for r, types in zip(res[: len(self.mid_worlds)], self.mid_types, strict=True)),
+                  np.zeros((len(DYAD_TYPES), 1 + len(BANDS))))
         war = [0, 0]
         for r in res[len(self.mid_worlds):]:
             final = np.asarray(r.table["final"])[:, 0]

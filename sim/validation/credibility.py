@@ -5,7 +5,10 @@ ensembles) and returns plain rows; ``scripts/validate_credibility.py`` renders t
 
 - :func:`quiet_world` — a scenario's quiet variant (:func:`~sim.scenario.quiet.quiet_scenario`)
   run for one year: every dyad's yearly chance of a new use of force next to the MID rate for its
-  dyad type (:func:`reference_force_rate`), and each peace-start pair's chance of war.
+  dyad type (:func:`reference_force_rate`), and each peace-start pair's chance of war — all of it,
+  and the part not reached by one side fighting for a partner at war with the other (a state
+  joining a partner's war is alliance support, held to the honoured share of pledges that
+  ``scripts/fit_entry.py`` fits, not a new war of a pair at peace).
 - :func:`events_matter` — the scenario against its quiet variant on the dyads its events name,
   paired over common seeds (Newcombe intervals for paired proportions, paired bootstrap for means):
   new disputes, the highest rung, and time-averaged measures (the mean rung over the horizon, the
@@ -208,7 +211,10 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
     probability of a new use of force with its Wilson interval, where it falls (``within``,
     ``compatible`` — outside the band, but its Wilson interval overlaps it —, ``above``, ``below``;
     ``ongoing`` when the dyad starts at or above the use of force) and, for
-    pairs that start with no open militarized dispute, the share of runs reaching war. A dyad that
+    pairs that start with no open militarized dispute, the share of runs reaching war (``p_war``) and
+    the share reaching it other than by one side fighting for a partner at war with the other
+    (``p_war_direct``, with ``war_joined_runs`` the runs left out of it; ``war_over`` and
+    ``war_max`` use it). A dyad that
     starts in an open dispute (the scenario's tension at the MID threat level or above, below the
     use of force; sanctions alone are not a militarized dispute) is set against
     the share of new MIDs that reach a use of force (:func:`dispute_escalation`), not the yearly
@@ -229,16 +235,19 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
         band = (p_ref / DOUBLING, min(1.0, p_ref * DOUBLING))
         where = "ongoing" if start >= o.rungs["force"] else classify(float(p_year), lo, hi, band)
         wc = int(o.count["war"][k])
+        wj = int(o.joined[k]) if o.joined is not None else 0
         w, wlo, whi = _wilson(wc, o.runs)
+        wd, wdlo, wdhi = _wilson(wc - wj, o.runs)
         rows.append({**ref_row, "band": band, "p_force": float(p_year),
                      "force_lo": lo, "force_hi": hi, "where": where,
                      "p_war": w, "war_lo": wlo, "war_hi": whi,
-                     "war_over": not in_dispute and start < o.rungs["force"] and w > WAR_THRESHOLD,
-                     "force_runs": c, "war_runs": wc})
+                     "p_war_direct": wd, "war_direct_lo": wdlo, "war_direct_hi": wdhi,
+                     "war_over": not in_dispute and start < o.rungs["force"] and wd > WAR_THRESHOLD,
+                     "force_runs": c, "war_runs": wc, "war_joined_runs": wj})
     peace = [r for r in rows if r["peace_start"]]
     return {"scenario": scenario.id, "title": scenario.title, "runs": o.runs, "years": o.years, "rungs": o.rungs,
             "horizon": q.calendar.horizon, "step": q.calendar.step, "dyads": rows, "peace_pairs": len(peace),
-            "war_max": max(peace, key=lambda r: r["p_war"]) if peace else None}
+            "war_max": max(peace, key=lambda r: r["p_war_direct"]) if peace else None}
 
 
 def focal_dyads(scenario: Any) -> dict[str, str]:

@@ -16,6 +16,8 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
   :func:`nuclear_world`, :func:`blockade_world`, :func:`brinkmanship_gap`;
 - disputes: rivals quarrel more (Bremer 1992; Thompson 2001) — :func:`rivals_world`, :func:`dispute_gap`;
 - liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`;
+- opportunity: rivals without a land border, one of them a major power or not (Most & Starr 1989;
+  Bremer 1992) — :func:`opportunity_world`;
 - alignment: only the weak and alone bandwagon (Walt 1987) — :func:`alignment_world`, :func:`bandwagon_share`;
 - quiet years of real states (the calibration's MID worlds): how far threat drifts when nothing happens
   (:func:`quiet_threat_drift`; restraint as evidence, Kydd 2005) and dispute onsets per dyad type
@@ -36,7 +38,7 @@ from sim.scenario.schema import Scenario
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
            "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
            "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap",
-           "alignment_world", "bandwagon_share", "MECHANISM_WORLDS", "quiet_threat_drift", "mid_world_onsets", "rate_ratio"]
+           "alignment_world", "bandwagon_share", "opportunity_world", "MECHANISM_WORLDS", "quiet_threat_drift", "mid_world_onsets", "rate_ratio"]
 
 
 def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -237,11 +239,24 @@ def bandwagon_share(sc: Scenario, runs: int = 300, master: int = 2024) -> tuple[
 
 
 #: One world per mechanism (name → builder of the scenario with its default arguments).
+def opportunity_world(major: bool = False) -> Scenario:
+    """Two rivals with no land border in the data (custom states are never contiguous) for a quiet year.
+
+    Their dispute hazard carries the opportunity Ω of §7.1: ``decision.opportunity_other``, or
+    ``decision.opportunity_major`` when ``major`` makes AAA a major power. Arming is read as
+    defensive (distinguishability 1), so disputes come from the rivalry's tension, not a spiral.
+    """
+    return dyad_world(horizon=52, a={"major_power": True} if major else None,
+                      parameters={"spiral": {"distinguishability": 1.0}},
+                      relations={"rivalries": [["AAA", "BBB"]]}, ident="opportunity-major" if major else "opportunity")
+
+
 MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
     "spiral": spiral_world, "shift": shift_world, "transition": transition_world,
     "overtaking": lambda: transition_world(overtake=True), "offers": offer_world,
     "nuclear": nuclear_world,
     "institutions": institutions_world,
+    "opportunity": opportunity_world, "opportunity-major": lambda: opportunity_world(major=True),
 }
 
 
@@ -300,19 +315,14 @@ def mid_world_onsets(years: int = 6, states: int = 24, runs: int = 10, seed: int
     The same worlds and counting as the calibration's MID target (a dyad-year counts in a band when
     its highest rung of the year reaches the band's rung: 2, 4, 5, 7), run in this process.
     """
-    from sim.calibration.targets import BANDS, DYAD_TYPES
+    from sim.calibration.targets import BANDS, DYAD_TYPES, band_counts
 
     worlds, mid_types = _mid_worlds(years, states, seed, values)
     out = np.zeros((len(DYAD_TYPES), 1 + len(BANDS)))
     for world, types in zip(worlds, mid_types, strict=True):
         m = CrisisModel(world, seeds=child_seeds(seed, runs), record="summary", switched_off=switched_off).run()
         iu, ju = np.triu_indices(m.n, 1)
-        peak = m.peak[:, iu, ju]
-        for t in range(len(DYAD_TYPES)):
-            cols = peak[:, types == t]
-            out[t, 0] += cols.size
-            for b, (_, rung) in enumerate(BANDS):
-                out[t, 1 + b] += int((cols >= rung).sum())
+        out += band_counts(m.peak[:, iu, ju], types)
     return out
 
 

@@ -79,6 +79,10 @@ class Onsets:
         years: Length of one run in years.
         start: Rung of each dyad at step 0 (of the first run).
         count: Runs with a new dispute at each level, per dyad: ``{level: (D,) int}``.
+        joined: Of the runs counted in ``count["war"]``, those in which one side of the dyad fought
+            (troops or joining, support level ≥ 3) for a partner that reached war with the other side
+            in the same run: war by alliance support rather than between the pair alone, per dyad
+            (``(D,) int``; zeros when the runs carry no support record).
         crossings: New disputes at each level summed over runs (a dyad may have several in a run).
         kept: Per-run indicators of the kept dyads: ``{level: (runs, K) bool}``, K = ``len(keep)``.
         kept_peak: Highest rung of the kept dyads per run, ``(runs, K)``.
@@ -97,6 +101,7 @@ class Onsets:
     years: float = 1.0
     start: np.ndarray | None = None
     count: dict[str, np.ndarray] = field(default_factory=dict)
+    joined: np.ndarray | None = None
     crossings: dict[str, np.ndarray] = field(default_factory=dict)
     kept: dict[str, list[np.ndarray]] = field(default_factory=dict)
     kept_peak: list[np.ndarray] = field(default_factory=list)
@@ -157,6 +162,9 @@ class Onsets:
             self.crossings[level] = self.crossings.get(level, 0) + n_new.sum(axis=0)
             if len(self.keep):
                 self.kept.setdefault(level, []).append(n_new[:, self.keep] > 0)
+            if level == "war":
+                via = _fought_for_partner(np.asarray(batch.peak), getattr(batch, "support", None), self.rungs["war"], len(self.codes))
+                self.joined = (0 if self.joined is None else self.joined) + ((n_new > 0) & via).sum(axis=0)
         if len(self.keep):
             self.kept_peak.append(np.asarray(batch.peak)[:, self.keep])
             path = np.asarray(lv[:, 1:, self.keep])             # (R, H, K), the start left out (H ≥ 1)
@@ -173,6 +181,28 @@ class Onsets:
         from sim.analysis.digest import RunBatch
 
         self.add_batch([index], RunBatch.stack([digest]))
+
+
+def _fought_for_partner(peak: np.ndarray, support: np.ndarray | None, war: int, n: int) -> np.ndarray:
+    """``(R, D)``: dyad (i, j) had a side that fought for a partner at war with the other side in the run.
+
+    ``peak`` is the runs' highest rung per dyad (``(R, D)``, upper-triangle order), ``support`` the
+    highest support each state gave each partner (``(R, N, N)``, row the supporter; level ≥ 3 is
+    troops or joining the partner's fight). True for (i, j) when i fought for some k whose dyad with j
+    reached war, or j for some k whose dyad with i did.
+    """
+    runs = peak.shape[0]
+    if support is None:
+        return np.zeros(peak.shape, dtype=bool)
+    iu, ju = np.triu_indices(n, 1)
+    at_war = np.zeros((runs, n, n), dtype=bool)
+    at_war[:, iu, ju] = peak >= war
+    at_war |= at_war.transpose(0, 2, 1)
+    fought = np.asarray(support) >= 3                                  # (R, i, k)
+    # via[r, i, j]: i fought for some k at war with j — a boolean matrix product over k
+    via = np.einsum("rik,rkj->rij", fought.astype(np.int32), at_war.astype(np.int32)) > 0
+    via |= via.transpose(0, 2, 1)
+    return via[:, iu, ju]
 
 
 def measure_onsets(scenarios: Sequence[Any], runs: int, seed: int = 0, *, labels: Sequence[str] | None = None,
