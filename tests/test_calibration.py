@@ -636,3 +636,18 @@ def test_band_counts_counts_a_dyad_year_in_every_band_its_peak_reaches():
     assert got[0].tolist() == [4, 3, 2, 1, 1]  # rungs 0, 7, 2, 4
     assert got[1].tolist() == [2, 1, 1, 1, 0]  # rungs 5, 1
     assert got[2].tolist() == [0, 0, 0, 0, 0]
+
+
+def test_the_quiet_target_counts_a_pairs_own_war_not_war_by_fighting_for_a_partner():
+    """As validation.md §6 reads it: a pair at peace whose war comes because one side fought for a partner
+    at war with the other is alliance support, not counted against the 2% bound; its force still counts."""
+    from sim.calibration.targets import quiet_rows
+
+    # three states, dyads A–B, A–C, B–C; two runs: A–B at war in both; C fought for A (troops) in run 0 only
+    peak = np.array([[7, 0, 7], [7, 0, 7]])
+    support = np.zeros((2, 3, 3), dtype=np.int8)
+    support[0, 2, 0] = 3
+    refs = [{"start": 5}, {"start": 0}, {"start": 0}]  # A–B starts at force: no row
+    rows = quiet_rows(peak, support, refs, 3)
+    assert rows == [[0, 0, 2], [2, 1, 2]]  # B–C: force in both runs, its own war only in run 1
+    assert quiet_rows(peak, None, refs, 3) == [[0, 0, 2], [2, 2, 2]]

@@ -297,7 +297,7 @@ def test_a_war_reached_by_fighting_for_a_partner_is_told_from_a_war_of_the_pair_
     """
     from sim.validation.credibility import quiet_world
     from sim.validation.mechanisms import dyad_world
-    from sim.validation.onsets import _fought_for_partner
+    from sim.validation.onsets import fought_for_partner
 
     # dyads in triu order: A–B, A–C, B–C; support[r, supporter, partner]
     peak = np.array([[7, 0, 7], [0, 0, 7], [7, 0, 7]])
@@ -305,10 +305,10 @@ def test_a_war_reached_by_fighting_for_a_partner_is_told_from_a_war_of_the_pair_
     support[0, 2, 0] = 3   # run 0: C sent troops to A, at war with B
     support[1, 2, 0] = 4   # run 1: C joined A, but A and B are not at war: C–B's war is its own
     support[2, 2, 0] = 2   # run 2: arms only: not fighting
-    via = _fought_for_partner(peak, support, 7, 3)
+    via = fought_for_partner(peak, support, 7, 3)
     assert via[:, 2].tolist() == [True, False, False]
     assert not via[:, 0].any()  # A–B: neither side fought for a partner
-    assert not _fought_for_partner(peak, None, 7, 3).any()
+    assert not fought_for_partner(peak, None, 7, 3).any()
 
     third = {"code": "CCC", "catalog": False, "overrides": {"cinc": 0.02, "lat": 1, "lon": 0}}
     sc = dyad_world(horizon=52, extra=[third], ident="join",

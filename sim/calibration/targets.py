@@ -31,7 +31,9 @@ the ensemble layer's seeds) and compared with a table shipped in ``sim/data`` (b
   the use of force is held to the band ×½–×2 around its reference yearly chance of a new use of force
   (:func:`sim.validation.credibility.quiet_references`: the MID rate of its dyad type, rivals'
   rates for rivals, the share of disputes that reach force for a dyad already in one), and a pair
-  that starts at peace to at most 2% war in the year. A dyad inside its band adds nothing; outside,
+  that starts at peace to at most 2% war in the year — war of the pair itself: a run in which one side
+  fights for a partner at war with the other is alliance support (docs/validation.md §6, the honoured
+  share of pledges is fitted by ``scripts/fit_entry.py``) and is not counted. A dyad inside its band adds nothing; outside,
   its discrepancy is the squared log distance to the band's edge over the simulated count's
   variance (1/(k + ½)); a peace pair over 2% war adds (p − 0.02)² / (p(1 − p)/n). The target is the
   mean over dyads plus a floor of 0.1 (:data:`QUIET_FLOOR`: the emulator fits its logarithm). It is a constraint, not a score: docs/validation.md measures the same worlds,
@@ -56,7 +58,7 @@ from sim.errors import FlashpointError
 from sim.scales import MID_RUNGS
 
 __all__ = ["BANDS", "DANGEROUS", "DYAD_TYPES", "QUIET_SCENARIOS", "WorldEvaluator", "WorldTargets", "read_mid_rates",
-           "band_counts", "read_war_years"]
+           "band_counts", "quiet_rows", "read_war_years"]
 
 #: Hostility bands: (MID level name, the model's rung that reaches it; :data:`sim.scales.MID_RUNGS`).
 BANDS: tuple[tuple[str, int], ...] = tuple(MID_RUNGS.items())
@@ -109,6 +111,22 @@ def band_counts(peak: np.ndarray, types: np.ndarray) -> np.ndarray:
         for b, (_, rung) in enumerate(BANDS):
             out[t, 1 + b] = int((cols >= rung).sum())
     return out
+
+
+def quiet_rows(peak: np.ndarray, support: np.ndarray | None, refs: list[dict[str, Any]], n: int) -> list[list[int]]:
+    """The quiet target's counts of one world: ``[runs with a new use of force, runs at war of the pair's own, runs]``.
+
+    One row per dyad that starts below the use of force (``refs``: its reference rows, in dyad order).
+    ``peak`` is runs × dyads, ``support`` runs × N × N (the highest support given, row the supporter). A
+    run in which one side fought for a partner at war with the other is not the pair's own war
+    (:func:`sim.validation.onsets.fought_for_partner`).
+    """
+    from sim.validation.onsets import fought_for_partner
+
+    force, war = MID_RUNGS["force"], MID_RUNGS["war"]
+    own_war = (peak >= war) & ~fought_for_partner(peak, support, war, n)
+    return [[int((peak[:, d] >= force).sum()), int(own_war[:, d].sum()), int(peak.shape[0])]
+            for d, ref in enumerate(refs) if ref["start"] < force]
 
 
 @dataclass
@@ -240,7 +258,8 @@ class WorldTargets:
         Returns:
             ``{"mid": [[dyad-years, onsets per band] per type], "war": [runs still at war, runs]}``, and
             ``"dyads": [[force in, dyad-years in, force out, dyad-years out] per category]`` with that target, and
-            ``"quiet": [[runs with a new use of force, runs at war, runs] per dyad below force at the start]`` with that one.
+            ``"quiet": [[runs with a new use of force, runs at war not by fighting for a partner, runs] per dyad below
+            force at the start]`` with that one.
         """
         from sim.ensemble import run_many
 
@@ -250,14 +269,9 @@ class WorldTargets:
             scenarios = scenarios[: len(scenarios) - len(self.quiet_worlds)]
             res = run_many(quiet[0], [], quiet_runs or runs, seed, executor=executor, progress=progress, dyad_levels=False,
                            scenarios=quiet, labels=[s.id for s in quiet])
-            force, war = MID_RUNGS["force"], MID_RUNGS["war"]
-            rows = []
-            for r, refs in zip(res, self.quiet_refs, strict=True):
-                peak = np.asarray(r.table["peak"])  # runs × dyads
-                for d, ref in enumerate(refs):
-                    if ref["start"] < force:
-                        rows.append([int((peak[:, d] >= force).sum()), int((peak[:, d] >= war).sum()), int(peak.shape[0])])
-            out["quiet"] = rows
+            out["quiet"] = [row for r, q, refs in zip(res, quiet, self.quiet_refs, strict=True)
+                            for row in quiet_rows(np.asarray(r.table["peak"]), np.asarray(r.table["support"]), refs,
+                                                  len(q.codes))]
         if self.dyad_world is not None:
             *scenarios, world = scenarios
             res = run_many(world, [], dyad_runs or runs, seed, executor=executor, progress=progress, dyad_levels=False,
@@ -373,7 +387,8 @@ class WorldEvaluator:
         """The checkpoint key of natural values ``x``."""
         extra = {"dyad_runs": self.dyad_runs} if self.targets.dyad_world is not None else {}
         if self.targets.quiet_worlds:
-            extra["quiet_runs"] = self.quiet_runs
+            # "own war": since 7 December 2026 the quiet counts leave out war by fighting for a partner
+            extra |= {"quiet_runs": self.quiet_runs, "quiet_war": "own war"}
         return key_of({"parameters": self.space.assign(x), "worlds": self._worlds, "runs": self.runs, "seed": self.seed,
                        "model": self.fingerprint, "kind": "world", **extra})
 

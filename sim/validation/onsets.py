@@ -29,7 +29,7 @@ import numpy as np
 
 from sim.scales import MID_RUNGS
 
-__all__ = ["LEVELS", "DEFAULT_RUNGS", "hostility_rungs", "Onsets", "measure_onsets"]
+__all__ = ["LEVELS", "DEFAULT_RUNGS", "hostility_rungs", "Onsets", "fought_for_partner", "measure_onsets"]
 
 #: MID hostility levels measured, in order.
 LEVELS: tuple[str, ...] = ("threat", "display", "force", "war")
@@ -163,7 +163,7 @@ class Onsets:
             if len(self.keep):
                 self.kept.setdefault(level, []).append(n_new[:, self.keep] > 0)
             if level == "war":
-                via = _fought_for_partner(np.asarray(batch.peak), getattr(batch, "support", None), self.rungs["war"], len(self.codes))
+                via = fought_for_partner(np.asarray(batch.peak), getattr(batch, "support", None), self.rungs["war"], len(self.codes))
                 self.joined = (0 if self.joined is None else self.joined) + ((n_new > 0) & via).sum(axis=0)
         if len(self.keep):
             self.kept_peak.append(np.asarray(batch.peak)[:, self.keep])
@@ -183,7 +183,7 @@ class Onsets:
         self.add_batch([index], RunBatch.stack([digest]))
 
 
-def _fought_for_partner(peak: np.ndarray, support: np.ndarray | None, war: int, n: int) -> np.ndarray:
+def fought_for_partner(peak: np.ndarray, support: np.ndarray | None, war: int, n: int) -> np.ndarray:
     """``(R, D)``: dyad (i, j) had a side that fought for a partner at war with the other side in the run.
 
     ``peak`` is the runs' highest rung per dyad (``(R, D)``, upper-triangle order), ``support`` the
