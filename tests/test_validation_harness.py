@@ -321,6 +321,24 @@ def test_a_war_reached_by_fighting_for_a_partner_is_told_from_a_war_of_the_pair_
     assert cb["p_war"] > 0 and cb["p_war_direct"] < cb["p_war"]
 
 
+def test_fought_for_partner_matches_its_definition_on_random_runs():
+    """The bulk rule against its definition, spelled out with loops, on random runs of five states."""
+    from sim.validation.onsets import fought_for_partner
+
+    rng = np.random.default_rng(7)
+    n, runs = 5, 40
+    iu, ju = np.triu_indices(n, 1)
+    peak = rng.choice([0, 5, 7], size=(runs, len(iu)), p=[0.6, 0.2, 0.2])
+    support = rng.choice([0, 2, 3, 4], size=(runs, n, n), p=[0.7, 0.1, 0.1, 0.1]).astype(np.int8)
+    war = np.zeros((runs, n, n), dtype=bool)
+    war[:, iu, ju] = peak >= 7
+    war |= war.transpose(0, 2, 1)
+    want = np.array([[any((support[r, a, k] >= 3 and war[r, k, b]) or (support[r, b, k] >= 3 and war[r, k, a])
+                          for k in range(n)) for a, b in zip(iu, ju, strict=True)] for r in range(runs)])
+    got = fought_for_partner(peak, support, 7, n)
+    assert got.any() and not got.all() and (got == want).all()
+
+
 def test_quiet_world_tells_a_rate_the_runs_cannot_place_from_one_outside_the_band():
     """'compatible': a rate outside the ×2 band whose Wilson interval still overlaps it; 'above'/'below' only when the whole interval is out."""
     from sim.validation.credibility import classify

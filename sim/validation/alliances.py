@@ -21,6 +21,7 @@ import pandas as pd
 
 from sim.model import CrisisModel
 from sim.resources import bundled_scenarios, data_dir
+from sim.scales import SUPPORT_LEVELS
 
 __all__ = ["JOIN_CLASSES", "join_cases", "observed_join_rates", "fit_worlds"]
 
@@ -45,7 +46,7 @@ def join_cases(m: CrisisModel) -> dict[str, list[int]]:
     pledged = m.initial_pledge >= 0.5  # [R, i, k]
     pledged[:, m._d, m._d] = False
     free = (k_start < 5)[:, :, None]  # the ally i uses no force at the start
-    fought = m.support_max >= 3  # [R, i, k]
+    fought = m.support_max >= SUPPORT_LEVELS.index("troops")  # [R, i, k]: troops or joining
     classes = {"force": (k_peak >= 5) & (k_peak < 7) & (k_start < 5), "war": k_peak >= 7}
     out = {}
     for name, partner in classes.items():

@@ -238,7 +238,6 @@ def bandwagon_share(sc: Scenario, runs: int = 300, master: int = 2024) -> tuple[
     return (k, *wilson(k, runs))
 
 
-#: One world per mechanism (name → builder of the scenario with its default arguments).
 def opportunity_world(major: bool = False) -> Scenario:
     """Two rivals with no land border in the data (custom states are never contiguous) for a quiet year.
 
@@ -251,6 +250,7 @@ def opportunity_world(major: bool = False) -> Scenario:
                       relations={"rivalries": [["AAA", "BBB"]]}, ident="opportunity-major" if major else "opportunity")
 
 
+#: One world per mechanism (name → builder of the scenario with its default arguments).
 MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
     "spiral": spiral_world, "shift": shift_world, "transition": transition_world,
     "overtaking": lambda: transition_world(overtake=True), "offers": offer_world,
