@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.table import Table
 
     from sim.calibration import parameter_space
-    from sim.calibration.space import parse_settings
+    from sim.calibration.session import parse_settings
     from sim.calibration.targets import (
         BANDS,
         DYAD_TYPES,

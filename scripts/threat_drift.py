@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from sim.calibration.space import parse_settings
+    from sim.calibration.session import parse_settings
     from sim.calibration.targets import DYAD_TYPES
     from sim.errors import FlashpointError
     from sim.model.switches import switched_off

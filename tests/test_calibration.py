@@ -611,7 +611,7 @@ def test_parse_settings_reads_numbers_in_range_and_names_what_is_wrong():
     """The scripts' shared ``--set PATH=VALUE`` reader: a number inside the registered range is kept (a
     later item for the same path wins); not a number, no ``=``, ``nan``, out of range or an unknown
     path is an error naming the item."""
-    from sim.calibration.space import parse_settings
+    from sim.calibration.session import parse_settings
     from sim.errors import FlashpointError
 
     assert parse_settings([]) == {}

@@ -9,15 +9,15 @@ world targets.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sim.calibration.moments import CrisisSet, Evaluator
-from sim.calibration.space import ParameterSpace
+from sim.calibration.space import ParameterSpace, parameter_space
 from sim.calibration.targets import WorldEvaluator, WorldTargets
 
-__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_bounds", "parse_weights"]
+__all__ = ["add_common_arguments", "evaluation_session", "executor_name", "parse_bounds", "parse_settings", "parse_weights"]
 
 
 def add_common_arguments(ap: argparse.ArgumentParser, *, runs: int, checkpoints: Path) -> None:
@@ -86,6 +86,33 @@ def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
             out[path] = (float(lo), float(hi))
         except ValueError:
             raise FlashpointError(f"--bound {item!r}: expected PATH=LO:HI with two numbers") from None
+    return out
+
+
+def parse_settings(items: Sequence[str], option: str = "--set") -> dict[str, float]:
+    """``["ladder.violence_resistance=0.2", …]`` (a script's repeated ``--set``) as ``{path: value}``.
+
+    Each path must be a registered parameter (unknown ones are refused with the known ones named, by
+    :func:`sim.calibration.space.parameter_space`) and each value a number inside its registered range; anything else is a
+    :class:`~sim.errors.FlashpointError` naming the offending item. A later item for the same path wins.
+    """
+    from sim.errors import FlashpointError
+
+    out: dict[str, float] = {}
+    for item in items:
+        path, eq, value = item.partition("=")
+        try:
+            v = float(value)
+        except ValueError:
+            v = float("nan")
+        if not eq or v != v:
+            raise FlashpointError(f"{option} {item!r}: expected PATH=VALUE with VALUE a number")
+        out[path] = v
+    if out:
+        space = parameter_space(list(out))
+        for p, (lo, hi) in zip(space.paths, space.bounds, strict=True):
+            if not lo <= out[p] <= hi:
+                raise FlashpointError(f"{option} {p}={out[p]:g}: outside its range {lo:g}–{hi:g}")
     return out
 
 

@@ -22,7 +22,7 @@ from sim.errors import FlashpointError
 from sim.scenario.parameters import parameter_table
 from sim.scenario.schema import Scenario
 
-__all__ = ["CALIBRATED", "Dimension", "ParameterSpace", "model_fingerprint", "parameter_space", "parse_settings"]
+__all__ = ["CALIBRATED", "Dimension", "ParameterSpace", "model_fingerprint", "parameter_space"]
 
 
 @dataclass(frozen=True)
@@ -131,31 +131,6 @@ def parameter_space(paths: Sequence[str] | None = None, *, marker: str | Sequenc
             lo, hi = blo, bhi
         dims.append(Dimension(p, lo, hi, float(r["default"]), isinstance(r["default"], int)))
     return ParameterSpace(tuple(dims))
-
-
-def parse_settings(items: Sequence[str], option: str = "--set") -> dict[str, float]:
-    """``PATH=VALUE`` strings (a script's repeated ``--set``) as ``{path: value}``.
-
-    Each path must be a registered parameter (unknown ones are refused with the known ones named, by
-    :func:`parameter_space`) and each value a number inside its registered range; anything else is a
-    :class:`~sim.errors.FlashpointError` naming the offending item. A later item for the same path wins.
-    """
-    out: dict[str, float] = {}
-    for item in items:
-        path, eq, value = item.partition("=")
-        try:
-            v = float(value)
-        except ValueError:
-            v = float("nan")
-        if not eq or v != v:
-            raise FlashpointError(f"{option} {item!r}: expected PATH=VALUE with VALUE a number")
-        out[path] = v
-    if out:
-        space = parameter_space(list(out))
-        for p, (lo, hi) in zip(space.paths, space.bounds, strict=True):
-            if not lo <= out[p] <= hi:
-                raise FlashpointError(f"{option} {p}={out[p]:g}: outside its range {lo:g}–{hi:g}")
-    return out
 
 
 def model_fingerprint() -> str:
