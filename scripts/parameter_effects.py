@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     ap.add_argument("--z", type=float, default=3.3, help="paired z-score above which an outcome counts as moved")
     ap.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    ap.add_argument("--only", nargs="*", default=None, help="parameters (group.name) to run; default: all")
+    ap.add_argument("--only", nargs="+", action="extend", default=None,
+                    help="parameters (group.name) to run, repeatable (--only a b --only c); default: all")
     ap.add_argument("--worlds", action="store_true",
                     help="also run the small mechanism worlds of sim.validation.mechanisms (world:spiral, …)")
     ap.add_argument("--worlds-only", action="store_true", help="run the mechanism worlds only (no bundled scenario)")

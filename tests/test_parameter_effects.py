@@ -51,3 +51,12 @@ def test_every_mechanism_world_builds_and_runs():
     for name, build in MECHANISM_WORLDS.items():
         m = batch(build(), 2, 0)
         assert m.steps_done == m.spec.calendar.horizon and m.n >= 2, name
+
+
+def test_only_accumulates_over_repeated_options(capsys):
+    """``--only a --only b`` asks for both (before, the second silently replaced the first)."""
+    import parameter_effects
+
+    assert parameter_effects.main(["--only", "no.such", "--only", "nor.this", "other.one"]) == 2
+    err = capsys.readouterr().err
+    assert "no.such" in err and "nor.this" in err and "other.one" in err
