@@ -43,6 +43,7 @@ PURPOSE: dict[str, int] = {
     "dispute": 6,  # a new issue arising in a dyad (dispute onset at the MID base rate)
     "nuclear_risk": 7,  # a nuclear dyad at rung >= 6 slipping a rung up by chance
     "pact": 8,  # a firm alignment being signed into a defence pledge (ATOP's yearly rate)
+    "intensify": 9,  # minor clashes (rung 5) intensifying into serious ones (rung 6)
 }
 
 _U = np.uint64

@@ -96,8 +96,8 @@ class AlliancePoliticsParams(_Group):
     unconditional: float = P(0.8, 0.0, 1.0, "Pledge strength above which a defence pledge also covers a partner that started the fight (1 = an unconditional promise such as the 1914 blank cheque); below it a pledge binds only when the partner is attacked.", "proposal (Leeds, Long & Mitchell 2000; Leeds 2003)")
     reputation_weight: float = P(5.0, 0.0, 10.0, "Reputation for resolve a great power stakes on a pledged partner that is attacked (× pledge strength): it favours arms, troops and joining.", "proposal (Snyder & Diesing 1977; Snyder 1984)")
     inertia: float = P(1.0, 0.0, 5.0, "Bonus to the degree of support chosen last step (support is a policy, re-chosen each step but not redrawn from scratch).", "proposal")
-    entry_short_of_war: float = P(-1.85, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner's fight is a use of force short of war (rungs 5–6): a defence pledge promises help against an armed attack, and allies rarely fight in a partner's clashes.", "fitted (scripts/fit_entry.py) to GML MID v2.2.1 × ATOP v5.1: a defence ally uses force on its partner's side in 0.27% [0.20, 0.36] of the partner's uses of force short of war", fitted=(-2.05, -1.58))
-    entry_at_war: float = P(-0.38, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner is at war (rung ≥ 7).", "fitted (scripts/fit_entry.py) to Leeds, Long & Mitchell 2000: 74.5% of alliance commitments are honoured when their conditions arise (here: the pledged partner attacked and at war)")
+    entry_short_of_war: float = P(-1.83, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner's fight is a use of force short of war (rungs 5–6): a defence pledge promises help against an armed attack, and allies rarely fight in a partner's clashes.", "fitted (scripts/fit_entry.py) to GML MID v2.2.1 × ATOP v5.1: a defence ally uses force on its partner's side in 0.27% [0.20, 0.36] of the partner's uses of force short of war", fitted=(-2.17, -1.69))
+    entry_at_war: float = P(-0.27, -20.0, 5.0, "Log-odds offset of sending troops or joining when the partner is at war (rung ≥ 7).", "fitted (scripts/fit_entry.py) to Leeds, Long & Mitchell 2000: 74.5% of alliance commitments are honoured when their conditions arise (here: the pledged partner attacked and at war)")
     arms_share: float = P(0.05, 0.0, 1.0, "Share of the supplier's capability a year that arms transfers add to the partner's.", "proposal")
     troop_share: float = P(0.15, 0.0, 1.0, "Share of the sender's capability a year that troops (or joining the war) add to the partner's.", "proposal")
 
@@ -128,10 +128,11 @@ class BargainingParams(_Group):
 
     war_cost: float = P(0.15, 0.0, 1.0, "c: each side's cost of war as a share of the stake (widens the bargaining range).", "Fearon 1995")
     uncertainty: float = P(0.12, 0.0, 1.0, "σ: spread of private information about the win probability at parity; it scales with 4·p·(1−p), so it is largest when the sides are even.", "Fearon 1995; Reed 2003")
-    breakdown_rate: float = P(0.03, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "Fearon 1995 (proposal)")
+    breakdown_rate: float = P(0.03, 0.0, 1.0, "Weekly hazard scale of war when the range is hidden by uncertainty (dyads at rung ≥ 5).", "fitted (calibration, k-fold, 2026-12-07); Fearon 1995", fitted=(0.0111, 0.0988))
     commitment_weight: float = P(3.0, 0.0, 20.0, "Extra hazard per unit of yearly shift in win probability (preventive motive).", "Fearon 1995; Powell 2006")
     learning_in_war: float = P(0.85, 0.0, 1.0, "Share of σ left after each week of fighting (fighting reveals information).", "Slantchev 2003; Reiter 2003")
     settlement_rate: float = P(0.08, 0.0, 1.0, "Weekly hazard scale of a negotiated end of a war once the range reopens.", "Fearon 1995; Slantchev 2003")
+    serious_clash_factor: float = P(4.0, 1.0, 50.0, "Multiplier of the weekly war hazard in a dyad at rung 6 (serious clashes, blockade, limited strikes) relative to rung 5 (minor clashes): sustained fighting reveals less than it costs and hardens positions, so serious clashes end in war more often than minor ones.", "fitted (calibration, k-fold, 2026-12-07); Brecher & Wilkenfeld 2000 on violence in crises", fitted=(1.16, 29.7))
 
 
 class PowerTransitionParams(_Group):
@@ -154,13 +155,14 @@ class LiberalPeaceParams(_Group):
 class LadderParams(_Group):
     """The escalation ladder (Kahn 1965), ten rungs with three thresholds."""
 
-    violence_resistance: float = P(0.25, 0.0, 1.0, "Chance that a move across rung 5 (violence) goes through.", "Kahn 1965 (proposal)")
+    violence_resistance: float = P(0.25, 0.0, 1.0, "Chance that a move across rung 5 (violence) goes through.", "fitted (calibration, k-fold, 2026-12-07); Kahn 1965", fitted=(0.111, 0.791))
     nuclear_resistance: float = P(0.02, 0.0, 1.0, "Chance that a move across rung 9 (nuclear use) goes through.", "Kahn 1965; Schelling 1966")
-    deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "proposal")
+    deescalation_rate: float = P(0.15, 0.0, 1.0, "Weekly chance that a dyad under no new pressure steps one rung down.", "fitted (calibration, k-fold, 2026-12-07)", fitted=(0.0559, 0.292))
     settlement_drop: int = Field(default=3, ge=0, le=10, description="Rungs a dyad drops when a settlement offer is accepted.", json_schema_extra={"source": "Kahn 1965; George & Smoke 1974"})
-    incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of crisis contact between the dyad's forces (deployments, exercises and shows of force near each other; 1 while force is being used).", "proposal (Posen 1991; Sagan 1993)")
+    incident_rate: float = P(0.015, 0.0, 1.0, "Weekly chance of an incident nobody chose (one rung up, at most to 6) per unit of crisis contact between the dyad's forces (deployments, exercises and shows of force near each other; 1 while force is being used).", "fitted (calibration, k-fold, 2026-12-07); Posen 1991; Sagan 1993", fitted=(0.013, 0.0787))
     border_incident_rate: float = P(0.00233, 0.0, 1.0, "Weekly chance of an incident nobody chose along a shared land border where both sides' forces are on alert (rung 4), times the liberal-peace dampening: peacetime contact, apart from the crisis contact of deployments and ongoing force.", "fitted (calibration, k-fold, 2026-12-07); Posen 1991; Vasquez 1993 on contiguity", fitted=(0.00107, 0.00873))
     nuclear_slip: float = P(0.03, 0.0, 1.0, "Weekly chance that two nuclear powers at war (rung 7) slip one rung up, beyond either's choice: the threat that leaves something to chance. From a blockade (rung 6) into war the chance is divided by the nuclear war-cost factor 4 (their care at the brink); from rung 8 up it is multiplied by nuclear_resistance.", "proposal (Schelling 1960, 1966; Posen 1991; Powell 2015)")
+    intensification: float = P(0.1, 0.0, 1.0, "Weekly chance that fighting in a dyad at rung 5 (minor clashes) intensifies to rung 6 (serious clashes), times the reciprocity: the less hostile side's recent hostility toward the other over ``provocation`` (at most 1) — force answered with force escalates, force met with restraint much less.", "fitted (calibration, k-fold, 2026-12-07); Richardson 1960; Leng 1993", fitted=(0.046, 0.393))
     provocation: float = P(0.5, 0.05, 10.0, "Recent hostility of the target toward the mover (decayed Goldstein units/10) at which a chosen move into violence is fully 'caused'; below it the chance of going through falls in proportion.", "proposal")
 
 
@@ -171,7 +173,7 @@ class DecisionParams(_Group):
     attention: float = P(0.15, 0.0, 1.0, "Normalised threat below which a state mostly holds.", "proposal")
     max_dyads: int = Field(default=2, ge=1, le=10, description="How many dyads a state may act toward in one step (its most pressing ones): deter one, coerce another, reassure a third.", json_schema_extra={"source": "proposal (Schelling 1966)"})
     max_hostile: int = Field(default=2, ge=0, le=10, description="At most this many hostile acts by one state in one step.", json_schema_extra={"source": "proposal"})
-    dispute_rate: float = P(0.162, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening and the opportunity Ω (1 for land neighbours).", "fitted (calibration, k-fold, 2026-12-07); Bremer 1992", fitted=(0.159, 0.316))
+    dispute_rate: float = P(0.162, 0.0, 5.0, "ν: yearly hazard of a new dispute in a dyad at rung 0 per unit of tension (the higher directed threat), times the liberal-peace dampening and the opportunity Ω (1 for land neighbours).", "fitted (calibration, k-fold, 2026-12-07); Bremer 1992", fitted=(0.126, 0.291))
     opportunity_major: float = P(0.785, 0.0, 1.0, "Ω for a dyad without a land border in which either side is a major power: its dispute hazard relative to land neighbours' at the same tension (opportunity: a major power's reach).", "fitted (calibration, k-fold, 2026-12-07); Most & Starr 1989; Bremer 1992; Lemke & Reed 2001", fitted=(0.556, 0.938))
     opportunity_other: float = P(0.632, 0.0, 1.0, "Ω for a dyad with neither a land border nor a major power: its dispute hazard relative to land neighbours' at the same tension.", "fitted (calibration, k-fold, 2026-12-07); Most & Starr 1989; Bremer 1992; Lemke & Reed 2001", fitted=(0.632, 0.988))
     cause_hostility: float = P(0.3, 0.0, 5.0, "Recent hostility of the focal state toward a state (decayed Goldstein units/10) from which the state may answer with a hostile move; without it, an open dispute (the dyad above rung 0) or a rise in threat, hostile moves are not open (escalation needs a cause).", "proposal")

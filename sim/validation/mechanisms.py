@@ -18,6 +18,8 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`;
 - opportunity: rivals without a land border, one of them a major power or not (Most & Starr 1989;
   Bremer 1992) — :func:`opportunity_world`;
+- intensification and serious_clash_war: minor clashes that become serious ones, and serious ones
+  that end in war (Richardson 1960; Leng 1993; Brecher & Wilkenfeld 2000) — :func:`clash_world`;
 - alignment: only the weak and alone bandwagon (Walt 1987) — :func:`alignment_world`, :func:`bandwagon_share`;
 - quiet years of real states (the calibration's MID worlds): how far threat drifts when nothing happens
   (:func:`quiet_threat_drift`; restraint as evidence, Kydd 2005) and dispute onsets per dyad type
@@ -38,7 +40,7 @@ from sim.scenario.schema import Scenario
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
            "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
            "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap",
-           "alignment_world", "bandwagon_share", "opportunity_world", "MECHANISM_WORLDS", "quiet_threat_drift", "mid_world_onsets", "rate_ratio"]
+           "alignment_world", "bandwagon_share", "opportunity_world", "clash_world", "MECHANISM_WORLDS", "quiet_threat_drift", "mid_world_onsets", "rate_ratio"]
 
 
 def paired_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -250,6 +252,18 @@ def opportunity_world(major: bool = False) -> Scenario:
                       relations={"rivalries": [["AAA", "BBB"]]}, ident="opportunity-major" if major else "opportunity")
 
 
+# ---------------------------------------------------------------- fighting: intensification and war
+def clash_world(intensity: float = 0.5) -> Scenario:
+    """Two small states about 440 km apart (no land border); AAA opens an armed clash on BBB in the first week, then half a year.
+
+    Minor clashes (``intensity`` below 0.7, rung 5) may intensify into serious ones
+    (``ladder.intensification``), and serious ones end in war more often than minor ones
+    (``bargaining.serious_clash_factor``), docs/model.md §7.7–7.8.
+    """
+    return dyad_world([{"type": "armed_clash", "step": 0, "actor": "AAA", "targets": ["BBB"], "intensity": intensity}],
+                      horizon=26, ident="clash")
+
+
 #: One world per mechanism (name → builder of the scenario with its default arguments).
 MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
     "spiral": spiral_world, "shift": shift_world, "transition": transition_world,
@@ -257,6 +271,7 @@ MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
     "nuclear": nuclear_world,
     "institutions": institutions_world,
     "opportunity": opportunity_world, "opportunity-major": lambda: opportunity_world(major=True),
+    "clash": clash_world,
 }
 
 

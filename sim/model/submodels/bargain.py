@@ -38,8 +38,10 @@ def bargain(m: CrisisModel) -> None:
     """Bargaining and war (Fearon 1995): onset when private information hides the bargaining range.
 
     For dyads in the violence band (rungs 5–6) the weekly hazard of war is
-    ``breakdown_rate · P(|ε| > (c_i + c_j)/2) · (1 + commitment) · (1 + transition) · damp``,
-    ε ~ N(0, σ). At war, σ shrinks each week (fighting reveals information) and the war ends in a
+    ``breakdown_rate · P(|ε| > (c_i + c_j)/2) · (1 + commitment) · (1 + transition) · damp · S``,
+    ε ~ N(0, σ), S = ``serious_clash_factor`` at rung 6 (serious clashes, blockade, limited
+    strikes) and 1 at rung 5: serious fighting ends in war more often than minor clashes
+    (Brecher & Wilkenfeld 2000). At war, σ shrinks each week (fighting reveals information) and the war ends in a
     ceasefire with hazard ``settlement_rate · (1 − P_break) · indivisibility``. Nuclear dyads
     at war may climb to nuclear use only through the ladder's steepest threshold.
     """
@@ -66,7 +68,8 @@ def bargain(m: CrisisModel) -> None:
     # violence band: war onset
     commit = bp.commitment_weight * shift[rn, i, j] * ("commitment" not in m.switched_off)
     pt = transition_risk(m, rn, i, j) * ("power_transition" not in m.switched_off)
-    hz = bp.breakdown_rate * p_break * (1 + commit) * (1 + pt) * m.damp[i, j]
+    serious = np.where(lvl == 6, bp.serious_clash_factor, 1.0) if "serious_clash_war" not in m.switched_off else 1.0
+    hz = bp.breakdown_rate * p_break * (1 + commit) * (1 + pt) * m.damp[i, j] * serious
     hz = 1 - (1 - np.minimum(hz, 1.0)) ** m.weeks
     onset = crisis & (u < hz)
     # at war: learning, ceasefire, or a losing nuclear power's escalation

@@ -12,7 +12,7 @@ from sim.scenario.events import ACTION_SPECS
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["resolve_ladder", "settle", "incidents", "nuclear_risk"]
+__all__ = ["resolve_ladder", "settle", "intensify", "incidents", "nuclear_risk"]
 
 
 def resolve_ladder(m: CrisisModel) -> None:
@@ -21,8 +21,8 @@ def resolve_ladder(m: CrisisModel) -> None:
     Upward pressure was already threshold-tested when chosen. Dyads under no new pressure step
     one rung down with the weekly de-escalation rate (never below a floor of 3 while sanctions
     are in force, nor out of a war, which ends only by bargaining). Mutual settlement offers drop
-    a dyad ``settlement_drop`` rungs. Incidents nobody chose happen where forces meet (:func:`incidents`),
-    and nuclear dyads in a blockade or at war may slip further up (:func:`nuclear_risk`).
+    a dyad ``settlement_drop`` rungs. Minor clashes may intensify into serious ones (:func:`intensify`),
+    incidents nobody chose happen where forces meet (:func:`incidents`), and nuclear dyads in a blockade or at war may slip further up (:func:`nuclear_risk`).
     """
     w, lp = m.world, m.params.ladder
     levels = w.level
@@ -54,6 +54,7 @@ def resolve_ladder(m: CrisisModel) -> None:
         rn, i, j = rn[step_down], i[step_down], j[step_down]
         levels[rn, i, j] -= 1
         levels[rn, j, i] -= 1
+    intensify(m)
     incidents(m)
     nuclear_risk(m)
     m.pressure[:] = 0
@@ -107,6 +108,33 @@ def settle(m: CrisisModel, mutual: np.ndarray) -> None:
                              cause=m.offer_cause.get((bb, cc), ""), type="settlement", actor=w.codes[cc],
                              target=w.codes[bb], cameo="037", goldstein=5.0, level=nw)
     w.offer[mutual] = 0.0
+
+
+def intensify(m: CrisisModel) -> None:
+    """Fighting intensifies (Richardson 1960; Leng 1993): minor clashes become serious ones.
+
+    Each week a dyad at rung 5 (minor clashes, harassment) climbs to rung 6 (serious clashes) with
+    the chance ``intensification × min(1, min(H_ij, H_ji) / provocation)``: the reciprocity of the
+    fighting is the hostility of the *less* hostile side toward the other (decayed Goldstein
+    units/10, the same scale as the cause of a move into violence, §7.5). Force answered with force
+    escalates — Richardson's action–reaction; Leng (1993): the crises that escalate are those in
+    which coercion is met with coercion — and a target that answers without force (Hensel & Diehl
+    1994) keeps the fighting from feeding on itself. Moving within the violence
+    band needs no threshold test (Kahn 1965: crossing into a band is the hard step). The rate is
+    fitted to the serious clashes of the ICB record (docs/history.md).
+    """
+    w, lp = m.world, m.params.ladder
+    if "intensification" in m.switched_off or lp.intensification <= 0:
+        return
+    rn, i, j = np.nonzero((w.level == 5) & m.upper)
+    if rn.size == 0:
+        return
+    mutual = np.minimum(w.hostility[rn, i, j], w.hostility[rn, j, i])
+    rate = np.minimum(1.0, lp.intensification * np.minimum(1.0, mutual / lp.provocation))
+    hit = m.dyad_uniform("intensify", rn, i, j) < 1 - (1 - rate) ** m.weeks
+    _slip_up(m, rn[hit], i[hit], j[hit], "intensification", "190", -10.0,
+             lambda a, b, new: f"Force answered with force: the fighting between {a} and {b} intensifies "
+                               f"into serious clashes (rung {new}).")
 
 
 def incidents(m: CrisisModel) -> None:
