@@ -36,8 +36,13 @@ def _triad(relations: dict, parameters: dict | None = None):
 
 def _fought(sc, seed: int = 0, switched_off: frozenset[str] = frozenset()) -> np.ndarray:
     """Per run: did CCC send troops to AAA or join its fight (support degree ≥ 3)?"""
+    return _run(sc, seed, switched_off)[0]
+
+
+def _run(sc, seed: int = 0, switched_off: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray]:
+    """Per run: did CCC fight for AAA (support degree ≥ 3), and did AAA's fight with BBB reach war (rung ≥ 7)?"""
     m = CrisisModel(sc, seeds=child_seeds(seed, RUNS), record="summary", switched_off=switched_off).run()
-    return m.support_max[:, 2, 0] >= 3
+    return m.support_max[:, 2, 0] >= 3, m.peak[:, 0, 1] >= 7
 
 
 CLASH = {"tensions": [{"between": ["AAA", "BBB"], "value": 5}]}
@@ -50,17 +55,23 @@ def test_an_ally_fights_in_a_partners_war_not_in_its_clashes():
     The same triad on the same seeds, the partner in a use of force short of war or at war: the
     ally fights in the war in a substantial share of runs (Wilson lower bound above 15%, above the
     record's 9.3% for all allies: here the partner was attacked and would lose alone; measured
-    27% [23, 33] on seed 0, 24–27% on seeds 0–2) and in the clash rarely (upper bound below 10%;
-    measured 1.3–2.3% on seeds 0–2, a favourable case for entry: a great-power neighbour of a partner
-    that would lose), so the war share is the higher by a wide margin (paired Newcombe interval
-    above 15 points).
+    51% [46, 57] on seed 0, 46–51% on seeds 0–2, in wars that now last as long as the COW record's)
+    and in the clash rarely (upper bound below 10%; measured 0 of 239–242 runs on seeds 0–2, a
+    favourable case for entry: a great-power neighbour of a partner that would lose), so the war share is the higher by a wide margin (paired Newcombe interval
+    above 15 points). A clash can itself become a war (fighting intensifies and serious clashes end
+    in war more often, §7.7–7.8), and then the pledge is called on: "in its clashes" counts the runs
+    in which the partner's fight stayed short of war, and the paired comparison uses those runs.
     """
-    clash, war = _fought(_triad(CLASH)), _fought(_triad(WAR))
+    clash_all, escalated = _run(_triad(CLASH))
+    war = _fought(_triad(WAR))
+    short = ~escalated
+    clash = clash_all[short]
     p_war, lo_war, _ = wilson(int(war.sum()), RUNS)
-    p_clash, _, hi_clash = wilson(int(clash.sum()), RUNS)
+    p_clash, _, hi_clash = wilson(int(clash.sum()), len(clash))
+    assert short.sum() > RUNS // 2, ("most clashes stay short of war", int(short.sum()))
     assert lo_war > 0.15, ("war", p_war)
-    assert hi_clash < 0.10, ("clash", p_clash)
-    d, lo, hi = newcombe(int(war.sum()), RUNS, int(clash.sum()), RUNS, corr=phi(war, clash))
+    assert hi_clash < 0.10, ("clash", p_clash, int(escalated.sum()))
+    d, lo, hi = newcombe(int(war[short].sum()), len(clash), int(clash.sum()), len(clash), corr=phi(war[short], clash))
     assert lo > 0.15, (d, lo, hi)
 
 
