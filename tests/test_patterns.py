@@ -22,6 +22,7 @@ from sim.ensemble.seeds import child_seeds
 from sim.model import CrisisModel, build_world, run_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
+from sim.validation.mechanisms import clash_world, dyad_world
 from tests.conftest import SCENARIOS
 
 pytestmark = pytest.mark.slow
@@ -649,20 +650,13 @@ def test_a_blockade_between_nuclear_powers_ends_in_war_less_often():
 # ---------------------------------------------------------------- fighting: intensification and war
 def clash_pair(target_modifiers: list[str], target_doctrine: str = "realist", events: tuple | None = None,
                horizon: int = 12) -> Scenario:
-    """Two small custom states about 440 km apart; AAA opens minor clashes (rung 5) on BBB in the first week.
+    """The mechanism world of fighting (:func:`~sim.validation.mechanisms.clash_world`: AAA opens minor clashes on BBB).
 
-    Only BBB's disposition (its doctrine and modifiers) or the opening event is varied.
+    Only BBB's disposition (its doctrine and modifiers), the opening event or the horizon is varied.
     """
-    opening = ({"type": "armed_clash", "step": 0, "actor": "AAA", "targets": ["BBB"], "intensity": 0.5},)
-    return Scenario.model_validate({
-        "id": "clash-pair", "title": "t", "briefing": {"summary": "s"}, "data_year": 2022,
-        "calendar": {"start": "2024-01-01", "horizon": horizon},
-        "actors": [{"code": "AAA", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 0}},
-                   {"code": "BBB", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 4},
-                    "doctrine": target_doctrine, "modifiers": target_modifiers}],
-        "relations": {"from_catalog": False},
-        "events": list(opening if events is None else events),
-    })
+    opening = clash_world().events if events is None else events
+    return dyad_world(opening, horizon=horizon, ident="clash-pair",
+                      b_actor={"doctrine": target_doctrine, "modifiers": target_modifiers})
 
 
 def test_force_answered_with_force_intensifies_into_serious_clashes():

@@ -59,15 +59,18 @@ def paired_ratio(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
 
 
 def dyad_world(events=(), *, horizon: int, a: dict | None = None, b: dict | None = None, extra=(),
-               parameters: dict | None = None, relations: dict | None = None, ident: str = "dyad") -> Scenario:
+               parameters: dict | None = None, relations: dict | None = None, ident: str = "dyad",
+               b_actor: dict | None = None) -> Scenario:
     """Two custom states AAA and BBB about 440 km apart (no rivalry, no ties, no nuclear weapons), with the given events.
 
-    ``a`` and ``b`` add actor overrides (default CINC 0.02 each); ``parameters`` replaces values
+    ``a`` and ``b`` add actor overrides (default CINC 0.02 each); ``b_actor`` adds fields of BBB's
+    actor entry (``{"doctrine": "liberal", "modifiers": ["dovish"]}``); ``parameters`` replaces values
     of parameter groups (``{"spiral": {"distinguishability": 0.0}}``); ``relations`` adds initial
     relations (``{"institutions": [{"between": ["AAA", "BBB"], "value": 1.0}]}``).
     """
     actors = [{"code": "AAA", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 0, **(a or {})}},
-              {"code": "BBB", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 4, **(b or {})}},
+              {"code": "BBB", "catalog": False, "overrides": {"cinc": 0.02, "lat": 0, "lon": 4, **(b or {})},
+               **(b_actor or {})},
               *extra]
     sc = Scenario.model_validate({
         "id": ident, "title": "two states", "briefing": {"summary": "a mechanism test"}, "data_year": 2022,
