@@ -11,8 +11,9 @@ the Thompson–Dreyer strategic rivalries (``td_rivalries.csv``) and COW direct 
   dispute begun that year reached it for the dyad (the higher of the two sides' ``hostlev``:
   ``onset_threat`` ≥ 2, ``onset_display`` ≥ 3, ``onset_force`` ≥ 4, ``onset_war`` = 5). Dyad-years
   not listed had no new dispute.
-- ``mid_rivalry_rates.csv``: new uses of force per 1,000 rival dyad-years (Thompson–Dreyer rivalries,
-  1816–1989), for land-contiguous rivals and the others.
+- ``mid_rivalry_rates.csv``: new uses of force and new wars (a dispute begun that year reaching
+  ``hostlev`` 5 for the dyad) per 1,000 rival dyad-years (Thompson–Dreyer rivalries, 1816–1989), for
+  land-contiguous rivals and the others.
 
 Cite: Gibler, Miller & Little 2016 (ISQ 60(4)); Thompson & Dreyer 2011; Stinnett et al. 2002.
 """
@@ -60,6 +61,7 @@ def main() -> None:
                 land.setdefault((c1, c2), []).append((int(r["stdate"][:4]), int(r["enddate"][:4])))
     years = {"contiguous": 0, "other": 0}
     force = {"contiguous": 0, "other": 0}
+    war = {"contiguous": 0, "other": 0}
     seen: set[tuple[int, int, int]] = set()
     with (a.data / "td_rivalries.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
@@ -71,12 +73,14 @@ def main() -> None:
                 k = "contiguous" if any(s <= y <= e for s, e in land.get((c1, c2), [])) else "other"
                 years[k] += 1
                 force[k] += onsets.get((c1, c2, y), 0) >= 4
+                war[k] += onsets.get((c1, c2, y), 0) >= 5
     out2 = ROOT / "sim" / "data" / "mid_rivalry_rates.csv"
     with out2.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["rivals", "dyad_years", "force_onsets", "force_per_1000"])
+        w.writerow(["rivals", "dyad_years", "force_onsets", "force_per_1000", "war_onsets", "war_per_1000"])
         for k in ("contiguous", "other"):
-            w.writerow([k, years[k], force[k], round(1000 * force[k] / max(1, years[k]), 2)])
+            w.writerow([k, years[k], force[k], round(1000 * force[k] / max(1, years[k]), 2),
+                        war[k], round(1000 * war[k] / max(1, years[k]), 2)])
     print(f"wrote {out2}: " + ", ".join(f"{k} {1000 * force[k] / max(1, years[k]):.1f}/1000 ({years[k]} dyad-years)" for k in years))
 
 

@@ -62,6 +62,15 @@ def scenarios():
     return [load_scenario(p) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
 
 
+def _rival_war_text() -> str:
+    """The rivals' yearly war rates, as cited in the text."""
+    from sim.validation.history import rivalry_war_rates
+
+    r = rivalry_war_rates()
+    return (f"{r['contiguous']:.1f} per 1,000 contiguous rival dyad-years and {r['other']:.1f} for the others, "
+            f"Thompson–Dreyer rivals 1816–1989, `sim/data/mid_rivalry_rates.csv`") if r else "no rates shipped"
+
+
 def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None:
     disputed = dispute_escalation()
     w("## 6. Quiet worlds stay quiet\n")
@@ -90,7 +99,11 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
       f"fights for a partner at war with the other (troops or joining, in the same run) is alliance support, not a new "
       f"war between a pair at peace (the reading of the pattern tests): its runs are shown (*by joining*) and left out "
       f"of the {_p(WAR_THRESHOLD)} check, and how often a pledge is honoured when a partner is attacked and at war is "
-      f"fitted to Leeds, Long & Mitchell's 74.5% (`scripts/fit_entry.py`, §12).\n")
+      f"fitted to Leeds, Long & Mitchell's 74.5% (`scripts/fit_entry.py`, §12). A pair of **rivals that starts in a "
+      f"dispute** is also held to the rivals' yearly chance of a new war ({_rival_war_text()}): its scripted tension "
+      f"stands for a rivalry's hostile phase, not for a dispute just recorded as begun, and its own wars (not by joining) "
+      f"should stay within ×{DOUBLING:g} of that rate (**over ×2** otherwise). This check is not a target of the "
+      f"calibration.\n")
     summary = []
     for sc in scenarios():
         t0 = time.time()
@@ -98,8 +111,10 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
         dy = q["dyads"]
         counts = {k: sum(r["where"] == k for r in dy) for k in ("within", "compatible", "above", "below", "ongoing")}
         over = [r for r in dy if r["war_over"]]
+        rivals_in = [r for r in dy if r["p_war_rival"] is not None]
+        rivals_over = [r for r in rivals_in if r["war_over_rival"]]
         wm = q["war_max"]
-        summary.append((sc.id, q, counts, over, wm, time.time() - t0))
+        summary.append((sc.id, q, counts, over, wm, (rivals_in, rivals_over), time.time() - t0))
         w(f"### {sc.id} (quiet, {q['horizon']} {q['step']}s, {q['runs']} runs)\n")
         w("| dyad | type | start rung | MID reference (×2 band) | model new force /yr [95%] | | war from peace [95%] |")
         w("|---|---|---:|---|---|---|---|")
@@ -114,6 +129,11 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
                 war += " **over 2%**" if r["war_over"] else ""
             elif r["in_dispute"]:
                 war = f"in dispute: {_p(r['p_war'])} [{_p(r['war_lo'])}–{_p(r['war_hi'])}] (MID {_p(r['p_war_ref'])})"
+                if r["war_joined_runs"]:
+                    war += (f"; by joining {r['war_joined_runs']} of {r['war_runs']} runs, the rest "
+                            f"{_p(r['p_war_direct'])} [{_p(r['war_direct_lo'])}–{_p(r['war_direct_hi'])}]")
+                if r["p_war_rival"] is not None:
+                    war += f"; rivals {_p(r['p_war_rival'])}/yr" + (" **over ×2**" if r["war_over_rival"] else "")
             else:
                 war = "at war or force at the start"
             w(f"| {r['dyad']} | {kind} | {r['start']} | {band} | {_p(r['p_force'])} [{_p(r['force_lo'])}–{_p(r['force_hi'])}] "
@@ -129,15 +149,19 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
                           for r in off if (v := rec.get(r["dyad"]))) + ".\n")
     w("**Summary.**\n")
     w("| scenario | dyads within ×2 | compatible | above | below | ongoing | peace pairs over 2% war (not by joining) "
-      "| highest war share from peace, not by joining | pairs at war by joining (runs) |")
-    w("|---|---:|---:|---:|---:|---:|---:|---|---|")
-    for sid, q, c, over, wm, _ in summary:
+      "| highest war share from peace, not by joining | pairs at war by joining (runs) "
+      "| rivals in a dispute over ×2 the rivals' war rate |")
+    w("|---|---:|---:|---:|---:|---:|---:|---|---|---|")
+    for sid, q, c, over, wm, (rivals_in, rivals_over), _ in summary:
         hw = (f"{wm['dyad']} {_p(wm['p_war_direct'])} [{_p(wm['war_direct_lo'])}–{_p(wm['war_direct_hi'])}]"
               if wm else "—")
         joined = [r for r in q["dyads"] if r["peace_start"] and r["war_joined_runs"]]
         jw = ", ".join(f"{r['dyad']} {r['war_joined_runs']}" for r in joined) or "—"
         w(f"| {sid} | {c['within']} | {c['compatible']} | {c['above']} | {c['below']} | {c['ongoing']} "
-          f"| {len(over)} of {q['peace_pairs']} | {hw} | {jw} |")
+          f"| {len(over)} of {q['peace_pairs']} | {hw} | {jw} "
+          f"| {len(rivals_over)} of {len(rivals_in)}"
+          + "".join(f"; {r['dyad']} {_p(r['p_war_direct'])} [{_p(r['war_direct_lo'])}–{_p(r['war_direct_hi'])}]"
+                    for r in rivals_over) + " |")
     w("")
 
 

@@ -442,6 +442,31 @@ def test_quiet_world_stays_quiet(quiet_checks):
     assert not over, f"(dyad, measure, rate, bound, lower bound) over {QUIET_RUNS} runs: {over}"
 
 
+def test_a_tense_year_of_a_rivalry_rarely_ends_in_war():
+    """Thompson & Dreyer (2011); Klein, Goertz & Diehl (2006): most years of a strategic rivalry, even hostile ones, end without war.
+
+    In the founding scenario's quiet year (300 runs) every pair of rivals that starts in an open
+    dispute (North Korea with South Korea and with Japan: the scenario's standing tension) reaches a
+    war of its own (not by fighting for a partner) in no more than ×2 the Thompson–Dreyer rivals'
+    yearly rate of new wars (2.3% for contiguous rivals, 2.1% for the others, 1816–1989,
+    ``sim/data/mid_rivalry_rates.csv``): each pair's Wilson interval reaches down to its bound at a
+    family-wise 95% (Bonferroni). North Korea's war with South Korea is what extended deterrence
+    holds down (the United States' pledge, docs/model.md §7.7): without it the pair fights a war
+    in about 8% of these years.
+    """
+    from scipy.stats import norm
+
+    from sim.validation.credibility import quiet_world
+
+    q = quiet_world(load_scenario(SCENARIOS / "korea-russia-2024.yaml"), 300, seed=7 + SEED, executor="inprocess")
+    rows = [r for r in q["dyads"] if r["p_war_rival"] is not None]
+    assert rows, "the founding scenario has rival pairs in a dispute"
+    z = float(norm.isf(0.05 / (2 * len(rows))))
+    over = [(r["dyad"], r["p_war_direct"], 2 * r["p_war_rival"]) for r in rows
+            if wilson(r["war_runs"] - r["war_joined_runs"], q["runs"], z)[1] > 2 * r["p_war_rival"]]
+    assert not over, f"(dyad, own-war share, bound) over {q['runs']} runs: {over}"
+
+
 def test_incidents_happen_where_forces_meet():
     """Posen (1991); Sagan (1993): incidents nobody chose happen where forces are in contact.
 
@@ -603,6 +628,29 @@ def test_stability_instability_paradox_war_is_rarer_between_nuclear_powers():
     _, peak = _paradox_runs()
     d, lo, hi = paired_props(peak[True] >= 7, peak[False] >= 7)
     assert hi < 0, ("war: nuclear − non-nuclear", d, lo, hi)
+
+
+def test_extended_deterrence_a_nuclear_allys_pledge_makes_war_rarer_not_force():
+    """Schelling (1966); Huth (1988); Fuhrmann & Sechser (2014): a nuclear ally's pledge deters war against its client.
+
+    A nuclear state and a non-nuclear rival, forces face to face for a year; the rival holds a
+    defence pact with a distant great power whose nuclear weapons are the one thing varied
+    (:func:`~sim.validation.mechanisms.umbrella_world`), same seeds. Under a nuclear umbrella war is
+    rarer (paired Newcombe interval of the difference below zero), while uses of force short of
+    war are not (the interval of their difference lies above −2 points: stability at the top,
+    not at the bottom). The umbrella is each side's nuclear cover in the bargaining range
+    (docs/model.md §7.7); with ``extended_deterrence`` off only an arsenal of one's own counts and
+    the gap in war closes.
+    """
+    from sim.validation.mechanisms import umbrella_world
+
+    n = 1000
+    peak = {nuc: CrisisModel(umbrella_world(nuc), seeds=seeds(n, 1988), record="summary").run().peak[:, 0, 1]
+            for nuc in (True, False)}
+    d, lo, hi = paired_props(peak[True] >= 7, peak[False] >= 7)
+    assert hi < 0, ("war: nuclear patron − non-nuclear patron", d, lo, hi)
+    d, lo, hi = paired_props(peak[True] >= 5, peak[False] >= 5)
+    assert lo > -0.02, ("use of force: nuclear patron − non-nuclear patron", d, lo, hi)
 
 
 BLOCKADE = ({"type": "blockade", "step": 1, "actor": "AAA", "targets": ["BBB"]},)

@@ -28,6 +28,7 @@ SUBMODELS: dict[str, str] = {
     "intensification": "minor clashes (rung 5) never intensify into serious clashes (rung 6) of their own accord: only an incident or a scripted blockade or strike lifts them",
     "serious_clash_war": "serious clashes (rung 6) end in war no more often than minor ones (the war hazard is the same at rungs 5 and 6)",
     "settlement": "settlement offers are never accepted",
+    "extended_deterrence": "a nuclear ally's defence pledge does not raise the cost of war for the state that faces it: only a state's own arsenal makes a war a nuclear war",
     "nuclear_risk": "nuclear dyads in a blockade or at war never slip up the ladder by chance (no threat that leaves something to chance)",
 }
 

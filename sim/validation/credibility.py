@@ -178,12 +178,19 @@ def quiet_references(q: Any, starts: Sequence[int], rivalry_rates: dict[str, flo
     militarized dispute), ``peace_start`` (neither in a dispute nor at force), the ``reference`` name,
     ``ref_per_1000`` and ``p_ref``, the yearly chance of a new use of force it is compared with (for
     a dyad in a dispute: the share of new MIDs that reach force, :func:`dispute_escalation`) and
-    ``p_war_ref``. The calibration's ``quiet`` target (:mod:`sim.calibration.targets`) uses the same
-    references as docs/validation.md.
+    ``p_war_ref``. A rival pair in a dispute also gets ``p_war_rival``, the yearly chance of a new war
+    among Thompson–Dreyer rivals of its contiguity (:func:`~sim.validation.history.rivalry_war_rates`):
+    a scripted tension between rivals stands for a rivalry's hostile phase, and a rivalry's year ends
+    in war far less often than a dispute recorded as begun (``None`` for other dyads). The
+    calibration's ``quiet`` target (:mod:`sim.calibration.targets`) uses the same force references
+    as docs/validation.md (not ``p_war_rival``, a check only).
     """
+    from sim.validation.history import rivalry_war_rates
+
     rungs = rungs or hostility_rungs()
     kinds = dyad_types(q)
     disputed = dispute_escalation()
+    rival_war = rivalry_war_rates()
     disputes = {f"{a}–{b}" for t in q.relations.tensions if t.value >= rungs["threat"]
                 for a, b in (tuple(t.between), tuple(reversed(t.between)))}
     out = []
@@ -195,9 +202,12 @@ def quiet_references(q: Any, starts: Sequence[int], rivalry_rates: dict[str, flo
         else:
             ref_name, ref = reference_force_rate(kind, rivalry_rates)
             p_ref = 1.0 - math.exp(-ref / 1000.0)
+        key = "contiguous" if kind["contiguous"] else "other"
+        p_rival = (1.0 - math.exp(-rival_war[key] / 1000.0)
+                   if in_dispute and kind["rival"] and key in rival_war else None)
         out.append({**kind, "start": start, "reference": ref_name, "ref_per_1000": ref, "p_ref": p_ref,
                     "peace_start": not in_dispute and start < rungs["force"], "in_dispute": in_dispute,
-                    "p_war_ref": disputed["war"] if in_dispute else None})
+                    "p_war_ref": disputed["war"] if in_dispute else None, "p_war_rival": p_rival})
     return out
 
 
@@ -214,7 +224,8 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
     pairs that start with no open militarized dispute, the share of runs reaching war (``p_war``) and
     the share reaching it other than by one side fighting for a partner at war with the other
     (``p_war_direct``, with ``war_joined_runs`` the runs left out of it; ``war_over`` and
-    ``war_max`` use it). A dyad that
+    ``war_max`` use it); a rival pair that starts in a dispute has ``war_over_rival`` when its share
+    of its own wars is above ×2 the rivals' yearly war rate (``p_war_rival``). A dyad that
     starts in an open dispute (the scenario's tension at the MID threat level or above, below the
     use of force; sanctions alone are not a militarized dispute) is set against
     the share of new MIDs that reach a use of force (:func:`dispute_escalation`), not the yearly
@@ -243,6 +254,7 @@ def quiet_world(scenario: Any, runs: int, seed: int = 0, *, executor: Any = "pro
                      "p_war": w, "war_lo": wlo, "war_hi": whi,
                      "p_war_direct": wd, "war_direct_lo": wdlo, "war_direct_hi": wdhi,
                      "war_over": not in_dispute and start < o.rungs["force"] and wd > WAR_THRESHOLD,
+                     "war_over_rival": ref_row["p_war_rival"] is not None and wd > DOUBLING * ref_row["p_war_rival"],
                      "force_runs": c, "war_runs": wc, "war_joined_runs": wj})
     peace = [r for r in rows if r["peace_start"]]
     return {"scenario": scenario.id, "title": scenario.title, "runs": o.runs, "years": o.years, "rungs": o.rungs,

@@ -47,6 +47,15 @@ def rivalry_rates() -> dict[str, float]:
         return {r["rivals"]: float(r["force_per_1000"]) for r in csv.DictReader(fh)}
 
 
+def rivalry_war_rates() -> dict[str, float]:
+    """New wars (a dispute begun that year reaching MID hostility level 5) per 1,000 rival dyad-years (Thompson–Dreyer, 1816–1989): contiguous / other.
+
+    Empty when the shipped file predates the war columns.
+    """
+    with (resources.files("sim") / "data" / "mid_rivalry_rates.csv").open(encoding="utf-8") as fh:
+        return {r["rivals"]: float(r["war_per_1000"]) for r in csv.DictReader(fh) if r.get("war_per_1000")}
+
+
 def dyad_covariates(year: int) -> pd.DataFrame:
     """The Bremer covariates of every dyad of the catalog's ``year`` (``ccode1 < ccode2``)."""
     from sim.catalog import load_catalog

@@ -14,6 +14,8 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - settlement: wars end by negotiation (Fearon 1995; Slantchev 2003) — :func:`offer_world`, :func:`offer_ratio`;
 - nuclear_risk: two nuclear powers at war or at the brink (Schelling 1960, 1966; Powell 2015) —
   :func:`nuclear_world`, :func:`blockade_world`, :func:`brinkmanship_gap`;
+- extended_deterrence: a nuclear ally's pledge behind a non-nuclear client (Huth 1988; Fuhrmann & Sechser 2014) —
+  :func:`umbrella_world` (no parameter of its own, so not in :data:`MECHANISM_WORLDS`);
 - disputes: rivals quarrel more (Bremer 1992; Thompson 2001) — :func:`rivals_world`, :func:`dispute_gap`;
 - liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`;
 - opportunity: rivals without a land border, one of them a major power or not (Most & Starr 1989;
@@ -177,6 +179,22 @@ def nuclear_world() -> Scenario:
     """Two nuclear powers (AAA declares war on BBB in week 1) for half a year: the threat that leaves something to chance."""
     return dyad_world([{"type": "war_declaration", "step": 1, "actor": "AAA", "targets": ["BBB"]}], horizon=26,
                       a={"nuclear": True}, b={"nuclear": True})
+
+
+def umbrella_world(patron_nuclear: bool, horizon: int = 52) -> Scenario:
+    """Extended nuclear deterrence: nuclear AAA and non-nuclear BBB, rivals in a running dispute with forces face to face for a year.
+
+    A distant great power CCC holds a defence pact with BBB; ``patron_nuclear`` (whether CCC has
+    nuclear weapons) is the one thing varied. AAA's war with BBB then risks CCC's nuclear
+    retaliation (``bargaining`` §7.7: each side's nuclear cover).
+    """
+    patron = {"code": "CCC", "catalog": False, "overrides": {"cinc": 0.08, "lat": 40, "lon": 120, "major_power": True,
+                                                            "nuclear": patron_nuclear}}
+    face = [{"type": "troop_deployment", "step": 0, "actor": x, "near": [y], "force_size": 5.0, "duration_weeks": horizon}
+            for x, y in (("AAA", "BBB"), ("BBB", "AAA"))]
+    return dyad_world(face, horizon=horizon, ident="umbrella", a={"cinc": 0.03, "nuclear": True}, extra=[patron],
+                      relations={"rivalries": [["AAA", "BBB"]], "tensions": [{"between": ["AAA", "BBB"], "value": 3}],
+                                 "alliances": [{"members": ["BBB", "CCC"], "type": "defense"}]})
 
 
 def blockade_world(renewals: int) -> Scenario:

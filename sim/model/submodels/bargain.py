@@ -20,7 +20,7 @@ def erfc(x: np.ndarray) -> np.ndarray:
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model.model import CrisisModel
 
-__all__ = ["win_probability", "bargain", "transition_risk", "erfc", "NUCLEAR_COST_FACTOR"]
+__all__ = ["win_probability", "bargain", "transition_risk", "erfc", "NUCLEAR_COST_FACTOR", "nuclear_cover", "nuclear_cost_factor"]
 
 #: Each side's cost of war between two nuclear powers, as a multiple of ``bargaining.war_cost``
 #: (nuclear retaliation widens the bargaining range; Jervis 1989; Powell 2015). The nuclear risk
@@ -58,7 +58,7 @@ def bargain(m: CrisisModel) -> None:
         return
     lvl = levels[rn, i, j]
     both_nuc = m.both_nuclear[i, j]
-    width = 2 * bp.war_cost * np.where(both_nuc, NUCLEAR_COST_FACTOR, 1.0)
+    width = 2 * bp.war_cost * nuclear_cost_factor(m, rn, i, j)
     # uncertainty about the outcome is largest at parity (Reed 2003): σ·4p(1−p)
     p = pw[rn, i, j]
     sigma = np.maximum(w.sigma[rn, i, j] * 4.0 * p * (1.0 - p), 1e-6)
@@ -87,6 +87,36 @@ def bargain(m: CrisisModel) -> None:
     w.sigma[rn[onset], j[onset], i[onset]] = bp.uncertainty
     if m.logging:
         explain.log_bargain(m, i, j, onset, cease, nuclear, p_break, commit, pt, sigma)
+
+
+def nuclear_cover(m: CrisisModel, rn: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """How far ``j`` faces ``i`` with nuclear retaliation behind it: 1 if ``j`` is nuclear, else its umbrella.
+
+    A non-nuclear state is covered by the strongest defence pledge (in force, strength 0–0.8) that a
+    nuclear state other than ``i`` holds toward it this step: extended nuclear deterrence is as
+    credible as the commitment behind it (Schelling 1966; Huth 1988; Fuhrmann & Sechser 2014).
+    Without the ``extended_deterrence`` mechanism only a state's own arsenal counts.
+    """
+    own = m.world.nuclear[j].astype(float)
+    if "extended_deterrence" in m.switched_off or not m.world.nuclear.any():
+        return own
+    nuc = np.nonzero(m.world.nuclear)[0]
+    pledges = m.world.pledge[rn[:, None], nuc[None, :], j[:, None]]  # [n, K]: each nuclear state's pledge to j
+    pledges = np.where(nuc[None, :] == i[:, None], 0.0, pledges)  # the opponent's own pledge is no umbrella against it
+    return np.maximum(own, pledges.max(axis=1))
+
+
+def nuclear_cost_factor(m: CrisisModel, rn: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The multiple of ``war_cost`` each side of the dyads ``(rn, i, j)`` expects from a war.
+
+    ``1 + (F − 1)·cover_ij·cover_ji`` with F = :data:`NUCLEAR_COST_FACTOR` and each side's
+    :func:`nuclear_cover` against the other: F between two nuclear powers (mutual deterrence,
+    Jervis 1989), 1 when either side has neither an arsenal nor a nuclear ally's pledge (a
+    nuclear power facing an unprotected state), and in between for a state under a nuclear ally's
+    umbrella (North Korea facing South Korea with the United States' pledge behind it).
+    """
+    c = nuclear_cover(m, rn, j, i) * nuclear_cover(m, rn, i, j)
+    return 1.0 + (NUCLEAR_COST_FACTOR - 1.0) * c
 
 
 def transition_risk(m: CrisisModel, rn: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
