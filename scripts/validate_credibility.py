@@ -62,6 +62,14 @@ def scenarios():
     return [load_scenario(p) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
 
 
+def _by_joining(r: dict) -> str:
+    """A quiet dyad's wars by joining a partner's war, and the share of its own wars, as table text ("" if none)."""
+    if not r["war_joined_runs"]:
+        return ""
+    return (f"; by joining {r['war_joined_runs']} of {r['war_runs']} runs, the rest "
+            f"{_p(r['p_war_direct'])} [{_p(r['war_direct_lo'])}–{_p(r['war_direct_hi'])}]")
+
+
 def _rival_war_text() -> str:
     """The rivals' yearly war rates, as cited in the text."""
     from sim.validation.history import rivalry_war_rates
@@ -123,15 +131,10 @@ def section_quiet(w, runs: int, workers: int | None, rivalry_rates=None) -> None
             band = f"{_p(r['p_ref'])} ({_p(r['band'][0])}–{_p(r['band'][1])})"
             if r["peace_start"]:
                 war = f"{_p(r['p_war'])} [{_p(r['war_lo'])}–{_p(r['war_hi'])}]"
-                if r["war_joined_runs"]:
-                    war += (f"; by joining {r['war_joined_runs']} of {r['war_runs']} runs, the rest "
-                            f"{_p(r['p_war_direct'])} [{_p(r['war_direct_lo'])}–{_p(r['war_direct_hi'])}]")
-                war += " **over 2%**" if r["war_over"] else ""
+                war += _by_joining(r) + (" **over 2%**" if r["war_over"] else "")
             elif r["in_dispute"]:
                 war = f"in dispute: {_p(r['p_war'])} [{_p(r['war_lo'])}–{_p(r['war_hi'])}] (MID {_p(r['p_war_ref'])})"
-                if r["war_joined_runs"]:
-                    war += (f"; by joining {r['war_joined_runs']} of {r['war_runs']} runs, the rest "
-                            f"{_p(r['p_war_direct'])} [{_p(r['war_direct_lo'])}–{_p(r['war_direct_hi'])}]")
+                war += _by_joining(r)
                 if r["p_war_rival"] is not None:
                     war += f"; rivals {_p(r['p_war_rival'])}/yr" + (" **over ×2**" if r["war_over_rival"] else "")
             else:

@@ -41,10 +41,15 @@ def observed_onsets() -> pd.DataFrame:
         return pd.read_csv(fh)
 
 
+def _rivalry_column(column: str) -> dict[str, float]:
+    """One rate column of the shipped ``mid_rivalry_rates.csv`` by rivalry kind (empty if the file lacks it)."""
+    with (resources.files("sim") / "data" / "mid_rivalry_rates.csv").open(encoding="utf-8") as fh:
+        return {r["rivals"]: float(r[column]) for r in csv.DictReader(fh) if r.get(column)}
+
+
 def rivalry_rates() -> dict[str, float]:
     """New uses of force per 1,000 rival dyad-years (Thompson–Dreyer rivals, 1816–1989): contiguous / other."""
-    with (resources.files("sim") / "data" / "mid_rivalry_rates.csv").open(encoding="utf-8") as fh:
-        return {r["rivals"]: float(r["force_per_1000"]) for r in csv.DictReader(fh)}
+    return _rivalry_column("force_per_1000")
 
 
 def rivalry_war_rates() -> dict[str, float]:
@@ -52,8 +57,7 @@ def rivalry_war_rates() -> dict[str, float]:
 
     Empty when the shipped file predates the war columns.
     """
-    with (resources.files("sim") / "data" / "mid_rivalry_rates.csv").open(encoding="utf-8") as fh:
-        return {r["rivals"]: float(r["war_per_1000"]) for r in csv.DictReader(fh) if r.get("war_per_1000")}
+    return _rivalry_column("war_per_1000")
 
 
 def dyad_covariates(year: int) -> pd.DataFrame:
