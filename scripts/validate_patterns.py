@@ -259,8 +259,10 @@ def main() -> None:
       f"reach force in the model; for disputes (rung 4) it is ×{c_disp:.1f} against the real ×{c_disp_real:.0f}. "
       "For *disputes* the parity contrast "
       f"{'goes the wrong way' if dispute_ratio(pr_par) < 1 else 'has the right sign'} "
-      f"(×{dispute_ratio(pr_par):.2f} against the real ×{pr_par['real_mid'] / pr_par['real_mid_complement']:.2f}): shows of force in "
-      "the model are dominated by major powers supporting allies and signalling to weaker states. Defence pacts: the "
+      f"(×{dispute_ratio(pr_par):.2f} against the real ×{pr_par['real_mid'] / pr_par['real_mid_complement']:.2f})"
+      + (": shows of force in the model are dominated by major powers supporting allies and signalling to weaker states. "
+         if dispute_ratio(pr_par) < 1 else ": disputes arise more often between equals (the parity factor of model.md §7.1). ")
+      + "Defence pacts: the "
       f"real data show allied dyads slightly *more* dispute-prone (×{p_disp_real:.2f}; allies are often neighbours); the "
       f"model, which discounts allies' power as a threat, makes them {'less' if p_disp < 1 else 'more'} so "
       f"(×{p_disp:.2f}){' — a known difference' if p_disp < 1 else ''}.\n")

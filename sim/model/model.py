@@ -406,6 +406,10 @@ class CrisisModel(mesa.Model):
         if "liberal_peace" in self.switched_off:
             self.damp = np.ones_like(self.damp)
         self.sqrt_damp = np.sqrt(self.damp)
+        # the same for the onset of disputes, with its own democracy weight (the dyadic democratic peace)
+        self.dispute_damp = (np.ones_like(self.damp) if "liberal_peace" in self.switched_off else
+                             np.exp(-lp.dispute_democracy_weight * joint - lp.trade_weight * w.trade
+                                    - lp.institutions_weight * w.inst))
         self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
         # land neighbours' forces face each other (incidents), less so across liberal-peace borders
         self.border = w.contig * self.damp

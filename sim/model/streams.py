@@ -44,6 +44,7 @@ PURPOSE: dict[str, int] = {
     "nuclear_risk": 7,  # a nuclear dyad at rung >= 6 slipping a rung up by chance
     "pact": 8,  # a firm alignment being signed into a defence pledge (ATOP's yearly rate)
     "intensify": 9,  # minor clashes (rung 5) intensifying into serious ones (rung 6)
+    "dispute_level": 10,  # how far a new dispute goes at once (threat, display or use of force; MID record)
 }
 
 _U = np.uint64

@@ -25,6 +25,8 @@ SUBMODELS: dict[str, str] = {
     "incidents": "no incidents where forces meet (unchosen escalation)",
     "opportunity": "distance and borders do not limit conflict: disputes arise between any two states at the same tension, and a chosen move into violence needs no contact between the two sides' forces (distant rivals can open fire)",
     "disputes": "no new issues arise between states (no dispute onsets from tension)",
+    "parity": "disputes arise no more often between equals than between a strong and a weak state (no parity factor in the dispute hazard)",
+    "dispute_level": "every new dispute opens with threats (rung 2), none at once with a display or a use of force",
     "intensification": "minor clashes (rung 5) never intensify into serious clashes (rung 6) of their own accord: only an incident or a scripted blockade or strike lifts them",
     "serious_clash_war": "serious clashes (rung 6) end in war no more often than minor ones (the war hazard is the same at rungs 5 and 6)",
     "settlement": "settlement offers are never accepted",

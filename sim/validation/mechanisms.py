@@ -17,6 +17,7 @@ asserts. :data:`MECHANISM_WORLDS` lists one world per mechanism, in which
 - extended_deterrence: a nuclear ally's pledge behind a non-nuclear client (Huth 1988; Fuhrmann & Sechser 2014) —
   :func:`umbrella_world` (no parameter of its own, so not in :data:`MECHANISM_WORLDS`);
 - disputes: rivals quarrel more (Bremer 1992; Thompson 2001) — :func:`rivals_world`, :func:`dispute_gap`;
+- parity: states near parity quarrel more (Bremer 1992; Organski & Kugler 1980) — :func:`parity_world`, :func:`parity_ratio`;
 - liberal_peace: neighbours sharing institutions (Russett & Oneal 2001) — :func:`institutions_world`;
 - opportunity: rivals without a land border, one of them a major power or not (Most & Starr 1989;
   Bremer 1992) — :func:`opportunity_world`;
@@ -41,7 +42,7 @@ from sim.scenario.schema import Scenario
 
 __all__ = ["paired_difference", "paired_ratio", "dyad_world", "batch", "spiral_world", "spiral_gap", "shift_world",
            "shift_gap", "transition_world", "transition_gap", "offer_world", "offer_ratio", "nuclear_world",
-           "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap",
+           "institutions_world", "blockade_world", "brinkmanship_gap", "rivals_world", "dispute_gap", "parity_world", "parity_ratio",
            "alignment_world", "bandwagon_share", "opportunity_world", "clash_world", "MECHANISM_WORLDS", "quiet_threat_drift", "mid_world_onsets", "rate_ratio"]
 
 
@@ -209,9 +210,13 @@ def brinkmanship_gap(runs: int = 1000, master: int = 2024) -> tuple[float, float
 
 
 # ---------------------------------------------------------------- disputes
+#: custom states share no land border in the data; these worlds give their dyad a land border's opportunity (Ω = 1)
+_NEIGHBOURS = {"spiral": {"distinguishability": 1.0}, "decision": {"opportunity_other": 1.0}}
+
+
 def rivals_world(rival: bool) -> Scenario:
-    """The two neighbours for a quiet year, rivals or not, with arming read as defensive (distinguishability 1: no spiral)."""
-    return dyad_world(horizon=52, parameters={"spiral": {"distinguishability": 1.0}},
+    """The two neighbours (Ω = 1, as for a land border) for a quiet year, rivals or not, with arming read as defensive (distinguishability 1: no spiral)."""
+    return dyad_world(horizon=52, parameters=_NEIGHBOURS,
                       relations={"rivalries": [["AAA", "BBB"]]} if rival else None)
 
 
@@ -220,6 +225,19 @@ def dispute_gap(runs: int = 600, master: int = 2024) -> tuple[float, float, floa
     def onset(rival: bool) -> np.ndarray:
         return (batch(rivals_world(rival), runs, master).peak[:, 0, 1] >= 2).astype(float)
     return paired_difference(onset(True), onset(False))
+
+
+def parity_world(weaker_cinc: float) -> Scenario:
+    """The two rival neighbours for a quiet year, AAA with CINC 0.02 and BBB with ``weaker_cinc`` (Ω = 1 and no spiral, as in :func:`rivals_world`)."""
+    return dyad_world(horizon=52, b={"cinc": weaker_cinc}, parameters=_NEIGHBOURS,
+                      relations={"rivalries": [["AAA", "BBB"]]}, ident="parity")
+
+
+def parity_ratio(runs: int = 2000, master: int = 2024, weaker_cinc: float = 0.002) -> tuple[float, float, float]:
+    """P(a new dispute within the year) at parity over the same under preponderance (``weaker_cinc`` against 0.02): (low, ratio, high)."""
+    def onset(cinc: float) -> np.ndarray:
+        return (batch(parity_world(cinc), runs, master).peak[:, 0, 1] >= 2).astype(float)
+    return paired_ratio(onset(0.02), onset(weaker_cinc))
 
 
 # ---------------------------------------------------------------- alignment: balancing or bandwagoning
@@ -292,7 +310,7 @@ MECHANISM_WORLDS: dict[str, Callable[..., Any]] = {
     "nuclear": nuclear_world,
     "institutions": institutions_world,
     "opportunity": opportunity_world, "opportunity-major": lambda: opportunity_world(major=True),
-    "clash": clash_world,
+    "clash": clash_world, "parity": lambda: parity_world(0.02),
 }
 
 
